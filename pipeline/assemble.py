@@ -1,0 +1,317 @@
+"""Assembler: labelled lines -> the template's tables as field ids.
+
+Table lines become one token stream per table (label text, then numbers).
+Rows are found by their printed labels (``template.Row.keys``, fuzzily for
+OCR), not by position, so lost rows, wrapped labels, one-cell-per-line dumps
+and repeated headers after page breaks all read the same way.  A row with
+fewer numbers than columns is placed every way it can be; the template's rules
+pick the reading when only one survives, otherwise its cells stay null.
+"""
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from rapidfuzz import fuzz
+
+from . import checks
+from .datamodel import Line
+from .labels import NUMBER, section_of
+from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
+                       Template, get, normalize)
+
+# Fuzzy key match (rapidfuzz partial_ratio, 0-100) accepted for OCR-damaged labels.
+FUZZY_MIN_SCORE = 84
+# Keys shorter than this must match exactly: fuzzy matching 2-4 characters is noise.
+FUZZY_MIN_KEY_LEN = 5
+# Placements of a short row tried before giving up (C(7,k) is at most 35).
+MAX_PLACEMENTS = 64
+# How far back (characters of normalised label text) a row label may start.
+MAX_LABEL_CHARS = 120
+
+
+@dataclass
+class RowRead:
+    row: Row
+    values: list[str]
+    positional: Optional[list[Optional[str]]] = None  # values by grid column, when the source has a grid
+
+
+@dataclass
+class Assembly:
+    template: Optional[str]
+    fields: dict = field(default_factory=dict)
+    inferred: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    present_rows: set = field(default_factory=set)
+
+
+def parse_number(text: str, decimal: bool = False) -> Optional[float]:
+    """A cell's number (``1,234``, ``7730.28万元``), or None when it is not one."""
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if not NUMBER.match(s):
+        return None
+    s = re.sub(r"[^\d.+-]", "", s)
+    v = float(s)
+    return v if decimal or v != int(v) else int(v)
+
+
+def detect_format(lines: Sequence[Line]) -> Optional[str]:
+    """2019 or 2021 from the active table's header words; None when no table is found."""
+    table_text = normalize("".join(ln.text for ln in lines if ln.label in ("table_header", "table_row")))
+    if not table_text:
+        table_text = normalize("".join(ln.text for ln in lines))
+    n19 = sum(m in table_text for m in FORMAT_2019_MARKERS)
+    n21 = sum(m in table_text for m in FORMAT_2021_MARKERS)
+    if n19 > n21:
+        return "2019"
+    if n21 or any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+        return "2021"
+    return None
+
+
+# --- row matching ---------------------------------------------------------------
+
+def match_row(label: str, table: Table) -> Optional[Row]:
+    """The row whose key ends latest in the label text (group labels come first)."""
+    n = normalize(label)[-MAX_LABEL_CHARS:]
+    if not n:
+        return None
+    best: tuple[int, int, Optional[Row]] = (-1, 0, None)
+    for row in table.rows:
+        for key in row.keys:
+            pos = n.rfind(key)
+            if pos >= 0:
+                end = pos + len(key)
+            elif len(key) >= FUZZY_MIN_KEY_LEN:
+                al = fuzz.partial_ratio_alignment(key, n, score_cutoff=FUZZY_MIN_SCORE)
+                if al is None:
+                    continue
+                end = al.dest_end
+            else:
+                continue
+            if (end, len(key)) > best[:2]:
+                best = (end, len(key), row)
+    row = best[2]
+    if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
+        row = table.row("total")  # （七） lost to OCR
+    return row
+
+
+# --- token streams --------------------------------------------------------------
+
+def _tokens(line: Line) -> list[tuple[str, str, Optional[int]]]:
+    """(kind, text, grid column) tokens of a line: kind is 'num' or 'text'."""
+    if line.cells:
+        parts = [(c.text, c.col) for c in line.cells if c.text.strip()]
+    else:
+        parts = [(p, None) for p in line.text.split()]
+    out = []
+    for text, col in parts:
+        kind = "num" if parse_number(text, decimal=True) is not None else "text"
+        out.append((kind, text, col))
+    return out
+
+
+def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
+    """Walk the table's lines; each run of numbers belongs to the label text before it."""
+    reads: list[RowRead] = []
+    label_parts: list[str] = []
+    values: list[str] = []
+    cols: list[Optional[int]] = []
+    label_cols: list[Optional[int]] = []
+
+    def close() -> None:
+        if values:
+            row = match_row("".join(label_parts), table)
+            if row is not None:
+                reads.append(RowRead(row, list(values), _positional(row, values, cols, label_cols)))
+            label_parts.clear()
+            label_cols.clear()
+        values.clear()
+        cols.clear()
+
+    for ln in lines:
+        for kind, text, col in _tokens(ln):
+            if kind == "num":
+                values.append(text)
+                cols.append(col)
+            else:
+                close()
+                label_parts.append(text)
+                label_cols.append(col)
+        if ln.cells:  # a grid row ends its values at the row's end
+            close()
+    close()
+    return reads
+
+
+def _positional(row: Row, values: list[str], cols: list[Optional[int]],
+                label_cols: list[Optional[int]]) -> Optional[list[Optional[str]]]:
+    """Values by column when grid columns are known and consistent, else None."""
+    if any(c is None for c in cols) or not cols:
+        return None
+    first = max((c for c in label_cols if c is not None), default=min(cols) - 1) + 1
+    n = len(row.columns)
+    out: list[Optional[str]] = [None] * n
+    for v, c in zip(values, cols):
+        i = c - first
+        if not 0 <= i < n or out[i] is not None:
+            return None
+        out[i] = v
+    return out
+
+
+# --- placing values ---------------------------------------------------------------
+
+def _placements(values: list[str], n: int) -> list[list[Optional[str]]]:
+    """Every order-preserving placement of len(values) <= n values into n slots."""
+    out = []
+    for slots in itertools.combinations(range(n), len(values)):
+        row: list[Optional[str]] = [None] * n
+        for s, v in zip(slots, values):
+            row[s] = v
+        out.append(row)
+        if len(out) >= MAX_PLACEMENTS:
+            break
+    return out
+
+
+def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[str]]) -> None:
+    for col, text in zip(row.columns, cells):
+        fields[f"{table.id}.{row.id}.{col.id}"] = None if text is None else parse_number(text, col.decimal)
+
+
+def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
+    """Read one table into ``asm.fields``; short rows are resolved later by ``resolve_short``."""
+    if table.id == "review":
+        _assemble_review(lines, template, table, asm)
+        return
+    seen: set[str] = set()
+    for rr in read_rows(lines, table):
+        row = rr.row
+        if row.id in seen:
+            # A repeated header row after a page break re-reads nothing new; a true
+            # duplicate with other numbers is worth a warning.
+            continue
+        seen.add(row.id)
+        asm.present_rows.add(f"{table.id}.{row.id}")
+        n = len(row.columns)
+        vals = rr.values
+        if len(vals) > n:
+            asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
+                                f"kept the first {n} ({' '.join(vals)})")
+            vals = vals[:n]
+        if rr.positional is not None:
+            _set_row(asm.fields, table, row, rr.positional)
+        elif len(vals) == n:
+            _set_row(asm.fields, table, row, vals)
+        else:
+            asm.short_rows.append((table, row, vals))  # type: ignore[attr-defined]
+
+
+def _assemble_review(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
+    nums = [t for ln in lines if ln.label == "table_row" for k, t, _ in _tokens(ln) if k == "num"]
+    if not nums:
+        return
+    n_cols = len(table.rows[0].columns)
+    total = n_cols * len(table.rows)
+    if len(nums) > total:
+        asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
+        nums = nums[:total]
+    for row in table.rows:
+        asm.present_rows.add(f"review.{row.id}")
+    if len(nums) == total:
+        for i, row in enumerate(table.rows):
+            _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols])
+    else:
+        asm.short_rows.append((table, None, nums))  # type: ignore[attr-defined]
+
+
+def resolve_short(template: Template, asm: Assembly) -> None:
+    """Place the numbers of rows that lost cells; keep a reading only if it is the only one."""
+    for table, row, vals in asm.short_rows:  # type: ignore[attr-defined]
+        if row is None:  # the review table, all groups at once
+            targets = [(r, f"review.{r.id}") for r in table.rows]
+            n = sum(len(r.columns) for r in table.rows)
+        else:
+            targets = [(row, f"{table.id}.{row.id}")]
+            n = len(row.columns)
+        results = []
+        for cells in _placements(vals, n):
+            trial = dict(asm.fields)
+            i = 0
+            for r, _ in targets:
+                _set_row(trial, table, r, cells[i:i + len(r.columns)])
+                i += len(r.columns)
+            filled = checks.infer_lost(template, trial, asm.present_rows)
+            fails = checks.count_failures(template, trial)
+            ids = [f"{p}.{c.id}" for r, p in targets for c in r.columns]
+            results.append((fails, tuple(trial.get(f) for f in ids), filled, ids))
+        best = min(r[0] for r in results)
+        readings = {r[1] for r in results if r[0] == best}
+        where = ", ".join(p for _, p in targets)
+        if len(readings) == 1:
+            values = next(iter(readings))
+            # Mark as inferred the cells lost in the plain reading (numbers left-aligned).
+            lost = set(results[0][3][len(vals):])
+            for fid, v in zip(results[0][3], values):
+                asm.fields[fid] = v
+                if fid in lost and v is not None:
+                    asm.inferred.append(fid)
+            asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells; "
+                                f"the template's rules allow one reading")
+        else:
+            shown = " / ".join("|".join("?" if v is None else f"{v:g}" for v in r) for r in sorted(
+                readings, key=str)[:5])
+            asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells and {len(readings)} "
+                                f"readings fit the rules ({shown}); left null")
+
+
+# --- the whole document -------------------------------------------------------------
+
+def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Line]]:
+    """Group table lines by table: by section headings, and by row labels when a
+    heading is lost (pages missing)."""
+    groups: dict[str, list[Line]] = {t.id: [] for t in template.tables}
+    current: Optional[str] = None
+    for ln in lines:
+        if ln.label == "heading":
+            sid = section_of(ln.text)
+            if sid:
+                current = sid if sid in groups else None
+            continue
+        if ln.label not in ("table_row", "table_header"):
+            continue
+        if ln.label == "table_row" and current != "review":
+            # A row label of another table means its heading was lost with a page.
+            label = "".join(t for k, t, _ in _tokens(ln) if k == "text")
+            if label and current != "requests" and match_row(label, template.table("requests")) \
+                    and not match_row(label, template.table("active")):
+                current = "requests"
+        if current:
+            groups[current].append(ln)
+    return groups
+
+
+def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Assembly:
+    """Rebuild the template's tables from labelled lines."""
+    name = template_name or detect_format(lines)
+    asm = Assembly(name)
+    if name is None:
+        asm.warnings.append("no template table found: not an annual report, or its tables are missing")
+        return asm
+    template = get(name)
+    asm.fields = {f: None for f in template.field_ids}
+    asm.short_rows = []  # type: ignore[attr-defined]
+    groups = split_tables(lines, template)
+    for table in template.tables:
+        assemble_table(groups[table.id], template, table, asm)
+    resolve_short(template, asm)
+    asm.inferred += checks.infer_lost(template, asm.fields, asm.present_rows)
+    if not any(v is not None for v in asm.fields.values()):
+        asm.warnings.append("template tables found but no cell could be read")
+    return asm

@@ -1,0 +1,59 @@
+"""Input stage: any file becomes a Document of Pages of Lines.
+
+The file type is sniffed from its bytes, not trusted from its name.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .datamodel import Document, InputError
+
+IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+# Files above this size are refused outright rather than read into memory.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff(data: bytes) -> str:
+    """``pdf``, ``image``, ``docx`` or ``text`` from the leading bytes."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(IMAGE_MAGIC):
+        return "image"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    return "text"
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one input file; raises InputError when it cannot be read as a report."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"file larger than {MAX_FILE_BYTES >> 20} MiB")
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read file: {e.strerror or e}") from e
+    if not data.strip():
+        raise InputError("empty file")
+    digest = sha256_bytes(data)
+    kind = sniff(data)
+    if kind == "pdf":
+        from .backend.pdf import read_pdf
+        doc = read_pdf(path)
+    elif kind == "image":
+        from .backend.scan import read_scan
+        doc = read_scan(path)
+    elif kind == "docx":
+        from .backend.docx import read_docx
+        doc = read_docx(path)
+    else:
+        from .backend.text import read_text
+        return read_text(data, str(path), digest)
+    doc.source, doc.sha256 = str(path), digest
+    return doc
