@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up a fresh machine: Debian CJK fonts when missing, then .venv with nianbao installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! fc-list :lang=zh 2>/dev/null | grep -qi -e "noto.*cjk" -e "wqy"; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk fonts-wqy-zenhei fontconfig >/dev/null
+  else
+    echo "setup: CJK fonts missing; install fonts-noto-cjk and fonts-wqy-zenhei (needs root)" >&2
+  fi
+fi
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[test,ray]'
+echo "setup: ready (.venv/bin/nianbao)"
