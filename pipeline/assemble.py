@@ -47,6 +47,8 @@ class Assembly:
     inferred: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     present_rows: set = field(default_factory=set)
+    # Rows read with fewer numbers than columns: (table, row or None for all of review, numbers).
+    short_rows: list = field(default_factory=list)
 
 
 def parse_number(text: str, decimal: bool = False) -> Optional[float]:
@@ -210,7 +212,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         elif len(vals) == n:
             _set_row(asm.fields, table, row, vals)
         else:
-            asm.short_rows.append((table, row, vals))  # type: ignore[attr-defined]
+            asm.short_rows.append((table, row, vals))
 
 
 def _assemble_review(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
@@ -228,12 +230,12 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
         for i, row in enumerate(table.rows):
             _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols])
     else:
-        asm.short_rows.append((table, None, nums))  # type: ignore[attr-defined]
+        asm.short_rows.append((table, None, nums))
 
 
 def resolve_short(template: Template, asm: Assembly) -> None:
     """Place the numbers of rows that lost cells; keep a reading only if it is the only one."""
-    for table, row, vals in asm.short_rows:  # type: ignore[attr-defined]
+    for table, row, vals in asm.short_rows:
         if row is None:  # the review table, all groups at once
             targets = [(r, f"review.{r.id}") for r in table.rows]
             n = sum(len(r.columns) for r in table.rows)
@@ -306,7 +308,6 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Asse
         return asm
     template = get(name)
     asm.fields = {f: None for f in template.field_ids}
-    asm.short_rows = []  # type: ignore[attr-defined]
     groups = split_tables(lines, template)
     for table in template.tables:
         assemble_table(groups[table.id], template, table, asm)
