@@ -16,6 +16,8 @@ from .template import SECTIONS, TEMPLATES, normalize
 # A heading is short; a longer line opening with 一、 is a narrative paragraph.
 MAX_HEADING_CHARS = 40
 MAX_SUBHEADING_CHARS = 30
+# Metadata and page chrome are short lines; a long line that starts with them is body text.
+MAX_CHROME_CHARS = 200
 # Section 二 to 四 hold the tables.
 TABLE_SECTIONS = ("active", "requests", "review")
 
@@ -82,7 +84,7 @@ def rule_label(lines: Sequence[Line]) -> list[str]:
             section = sid
             after_six = sid == "other"
             out.append("heading")
-        elif METADATA.match(text) or any(c in text for c in CHROME) or (
+        elif len(text) <= MAX_CHROME_CHARS and (METADATA.match(text) or any(c in text for c in CHROME)) or (
                 PAGE_NUMBER.match(text) and section not in TABLE_SECTIONS):
             out.append("other")
         elif DATE_LINE.match(text) and (after_six or i >= last_text - 2):

@@ -22,16 +22,21 @@ META_DATE = re.compile(r"(成文日期|发布日期|发布时间|发文日期)\s
 META_AGENCY = re.compile(r"发布机构\s*[:：|]\s*[|]?\s*([\u4e00-\u9fff（）()]{2,40})")
 # Counts the narrative states; each pattern's last group is the number.
 STATED = {
-    "stated_active": re.compile(r"主动公开[^。；;，,]{0,24}?(?:信息|政府信息|文件)[^。；;，,\d]{0,8}?(\d+)\s*[条篇件]"),
+    "stated_active": re.compile(r"(?:共|全年|累计)[^。；;，,\d]{0,6}?主动公开[^。；;，,\d]{0,16}?信息[^。；;，,\d]{0,4}?(\d+)\s*条"
+                                r"|主动公开[^。；;，,\d]{0,16}?信息[^。；;，,\d]{0,4}?(\d+)\s*条"),
     "stated_requests": re.compile(
-        r"(?:收到|受理|办理|接收)[^。；;，,\d]{0,16}?(?:申请|请求)[^。；;，,\d]{0,6}?(\d+)\s*件"
+        r"(?:收到|受理|办理|接收)[^。；;，,\d]{0,24}?(?:申请|请求)[^。；;，,\d]{0,6}?(\d+)\s*件"
         r"|(?:收到|受理|接收)[^。；;，,\d]{0,6}?(\d+)\s*件[^。；;，,\d]{0,8}?(?:申请|请求)"),
     "stated_natural_person": re.compile(r"自然人(?:申请|提出)?[^。；;，,\d]{0,4}?(\d+)\s*件"),
+    "stated_normative_issued": re.compile(r"制发的?(?:行政)?规范性文件[^。；;，,\d]{0,4}?(\d+)\s*件"),
+    "stated_normative_in_force": re.compile(r"现行有效的?(?:行政)?规范性文件[^。；;，,\d]{0,4}?(\d+)\s*件"),
 }
-NO_REQUESTS = re.compile(r"(未收到|没有收到|无)[^。；;，,\d]{0,16}?(政府信息公开|依申请公开)?申请")
+NO_REQUESTS = re.compile(r"(未收到|没有收到|未接到|未受理)[^。；;，,\d]{0,16}?申请")
 # Which table cell each stated count describes.
 STATED_FIELDS = {"stated_requests": "requests.new.total",
-                 "stated_natural_person": "requests.new.natural_person"}
+                 "stated_natural_person": "requests.new.natural_person",
+                 "stated_normative_issued": "active.normative.issued",
+                 "stated_normative_in_force": "active.normative.in_force"}
 
 
 def _cn_number(s: str) -> int:
