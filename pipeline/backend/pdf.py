@@ -1,0 +1,730 @@
+"""Text-PDF input: pdfplumber characters and ruling lines -> Document.
+
+What comes out (the contract the assembler relies on):
+
+* Pages in order, 1-based, with ``width``/``height`` in points.  Lines are in
+  reading order (top to bottom) on each page.
+* Text outside ruled tables: one :class:`Line` per visual line, Chinese text
+  unspaced (see :mod:`pipeline.layout`), with ``box``, ``font_size`` (median
+  glyph size), ``bold`` and ``source="pdf"``.
+* Ruled tables: one Line per grid row, ``in_grid=True``, ``cells`` = the
+  cells that *start* in that row, left to right, with ``row``/``col`` grid
+  indices and spans; empty cells kept as ``Cell("")``; a cell's wrapped text
+  joined without newlines.  ``Line.text`` is the non-empty cell texts joined
+  by one space.  ``row`` counts rows from the top of the table, across page
+  breaks when the table continues on the next page.
+* A table continuing on the next page: its columns are renumbered onto one
+  set of column boundaries; a spanning cell that continues (the empty or
+  unfinished group cell at the top of the next page) is merged into the cell
+  it continues; a row split across the break (label on page N, the rest on
+  page N+1) is merged into one Line on page N; a repeated header on page N+1
+  is kept but labelled ``other``.
+* Page furniture (page numbers, running headers/footers) is kept with
+  ``label="other"``; every other line has ``label=None``.
+* Pages without a usable text layer (:func:`page_needs_ocr`) are listed in
+  ``Document.warnings`` and handed to ``pipeline.backend.scan.ocr_pdf_pages``
+  when that module exists; otherwise they stay empty.
+
+Bad input (not a PDF, truncated, corrupt, encrypted without the password, no
+pages) raises :class:`~pipeline.datamodel.InputError` with a one-line message.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from ..datamodel import Cell, Document, InputError, Line, Page
+from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, is_cjk,
+                      is_number, join_fragments, join_glyphs, median_size, mostly_bold, snap_values,
+                      union_box)
+
+# --- limits ------------------------------------------------------------------------
+
+MAX_PAGES = 200
+"""Pages read from one PDF; the rest are skipped with a warning."""
+
+PAGE_TIMEOUT_S = 30.0
+"""Seconds allowed for parsing one page (pdfminer on a hostile content stream
+can take very long).  Enforced with SIGALRM in the main thread only; a page
+that runs out is treated as having no usable text layer."""
+
+HEADER_BYTES = 1024
+"""``%PDF-`` must occur within this many leading bytes."""
+
+EOF_TAIL_BYTES = 2048
+"""``%%EOF`` must occur within this many trailing bytes, or the file is taken
+for truncated (an interrupted download)."""
+
+# --- text layer quality -------------------------------------------------------------
+
+GARBAGE_RATIO_MAX = 0.10
+"""A page whose share of unusable glyphs (``(cid:N)``, private-use, U+FFFD,
+control characters, Latin-1 mojibake) exceeds this needs OCR."""
+
+CJK_TEST_MIN_GLYPHS = 50
+"""Pages with at least this many glyphs are expected to contain Chinese ..."""
+
+MIN_CJK_RATIO = 0.05
+"""... at least this share of CJK glyphs; below it the text layer is taken
+for a broken encoding (a Chinese report page without Chinese)."""
+
+IMAGE_COVER_MIN = 0.5
+"""A page whose images cover at least this share of its area ..."""
+
+SPARSE_TEXT_GLYPHS = 30
+"""... and which has fewer glyphs than this is a scan (with perhaps a page
+number as text) and needs OCR."""
+
+MOJIBAKE_ALLOWED = set("·×÷°±§")
+"""Latin-1 characters that occur in real reports (not counted as garbage)."""
+
+# --- rules ---------------------------------------------------------------------------
+
+MAX_RULE_THICKNESS = 3.0
+"""A filled rect thinner than this many points is a ruling line; thicker
+filled rects (cell backgrounds) are ignored, stroked ones give their edges."""
+
+GRID_MARGIN = 1.0
+"""A glyph belongs to a grid when its centre lies within the grid's box grown
+by this many points."""
+
+BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demibold|simhei|heiti|黑体|粗|^FZ(D)?HT", re.I)
+"""Font names (subset tag removed) that are bold faces."""
+
+# --- furniture -------------------------------------------------------------------------
+
+FURNITURE_BAND = 0.10
+"""Share of the page height, at the top and at the bottom, where running
+headers, footers and page numbers live."""
+
+FURNITURE_MIN_PAGES = 2
+"""A line in the band repeated (digits aside) on at least this many pages is
+a running header/footer."""
+
+FURNITURE_POSITION_TOLERANCE = 8.0
+"""Repeated header/footer lines lie within this many points of each other
+vertically."""
+
+PAGE_NUMBER_STRONG = re.compile(
+    r"^\s*([-－—–~～·•]+\s*\d{1,4}\s*[-－—–~～·•]+|第\s*\d{1,4}\s*页(\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*[，,]?\s*第\s*\d{1,4}\s*页|(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?)\s*$", re.I)
+"""Page numbers wherever they sit: ``- 3 -``, ``第 3 页``, ``第3页 共5页``, ``Page 3 of 5``."""
+
+PAGE_NUMBER_IN_BAND = re.compile(r"^\s*(\d{1,4}|\d{1,4}\s*/\s*\d{1,4})\s*$")
+"""Page numbers recognised only inside the furniture band: ``3``, ``3/5``."""
+
+# --- tables across pages ---------------------------------------------------------------------
+
+CONTINUATION_EDGE_TOLERANCE = 6.0
+"""Column boundaries of a table's parts on two pages match within this many points."""
+
+CONTINUATION_MIN_SHARED = 0.75
+"""Share of the smaller part's column boundaries that must match the other
+part's for the two to be one table."""
+
+ENUMERATOR = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
+                        r"\d+\s*[.、．]|[①-⑳])")
+"""A label that starts like this opens a new row or group; it never continues
+the text of a cell from the previous page."""
+
+
+# --- records -----------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Row:
+    page: int
+    box: tuple[float, float, float, float]
+    cells: list["_Cell"] = field(default_factory=list)  # cells that start in this row
+    repeated_header: bool = False
+
+
+@dataclass(eq=False)
+class _Cell:
+    text: str
+    box: tuple[float, float, float, float]
+    glyphs: list[Glyph]
+    rows: list[_Row]  # rows it covers, in order
+    col: int = 0
+    colspan: int = 1
+
+
+@dataclass(eq=False)
+class _Table:
+    page: int
+    grid: Grid
+    rows: list[_Row]
+    cells: list[_Cell]
+    prev: Optional["_Table"] = None
+
+
+@dataclass(eq=False)
+class _FreeLine:
+    glyphs: list[Glyph]
+    text: str
+    box: tuple[float, float, float, float]
+    furniture: bool = False
+
+
+@dataclass(eq=False)
+class _PageData:
+    number: int
+    width: float
+    height: float
+    free: list[_FreeLine] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+    problem: Optional[str] = None  # why the page needs OCR
+
+
+# --- small helpers ---------------------------------------------------------------------------
+
+def _first_line(msg: Any) -> str:
+    s = str(msg).strip().splitlines()
+    return s[0][:200] if s else type(msg).__name__
+
+
+def base_font_name(fontname: str) -> str:
+    """Font name without the ``ABCDEF+`` subset tag."""
+    return fontname.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", fontname or "") else (fontname or "")
+
+
+def is_bold_font(fontname: str) -> bool:
+    """Whether a font name names a bold face (Bold, Heavy, Black, 黑体 ...)."""
+    return bool(BOLD_FONT.search(base_font_name(fontname)))
+
+
+def is_garbage_char(text: str) -> bool:
+    """A glyph whose text is not usable: unmapped ``(cid:N)``, private-use,
+    U+FFFD, control, or Latin-1 mojibake (GBK bytes read as Latin-1)."""
+    if text.startswith("(cid:"):
+        return True
+    for ch in text:
+        o = ord(ch)
+        if ch == "\ufffd" or 0xE000 <= o <= 0xF8FF or o >= 0xF0000:
+            return True
+        if (o < 32 and ch not in "\t\r\n") or 0x7F <= o < 0xA0:
+            return True
+        if 0xA0 < o <= 0x24F and ch not in MOJIBAKE_ALLOWED:
+            return True
+    return False
+
+
+def text_layer_problem(texts: Sequence[str], image_cover: float = 0.0) -> Optional[str]:
+    """Why a page's text layer cannot be used (None when it can).
+
+    ``texts`` are the page's glyph texts (one per glyph), ``image_cover`` the
+    share of the page covered by images.
+    """
+    glyphs = [t for t in texts if t.strip()]
+    if not glyphs:
+        return "no text"
+    if image_cover >= IMAGE_COVER_MIN and len(glyphs) < SPARSE_TEXT_GLYPHS:
+        return f"image page with only {len(glyphs)} characters of text"
+    bad = sum(1 for t in glyphs if is_garbage_char(t))
+    if bad / len(glyphs) > GARBAGE_RATIO_MAX:
+        return f"{bad} of {len(glyphs)} characters unmapped or garbled"
+    if len(glyphs) >= CJK_TEST_MIN_GLYPHS:
+        cjk = sum(1 for t in glyphs if is_cjk(t[:1]))
+        if cjk / len(glyphs) < MIN_CJK_RATIO:
+            return f"no Chinese among {len(glyphs)} characters (broken encoding)"
+    return None
+
+
+def page_needs_ocr(page) -> bool:
+    """Whether a page has no usable text layer.
+
+    Accepts a pdfplumber page (glyphs and images are inspected) or a
+    :class:`~pipeline.datamodel.Page` (its lines' text is inspected).
+    """
+    if isinstance(page, Page):
+        texts = [ch for ln in page.lines for ch in (ln.text if not ln.cells else "".join(ln.cell_texts))]
+        return text_layer_problem(texts) is not None
+    return text_layer_problem([c["text"] for c in page.chars], _image_cover(page)) is not None
+
+
+def _image_cover(page) -> float:
+    """Share of a pdfplumber page's area covered by images (capped at 1)."""
+    area = float(page.width) * float(page.height)
+    if area <= 0:
+        return 0.0
+    tot = 0.0
+    for im in page.images:
+        w = min(im["x1"], page.width) - max(im["x0"], 0)
+        h = min(im["bottom"], page.height) - max(im["top"], 0)
+        if w > 0 and h > 0:
+            tot += w * h
+    return min(tot / area, 1.0)
+
+
+def _glyph_text(text: str) -> str:
+    """A character's text for output: ``(cid:N)`` becomes U+FFFD (so it cannot
+    pass for digits), radicals become ideographs."""
+    return "\ufffd" if text.startswith("(cid:") else fold_radicals(text)
+
+
+def _is_white(color) -> bool:
+    if color is None:
+        return False
+    try:
+        vals = list(color) if isinstance(color, (list, tuple)) else [color]
+        vals = [float(v) for v in vals]
+    except (TypeError, ValueError):
+        return False
+    if len(vals) == 4:  # CMYK
+        return all(v <= 0.02 for v in vals)
+    return bool(vals) and all(v >= 0.98 for v in vals)
+
+
+def page_segments(page) -> list[tuple[float, float, float, float]]:
+    """Axis-aligned ruling segments of a pdfplumber page: stroked lines, thin
+    filled rects, stroked rects' edges, and straight pieces of stroked curves.
+    White strokes and cell-background fills are ignored."""
+    segs = []
+    for ln in page.lines:
+        if _is_white(ln.get("stroking_color")):
+            continue
+        pts = ln.get("pts") or [(ln["x0"], ln["top"]), (ln["x1"], ln["bottom"])]
+        segs += _straight(pts)
+    for r in page.rects:
+        x0, t, x1, b = r["x0"], r["top"], r["x1"], r["bottom"]
+        thin = min(x1 - x0, b - t) <= MAX_RULE_THICKNESS
+        if thin and (r.get("fill") or r.get("stroke")):
+            color = r.get("non_stroking_color") if r.get("fill") else r.get("stroking_color")
+            if not _is_white(color):
+                segs.append((x0, t, x1, b))
+        elif r.get("stroke") and not _is_white(r.get("stroking_color")):
+            segs += [(x0, t, x1, t), (x0, b, x1, b), (x0, t, x0, b), (x1, t, x1, b)]
+    for cv in page.curves:
+        if cv.get("stroke") and not _is_white(cv.get("stroking_color")):
+            segs += _straight(cv.get("pts") or [])
+    return segs
+
+
+def _straight(pts) -> list[tuple[float, float, float, float]]:
+    """Horizontal/vertical pieces of a polyline given as (x, top) points."""
+    out = []
+    for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+        if abs(ya - yb) <= 1.0 or abs(xa - xb) <= 1.0:
+            out.append((min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+    return out
+
+
+def page_glyphs(page) -> list[Glyph]:
+    """pdfplumber characters as :class:`Glyph` records (duplicates removed)."""
+    out = []
+    for c in page.chars:
+        t = c.get("text") or ""
+        if not t:
+            continue
+        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
+        out.append(Glyph(_glyph_text(t), float(c["x0"]), float(c["top"]), float(c["x1"]),
+                         float(c["bottom"]), size, is_bold_font(c.get("fontname", "")),
+                         bool(c.get("upright", True))))
+    return dedupe_glyphs(out)
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _deadline(seconds: float):
+    """Raise :class:`_Timeout` after ``seconds`` (main thread only, and only
+    if no other interval timer is running; elsewhere a no-op)."""
+    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Timeout()
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+# --- opening -----------------------------------------------------------------------------------
+
+def check_pdf_bytes(data: bytes) -> None:
+    """Raise InputError for bytes that are not a whole PDF file."""
+    if not data.strip():
+        raise InputError("empty file")
+    if b"%PDF-" not in data[:HEADER_BYTES]:
+        raise InputError("not a PDF file (no %PDF- header)")
+    if b"%%EOF" not in data[-EOF_TAIL_BYTES:]:
+        raise InputError("truncated PDF (no %%EOF marker at the end of the file)")
+
+
+def _pdfium_check(data: bytes, password: Optional[str]) -> int:
+    """Open with PDFium (fast, robust) to classify bad files; the page count."""
+    import pypdfium2 as pdfium
+    try:
+        doc = pdfium.PdfDocument(data, password=password)
+    except pdfium.PdfiumError as e:
+        code = getattr(e, "err_code", None)
+        if code == 4:
+            raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
+        if code == 5:
+            raise InputError("encrypted PDF with an unsupported security handler") from e
+        raise InputError(f"corrupt PDF: {_first_line(e)}") from e
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
+def _open_plumber(path: Path, password: Optional[str]):
+    import pdfplumber
+    try:
+        return pdfplumber.open(str(path), password=password or "")
+    except Exception as e:  # pdfminer raises many kinds; all mean "cannot read"
+        cause = e.__cause__ or e
+        name = type(cause).__name__
+        if "Password" in name or "Encryption" in name:
+            raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
+        raise InputError(f"corrupt PDF: {name}: {_first_line(cause)}") from e
+
+
+# --- one page --------------------------------------------------------------------------------------
+
+def _extract_page(ppage, number: int) -> _PageData:
+    """Glyphs, rules and the text-layer verdict of one pdfplumber page."""
+    pd = _PageData(number, float(ppage.width), float(ppage.height))
+    try:
+        with _deadline(PAGE_TIMEOUT_S):
+            chars = ppage.chars
+            pd.problem = text_layer_problem([c.get("text") or "" for c in chars], _image_cover(ppage))
+            if pd.problem:
+                return pd
+            glyphs = page_glyphs(ppage)
+            segments = page_segments(ppage)
+    except _Timeout:
+        pd.problem = f"parsing took longer than {PAGE_TIMEOUT_S:g}s"
+        return pd
+    except Exception as e:  # a broken content stream: treat like a page without text
+        pd.problem = f"cannot be parsed ({type(e).__name__}: {_first_line(e)})"
+        return pd
+    _layout_page(pd, glyphs, find_grids(segments))
+    return pd
+
+
+def _cell_text(glyphs: Sequence[Glyph]) -> str:
+    """A cell's text: its visual lines joined without newlines."""
+    return join_fragments([join_glyphs(ln) for ln in cluster_lines(glyphs)])
+
+
+def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
+    """Split glyphs between grid cells and free text; build rows and lines."""
+    per_cell: dict[tuple[int, int], list[Glyph]] = {}
+    free: list[Glyph] = []
+    for g in glyphs:
+        placed = False
+        for gi, grid in enumerate(grids):
+            x0, t, x1, b = grid.bbox
+            if x0 - GRID_MARGIN <= g.cx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= g.cy <= b + GRID_MARGIN:
+                for ci, cell in enumerate(grid.cells):
+                    bx0, bt, bx1, bb = cell.box
+                    if bx0 - GRID_MARGIN <= g.cx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= g.cy <= bb + GRID_MARGIN:
+                        per_cell.setdefault((gi, ci), []).append(g)
+                        placed = True
+                        break
+            if placed:
+                break
+        if not placed:
+            free.append(g)
+    for gi, grid in enumerate(grids):
+        rows = [_Row(pd.number, (grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]))
+                for r in range(grid.n_rows)]
+        cells = []
+        for ci, gc in enumerate(grid.cells):
+            gl = per_cell.get((gi, ci), [])
+            cell = _Cell(_cell_text(gl), gc.box, gl, rows[gc.row:gc.row + gc.rowspan], gc.col, gc.colspan)
+            rows[gc.row].cells.append(cell)
+            cells.append(cell)
+        rows = [r for r in rows if r.cells]
+        if rows:
+            pd.tables.append(_Table(pd.number, grid, rows, cells))
+    for ln in cluster_lines(free):
+        text = join_glyphs(ln)
+        if text:
+            pd.free.append(_FreeLine(ln, text, union_box(g.box for g in ln)))
+
+
+# --- furniture ---------------------------------------------------------------------------------------
+
+def _in_band(box, height: float) -> bool:
+    return box[3] <= height * FURNITURE_BAND or box[1] >= height * (1 - FURNITURE_BAND)
+
+
+def is_page_number(text: str, in_band: bool) -> bool:
+    """``- 3 -``, ``第 3 页`` anywhere; a bare ``3`` or ``3/5`` only in the band."""
+    return bool(PAGE_NUMBER_STRONG.match(text) or (in_band and PAGE_NUMBER_IN_BAND.match(text)))
+
+
+def mark_furniture(pages: Sequence[_PageData]) -> None:
+    """Flag page numbers and running headers/footers (repeated, digits aside,
+    at the same height on several pages)."""
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for pd in pages:
+        for fl in pd.free:
+            band = _in_band(fl.box, pd.height)
+            if is_page_number(fl.text, band):
+                fl.furniture = True
+            elif band:
+                key = re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text))
+                seen.setdefault(key, []).append((pd.number, fl.box[1]))
+    repeated = set()
+    for key, occ in seen.items():
+        for _, top in occ:
+            near = {p for p, t in occ if abs(t - top) <= FURNITURE_POSITION_TOLERANCE}
+            if len(near) >= FURNITURE_MIN_PAGES:
+                repeated.add(key)
+                break
+    for pd in pages:
+        for fl in pd.free:
+            if not fl.furniture and _in_band(fl.box, pd.height):
+                if re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text)) in repeated:
+                    fl.furniture = True
+
+
+# --- tables across page breaks ------------------------------------------------------------------------
+
+def _boundaries_match(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether two tables' column boundaries describe one table: outer edges
+    agree and most of the smaller set is found in the larger."""
+    tol = CONTINUATION_EDGE_TOLERANCE
+    if abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
+        return False
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    shared = sum(1 for x in small if any(abs(x - y) <= tol for y in large))
+    return shared >= CONTINUATION_MIN_SHARED * len(small)
+
+
+def _link_continuations(pages: Sequence[_PageData]) -> None:
+    """Set ``_Table.prev`` where the last table of a page goes on at the top
+    of the next page (nothing but furniture below the one and above the other)."""
+    for pd, nd in zip(pages, pages[1:]):
+        if pd.problem or nd.problem or not pd.tables or not nd.tables or nd.number != pd.number + 1:
+            continue
+        a, b = pd.tables[-1], nd.tables[0]
+        if any(not fl.furniture and fl.box[1] >= a.grid.bbox[3] - GRID_MARGIN for fl in pd.free):
+            continue
+        if any(not fl.furniture and fl.box[3] <= b.grid.bbox[1] + GRID_MARGIN for fl in nd.free):
+            continue
+        if _boundaries_match(a.grid.xs, b.grid.xs):
+            b.prev = a
+
+
+def _chains(pages: Sequence[_PageData]) -> list[list[_Table]]:
+    """Tables grouped into chains of parts continued across pages."""
+    chains: list[list[_Table]] = []
+    where: dict[int, list[_Table]] = {}
+    for pd in pages:
+        for t in pd.tables:
+            if t.prev is not None and id(t.prev) in where:
+                chain = where[id(t.prev)]
+                chain.append(t)
+            else:
+                chain = [t]
+                chains.append(chain)
+            where[id(t)] = chain
+    return chains
+
+
+def _unify_columns(chain: Sequence[_Table]) -> None:
+    """Renumber every part's cells onto one set of column boundaries."""
+    xs = snap_values([x for t in chain for x in t.grid.xs], CONTINUATION_EDGE_TOLERANCE)
+    if len(chain) == 1:
+        return  # the grid's own indices are already right
+
+    def idx(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+    for t in chain:
+        for c in t.cells:
+            c.col = idx(c.box[0])
+            c.colspan = max(1, idx(c.box[2]) - c.col)
+
+
+def _row_texts(row: _Row) -> tuple[str, ...]:
+    return tuple(c.text for c in sorted(row.cells, key=lambda c: c.col))
+
+
+def _continues(a: _Cell, b: _Cell) -> bool:
+    """Whether cell ``b`` (top of the next page) carries on cell ``a``'s text."""
+    if not b.text:
+        return True
+    return not (is_number(b.text) or is_number(a.text) or ENUMERATOR.match(b.text))
+
+
+def _replace_row(cells: Sequence[_Cell], old: _Row, new: _Row) -> None:
+    for c in cells:
+        if old in c.rows:
+            c.rows = [r for r in c.rows if r is not old]
+            if new not in c.rows:
+                c.rows.append(new)
+
+
+def _join_parts(first: _Table, prev: _Table, part: _Table) -> None:
+    """Glue ``part`` (top of page N+1) onto ``prev`` (bottom of page N)."""
+    # A header repeated at the top of the new page.
+    k = 0
+    while (k < len(part.rows) and k < len(first.rows) and any(_row_texts(part.rows[k]))
+           and _row_texts(part.rows[k]) == _row_texts(first.rows[k])):
+        part.rows[k].repeated_header = True
+        k += 1
+    if k >= len(part.rows):
+        return
+    last, top = prev.rows[-1], part.rows[k]
+    covering_last = [c for c in prev.cells if last in c.rows]
+    # Spanning (group) cells that carry on: "三、本年度办理结果", "（四）无" + "法提供".
+    for b in list(top.cells):
+        a = next((c for c in covering_last if (c.col, c.colspan) == (b.col, b.colspan)), None)
+        if a is None:
+            continue
+        group = a.rows[0] is not last or len(a.rows) > 1 or len(b.rows) > 1
+        if group and _continues(a, b):
+            a.text = join_fragments([a.text, b.text])
+            a.glyphs = a.glyphs + b.glyphs
+            a.rows = a.rows + [r for r in b.rows if r not in a.rows]
+            top.cells.remove(b)
+            part.cells.remove(b)
+    # A row split across the break: label on page N, values (and the rest) on N+1.
+    own = {(c.col, c.colspan): c for c in last.cells}
+    pairs = [(own.get((b.col, b.colspan)), b) for b in top.cells]
+    if not pairs or any(a is None for a, _ in pairs):
+        return
+    fills = any(not a.text and b.text for a, b in pairs)
+    clash = any(a.text and b.text and not _continues(a, b) for a, b in pairs)
+    if not fills or clash:
+        return
+    for a, b in pairs:
+        a.text = join_fragments([a.text, b.text])
+        a.glyphs = a.glyphs + b.glyphs
+        part.cells.remove(b)
+    top.cells = []
+    _replace_row(prev.cells + part.cells, top, last)
+    part.rows.remove(top)
+
+
+def _table_lines(chain: Sequence[_Table]) -> list[tuple[int, Line]]:
+    """(page number, Line) for every row of a chain, rows numbered from the top."""
+    rows = [r for t in chain for r in t.rows if r.cells]
+    index = {id(r): i for i, r in enumerate(rows)}
+    out = []
+    for r in rows:
+        cells, glyphs = [], []
+        for c in sorted(r.cells, key=lambda c: c.col):
+            span = [index[id(x)] for x in c.rows if id(x) in index]
+            cells.append(Cell(c.text, c.box, row=index[id(r)], col=c.col,
+                              rowspan=max(1, len(span)), colspan=c.colspan))
+            glyphs += c.glyphs
+        text = " ".join(c.text for c in cells if c.text)
+        line = Line(text, page=r.page, cells=cells, box=r.box, font_size=median_size(glyphs),
+                    bold=mostly_bold(glyphs), source="pdf", in_grid=True,
+                    label="other" if r.repeated_header else None)
+        out.append((r.page, line))
+    return out
+
+
+# --- the document ---------------------------------------------------------------------------------------
+
+def _ocr_pages(path: Path, numbers: list[int], warnings: list[str]) -> dict[int, Page]:
+    """Pages read by ``pipeline.backend.scan.ocr_pdf_pages`` (empty when that
+    module does not exist or fails)."""
+    try:
+        scan = importlib.import_module("pipeline.backend.scan")
+    except ModuleNotFoundError as e:
+        if e.name not in ("pipeline.backend.scan", "pipeline.backend", "pipeline"):
+            warnings.append(f"OCR not available ({_first_line(e)})")
+        return {}
+    except Exception as e:
+        warnings.append(f"OCR not available ({type(e).__name__}: {_first_line(e)})")
+        return {}
+    fn = getattr(scan, "ocr_pdf_pages", None)
+    if fn is None:
+        return {}
+    try:
+        got = fn(path, numbers)
+    except Exception as e:
+        warnings.append(f"OCR failed for pages {numbers} ({type(e).__name__}: {_first_line(e)})")
+        return {}
+    return {p.number: p for p in got or () if p.number in numbers}
+
+
+def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
+    """Lines of every page in reading order: furniture marked, tables joined
+    across page breaks, rows and free text interleaved top to bottom."""
+    mark_furniture(datas)
+    _link_continuations(datas)
+    placed: dict[int, list[tuple[float, int, Line]]] = {pd.number: [] for pd in datas}
+    for chain in _chains(datas):
+        _unify_columns(chain)
+        for prev, part in zip(chain, chain[1:]):
+            _join_parts(chain[0], prev, part)
+        for pno, line in _table_lines(chain):
+            placed[pno].append((line.box[1], len(placed[pno]), line))
+    for pd in datas:
+        for fl in pd.free:
+            line = Line(fl.text, page=pd.number, box=fl.box, font_size=median_size(fl.glyphs),
+                        bold=mostly_bold(fl.glyphs), source="pdf",
+                        label="other" if fl.furniture else None)
+            placed[pd.number].append((fl.box[1], len(placed[pd.number]), line))
+    return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
+
+
+def read_pdf(path, *, password: Optional[str] = None) -> Document:
+    """Read a text PDF into a :class:`Document` (``kind="pdf"``).
+
+    Raises InputError for a file that is not a readable PDF.  Pages past
+    :data:`MAX_PAGES` are skipped with a warning; pages without a usable text
+    layer are warned about and OCR'd when the OCR backend is installed.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read file: {e.strerror or e}") from e
+    check_pdf_bytes(data)
+    n_pages = _pdfium_check(data, password)
+    if n_pages == 0:
+        raise InputError("PDF has no pages")
+    doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
+    if n_pages > MAX_PAGES:
+        doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+    pdf = _open_plumber(path, password)
+    try:
+        if len(pdf.pages) == 0:
+            raise InputError("PDF has no pages")
+        datas = []
+        for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
+            datas.append(_extract_page(ppage, i + 1))
+            ppage.close()
+    finally:
+        pdf.close()
+
+    page_lines = assemble_lines(datas)
+    bad = [pd.number for pd in datas if pd.problem]
+    ocr = _ocr_pages(path, bad, doc.warnings) if bad else {}
+    for pd in datas:
+        if pd.problem:
+            how = "read by OCR" if pd.number in ocr else "left empty"
+            doc.warnings.append(f"page {pd.number}: no usable text layer ({pd.problem}); {how}")
+        if pd.number in ocr:
+            page = ocr[pd.number]
+            page.width = page.width or pd.width
+            page.height = page.height or pd.height
+        else:
+            page = Page(pd.number, page_lines[pd.number], pd.width, pd.height, source="pdf")
+        doc.pages.append(page)
+    return doc

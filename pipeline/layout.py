@@ -1,0 +1,507 @@
+"""Page geometry shared by the input backends (text PDF and OCR).
+
+Two jobs, both on plain boxes so that either backend can feed them:
+
+* **Text lines** -- :class:`Glyph` boxes (PDF characters, or OCR words) are
+  clustered into visual lines (:func:`cluster_lines`) and joined into text
+  (:func:`join_glyphs`): Chinese text unspaced, a space only where the page
+  shows a real gap.
+* **Ruled grids** -- axis-aligned ruling segments (PDF lines and thin rects,
+  or lines an image detector found) become :class:`Grid` objects
+  (:func:`find_grids`): column and row boundaries, and cells with their
+  ``row``/``col``/``rowspan``/``colspan`` where rules are missing between
+  elementary slots (merged cells).
+
+Coordinates are ``x0, top, x1, bottom`` with ``top`` growing downwards (PDF
+points in the PDF backend, pixels in the OCR backend).  Every tolerance below
+is a named constant; the grid tolerances are in PDF points and are multiplied
+by ``scale`` (pixels per point) when a caller works in pixels.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+Box = tuple[float, float, float, float]
+
+# --- tolerances: text lines ---------------------------------------------------
+
+LINE_OVERLAP_MIN = 0.5
+"""Two glyphs sit on one visual line when their vertical extents overlap by at
+least this share of the shorter one's height."""
+
+CJK_SPACE_GAP = 1.0
+"""Between two glyphs of which at least one is CJK (or CJK punctuation), a
+horizontal gap wider than this many font sizes is written as a space.
+Justified Chinese text spreads characters by up to about half an em, which
+must *not* become a space (``只计这一情 形`` is ``只计这一情形``)."""
+
+LATIN_SPACE_GAP = 0.2
+"""Between two non-CJK glyphs (Latin letters, digits), a gap wider than this
+many font sizes is a word space (pdfplumber's ``x_tolerance`` is 3pt at 12pt,
+i.e. 0.25)."""
+
+DUPLICATE_TOLERANCE = 1.0
+"""Two glyphs with the same text whose corners lie within this many points of
+each other are one glyph printed twice (fake bold by overprinting); the copy
+is dropped and the kept glyph marked bold.  Multiply by ``scale`` in pixels."""
+
+# --- tolerances: ruled grids ----------------------------------------------------
+
+SNAP_TOLERANCE = 3.0
+"""Ruling segments whose positions differ by at most this many points are one
+rule (double borders, cell-background edges inset by 0.25pt, rounding)."""
+
+JOIN_TOLERANCE = 3.0
+"""Collinear segments separated by a gap of at most this many points are
+joined into one rule (Word draws a row's border one cell at a time)."""
+
+INTERSECT_TOLERANCE = 3.0
+"""A horizontal and a vertical rule that come within this many points of
+crossing are connected (they belong to one grid)."""
+
+MIN_SEGMENT_LENGTH = 3.0
+"""Segments shorter than this many points are ignored (dots, ticks)."""
+
+RULE_COVER_MIN = 0.6
+"""Two neighbouring grid slots are separated only if a rule covers at least
+this share of the edge between them; otherwise they are one (merged) cell."""
+
+CELL_RULED_MIN = 0.5
+"""A cell counts as part of the table only if rules cover at least this share
+of its perimeter (drops phantom cells outside an irregular table outline)."""
+
+MIN_GRID_CELLS = 2
+"""A ruled region with fewer cells than this is a box, not a table."""
+
+
+# --- characters -------------------------------------------------------------------
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),   # radicals
+    (0x3000, 0x303F),   # CJK symbols and punctuation (、。「」〔〕)
+    (0x3040, 0x30FF),   # kana
+    (0x3100, 0x312F),   # bopomofo
+    (0x3200, 0x33FF),   # enclosed CJK, compatibility
+    (0x3400, 0x4DBF),   # extension A
+    (0x4E00, 0x9FFF),   # unified ideographs
+    (0xF900, 0xFAFF),   # compatibility ideographs
+    (0xFE30, 0xFE4F),   # CJK compatibility forms
+    (0xFF00, 0xFFEF),   # full-width forms (（），：；)
+    (0x20000, 0x3FFFF),  # extensions B..
+)
+
+_RADICAL_RANGES = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph, CJK punctuation or full-width form."""
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return any(lo <= o <= hi for lo, hi in _CJK_RANGES) or ch in "“”‘’—…·"
+
+
+def fold_radicals(text: str) -> str:
+    """Map Kangxi radicals and compatibility ideographs to the ordinary
+    ideographs they stand for (``⾏`` U+2F8F -> ``行``).  Some PDF producers
+    map glyphs to these look-alike code points; nothing else is changed
+    (full-width brackets stay full-width)."""
+    if not any(lo <= ord(c) <= hi for c in text for lo, hi in _RADICAL_RANGES):
+        return text
+    return "".join(unicodedata.normalize("NFKC", c)
+                   if any(lo <= ord(c) <= hi for lo, hi in _RADICAL_RANGES) else c
+                   for c in text)
+
+
+@dataclass
+class Glyph:
+    """A box of text: one PDF character, or one OCR word/phrase."""
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # font size (PDF) or box height (OCR)
+    bold: bool = False
+    upright: bool = True
+    confidence: Optional[float] = None
+
+    @property
+    def box(self) -> Box:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def union_box(boxes: Iterable[Box]) -> Optional[Box]:
+    """The smallest box holding all ``boxes`` (None for none)."""
+    bs = list(boxes)
+    if not bs:
+        return None
+    return (min(b[0] for b in bs), min(b[1] for b in bs),
+            max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
+    """Drop glyphs printed twice at (almost) the same place; the kept copy is
+    marked bold, since overprinting with an offset is how fake bold is made."""
+    seen: dict[tuple[str, int, int], list[Glyph]] = {}
+    out: list[Glyph] = []
+    for g in glyphs:
+        if not g.text.strip():
+            out.append(g)
+            continue
+        kx, ky = int(g.x0 // tolerance), int(g.top // tolerance)
+        dup = None
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for h in seen.get((g.text, kx + dx, ky + dy), ()):
+                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                        dup = h
+                        break
+        if dup is not None:
+            dup.bold = True
+            continue
+        seen.setdefault((g.text, kx, ky), []).append(g)
+        out.append(g)
+    return out
+
+
+# --- text lines ------------------------------------------------------------------------
+
+def _v_overlap(a_top: float, a_bottom: float, b_top: float, b_bottom: float) -> float:
+    """Vertical overlap of two extents as a share of the shorter one."""
+    inter = min(a_bottom, b_bottom) - max(a_top, b_top)
+    shorter = max(min(a_bottom - a_top, b_bottom - b_top), 1e-6)
+    return max(inter, 0.0) / shorter
+
+
+def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
+    """Group glyphs into visual lines, top to bottom; each line left to right.
+
+    A glyph joins the line whose vertical band it overlaps most (at least
+    ``overlap_min`` of the shorter height); lines are compared on their
+    median band so that one tall glyph does not swallow the next line.
+    """
+    lines: list[dict] = []
+    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: (g.cy, g.x0)):
+        best, best_ov = None, 0.0
+        for ln in lines[-4:]:  # only recent lines can still be open
+            ov = _v_overlap(ln["top"], ln["bottom"], g.top, g.bottom)
+            if ov >= overlap_min and ov > best_ov:
+                best, best_ov = ln, ov
+        if best is None:
+            lines.append({"glyphs": [g], "top": g.top, "bottom": g.bottom})
+        else:
+            best["glyphs"].append(g)
+            best["top"] = statistics.median(h.top for h in best["glyphs"])
+            best["bottom"] = statistics.median(h.bottom for h in best["glyphs"])
+    lines.sort(key=lambda ln: ln["top"])
+    return [sorted(ln["glyphs"], key=lambda g: g.x0) for ln in lines]
+
+
+def needs_space(left: Glyph, right: Glyph) -> bool:
+    """Whether the gap between two neighbouring glyphs on a line is a space."""
+    gap = right.x0 - left.x1
+    size = max(min(left.size, right.size), 1e-6)
+    cjk = is_cjk(left.text[-1:]) or is_cjk(right.text[:1])
+    return gap > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size
+
+
+def join_glyphs(glyphs: Sequence[Glyph]) -> str:
+    """Text of one visual line (glyphs left to right).
+
+    Whitespace glyphs in the source are ignored; spaces come only from the
+    geometry (:func:`needs_space`), so a PDF that spaces characters with
+    blanks reads the same as one that positions them.
+    """
+    out: list[str] = []
+    prev: Optional[Glyph] = None
+    for g in glyphs:
+        t = g.text
+        if not t.strip():
+            continue
+        if prev is not None and needs_space(prev, g):
+            out.append(" ")
+        out.append(t.strip() if len(t) > 1 else t)
+        prev = g
+    return "".join(out)
+
+
+def join_fragments(parts: Sequence[str]) -> str:
+    """Join the lines of a wrapped cell or label: directly where either side is
+    CJK (``等`` + ``于第三项``), with a space between two Latin/digit ends."""
+    out = ""
+    for p in (p.strip() for p in parts):
+        if not p:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(p[0])):
+            out += " "
+        out += p
+    return out
+
+
+def median_size(glyphs: Sequence[Glyph]) -> Optional[float]:
+    """Median glyph size, rounded to 0.1 (None for no glyphs)."""
+    sizes = [g.size for g in glyphs if g.text.strip()]
+    return round(statistics.median(sizes), 1) if sizes else None
+
+
+def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
+    """True when at least half of the (non-blank) glyphs are bold."""
+    gs = [g for g in glyphs if g.text.strip()]
+    return bool(gs) and 2 * sum(g.bold for g in gs) >= len(gs)
+
+
+# --- ruled grids ---------------------------------------------------------------------------
+
+@dataclass
+class GridCell:
+    """A (possibly merged) cell of a ruled grid; indices into ``Grid.xs``/``ys``."""
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.box[0] <= x <= self.box[2] and self.box[1] <= y <= self.box[3]
+
+
+@dataclass
+class Grid:
+    """A ruled table: boundaries and cells.  ``xs``/``ys`` hold only the
+    boundaries where some cell starts (plus the far edges)."""
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+    def cell_at(self, x: float, y: float) -> Optional[GridCell]:
+        """The cell holding point (x, y), if any."""
+        for c in self.cells:
+            if c.contains(x, y):
+                return c
+        return None
+
+
+def snap_values(values: Sequence[float], tolerance: float) -> list[float]:
+    """Cluster sorted numbers whose neighbours are within ``tolerance``; one
+    representative (the mean) per cluster, ascending."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tolerance:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def _nearest(value: float, reps: Sequence[float]) -> float:
+    return min(reps, key=lambda r: abs(r - value))
+
+
+def _join_intervals(intervals: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
+    """Merge overlapping intervals and those separated by at most ``gap``."""
+    out: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if out and a - out[-1][1] <= gap:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _covered(intervals: Sequence[tuple[float, float]], a: float, b: float) -> float:
+    """Share of [a, b] covered by the (disjoint) intervals."""
+    if b <= a:
+        return 1.0
+    tot = sum(max(0.0, min(b, y) - max(a, x)) for x, y in intervals)
+    return tot / (b - a)
+
+
+def normalize_segments(segments: Iterable[Box], scale: float = 1.0
+                       ) -> tuple[dict[float, list[tuple[float, float]]], dict[float, list[tuple[float, float]]]]:
+    """Split axis-aligned segments ``(x0, top, x1, bottom)`` into horizontal
+    rules ``{y: [(x_from, x_to)]}`` and vertical rules ``{x: [(y_from, y_to)]}``,
+    snapping positions and joining collinear pieces."""
+    snap, join, min_len = SNAP_TOLERANCE * scale, JOIN_TOLERANCE * scale, MIN_SEGMENT_LENGTH * scale
+    hs, vs = [], []
+    for x0, t, x1, b in segments:
+        x0, x1 = sorted((x0, x1))
+        t, b = sorted((t, b))
+        if x1 - x0 >= b - t and x1 - x0 >= min_len:
+            hs.append(((t + b) / 2, x0, x1))
+        elif b - t > x1 - x0 and b - t >= min_len:
+            vs.append(((x0 + x1) / 2, t, b))
+
+    def group(segs):
+        reps = snap_values([s[0] for s in segs], snap)
+        by: dict[float, list[tuple[float, float]]] = {}
+        for pos, a, b in segs:
+            by.setdefault(_nearest(pos, reps), []).append((a, b))
+        return {pos: _join_intervals(iv, join) for pos, iv in by.items()}
+    return group(hs), group(vs)
+
+
+def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
+    """Connected sets of rules: (horizontal [(y, a, b)], vertical [(x, a, b)])."""
+    hl = [(y, a, b) for y, ivs in h.items() for a, b in ivs]
+    vl = [(x, a, b) for x, ivs in v.items() for a, b in ivs]
+    parent = list(range(len(hl) + len(vl)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    for i, (y, ha, hb) in enumerate(hl):
+        for j, (x, va, vb) in enumerate(vl):
+            if ha - tol <= x <= hb + tol and va - tol <= y <= vb + tol:
+                parent[find(i)] = find(len(hl) + j)
+    comps: dict[int, tuple[list, list]] = {}
+    for i, s in enumerate(hl):
+        comps.setdefault(find(i), ([], []))[0].append(s)
+    for j, s in enumerate(vl):
+        comps.setdefault(find(len(hl) + j), ([], []))[1].append(s)
+    return [c for c in comps.values() if len(c[0]) >= 1 and len(c[1]) >= 1]
+
+
+def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Grid]:
+    """Slots between every rule position; slots not separated by a rule are
+    merged into one cell (union-find, then closed to rectangles)."""
+    snap = SNAP_TOLERANCE * scale
+    xs = snap_values([x for x, _, _ in vsegs] + [min(a for _, a, _ in hsegs), max(b for _, _, b in hsegs)], snap)
+    ys = snap_values([y for y, _, _ in hsegs] + [min(a for _, a, _ in vsegs), max(b for _, _, b in vsegs)], snap)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    hby: dict[int, list] = {}
+    vby: dict[int, list] = {}
+    for y, a, b in hsegs:
+        hby.setdefault(ys.index(_nearest(y, ys)), []).append((a, b))
+    for x, a, b in vsegs:
+        vby.setdefault(xs.index(_nearest(x, xs)), []).append((a, b))
+    hby = {k: _join_intervals(iv, 0) for k, iv in hby.items()}
+    vby = {k: _join_intervals(iv, 0) for k, iv in vby.items()}
+    nr, nc = len(ys) - 1, len(xs) - 1
+
+    def h_ruled(i: int, c: int) -> float:  # rule at ys[i] over column c
+        return _covered(hby.get(i, ()), xs[c], xs[c + 1])
+
+    def v_ruled(j: int, r: int) -> float:  # rule at xs[j] over row r
+        return _covered(vby.get(j, ()), ys[r], ys[r + 1])
+
+    parent = list(range(nr * nc))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i, j):
+        parent[find(i)] = find(j)
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and v_ruled(c + 1, r) < RULE_COVER_MIN:
+                union(r * nc + c, r * nc + c + 1)
+            if r + 1 < nr and h_ruled(r + 1, c) < RULE_COVER_MIN:
+                union(r * nc + c, (r + 1) * nc + c)
+    # Close groups to rectangles (an L-shaped region becomes its bounding box).
+    changed = True
+    while changed:
+        changed = False
+        groups: dict[int, list[int]] = {}
+        for i in range(nr * nc):
+            groups.setdefault(find(i), []).append(i)
+        for members in groups.values():
+            r0 = min(i // nc for i in members); r1 = max(i // nc for i in members)
+            c0 = min(i % nc for i in members); c1 = max(i % nc for i in members)
+            if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if find(r * nc + c) != find(members[0]):
+                            union(r * nc + c, members[0])
+                            changed = True
+    groups = {}
+    for i in range(nr * nc):
+        groups.setdefault(find(i), []).append(i)
+    raw = []
+    for members in groups.values():
+        r0 = min(i // nc for i in members); r1 = max(i // nc for i in members) + 1
+        c0 = min(i % nc for i in members); c1 = max(i % nc for i in members) + 1
+        perim = ruled = 0.0
+        for c in range(c0, c1):
+            w = xs[c + 1] - xs[c]
+            perim += 2 * w
+            ruled += w * (h_ruled(r0, c) + h_ruled(r1, c))
+        for r in range(r0, r1):
+            hgt = ys[r + 1] - ys[r]
+            perim += 2 * hgt
+            ruled += hgt * (v_ruled(c0, r) + v_ruled(c1, r))
+        if perim > 0 and ruled / perim >= CELL_RULED_MIN:
+            raw.append((r0, r1, c0, c1))
+    if len(raw) < MIN_GRID_CELLS:
+        return None
+    # Keep only boundaries where some cell starts (plus the far edges).
+    row_keep = sorted({r0 for r0, _, _, _ in raw} | {max(r1 for _, r1, _, _ in raw)})
+    col_keep = sorted({c0 for _, _, c0, _ in raw} | {max(c1 for _, _, _, c1 in raw)})
+    ri = {r: k for k, r in enumerate(row_keep)}
+    ci = {c: k for k, c in enumerate(col_keep)}
+
+    def idx(m: dict, v: int) -> int:  # a span end that is not a kept boundary
+        return m[v] if v in m else sum(1 for k in m if k < v)
+    cells = []
+    for r0, r1, c0, c1 in raw:
+        cells.append(GridCell(ri[r0], ci[c0], idx(ri, r1) - ri[r0], idx(ci, c1) - ci[c0],
+                              (xs[c0], ys[r0], xs[c1], ys[r1])))
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
+
+
+def find_grids(segments: Iterable[Box], scale: float = 1.0) -> list[Grid]:
+    """Ruled tables from axis-aligned segments ``(x0, top, x1, bottom)``.
+
+    Rules are snapped and joined (:func:`normalize_segments`), grouped into
+    connected sets (one per table), and each set becomes a :class:`Grid`
+    whose cells carry ``row``, ``col``, ``rowspan`` and ``colspan``.  Grids
+    are returned top to bottom.  ``scale`` converts the point tolerances to
+    the caller's units (pixels per point for images).
+    """
+    h, v = normalize_segments(segments, scale)
+    grids = []
+    for hs, vs in _components(h, v, INTERSECT_TOLERANCE * scale):
+        g = _grid_from_component(hs, vs, scale)
+        if g is not None:
+            grids.append(g)
+    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
+    return grids
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?%?$")
+
+
+def is_number(text: str) -> bool:
+    """A cell value: ``12``, ``7730.28``, ``1,234``, ``-3``, ``5%``."""
+    return bool(_NUMBER.match(text.strip()))
