@@ -40,7 +40,7 @@ MAX_READINGS = 5000          # splits of one digit run kept before giving up on 
 MAX_STEPS = 200_000          # search steps spent splitting one digit run
 MAX_COMBINATIONS = 20_000    # joint readings of ambiguous rows checked against the sums
 SHOWN_READINGS = 4           # readings listed in a warning before "…"
-LABEL_GAP = 30               # normalised chars allowed between the first request key and its digits
+LABEL_GAP = 30               # normalised chars allowed between a request key and its digits, and after
 MIN_GLUED_ROWS = 3           # glued request rows needed to call a text run-together
 FUZZY_MIN_KEY = 4            # keys at least this long also match with one extra/wrong char
 SIGNED_COLUMNS = frozenset({"change"})   # 本年增/减 prints "-18"
@@ -49,6 +49,7 @@ _RUN = re.compile(r"-?\d[\d\s.\-]*")      # a row's printed cells: digits, space
 _NUMBERING = re.compile(r"(\d+)\.")       # "2." at the start of a template label
 _CELL = re.compile(r"(-?)(\d+)(\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LABEL_DIGITS = re.compile(rf"\D{{0,{LABEL_GAP}}}\d+")  # a label's tail, then its digits
 
 
 @dataclass
@@ -106,15 +107,17 @@ def _find(norm: str, keys: tuple[str, ...], start: int, end: int | None = None) 
 def _locate(t: _Text, template: Template) -> dict[str, tuple[int, int]]:
     """Norm-index spans of the active, requests and review tables (those found).
 
-    The requests table starts at the first row key followed by digits (the
-    preamble names the section headings too, so headings alone mislead); the
+    The requests table starts at the first row key followed by digits and then
+    the second row's key (the preamble and narrative name headings and counts
+    too, so a heading or "本年新收…20件" alone misleads); the
     active table is the last active heading before it; the review table runs
     from its heading to section 五.
     """
     req = template.table("requests")
     start, req_start = 0, None
     while (hit := _find(t.norm, req.rows[0].keys, start)) is not None:
-        if re.match(rf"\D{{0,{LABEL_GAP}}}\d", t.norm[hit[1]:hit[1] + LABEL_GAP + 1]):
+        digits = _LABEL_DIGITS.match(t.norm, hit[1])
+        if digits and _find(t.norm, req.rows[1].keys, digits.end(), digits.end() + LABEL_GAP):
             req_start = hit[0]
             break
         start = hit[1]
@@ -305,25 +308,9 @@ def _fmt(reading: tuple) -> str:
     return "|".join(repr(v) if isinstance(v, float) else str(v) for v in reading)
 
 
-def _solve(chunks: list[_Chunk], eqs: list[_Eq], stated: dict[str, int],
-           warnings: list[str]) -> list[list[tuple]]:
-    """The readings of each chunk that survive the column rules, then the stated counts.
-
-    Chunks tied by a rule are read jointly; among their combinations those that
-    break the fewest rules survive (a published table may break one whatever
-    the reading). Stated counts then narrow the survivors, unless a count fits
-    none of them (then it is ignored, with a warning).
-    """
-    where = {f: (ci, k) for ci, ch in enumerate(chunks) if ch.readings for k, f in enumerate(ch.fields)}
-    eqs = [e for e in eqs if all(f in where for f in e.lhs + e.rhs)]
-    kept = [list(ch.readings) for ch in chunks]
+def _components(chunks: list[_Chunk], eqs: list[_Eq], where: dict) -> list[list[int]]:
+    """Ambiguous chunks grouped by the rules they share (chunks in no rule stand alone)."""
     amb = [ci for ci, ch in enumerate(chunks) if len(ch.readings) > 1]
-
-    def fixed(f: str):
-        ci, k = where[f]
-        return chunks[ci].readings[0][k]
-
-    # group ambiguous chunks that share a rule (union-find)
     parent = {ci: ci for ci in amb}
 
     def root(ci: int) -> int:
@@ -338,6 +325,63 @@ def _solve(chunks: list[_Chunk], eqs: list[_Eq], stated: dict[str, int],
     groups: dict[int, list[int]] = {}
     for ci in amb:
         groups.setdefault(root(ci), []).append(ci)
+    return list(groups.values())
+
+
+def _best_combos(chunks: list[_Chunk], comp: list[int], eqs: list[_Eq],
+                 where: dict) -> tuple[list[tuple] | None, list[str]]:
+    """The joint readings of ``comp`` that break the fewest rules, and the rules they break.
+
+    None when there are more than MAX_COMBINATIONS to try.
+    """
+    slot = {ci: j for j, ci in enumerate(comp)}
+    mine = [e for e in eqs if any(where[f][0] in slot for f in e.lhs + e.rhs)]
+    compiled = []  # each rule as: constant + sum of (sign, slot, cell index) terms
+    for e in mine:
+        const, terms = 0, []
+        for sign, fs in ((1, e.lhs), (-1, e.rhs)):
+            for f in fs:
+                ci, k = where[f]
+                if ci in slot:
+                    terms.append((sign, slot[ci], k))
+                else:
+                    const += sign * chunks[ci].readings[0][k]
+        compiled.append((const, terms))
+
+    def broken(combo: tuple) -> list[str]:
+        return [e.name for e, (const, terms) in zip(mine, compiled)
+                if const + sum(sg * combo[j][k] for sg, j, k in terms) != 0]
+
+    lists = [chunks[ci].readings for ci in comp]
+    if math.prod(len(r) for r in lists) > MAX_COMBINATIONS:
+        return None, []
+    best: int | None = None
+    combos: list[tuple] = []
+    for combo in itertools.product(*lists):
+        bad = len(broken(combo))
+        if best is None or bad < best:
+            best, combos = bad, [combo]
+        elif bad == best:
+            combos.append(combo)
+    return combos, broken(combos[0]) if best else []
+
+
+def _solve(chunks: list[_Chunk], eqs: list[_Eq], stated: dict[str, int],
+           warnings: list[str]) -> list[list[tuple]]:
+    """The readings of each chunk that survive the column rules, then the stated counts.
+
+    Chunks tied by a rule are read jointly; among their combinations those that
+    break the fewest rules survive (a published table may break one whatever
+    the reading). Stated counts then narrow the survivors, unless a count fits
+    none of them (then it is ignored, with a warning).
+    """
+    where = {f: (ci, k) for ci, ch in enumerate(chunks) if ch.readings for k, f in enumerate(ch.fields)}
+    eqs = [e for e in eqs if all(f in where for f in e.lhs + e.rhs)]
+    kept = [list(ch.readings) for ch in chunks]
+
+    def fixed(f: str):
+        ci, k = where[f]
+        return chunks[ci].readings[0][k]
 
     for e in eqs:  # rules between unambiguous rows: a published inconsistency to report
         if all(len(chunks[where[f][0]].readings) == 1 for f in e.lhs + e.rhs):
@@ -345,62 +389,35 @@ def _solve(chunks: list[_Chunk], eqs: list[_Eq], stated: dict[str, int],
             if lhs != rhs:
                 warnings.append(f"{e.name}: printed {lhs} ≠ {rhs}")
 
-    for comp in groups.values():
+    for comp in _components(chunks, eqs, where):
         slot = {ci: j for j, ci in enumerate(comp)}
-        comp_eqs = [e for e in eqs if any(where[f][0] in slot for f in e.lhs + e.rhs)]
-        # each rule as: constant + sum of (sign, slot, cell index) terms
-        compiled = []
-        for e in comp_eqs:
-            const, terms = 0, []
-            for sign, fs in ((1, e.lhs), (-1, e.rhs)):
-                for f in fs:
-                    ci, k = where[f]
-                    if ci in slot:
-                        terms.append((sign, slot[ci], k))
-                    else:
-                        const += sign * fixed(f)
-            compiled.append((const, terms))
-        lists = [chunks[ci].readings for ci in comp]
-        total = math.prod(len(r) for r in lists)
-        if total > MAX_COMBINATIONS:
+        combos, broken = _best_combos(chunks, comp, eqs, where)
+        if combos is None:
             names = ", ".join(chunks[ci].name for ci in comp)
-            warnings.append(f"{names}: {total} joint readings, too many to check against the sums")
-            combos = None
-        else:
-            best, combos = None, []
-            for combo in itertools.product(*lists):
-                bad = sum(1 for const, terms in compiled
-                          if const + sum(sg * combo[j][k] for sg, j, k in terms) != 0)
-                if best is None or bad < best:
-                    best, combos = bad, [combo]
-                elif bad == best:
-                    combos.append(combo)
-            if best:
-                broken = [e.name for e, (const, terms) in zip(comp_eqs, compiled)
-                          if const + sum(sg * combos[0][j][k] for sg, j, k in terms) != 0]
-                warnings.append(f"every reading breaks a sum: {'; '.join(broken)}")
+            warnings.append(f"{names}: too many joint readings to check against the sums")
+        if broken:
+            warnings.append(f"every reading breaks a sum: {'; '.join(broken)}")
         for f, v in stated.items():
             if f not in where or where[f][0] not in slot:
                 continue
             ci, k = where[f]
-            if combos is None:
+            if combos is None:  # too many to read jointly: narrow the one chunk
                 narrowed = [r for r in kept[ci] if r[k] == v]
+                kept[ci] = narrowed or kept[ci]
             else:
                 narrowed = [c for c in combos if c[slot[ci]][k] == v]
-            if narrowed:
-                if combos is None:
-                    kept[ci] = narrowed
-                else:
-                    combos = narrowed
-            else:
+                combos = narrowed or combos
+            if not narrowed:
                 warnings.append(f"stated {f}={v} fits no reading; ignored")
         if combos is not None:
             for ci in comp:
-                seen = {c[slot[ci]]: None for c in combos}
+                seen = {c[slot[ci]] for c in combos}
                 kept[ci] = [r for r in chunks[ci].readings if r in seen]
 
     for f, v in stated.items():  # stated counts of unambiguous cells: only check them
-        if f in where and len(chunks[where[f][0]].readings) == 1 and fixed(f) != v:
+        if f not in where:
+            warnings.append(f"stated {f}={v}: no such cell was read; ignored")
+        elif len(chunks[where[f][0]].readings) == 1 and fixed(f) != v:
             warnings.append(f"stated {f}={v} contradicts the table ({fixed(f)}); ignored")
     return kept
 

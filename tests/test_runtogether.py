@@ -133,6 +133,14 @@ def test_crafted_stated_contradiction_is_ignored():
     assert any("stated requests.new.bogus" in w for w in d.warnings)
 
 
+def test_crafted_narrative_counts_do_not_start_the_table():
+    text = crafted({"new": "19 1 0 0 0 0 20", "total": "19 1 0 0 0 0 20", "granted": "19 1 0 0 0 0 20"})
+    text = text.replace("一、总体情况 本年度。", "一、总体情况 本年新收政府信息公开申请20件，办结20件。")
+    d = decode(text, get("2021"))
+    assert d.fields["requests.new.natural_person"] == 19
+    assert d.fields["requests.granted.commercial"] == 1
+
+
 def test_crafted_typo_heading_and_active_cells():
     text = crafted({}, review="0 1 1 0 2 1 0 0 0 1 0 0 0 0 0",
                    review_heading="四、政府信息公开行政法复议情况")
@@ -142,6 +150,14 @@ def test_crafted_typo_heading_and_active_cells():
     assert d.fields["active.licensing.decisions"] == 5
     assert d.fields["active.fees.amount"] == 1.5
     assert [d.fields[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 2, 3]
+
+
+def test_crafted_too_many_joint_readings_stay_null():
+    rows = [r.id for r in get("2021").table("requests").rows][2:18]  # 16 rows of 2 readings each
+    d = decode(crafted({r: "191000020" for r in rows}), get("2021"))
+    assert any("too many joint readings" in w for w in d.warnings)
+    assert d.fields["requests.granted.natural_person"] is None
+    assert d.fields["requests.granted.total"] == 20
 
 
 def test_crafted_unreadable_row_is_reported():
