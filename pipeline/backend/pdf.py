@@ -366,8 +366,11 @@ def check_pdf_bytes(data: bytes) -> None:
         raise InputError("truncated PDF (no %%EOF marker at the end of the file)")
 
 
-def _pdfium_check(data: bytes, password: Optional[str]) -> int:
-    """Open with PDFium (fast, robust) to classify bad files; the page count."""
+def _pdfium_check(data: bytes, password: Optional[str]) -> tuple[Optional[int], Optional[str]]:
+    """Open with PDFium (fast, robust): ``(page count, None)``, or ``(None,
+    reason)`` when PDFium refuses the file; pdfminer then has the last word
+    (PDFium's error code is not reliable for a file with no pages).
+    Raises InputError for a password problem."""
     import pypdfium2 as pdfium
     try:
         doc = pdfium.PdfDocument(data, password=password)
@@ -377,23 +380,29 @@ def _pdfium_check(data: bytes, password: Optional[str]) -> int:
             raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
         if code == 5:
             raise InputError("encrypted PDF with an unsupported security handler") from e
-        raise InputError(f"corrupt PDF: {_first_line(e)}") from e
+        return None, _first_line(e)
     try:
-        return len(doc)
+        return len(doc), None
     finally:
         doc.close()
 
 
-def _open_plumber(path: Path, password: Optional[str]):
+def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str] = None):
+    """pdfplumber's PDF, or InputError (with PDFium's reason when it had one)."""
     import pdfplumber
+    pdf = None
     try:
-        return pdfplumber.open(str(path), password=password or "")
+        pdf = pdfplumber.open(str(path), password=password or "")
+        len(pdf.pages)  # make pdfminer walk the page tree now
+        return pdf
     except Exception as e:  # pdfminer raises many kinds; all mean "cannot read"
+        if pdf is not None:
+            pdf.close()
         cause = e.__cause__ or e
         name = type(cause).__name__
         if "Password" in name or "Encryption" in name:
             raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
-        raise InputError(f"corrupt PDF: {name}: {_first_line(cause)}") from e
+        raise InputError(f"corrupt PDF: {pdfium_error or name + ': ' + _first_line(cause)}") from e
 
 
 # --- one page --------------------------------------------------------------------------------------
@@ -696,16 +705,19 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
     except OSError as e:
         raise InputError(f"cannot read file: {e.strerror or e}") from e
     check_pdf_bytes(data)
-    n_pages = _pdfium_check(data, password)
+    n_pages, pdfium_error = _pdfium_check(data, password)
     if n_pages == 0:
         raise InputError("PDF has no pages")
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
-    if n_pages > MAX_PAGES:
-        doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
-    pdf = _open_plumber(path, password)
+    pdf = _open_plumber(path, password, pdfium_error)
     try:
-        if len(pdf.pages) == 0:
+        n_pages = len(pdf.pages)
+        if n_pages == 0:
             raise InputError("PDF has no pages")
+        if pdfium_error:
+            doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
+        if n_pages > MAX_PAGES:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
         datas = []
         for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
             datas.append(_extract_page(ppage, i + 1))
