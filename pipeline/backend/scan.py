@@ -1,0 +1,916 @@
+"""Scanned PDFs and images (PNG, JPG, TIFF …) -> Document, by our own layout + PP-OCR.
+
+Plain full-page OCR (detect every text box, classify, recognise) is slow and
+misreads small one-digit table cells.  Per page we instead
+
+1. rasterise (pypdfium2, RENDER_DPI) or load the image, normalise its size;
+2. deskew: the angle that makes the horizontal ink profile sharpest (ruling
+   lines and text lines both vote);
+3. binarise against a local background estimate (grey-shaded header rows and
+   uneven lighting become paper), find ruling lines by morphology and build
+   table grids from them, merged cells included;
+4. cut every non-empty cell into text lines by ink projection, and the text
+   outside tables into lines the same way (PP-OCR detection runs only on
+   regions where projection fails: pictures, stamps, odd layouts);
+5. recognise all crops in width-sorted batches (no detection, no angle
+   classifier), then re-decode cells that the template says hold a number with
+   digits only, and re-read the ones still unsure from other crops.
+
+Coordinates are pixels of the deskewed working image (``Page.width/height``).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import cv2
+import numpy as np
+
+from ..datamodel import Box, Cell, Document, InputError, Line, Page
+from .. import template as tpl
+
+# --- input ---------------------------------------------------------------------------
+RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
+REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
+MAX_SHORT_SIDE = 1800  # larger images (300 dpi scans, phone photos) are scaled down to this
+MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
+MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
+MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
+
+# --- deskew --------------------------------------------------------------------------
+MAX_SKEW_DEG = 5.0  # scans beyond this are not "skewed", they are rotated pages
+SKEW_COARSE_STEP = 0.5
+SKEW_FINE_STEP = 0.05
+MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
+SKEW_SCALE = 0.5  # the angle search runs on a half-size ink image
+
+# --- binarisation --------------------------------------------------------------------
+BG_KERNEL = 21  # px; wider than any stroke, narrower than shaded table rows
+INK_RATIO = 0.72  # a pixel is ink when darker than this share of its local background
+MIN_SPECK_AREA = 4  # px; smaller ink components are JPEG noise
+
+# --- ruling lines and grids ----------------------------------------------------------
+HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
+VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
+VLINE_LONG = 60  # … but a vertical run shorter than this must join two rules (not a "1")
+MAX_LINE_THICK = 7  # px; thicker runs are filled areas or bold glyphs
+LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
+LINE_TOL = 6  # px; a rule end this close to another rule touches it
+CLUSTER_TOL = 6  # px; rule positions closer than this are one grid line
+EDGE_COVER = 0.6  # share of a cell edge that must be ruled for the edge to separate cells
+MIN_GRID_LINES = 2  # per direction, for a set of rules to count as a table
+CELL_INSET = 3  # px kept clear of the rules when reading a cell
+
+# --- text lines ----------------------------------------------------------------------
+SEG_GAP = 1.8  # a horizontal gap wider than this many line heights splits a line
+SMALL_BAND = 0.55  # bands lower than this share of the line height are glyph pieces …
+BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this many line heights
+DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
+TALL_BAND = 3.0  # a "line" taller than this many line heights is a picture/stamp: detect there
+REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's det crops have it)
+REC_PAD_H = 0.5  # white margin left/right, in crop heights
+MIN_LINE_CONF = 0.5  # recognitions below this outside tables are dropped as noise
+
+# --- numbers -------------------------------------------------------------------------
+KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
+REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
+REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
+REREAD_UPSCALE = 2.0
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+# Look-alikes of digits that the recogniser emits; applied only in numeric cells.
+DIGIT_LOOKALIKES = str.maketrans({
+    "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "○": "0", "口": "0", "U": "0",
+    "l": "1", "I": "1", "|": "1", "i": "1", "丨": "1", "J": "1", "!": "1",
+    "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "g": "9", "q": "9",
+    "，": ",", "。": ".", "．": ".", "—": "-", "－": "-", "_": "",
+})
+
+# --- page furniture and bad input ----------------------------------------------------
+FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－_·.]*(第\s*)?\d{1,4}(\s*页)?([\s/／]*(共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·.]*$")
+MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
+
+
+# =====================================================================================
+# public API
+# =====================================================================================
+
+def read_scan(path: str | Path) -> Document:
+    """Read a scanned PDF (no text layer; kind ``scan``) or an image file (kind ``image``)."""
+    path = Path(path)
+    data = _read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        kind = "scan"
+        images = _pdf_images(data, None, RENDER_DPI)
+    else:
+        kind = "image"
+        images = _image_frames(data)
+    doc = Document(str(path), digest, kind)
+    for number, (img, _) in enumerate(images, start=1):
+        doc.pages.append(read_page_image(img, number))
+    _document_warnings(doc)
+    return doc
+
+
+def ocr_pdf_pages(path: str | Path, page_numbers: Iterable[int]) -> list[Page]:
+    """OCR the given 1-based pages of a PDF (pages whose text layer is broken).
+
+    Boxes, widths and font sizes are returned in PDF points, like the text-PDF
+    backend's own pages, so the caller can mix them.
+    """
+    data = _read_bytes(Path(path))
+    numbers = sorted(set(page_numbers))
+    pages = []
+    for n, (img, _) in zip(numbers, _pdf_images(data, numbers, RENDER_DPI)):
+        page = read_page_image(img, n)
+        pages.append(scale_page(page, 72.0 / RENDER_DPI / page_scale(page)))
+    return pages
+
+
+def read_page_image(image: np.ndarray, number: int = 1) -> Page:
+    """The whole per-page pipeline on one raster (grey or BGR): a Page of Lines."""
+    gray = _to_gray(image)
+    gray, factor = normalise_size(gray)
+    if int(gray.max()) - int(gray.min()) < 16:
+        page = Page(number, [], float(gray.shape[1]), float(gray.shape[0]), "ocr", [f"page {number}: blank"])
+        page._scale = factor  # type: ignore[attr-defined]
+        return page
+    unit = min(gray.shape) / REF_SHORT_SIDE
+    ink = binarize(gray, unit)
+    angle = estimate_skew(ink)
+    if abs(angle) >= MIN_DESKEW_DEG:
+        gray = rotate(gray, angle)
+        ink = binarize(gray, unit)
+    layout = analyse(gray, ink, unit)
+    lines = recognise_page(layout, number)
+    page = Page(number, lines, float(gray.shape[1]), float(gray.shape[0]), "ocr")
+    page._scale = factor  # type: ignore[attr-defined]
+    confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
+    if len(confident) < MIN_REPORT_LINES:
+        page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")
+    return page
+
+
+# =====================================================================================
+# input
+# =====================================================================================
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read {path.name}: {e.strerror or e}") from e
+    if not data.strip():
+        raise InputError(f"{path.name}: empty file")
+    return data
+
+
+def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int):
+    """Yield (grey image, 1-based page number) for the wanted pages of a PDF."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as e:  # pdfium raises its own error types for corrupt/encrypted files
+        raise InputError(f"cannot open PDF: {e}") from e
+    n = len(pdf)
+    if n == 0:
+        raise InputError("PDF has no pages")
+    if n > MAX_PDF_PAGES:
+        raise InputError(f"PDF has {n} pages, more than {MAX_PDF_PAGES}")
+    wanted = list(numbers) if numbers is not None else list(range(1, n + 1))
+    out = []
+    for k in wanted:
+        if not 1 <= k <= n:
+            raise InputError(f"PDF has no page {k}")
+        try:
+            bitmap = pdf[k - 1].render(scale=dpi / 72.0, grayscale=True)
+            arr = bitmap.to_numpy()
+        except Exception as e:
+            raise InputError(f"cannot render PDF page {k}: {e}") from e
+        out.append((_to_gray(np.array(arr)), k))
+    pdf.close()
+    return out
+
+
+def _image_frames(data: bytes):
+    """Decode an image file (all frames of a TIFF) to grey arrays; InputError when corrupt."""
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    try:
+        im = Image.open(io.BytesIO(data))
+        frames = []
+        for i in range(getattr(im, "n_frames", 1)):
+            im.seek(i)
+            fr = ImageOps.exif_transpose(im) if i == 0 else im
+            frames.append((np.array(fr.convert("L")), i + 1))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise InputError(f"cannot decode image: {e}") from e
+    if not frames:
+        raise InputError("image has no frames")
+    return frames
+
+
+def _to_gray(img: np.ndarray) -> np.ndarray:
+    """uint8 grey from grey, grey+channel, BGR or BGRA arrays."""
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
+    elif img.ndim == 3 and img.shape[2] == 4:
+        img = cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
+    elif img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(img, dtype=np.uint8)
+
+
+def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """Scale so the short side lies in [MIN_SHORT_SIDE, MAX_SHORT_SIDE]; returns (image, factor)."""
+    short = min(gray.shape)
+    factor = 1.0
+    if short > MAX_SHORT_SIDE:
+        factor = MAX_SHORT_SIDE / short
+    elif short < MIN_SHORT_SIDE:
+        factor = MIN_SHORT_SIDE / short
+    if factor != 1.0:
+        interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interp)
+    return gray, factor
+
+
+def page_scale(page: Page) -> float:
+    """Factor by which the page image was resized from its source raster."""
+    return getattr(page, "_scale", 1.0)
+
+
+def scale_page(page: Page, k: float) -> Page:
+    """Multiply every coordinate of a page by ``k`` (pixels -> points for ocr_pdf_pages)."""
+    def sb(b: Optional[Box]) -> Optional[Box]:
+        return None if b is None else (b[0] * k, b[1] * k, b[2] * k, b[3] * k)
+
+    for ln in page.lines:
+        ln.box = sb(ln.box)
+        ln.font_size = None if ln.font_size is None else ln.font_size * k
+        for c in ln.cells:
+            c.box = sb(c.box)
+    page.width = None if page.width is None else page.width * k
+    page.height = None if page.height is None else page.height * k
+    return page
+
+
+# =====================================================================================
+# image processing
+# =====================================================================================
+
+def _px(value: float, unit: float) -> int:
+    """A pixel constant at this page's resolution."""
+    return max(1, int(round(value * unit)))
+
+
+def binarize(gray: np.ndarray, unit: float = 1.0) -> np.ndarray:
+    """Ink mask (255 = ink) relative to a local background (max filter), specks removed."""
+    k = _px(BG_KERNEL, unit) | 1
+    bg = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.blur(bg, (k, k))
+    ink = (gray.astype(np.float32) < INK_RATIO * np.maximum(bg.astype(np.float32), 1.0))
+    ink = ink.astype(np.uint8) * 255
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < MIN_SPECK_AREA
+    small[0] = False
+    if small.any():
+        ink[small[labels]] = 0
+    return ink
+
+
+def rotate(img: np.ndarray, angle: float, border: int = 255) -> np.ndarray:
+    """Rotate about the centre by ``angle`` degrees (counter-clockwise), same canvas."""
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+
+
+def _profile_sharpness(ink_small: np.ndarray, angle: float) -> float:
+    """How sharp the row-sum profile is after rotating by ``angle`` (high = lines level)."""
+    prof = rotate(ink_small, angle, 0).sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(prof)).sum())
+
+
+def estimate_skew(ink: np.ndarray) -> float:
+    """Deskew angle (degrees, for :func:`rotate`) by coarse-to-fine profile search."""
+    small = cv2.resize(ink, None, fx=SKEW_SCALE, fy=SKEW_SCALE, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP)
+    best = max(coarse, key=lambda a: _profile_sharpness(small, a))
+    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    return float(max(fine, key=lambda a: _profile_sharpness(small, a)))
+
+
+# --- ruling lines ----------------------------------------------------------------------
+
+@dataclass
+class Segment:
+    """A ruling line piece: ``pos`` across it, ``a..b`` along it (pixels)."""
+    pos: float
+    a: float
+    b: float
+    thick: float
+
+
+def _segments(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[Segment]:
+    """Connected runs of a line mask as segments (long and thin enough)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    segs = []
+    for x, y, w, h, _area in stats[1:]:
+        length, thick = (w, h) if horizontal else (h, w)
+        if length < min_len:
+            continue
+        # A slightly tilted rule has a bounding box thicker than the rule itself.
+        if thick > max_thick + length * 0.01:
+            continue
+        if horizontal:
+            segs.append(Segment(y + h / 2.0, float(x), float(x + w), float(h)))
+        else:
+            segs.append(Segment(x + w / 2.0, float(y), float(y + h), float(w)))
+    return segs
+
+
+def join_segments(segs: list[Segment], gap: float, tol: float) -> list[Segment]:
+    """Merge collinear segments (same ``pos`` within tol) separated by less than ``gap``."""
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: (round(s.pos / max(tol, 1)), s.a)):
+        for o in out:
+            if abs(o.pos - s.pos) <= tol and s.a - o.b <= gap and o.a - s.b <= gap:
+                o.a, o.b = min(o.a, s.a), max(o.b, s.b)
+                o.pos = (o.pos + s.pos) / 2
+                break
+        else:
+            out.append(Segment(s.pos, s.a, s.b, s.thick))
+    return out
+
+
+def _touches(v: Segment, y: float, hsegs: list[Segment], tol: float) -> bool:
+    """Whether a horizontal rule passes within ``tol`` of point (v.pos, y)."""
+    return any(abs(h.pos - y) <= tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
+
+
+def ruling_segments(ink: np.ndarray, unit: float) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical table rules found by morphological opening."""
+    hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
+    hmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
+    vmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
+    hsegs = join_segments(_segments(hmask, True, hl, thick), gap, tol)
+    vsegs = join_segments(_segments(vmask, False, vl, thick), gap, tol)
+    long_v = _px(VLINE_LONG, unit)
+    # Short vertical runs are kept only where they join two horizontal rules: the
+    # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
+    vsegs = [v for v in vsegs if v.b - v.a >= long_v
+             or (_touches(v, v.a, hsegs, tol) and _touches(v, v.b, hsegs, tol))]
+    # Horizontal rules with no vertical rule near them are underlines or separators;
+    # they still bound borderless tables, so they are kept and judged per table.
+    return hsegs, vsegs
+
+
+# --- grids -------------------------------------------------------------------------------
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box  # x0, top, x1, bottom along the rules' centres
+
+
+@dataclass
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    cells: list[GridCell]
+
+    @property
+    def box(self) -> Box:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+
+def cluster_positions(values: Iterable[float], tol: float) -> list[float]:
+    """Sorted positions with neighbours closer than ``tol`` merged (their mean)."""
+    vals = sorted(values)
+    groups: list[list[float]] = []
+    for v in vals:
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [float(np.mean(g)) for g in groups]
+
+
+def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -> float:
+    """Share of the interval [a, b] at ``pos`` that the segments cover."""
+    if b <= a:
+        return 1.0
+    spans = sorted((max(s.a, a), min(s.b, b)) for s in segs if abs(s.pos - pos) <= tol and s.b > a and s.a < b)
+    covered, end = 0.0, a
+    for lo, hi in spans:
+        lo = max(lo, end)
+        if hi > lo:
+            covered += hi - lo
+            end = hi
+    return covered / (b - a)
+
+
+def _groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list[Segment], list[Segment]]]:
+    """Partition rules into tables: rules that touch or cross (within tol) are one table."""
+    segs = [(True, s) for s in hsegs] + [(False, s) for s in vsegs]
+    parent = list(range(len(segs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (hi, si) in enumerate(segs):
+        if not hi:
+            continue
+        for j, (hj, sj) in enumerate(segs):
+            if hj:
+                continue
+            if si.a - tol <= sj.pos <= si.b + tol and sj.a - tol <= si.pos <= sj.b + tol:
+                parent[find(i)] = find(j)
+    out: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, (h, s) in enumerate(segs):
+        out.setdefault(find(i), ([], []))[0 if h else 1].append(s)
+    return list(out.values())
+
+
+def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Optional[Grid]:
+    """Grid lines and (merged) cells of one table's rules; None if too few rules.
+
+    The table's outer box is closed where a rule is missing (a table continued
+    from the previous page has no top rule over its label columns); inside,
+    two unit cells merge when less than EDGE_COVER of their shared edge is ruled.
+    """
+    if len(hsegs) < MIN_GRID_LINES - 1 or len(vsegs) < MIN_GRID_LINES:
+        return None
+    x_lo = min([v.pos for v in vsegs] + [h.a for h in hsegs])
+    x_hi = max([v.pos for v in vsegs] + [h.b for h in hsegs])
+    y_lo = min([h.pos for h in hsegs] + [v.a for v in vsegs])
+    y_hi = max([h.pos for h in hsegs] + [v.b for v in vsegs])
+    xs = cluster_positions([v.pos for v in vsegs] + [x_lo, x_hi], tol)
+    ys = cluster_positions([h.pos for h in hsegs] + [y_lo, y_hi], tol)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < EDGE_COVER:
+                parent[find(r * nc + c)] = find(r * nc + c + 1)
+            if r + 1 < nr and _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < EDGE_COVER:
+                parent[find(r * nc + c)] = find((r + 1) * nc + c)
+    spans: dict[int, list[int]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            g = spans.setdefault(find(r * nc + c), [r, c, r, c])
+            g[0], g[1] = min(g[0], r), min(g[1], c)
+            g[2], g[3] = max(g[2], r), max(g[3], c)
+    cells = []
+    taken = np.zeros((nr, nc), bool)
+    for r0, c0, r1, c1 in sorted(spans.values()):
+        if taken[r0, c0]:
+            continue  # a non-rectangular merge overlapping an earlier cell
+        taken[r0:r1 + 1, c0:c1 + 1] = True
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    return Grid(xs, ys, cells)
+
+
+def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float) -> list[Grid]:
+    """All ruled tables on the page, top to bottom."""
+    tol = _px(CLUSTER_TOL, unit)
+    grids = []
+    for hs, vs in _groups(hsegs, vsegs, _px(LINE_TOL, unit)):
+        g = build_grid(hs, vs, tol)
+        if g is not None and len(g.cells) >= 2:
+            grids.append(g)
+    return sorted(grids, key=lambda g: g.ys[0])
+
+
+# --- text lines by projection ----------------------------------------------------------
+
+def bands(profile: np.ndarray, line_h: float) -> list[tuple[int, int]]:
+    """Runs of non-zero rows in an ink profile, with glyph pieces (the strokes of 二, 三) merged."""
+    on = profile > 0
+    runs: list[list[int]] = []
+    start = None
+    for i, v in enumerate(on):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            runs.append([start, i])
+            start = None
+    if start is not None:
+        runs.append([start, len(on)])
+    small, gap = SMALL_BAND * line_h, BAND_MERGE_GAP * line_h
+    changed = True
+    while changed and len(runs) > 1:
+        changed = False
+        for i, (a, b) in enumerate(runs):
+            if b - a >= small:
+                continue
+            prev_gap = a - runs[i - 1][1] if i > 0 else np.inf
+            next_gap = runs[i + 1][0] - b if i + 1 < len(runs) else np.inf
+            if min(prev_gap, next_gap) > gap:
+                continue
+            j = i - 1 if prev_gap <= next_gap else i + 1
+            lo, hi = min(i, j), max(i, j)
+            merged = [runs[lo][0], runs[hi][1]]
+            if merged[1] - merged[0] > 1.6 * line_h:
+                continue  # would glue two real lines
+            runs[lo:hi + 1] = [merged]
+            changed = True
+            break
+    return [(a, b) for a, b in runs]
+
+
+def split_segments(cols: np.ndarray, max_gap: float) -> list[tuple[int, int]]:
+    """Runs of ink columns, split where the blank gap exceeds ``max_gap``."""
+    idx = np.flatnonzero(cols)
+    if idx.size == 0:
+        return []
+    out = []
+    start = prev = int(idx[0])
+    for i in idx[1:]:
+        i = int(i)
+        if i - prev - 1 > max_gap:
+            out.append((start, prev + 1))
+            start = i
+        prev = i
+    out.append((start, prev + 1))
+    return out
+
+
+def estimate_line_height(ink: np.ndarray, unit: float) -> float:
+    """Median height of the page's text lines (projection bands), DEFAULT_LINE_H if none."""
+    prof = ink.sum(axis=1)
+    hs = [b - a for a, b in bands(prof, DEFAULT_LINE_H * unit) if b - a >= 4 * unit]
+    if not hs:
+        return DEFAULT_LINE_H * unit
+    med = float(np.median(hs))
+    return float(np.clip(med, 8 * unit, 80 * unit))
+
+
+# =====================================================================================
+# layout: what to read where
+# =====================================================================================
+
+@dataclass
+class Crop:
+    """One text line to recognise, and where its text goes."""
+    box: tuple[int, int, int, int]  # ink box x0, y0, x1, y1
+    owner: tuple  # ("cell", grid_index, cell_index) or ("text", line_index)
+    clip: tuple[int, int, int, int]  # region the crop may extend into (cell interior)
+
+
+@dataclass
+class Layout:
+    gray: np.ndarray  # deskewed grey, rules painted white
+    ink: np.ndarray  # ink without rules
+    unit: float
+    line_h: float
+    grids: list[Grid]
+    crops: list[Crop] = field(default_factory=list)
+    text_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+
+def _rule_mask(shape: tuple[int, int], hsegs: list[Segment], vsegs: list[Segment], pad: int) -> np.ndarray:
+    """A mask of the rules (thickened by ``pad``)."""
+    m = np.zeros(shape, np.uint8)
+    for s in hsegs:
+        r = int(s.thick / 2) + pad
+        cv2.rectangle(m, (int(s.a) - pad, int(s.pos) - r), (int(s.b) + pad, int(s.pos) + r), 255, -1)
+    for s in vsegs:
+        r = int(s.thick / 2) + pad
+        cv2.rectangle(m, (int(s.pos) - r, int(s.a) - pad), (int(s.pos) + r, int(s.b) + pad), 255, -1)
+    return m
+
+
+def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
+    """Find grids, cell text lines and free text lines on a deskewed page."""
+    hsegs, vsegs = ruling_segments(ink, unit)
+    grids = find_grids(hsegs, vsegs, unit)
+    # Only rules of tables are erased; a lone rule (underline) is left to the text.
+    in_grid_h = [s for s in hsegs if any(_inside(s, g, True, unit) for g in grids)]
+    in_grid_v = [s for s in vsegs if any(_inside(s, g, False, unit) for g in grids)]
+    rules = _rule_mask(ink.shape, in_grid_h, in_grid_v, _px(2, unit))
+    ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    gray = gray.copy()
+    gray[rules > 0] = 255
+    line_h = estimate_line_height(_mask_out_grids(ink, grids), unit)
+    lay = Layout(gray, ink, unit, line_h, grids)
+    inset = _px(CELL_INSET, unit)
+    for gi, g in enumerate(grids):
+        for ci, cell in enumerate(g.cells):
+            x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
+            clip = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+            for box in _line_boxes(ink, clip, line_h, split=False):
+                lay.crops.append(Crop(box, ("cell", gi, ci), clip))
+    free = _mask_out_grids(ink, grids)
+    h, w = ink.shape
+    for box in _line_boxes(free, (0, 0, w, h), line_h, split=True):
+        if box[3] - box[1] > TALL_BAND * line_h:
+            lay.text_boxes.append(box)  # a picture, stamp or odd layout: detector decides
+            continue
+        lay.crops.append(Crop(box, ("text",), (0, 0, w, h)))
+    return lay
+
+
+def _inside(s: Segment, g: Grid, horizontal: bool, unit: float) -> bool:
+    """Whether a rule lies within a grid's box."""
+    t = _px(LINE_TOL, unit)
+    x0, y0, x1, y1 = g.box
+    if horizontal:
+        return y0 - t <= s.pos <= y1 + t and s.a >= x0 - t and s.b <= x1 + t
+    return x0 - t <= s.pos <= x1 + t and s.a >= y0 - t and s.b <= y1 + t
+
+
+def _mask_out_grids(ink: np.ndarray, grids: list[Grid]) -> np.ndarray:
+    """The ink outside every grid."""
+    out = ink.copy()
+    for g in grids:
+        x0, y0, x1, y1 = (int(round(v)) for v in g.box)
+        out[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 0
+    return out
+
+
+def _line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: float,
+                split: bool) -> list[tuple[int, int, int, int]]:
+    """Ink boxes of the text lines inside ``clip`` (split at wide gaps when ``split``)."""
+    x0, y0, x1, y1 = clip
+    if x1 <= x0 or y1 <= y0:
+        return []
+    sub = ink[y0:y1, x0:x1]
+    if not sub.any():
+        return []
+    out = []
+    for a, b in bands(sub.sum(axis=1), line_h):
+        strip = sub[a:b]
+        segs = split_segments(strip.any(axis=0), SEG_GAP * line_h if split else np.inf)
+        for sa, sb in segs:
+            piece = strip[:, sa:sb]
+            rows = np.flatnonzero(piece.any(axis=1))
+            if rows.size == 0:
+                continue
+            ta, tb = a + int(rows[0]), a + int(rows[-1]) + 1
+            if (tb - ta) * (sb - sa) < MIN_SPECK_AREA * 3:
+                continue
+            out.append((x0 + sa, y0 + ta, x0 + sb, y0 + tb))
+    return out
+
+
+# =====================================================================================
+# recognition and assembly
+# =====================================================================================
+
+def crop_image(gray: np.ndarray, box: tuple[int, int, int, int], clip: tuple[int, int, int, int],
+               pad_v: float = REC_PAD_V, pad_h: float = REC_PAD_H, upscale: float = 1.0) -> np.ndarray:
+    """The text at ``box`` on white margins (REC_PAD_* of its height), nothing from outside ``clip``."""
+    x0, y0, x1, y1 = box
+    h = max(y1 - y0, 1)
+    img = gray[y0:y1, x0:x1]
+    mv, mh = int(round(pad_v * h)) + 1, int(round(pad_h * h)) + 1
+    # Take real pixels for the margin where the clip allows (anti-aliased edges), pad the rest white.
+    cx0, cy0 = max(clip[0], x0 - mh, 0), max(clip[1], y0 - mv, 0)
+    cx1, cy1 = min(clip[2], x1 + mh, gray.shape[1]), min(clip[3], y1 + mv, gray.shape[0])
+    img = gray[cy0:cy1, cx0:cx1]
+    img = cv2.copyMakeBorder(img, max(0, mv - (y0 - cy0)), max(0, mv - (cy1 - y1)),
+                             max(0, mh - (x0 - cx0)), max(0, mh - (cx1 - x1)),
+                             cv2.BORDER_CONSTANT, value=255)
+    if upscale != 1.0:
+        img = cv2.resize(img, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)
+    return img
+
+
+def recognise_page(lay: Layout, number: int) -> list[Line]:
+    """Recognise every crop of the page and assemble the Lines (tables as rows of cells)."""
+    from ..ocr import get_engine
+
+    engine = get_engine()
+    crops = list(lay.crops)
+    # Regions projection could not cut into lines go to the detector.
+    for box in lay.text_boxes:
+        x0, y0, x1, y1 = box
+        region = lay.gray[y0:y1, x0:x1]
+        for bx0, by0, bx1, by1 in engine.detect(region):
+            b = (int(x0 + bx0), int(y0 + by0), int(x0 + bx1), int(y0 + by1))
+            crops.append(Crop(b, ("text",), (0, 0, lay.gray.shape[1], lay.gray.shape[0])))
+    images = [crop_image(lay.gray, c.box, c.clip) for c in crops]
+    results = engine.recognize(images) if images else []
+
+    cell_reads: dict[tuple[int, int], list[tuple[Crop, object]]] = {}
+    lines: list[Line] = []
+    for crop, res in zip(crops, results):
+        if crop.owner[0] == "cell":
+            cell_reads.setdefault(crop.owner[1:], []).append((crop, res))
+            continue
+        text = res.text.strip()
+        if not text or res.confidence < MIN_LINE_CONF:
+            continue
+        x0, y0, x1, y1 = crop.box
+        lines.append(Line(text, number, box=(float(x0), float(y0), float(x1), float(y1)),
+                          font_size=float(y1 - y0), source="ocr", confidence=round(res.confidence, 4)))
+    for gi, grid in enumerate(lay.grids):
+        lines.extend(_grid_lines(lay, gi, grid, cell_reads, number, engine))
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
+    _label_furniture(lines, lay.gray.shape[0])
+    return lines
+
+
+def _grid_lines(lay: Layout, gi: int, grid: Grid, reads: dict, number: int, engine) -> list[Line]:
+    """One Line per grid row; numeric cells re-decoded with digits only, unsure ones re-read."""
+    texts: dict[int, str] = {}
+    confs: dict[int, Optional[float]] = {}
+    heights: dict[int, float] = {}
+    for ci, _cell in enumerate(grid.cells):
+        parts = reads.get((gi, ci), [])
+        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
+        texts[ci] = "".join(r.text.strip() for _, r in parts)
+        confs[ci] = min((r.confidence for _, r in parts), default=None)
+        if parts:
+            heights[ci] = float(np.median([c.box[3] - c.box[1] for c, _ in parts]))
+    numeric = numeric_cells(grid, texts)
+    todo = []
+    for ci in numeric:
+        parts = reads.get((gi, ci), [])
+        if not parts:
+            continue
+        text, conf = _numeric_text([r for _, r in parts])
+        texts[ci], confs[ci] = text, conf
+        if conf < REREAD_MIN_CONF or not _NUMBER.match(text):
+            todo.append(ci)
+    if todo:
+        _reread(lay, gi, grid, todo, reads, texts, confs, engine)
+    out = []
+    for r in range(len(grid.ys) - 1):
+        row_cells = sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col)
+        if not row_cells:
+            continue
+        cells = []
+        for c in row_cells:
+            ci = grid.cells.index(c)
+            conf = confs.get(ci)
+            cells.append(Cell(texts.get(ci, ""), tuple(float(v) for v in c.box),
+                              None if conf is None else round(conf, 4), c.row, c.col, c.rowspan, c.colspan))
+        if not any(c.text for c in cells):
+            continue
+        box = (min(c.box[0] for c in cells), min(c.box[1] for c in cells),
+               max(c.box[2] for c in cells), max(c.box[3] for c in cells))
+        hs = [heights[grid.cells.index(c)] for c in row_cells if grid.cells.index(c) in heights]
+        cs = [c.confidence for c in cells if c.text and c.confidence is not None]
+        out.append(Line(" ".join(c.text for c in cells if c.text), number, cells, box,
+                        font_size=float(np.median(hs)) if hs else None, source="ocr",
+                        confidence=min(cs) if cs else None, in_grid=True))
+    return out
+
+
+def _numeric_text(results: list) -> tuple[str, float]:
+    """Digits-only reading of a cell's crops, with look-alike repair as a fallback."""
+    from ..ocr import decode_numeric
+
+    texts, confs = [], []
+    for res in results:
+        raw = res.text.strip().replace(" ", "")
+        fixed = raw.translate(DIGIT_LOOKALIKES)
+        num = decode_numeric(res)
+        if num.text and (not _NUMBER.match(fixed) or num.text == fixed):
+            texts.append(num.text)
+            confs.append(num.min_confidence)
+        elif _NUMBER.match(fixed):
+            texts.append(fixed)
+            confs.append(res.min_confidence if fixed == raw else min(res.min_confidence, num.min_confidence))
+        else:
+            texts.append(raw)  # a dash, "/" or words: not ours to turn into a number
+            confs.append(res.min_confidence)
+    return "".join(texts), (min(confs) if confs else 0.0)
+
+
+def _reread(lay: Layout, gi: int, grid: Grid, todo: list[int], reads: dict,
+            texts: dict, confs: dict, engine) -> None:
+    """Read unsure numeric cells again from wider and upscaled crops; keep the surest reading."""
+    variants = [(p, 1.0) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE)]
+    jobs, images = [], []
+    for ci in todo:
+        for crop, _ in reads[(gi, ci)]:
+            for pad, up in variants:
+                jobs.append((ci, crop))
+                images.append(crop_image(lay.gray, crop.box, crop.clip, pad_v=pad, pad_h=pad, upscale=up))
+    results = engine.recognize(images)
+    by_cell: dict[int, list[list]] = {}
+    for (ci, crop), res in zip(jobs, results):
+        by_cell.setdefault(ci, []).append(res)
+    n_var = len(variants)
+    for ci, res_list in by_cell.items():
+        n_parts = len(res_list) // n_var
+        for v in range(n_var):
+            text, conf = _numeric_text([res_list[p * n_var + v] for p in range(n_parts)])
+            if _NUMBER.match(text) and (conf > (confs[ci] or 0) or not _NUMBER.match(texts[ci])):
+                texts[ci], confs[ci] = text, conf
+
+
+# --- which cells hold numbers ---------------------------------------------------------------
+
+def _template_labels() -> tuple[list[str], list[str]]:
+    """Normalised row keys and column labels of every template table."""
+    rows, cols = set(), set()
+    for t in tpl.TEMPLATES.values():
+        for table in t.tables:
+            for r in table.rows:
+                rows.update(r.keys)
+                cols.update(tpl.normalize(c.label) for c in r.columns)
+    for _gid, lab in tpl.REVIEW_GROUPS:
+        rows.add(tpl.normalize(lab))
+    return sorted(rows), sorted(cols)
+
+
+_ROW_KEYS, _COL_LABELS = _template_labels()
+
+
+def _matches(text: str, keys: list[str]) -> bool:
+    """Whether OCR text contains one of the keys, allowing OCR noise."""
+    from rapidfuzz import fuzz
+
+    t = tpl.normalize(text)
+    if len(t) < 2:
+        return False
+    for k in keys:
+        if k in t:
+            return True
+        if len(k) >= 3 and len(t) >= len(k) - 1 and fuzz.partial_ratio(k, t) >= KEY_MIN_SCORE:
+            return True
+    return False
+
+
+def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
+    """Indices of cells where the template puts a number.
+
+    A cell is numeric when it lies right of a cell (same grid row) whose text is a
+    template row label, or below a header cell whose text is a template column
+    label (covering its columns) — and is not itself such a label.
+    """
+    labels = {ci for ci, t in texts.items() if t and (_matches(t, _ROW_KEYS) or _matches(t, _COL_LABELS))}
+    row_label_right: dict[int, int] = {}
+    headers = []
+    for ci, c in enumerate(grid.cells):
+        t = texts.get(ci, "")
+        if ci in labels and _matches(t, _ROW_KEYS):
+            for r in range(c.row, c.row + c.rowspan):
+                row_label_right[r] = max(row_label_right.get(r, -1), c.col + c.colspan)
+        if ci in labels and _matches(t, _COL_LABELS):
+            headers.append(c)
+    out = []
+    for ci, c in enumerate(grid.cells):
+        if ci in labels or _is_words(texts.get(ci, "")):
+            continue
+        right = row_label_right.get(c.row)
+        below = any(h.row + h.rowspan <= c.row and h.col <= c.col and c.col + c.colspan <= h.col + h.colspan
+                    for h in headers)
+        if (right is not None and c.col >= right) or below:
+            out.append(ci)
+    return out
+
+
+def _is_words(text: str) -> bool:
+    """Text with two or more CJK characters is a label, never a misread number."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2
+
+
+# --- furniture and warnings -------------------------------------------------------------------
+
+def _label_furniture(lines: list[Line], height: float) -> None:
+    """Mark page numbers in the top/bottom margins as ``other``."""
+    for ln in lines:
+        if ln.in_grid or ln.box is None:
+            continue
+        near_edge = ln.box[1] > height * (1 - FURNITURE_MARGIN) or ln.box[3] < height * FURNITURE_MARGIN
+        if near_edge and _PAGE_NUMBER.match(ln.text):
+            ln.label = "other"
+
+
+def _document_warnings(doc: Document) -> None:
+    """Lift page warnings to the document; say so when nothing readable came out."""
+    for p in doc.pages:
+        doc.warnings.extend(p.warnings)
+    if not any(ln.text.strip() for ln in doc.lines):
+        doc.warnings.append("no text recognised: blank or not a report")

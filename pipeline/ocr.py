@@ -1,0 +1,205 @@
+"""The OCR engine: RapidOCR's PP-OCR models (shipped inside the ``rapidocr`` wheel,
+nothing downloads), loaded once per process and driven directly.
+
+We do not call ``RapidOCR()(image)`` on whole pages: the scan backend finds text
+lines and table cells itself and only needs *recognition* on small crops, in
+batches.  Running the recognition ONNX session ourselves lets us
+
+* pad each batch only to its own widest crop (rapidocr pads every crop to at
+  least 320 px, which makes a one-digit cell cost as much as a short sentence);
+* keep, per crop, the per-timestep probabilities of the numeric characters, so a
+  cell that the template says holds a number can be decoded again restricted to
+  digits (``O``→``0``, ``l``→``1`` come out of the model's own second choice).
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+import numpy as np
+
+REC_HEIGHT = 48  # the PP-OCR recognition models' input height
+# Narrowest batch width: the model downsamples width by 8, and a one-digit crop
+# needs a few timesteps of blank around the digit for CTC to emit it cleanly.
+REC_MIN_WIDTH = 48
+REC_WIDTH_STEP = 16  # batch widths are rounded up to this, so ORT sees few shapes
+# Upper bound on one batch (crops x input width, in px): bigger batches stop
+# paying off on 2 cores and cost memory.
+REC_BATCH_MAX_TOTAL_WIDTH = 8192
+REC_BATCH_MAX = 64
+# Crops whose aspect ratios differ more than this factor are not padded together
+# (a short number padded to a sentence's width wastes the time we came to save).
+REC_BATCH_RATIO_SPREAD = 1.6
+
+# Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
+NUMERIC_CHARS = "0123456789.,-"
+
+
+@dataclass
+class RecResult:
+    """One recognised crop."""
+    text: str
+    confidence: float  # mean probability of the emitted characters (0 when none)
+    char_confidences: list[float] = field(default_factory=list)
+    # Per-timestep probabilities of [blank, *NUMERIC_CHARS, best other character]
+    # for a later digits-only decode; None when not kept.
+    numeric_probs: Optional[np.ndarray] = None
+
+    @property
+    def min_confidence(self) -> float:
+        """The weakest character's probability (0 for an empty read)."""
+        return min(self.char_confidences) if self.char_confidences else 0.0
+
+
+def ctc_greedy(probs: np.ndarray, alphabet: Sequence[str]) -> tuple[str, list[float]]:
+    """Greedy CTC decode of ``probs`` (T x K, column 0 = blank): text and per-char probabilities."""
+    idx = probs.argmax(axis=1)
+    best = probs.max(axis=1)
+    chars: list[str] = []
+    confs: list[float] = []
+    prev = -1
+    for t, k in enumerate(idx):
+        if k != prev and k != 0:
+            chars.append(alphabet[k])
+            confs.append(float(best[t]))
+        prev = k
+    return "".join(chars), confs
+
+
+def decode_numeric(res: RecResult) -> RecResult:
+    """Re-decode a crop allowing only blank and NUMERIC_CHARS (renormalised among them).
+
+    The 'best other character' column takes part in the argmax but emits nothing:
+    where the model is sure of a non-numeric mark (a dash meaning 'none', a
+    stray ruling) we output nothing rather than invent a digit.
+    """
+    if res.numeric_probs is None:
+        return res
+    p = res.numeric_probs
+    allowed = p[:, :-1]
+    norm = allowed / np.maximum(allowed.sum(axis=1, keepdims=True), 1e-9)
+    # A timestep whose mass is mostly on non-numeric characters is treated as blank.
+    other_wins = p[:, -1] > allowed.sum(axis=1)
+    norm = norm.copy()
+    norm[other_wins] = 0.0
+    norm[other_wins, 0] = 1.0
+    text, confs = ctc_greedy(norm, ["", *NUMERIC_CHARS])
+    conf = float(np.mean(confs)) if confs else 0.0
+    return RecResult(text, conf, confs, p)
+
+
+class OcrEngine:
+    """PP-OCR detection and recognition sessions from the rapidocr wheel."""
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR  # heavy import: only when OCR is really needed
+
+        # cls (180° text) is never needed on upright scans; logging off for batch runs.
+        self._rapid = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
+        rec = self._rapid._load_rec_model()
+        self._det = None
+        self._session = rec.session.session  # onnxruntime.InferenceSession
+        self._input_name = self._session.get_inputs()[0].name
+        self.charset: list[str] = list(rec.postprocess_op.character)
+        index = {c: i for i, c in enumerate(self.charset)}
+        missing = [c for c in NUMERIC_CHARS if c not in index]
+        if missing:
+            raise RuntimeError(f"recognition charset lacks {missing}")
+        self._numeric_idx = np.array([index[c] for c in NUMERIC_CHARS])
+        mask = np.ones(len(self.charset), bool)
+        mask[0] = False
+        mask[self._numeric_idx] = False
+        self._other_mask = mask
+
+    # --- recognition -----------------------------------------------------------
+
+    @staticmethod
+    def _norm(img: np.ndarray, width: int) -> np.ndarray:
+        """Resize a crop to REC_HEIGHT, scale to [-1, 1], pad right to ``width`` (as PaddleOCR does)."""
+        import cv2
+
+        if img.ndim == 2:
+            img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+        h, w = img.shape[:2]
+        rw = min(width, max(1, int(math.ceil(REC_HEIGHT * w / max(h, 1)))))
+        resized = cv2.resize(img, (rw, REC_HEIGHT)).astype(np.float32)
+        out = np.zeros((3, REC_HEIGHT, width), np.float32)
+        out[:, :, :rw] = resized.transpose(2, 0, 1) / 127.5 - 1.0
+        return out
+
+    @staticmethod
+    def plan_batches(ratios: Sequence[float]) -> list[list[int]]:
+        """Group crop indices (sorted by aspect ratio) into batches of similar width."""
+        order = sorted(range(len(ratios)), key=lambda i: ratios[i])
+        batches: list[list[int]] = []
+        cur: list[int] = []
+        for i in order:
+            if cur and ((len(cur) + 1) * _batch_width(ratios[i]) > REC_BATCH_MAX_TOTAL_WIDTH
+                        or len(cur) >= REC_BATCH_MAX
+                        or ratios[i] > REC_BATCH_RATIO_SPREAD * max(ratios[cur[0]], 1.0)):
+                batches.append(cur)
+                cur = []
+            cur.append(i)
+        if cur:
+            batches.append(cur)
+        return batches
+
+    def recognize(self, crops: Sequence[np.ndarray], keep_numeric: bool = True) -> list[RecResult]:
+        """Recognise text crops (grey or BGR, one text line each) in width-sorted batches."""
+        results: list[Optional[RecResult]] = [None] * len(crops)
+        ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
+        for batch in self.plan_batches(ratios):
+            width = _batch_width(max(ratios[i] for i in batch))
+            x = np.stack([self._norm(crops[i], width) for i in batch])
+            preds = self._session.run(None, {self._input_name: x})[0]
+            for j, i in enumerate(batch):
+                results[i] = self._decode(preds[j], keep_numeric)
+        return [r if r is not None else RecResult("", 0.0) for r in results]
+
+    def _decode(self, probs: np.ndarray, keep_numeric: bool) -> RecResult:
+        """Greedy CTC decode of one crop's T x C probabilities (the model ends in softmax)."""
+        text, confs = ctc_greedy(probs, self.charset)
+        conf = float(np.mean(confs)) if confs else 0.0
+        num = None
+        if keep_numeric:
+            other = probs[:, self._other_mask].max(axis=1, keepdims=True)
+            num = np.concatenate([probs[:, :1], probs[:, self._numeric_idx], other], axis=1)
+        return RecResult(text, conf, confs, num)
+
+    # --- detection -------------------------------------------------------------
+
+    def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
+        """Text boxes (x0, top, x1, bottom) found by the PP-OCR detector in ``image``."""
+        import cv2
+
+        if self._det is None:
+            self._det = self._rapid._load_det_model()
+        if image.ndim == 2:
+            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        out = self._det(image)
+        if out.boxes is None:
+            return []
+        return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()))
+                for b in out.boxes]
+
+
+def _batch_width(ratio: float) -> int:
+    """Input width for a batch whose widest crop has aspect ``ratio``."""
+    w = max(REC_MIN_WIDTH, int(math.ceil(REC_HEIGHT * ratio)))
+    return int(math.ceil(w / REC_WIDTH_STEP) * REC_WIDTH_STEP)
+
+
+_ENGINE: Optional[OcrEngine] = None
+_LOCK = threading.Lock()
+
+
+def get_engine() -> OcrEngine:
+    """The process's one engine, loaded on first use (several files pay start-up once)."""
+    global _ENGINE
+    if _ENGINE is None:
+        with _LOCK:
+            if _ENGINE is None:
+                _ENGINE = OcrEngine()
+    return _ENGINE
