@@ -24,6 +24,21 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    try:
+        s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
+                      address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
+                      progress=not args.no_progress)
+    except (RuntimeError, ValueError) as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
+          f"{s['duplicates']} duplicates; {s['reports_per_minute']} reports/min; exports in {args.out}",
+          file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
@@ -33,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
     e.set_defaults(func=cmd_extract)
+    from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS, ENGINES
+    b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (walked) or globs")
+    b.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (re-run to resume)")
+    b.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes (default: CPU count)")
+    b.add_argument("--engine", choices=ENGINES, default="local")
+    b.add_argument("--address", help="Ray cluster to join (with --engine ray); default: start a local one")
+    b.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
+                   help=f"time limit per file in seconds (default {DEFAULT_TIMEOUT_S:g})")
+    b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_batch)
     return p
 
 
