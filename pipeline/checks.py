@@ -63,8 +63,17 @@ def uses_split_other(fields: dict) -> bool:
     return any(fields.get(f"requests.{r}.{c.id}") is not None for r in OTHER_SPLIT for c in REQUEST_COLS)
 
 
+# A long sum is shown by its non-zero terms only.
+MAX_TERMS_SHOWN = 4
+
+
 def _fmt(ids: Iterable[str], fields: dict) -> str:
-    return " + ".join(f"{i.split('.', 1)[1]} {fields[i]:g}" for i in ids)
+    ids = list(ids)
+    shown = [i for i in ids if fields[i]] if len(ids) > MAX_TERMS_SHOWN else ids
+    text = " + ".join(f"{i.split('.', 1)[1]} {fields[i]:g}" for i in shown) or "0"
+    if len(shown) < len(ids):
+        text += f" (+ {len(ids) - len(shown)} zero cells)"
+    return text
 
 
 def run_checks(template: Template, fields: dict) -> list[Check]:
@@ -80,9 +89,10 @@ def run_checks(template: Template, fields: dict) -> list[Check]:
         out.append(Check(eq.rule, eq.where, ok, detail))
     for fid in template.field_ids:
         v = fields.get(fid)
-        if v is None or template.column(fid).decimal:
+        col = template.column(fid)
+        if v is None or col.decimal:
             continue
-        if v < 0 or v != int(v):
+        if (v < 0 and not col.signed) or v != int(v):
             out.append(Check("non_negative_integer", fid, False, f"{fid} = {v}"))
     return out
 
@@ -129,13 +139,20 @@ def count_failures(template: Template, fields: dict) -> int:
 
 
 def stated_checks(fields: dict, stated: dict[str, int]) -> list[Check]:
-    """Compare counts the narrative states with the table cells they describe."""
+    """Compare counts the narrative states with the table cells they describe.
+
+    "收到申请N件" is written both for the new requests and for new plus carried-in
+    ones; either agreement passes.
+    """
     out = []
     for fid, value in stated.items():
         cell: Optional[float] = fields.get(fid)
         if cell is None:
             continue
         ok = cell == value
+        if not ok and fid.startswith("requests.new."):
+            carried = fields.get(fid.replace(".new.", ".carried_in."))
+            ok = carried is not None and cell + carried == value
         out.append(Check("stated_count", fid, ok,
                          f"narrative states {value}, table has {cell:g}"))
     return out

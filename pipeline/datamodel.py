@@ -88,6 +88,8 @@ class Result:
     sections: list[dict] = field(default_factory=list)
     fields: dict = field(default_factory=dict)
     inferred: list[str] = field(default_factory=list)
+    # Fields left null because several readings fit every rule: id -> candidate values.
+    ambiguous: dict = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
@@ -97,7 +99,8 @@ class Result:
         d = {
             "source": self.source, "sha256": self.sha256, "template": self.template,
             "meta": self.meta, "sections": self.sections, "fields": self.fields,
-            "inferred": self.inferred, "checks": [c.as_dict() for c in self.checks],
+            "inferred": self.inferred, "ambiguous": self.ambiguous,
+            "checks": [c.as_dict() for c in self.checks],
             "warnings": self.warnings, "pages": self.pages,
         }
         if self.error:

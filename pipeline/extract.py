@@ -32,6 +32,7 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
     dec = runtogether.decode(body, get(name), stated)
     result.template = name
     result.fields = dec.fields
+    result.ambiguous = dec.ambiguous
     result.warnings += dec.warnings
     return True
 

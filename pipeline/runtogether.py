@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline import checks
 from pipeline import template as tpl
 from pipeline.template import Row, Table, Template, normalize
 
@@ -43,7 +44,6 @@ SHOWN_READINGS = 4           # readings listed in a warning before "…"
 LABEL_GAP = 30               # normalised chars allowed between a request key and its digits, and after
 MIN_GLUED_ROWS = 3           # glued request rows needed to call a text run-together
 FUZZY_MIN_KEY = 4            # keys at least this long also match with one extra/wrong char
-SIGNED_COLUMNS = frozenset({"change"})   # 本年增/减 prints "-18"
 
 _RUN = re.compile(r"-?\d[\d\s.\-]*")      # a row's printed cells: digits, spaces, '.', '-'
 _NUMBERING = re.compile(r"(\d+)\.")       # "2." at the start of a template label
@@ -275,7 +275,7 @@ def _row_shape(rows: list[Row]) -> tuple[set[int], set[int], tuple]:
     for row in rows:
         ids = [c.id for c in row.columns]
         decimal |= {off + k for k, c in enumerate(row.columns) if c.decimal}
-        signed |= {off + k for k, c in enumerate(row.columns) if c.id in SIGNED_COLUMNS}
+        signed |= {off + k for k, c in enumerate(row.columns) if c.signed}
         if "total" in ids:  # requests and review rows: total = the other columns
             tot = ids.index("total")
             sums.append((tuple(off + k for k in range(len(ids)) if k != tot), off + tot))
@@ -422,18 +422,10 @@ def _solve(chunks: list[_Chunk], eqs: list[_Eq], stated: dict[str, int],
     return kept
 
 
-def _request_rules(table: Table, split: bool) -> list[_Eq]:
-    """The column rules of the requests table (checks 1 and 2 of TEMPLATE.md)."""
-    row_ids = {r.id for r in table.rows}
-    results = [r for r in tpl.RESULT_ROWS + (tpl.OTHER_SPLIT if split else ("other",)) if r in row_ids]
-    eqs = []
-    for c in tpl.REQUEST_COLS:
-        f = lambda r: f"requests.{r}.{c.id}"  # noqa: E731
-        eqs.append(_Eq(f"requests.*.{c.id}: new + carried_in = total + carried_out",
-                       (f("new"), f("carried_in")), (f("total"), f("carried_out"))))
-        eqs.append(_Eq(f"requests.*.{c.id}: total = sum of results",
-                       (f("total"),), tuple(f(r) for r in results)))
-    return eqs
+def _request_rules(template: Template, split: bool) -> list[_Eq]:
+    """The column rules of the requests table (checks 1 and 2), from checks.py."""
+    return [_Eq(f"{e.where}: {e.rule}", e.lhs, e.rhs) for e in checks.equations(template.name, split)
+            if e.rule in ("requests_balance", "requests_results")]
 
 
 # --- public API ------------------------------------------------------------------
@@ -504,7 +496,7 @@ def decode(text: str, template: Template, stated: dict[str, int] | None = None) 
             split = ("other_no_correction" in {r.id for r in table.rows}
                      and _find(t.norm, table.row("other_no_correction").keys, *spans[tid]) is not None)
             skip = ("other",) if split else tpl.OTHER_SPLIT
-            eqs = _request_rules(table, split)
+            eqs = _request_rules(template, split)
         found = _find_rows(t, table, spans[tid], skip)
         ids = {r.id for r, _, _ in found}
         warnings += [f"{tid}.{r.id}: row not found" for r in table.rows

@@ -24,6 +24,7 @@ class Column:
     id: str
     label: str
     decimal: bool = False  # money columns hold decimals; all others are counts
+    signed: bool = False  # 本年增/减 may be negative
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ class Template:
 
 # --- columns -----------------------------------------------------------------
 
-def _cols(*pairs: tuple[str, str], decimal: tuple[str, ...] = ()) -> tuple[Column, ...]:
-    return tuple(Column(i, lab, i in decimal) for i, lab in pairs)
+def _cols(*pairs: tuple[str, str], decimal: tuple[str, ...] = (),
+          signed: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    return tuple(Column(i, lab, i in decimal, i in signed) for i, lab in pairs)
 
 
 DOC_COLS = _cols(("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
@@ -92,8 +94,9 @@ DECISIONS = _cols(("decisions", "本年处理决定数量"))
 FEE_2021 = _cols(("amount", "本年收费金额（单位：万元）"), decimal=("amount",))
 DOC_COLS_2019 = _cols(("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"),
                       ("total_published", "对外公开总数量"))
-ITEMS_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"))
-FEE_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"))
+ITEMS_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"),
+                  signed=("change",))
+FEE_2019 = _cols(("prev_items", "上一年项目数量"), ("change", "本年增/减"), signed=("change",))
 PROCUREMENT = _cols(("items", "采购项目数量"), ("amount", "采购总金额"), decimal=("amount",))
 
 REQUEST_COLS = _cols(
