@@ -93,6 +93,23 @@ def test_gold_lines_one_per_table_row(docs):
         assert any("收到和处理政府信息公开申请情况" in h for h in headings)
 
 
+def test_table_split_over_pages_with_and_without_repeated_header():
+    seen = set()
+    for seed in range(40):
+        s = G.generate(seed)
+        rows = [ln for ln in s.lines if ln["label"] == "table_row" and "属于" in ln["text"]
+                or ln["label"] == "table_header" and ln["text"] == G.APPLICANTS]
+        pages = {ln["page"] for ln in rows}
+        if len(pages) < 2:
+            continue
+        headers = [ln for ln in rows if ln["label"] == "table_header"]
+        repeat = s.meta["layout"]["repeat_header"]
+        # the header (申请人情况) is drawn once, or again at the top of each continuation page
+        assert len(headers) == (len(pages) if repeat else 1)
+        seen.add(repeat)
+    assert seen == {True, False}
+
+
 def test_pdf_text_holds_gold_numbers_and_lines(docs, pdf_texts):
     for s, text in zip(docs, pdf_texts):
         numbers = {float(n) for n in NUMBER.findall(text)}

@@ -41,7 +41,7 @@ from pipeline import template as T
 from pipeline.checks import run_checks
 
 __all__ = ["Synthetic", "generate", "write_pdf", "write_scan", "write_text", "write_gold",
-           "text_lines", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
+           "text_lines", "gold_lines", "scan_params", "write_all", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
 
 # --- named constants ---------------------------------------------------------------------------
 
@@ -1022,7 +1022,8 @@ class _Layout:
 
     @staticmethod
     def _text_segments(g: Grid, segments: list, heights: list[float]) -> dict[int, int]:
-        """For each cell, the segment that draws its text: the one holding most of its height."""
+        """For each cell split by a page break, the segment that draws its text: the one
+        holding most of its height (the first, on a tie)."""
         best: dict[int, tuple[float, int]] = {}
         for si, (_, ys) in enumerate(segments):
             for c in g.cells:
@@ -1046,7 +1047,8 @@ class _Layout:
                 page.rules += [(x0, y0, x1, y0, lw), (x0, y1, x1, y1, lw)]
             if ruling == "grid":
                 page.rules += [(x0, y0, x0, y1, lw), (x1, y0, x1, y1, lw)]
-            if text_segment.get(id(c)) != si or not c.text:
+            whole = len(rows) == c.rowspan  # repeated header cells are whole on every page
+            if not c.text or not (whole or text_segment.get(id(c)) == si):
                 continue
             lines = wrapped[id(c)]
             top = y0 + (y1 - y0 - len(lines) * lh) / 2
@@ -1315,13 +1317,14 @@ def _degrade(img, rng: random.Random, params: dict):
     import cv2
     import numpy as np
     arr = np.asarray(img.convert("RGB")).astype(np.float32)
-    arr = arr * params["contrast"] + params["paper"] * (1 - params["contrast"]) * np.array(params["tint"], np.float32)
+    paper = params["paper"] * np.array(params["tint"], np.float32)
+    arr = arr * params["contrast"] + paper * (1 - params["contrast"])
     if params["blur"]:
         arr = cv2.GaussianBlur(arr, (0, 0), params["blur"])
     h, w = arr.shape[:2]
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), params["skew"], 1.0)
     arr = cv2.warpAffine(arr, rot, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                         borderValue=(params["paper"],) * 3)
+                         borderValue=tuple(float(v) for v in paper))
     noise = np.random.default_rng(rng.randrange(2 ** 32)).normal(0, params["noise"], arr.shape[:2])
     arr = (arr + noise[..., None]).clip(0, 255).astype(np.uint8)
     if params["gray"]:
