@@ -29,15 +29,19 @@ FUZZY_MIN_SCORE = 84
 FUZZY_MIN_KEY_LEN = 5
 # Placements of a short row tried before giving up (C(7,k) is at most 35).
 MAX_PLACEMENTS = 64
+# A label too damaged to match any key is still taken for the one row missing between
+# its matched neighbours when it resembles that row's key this much (partial_ratio).
+POSITION_MIN_SCORE = 60
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 
 
 @dataclass
 class RowRead:
-    row: Row
+    row: Optional[Row]  # None: numbers under a label that matched no row
     values: list[str]
     positional: Optional[list[Optional[str]]] = None  # values by grid column, when the source has a grid
+    label: str = ""
 
 
 @dataclass
@@ -128,9 +132,10 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
 
     def close() -> None:
         if values:
-            row = match_row("".join(label_parts), table)
-            if row is not None:
-                reads.append(RowRead(row, list(values), _positional(row, values, cols, label_cols)))
+            label = "".join(label_parts)
+            row = match_row(label, table)
+            positional = _positional(row, values, cols, label_cols) if row else None
+            reads.append(RowRead(row, list(values), positional, label))
             label_parts.clear()
             label_cols.clear()
         values.clear()
@@ -149,6 +154,30 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
+    """Give an unmatched label the single row missing between its matched neighbours.
+
+    Returns warnings for the rows so placed; other unmatched reads are dropped.
+    """
+    order = {r.id: i for i, r in enumerate(table.rows)}
+    read_ids = {rr.row.id for rr in reads if rr.row}
+    warnings = []
+    for i, rr in enumerate(reads):
+        if rr.row is not None or not normalize(rr.label):
+            continue
+        prev = next((order[r.row.id] for r in reversed(reads[:i]) if r.row), -1)
+        nxt = next((order[r.row.id] for r in reads[i + 1:] if r.row), len(table.rows))
+        gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids]
+        if len(gap) == 1 and max(fuzz.partial_ratio(k, normalize(rr.label)) for k in gap[0].keys) \
+                >= POSITION_MIN_SCORE:
+            rr.row = gap[0]
+            read_ids.add(gap[0].id)
+            warnings.append(f"{table.id}.{gap[0].id}: label {rr.label!r} read as {gap[0].label!r} "
+                            f"from its place between the rows around it")
+    reads[:] = [rr for rr in reads if rr.row is not None]
+    return warnings
 
 
 def _positional(row: Row, values: list[str], cols: list[Optional[int]],
@@ -193,7 +222,9 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         _assemble_review(lines, template, table, asm)
         return
     seen: set[str] = set()
-    for rr in read_rows(lines, table):
+    reads = read_rows(lines, table)
+    asm.warnings += place_unmatched(reads, table)
+    for rr in reads:
         row = rr.row
         if row.id in seen:
             # A repeated header row after a page break re-reads nothing new; a true
