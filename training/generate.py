@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from pipeline import template as T
-from pipeline.checks import run_checks
+from pipeline.checks import failed, run_checks
 
 __all__ = ["Synthetic", "generate", "write_pdf", "write_scan", "write_text", "write_gold",
            "text_lines", "gold_lines", "scan_params", "write_all", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
@@ -443,7 +443,7 @@ def _narrative(rng: random.Random, ctx: dict, fields: dict) -> dict:
     new = fields["requests.new.total"]
     natural = fields["requests.new.natural_person"]
     stated["requests_new"] = new
-    if new == 0 and rng.random() < 0.5:
+    if new == 0 and fields["requests.carried_in.total"] == 0 and rng.random() < 0.5:
         requests = f"本年度{we}未收到政府信息公开申请，无上年结转申请。"
     else:
         requests = f"{y}，{we}共收到政府信息公开申请{_n(new, sp)}件"
@@ -674,7 +674,7 @@ def _blocks(rng: random.Random, ctx: dict, fields: dict, text: dict, style: dict
     if style["web_meta"]:
         out.append(Block("crumb", rng.choice(WEB_CRUMBS), "other"))
         out.append(Block("meta", label="other", grid=_meta_grid(rng, ctx)))
-    report = rng.choice(("政府信息公开工作年度报告", "度政府信息公开工作年度报告"))
+    report = ctx["report_title"]
     if style["title_split"]:
         out += [Block("title", agency, "heading"), Block("title", f"{yr}{report}", "heading")]
     else:
@@ -721,7 +721,7 @@ def _problem_blocks(rng: random.Random, text: dict, style: dict, year: int) -> l
     kind = rng.choice(("prose", "list", "yishi"))
     if kind == "prose":
         return [Block("para", f"{year}年，政府信息公开工作取得了一定成效，但也存在一些不足：" + "；".join(problems)
-                      + f"。下一步，将" + "；".join(fixes) + "。")]
+                      + "。下一步，将" + "；".join(fixes) + "。")]
     out = [Block("subheading", _sub(1, "存在的主要问题", style), "heading")]
     marks = ("一是", "二是", "三是") if kind == "yishi" else ("1、", "2、", "3、")
     out += [Block("para", f"{marks[i]}{p}。") for i, p in enumerate(problems)]
@@ -878,6 +878,20 @@ class PageModel:
     stamp_at: Optional[tuple[float, float]] = None  # centre, in points, for scans
 
 
+@dataclass
+class _TableGeometry:
+    """A measured table: its font, ruling, padding, column edges, row heights, wrapped cells."""
+    font: str
+    size: float
+    ruling: str
+    pad: float
+    lh: float
+    colx: list[float]
+    heights: list[float]
+    wrapped: dict[int, list[str]]
+    measure: Callable[[str], float]
+
+
 _TOKEN = re.compile(r"[A-Za-z0-9.%/:@_\-+]+|.", re.S)
 _NO_LINE_START = set("，。、；：？！）》”’%,.;:)")
 
@@ -957,9 +971,17 @@ class _Layout:
 
     def grid(self, g: Grid, ruling: str, font: str, size: float) -> None:
         """Lay a table out: wrap cells, size rows, paginate (optionally repeating the header)."""
+        geo = self._measure_table(g, ruling, font, size)
+        segments = self._paginate(g, geo.heights)
+        owner = self._text_segments(g, segments, geo.heights)
+        for si, (page_no, ys) in enumerate(segments):
+            self._draw_segment(g, geo, page_no, ys, {k for k, v in owner.items() if v == si})
+
+    def _measure_table(self, g: Grid, ruling: str, font: str, size: float) -> _TableGeometry:
+        """Column edges, wrapped cell texts, and row heights tall enough for every cell."""
         measure = _measure(font, size)
         pad, lh = size * 0.35, size * 1.3
-        colx = self._column_edges(g, size)
+        colx = self._column_edges(g)
         wrapped = {id(c): wrap(c.text, colx[c.col + c.colspan] - colx[c.col] - 2 * pad, measure)
                    for c in g.cells}
         heights = [lh + 2 * pad * self.s["row_pad"]] * g.nrows
@@ -973,13 +995,9 @@ class _Layout:
                 if need > have:
                     for r in range(c.row, c.row + c.rowspan):
                         heights[r] += (need - have) / c.rowspan
-        segments = self._paginate(g, heights)
-        text_segment = self._text_segments(g, segments, heights)
-        for si, (page_no, ys) in enumerate(segments):
-            self._draw_segment(g, si, page_no, ys, heights, colx, wrapped, text_segment,
-                               ruling, font, size, pad, lh, measure)
+        return _TableGeometry(font, size, ruling, pad, lh, colx, heights, wrapped, measure)
 
-    def _column_edges(self, g: Grid, size: float) -> list[float]:
+    def _column_edges(self, g: Grid) -> list[float]:
         """x of every column edge; widths in ems scaled to fit the text area."""
         total_em = sum(g.widths)
         avail = self.right - self.left
@@ -1032,38 +1050,54 @@ class _Layout:
                     best[id(c)] = (h, si)
         return {k: v[1] for k, v in best.items()}
 
-    def _draw_segment(self, g, si, page_no, ys, heights, colx, wrapped, text_segment,
-                      ruling, font, size, pad, lh, measure) -> None:
+    def _draw_segment(self, g: Grid, geo: _TableGeometry, page_no: int, ys: dict[int, float],
+                      owned: set[int]) -> None:
+        """Draw the rows ``ys`` of a table on one page, and one gold line per row with text.
+
+        A cell's text is drawn where the cell is whole, or, for a cell a page break splits, in
+        the part that ``owned`` names.  A merged cell's text joins the gold line of the row its
+        text block is centred on."""
         page = self.pages[page_no]
         row_texts: dict[int, list[tuple[int, str]]] = {r: [] for r in ys}
-        lw = self.s["rule_width"]
         for c in g.cells:
             rows = [r for r in range(c.row, c.row + c.rowspan) if r in ys]
             if not rows:
                 continue
-            x0, x1 = colx[c.col], colx[c.col + c.colspan]
-            y0, y1 = ys[rows[0]], ys[rows[-1]] + heights[rows[-1]]
-            if ruling in ("grid", "hlines"):
-                page.rules += [(x0, y0, x1, y0, lw), (x0, y1, x1, y1, lw)]
-            if ruling == "grid":
-                page.rules += [(x0, y0, x0, y1, lw), (x1, y0, x1, y1, lw)]
-            whole = len(rows) == c.rowspan  # repeated header cells are whole on every page
-            if not c.text or not (whole or text_segment.get(id(c)) == si):
-                continue
-            lines = wrapped[id(c)]
-            top = y0 + (y1 - y0 - len(lines) * lh) / 2
-            for i, line in enumerate(lines):
-                w = measure(line)
-                x = {"L": x0 + pad, "C": (x0 + x1 - w) / 2, "R": x1 - pad - w}[c.align]
-                page.runs.append(Run(x, top + i * lh + (lh - size) / 2 + size * ASCENT, line, font, size))
-            centre = top + len(lines) * lh / 2
-            anchor = next((r for r in rows if ys[r] <= centre < ys[r] + heights[r]), rows[0])
-            row_texts[anchor].append((c.col, c.text))
+            box = (geo.colx[c.col], ys[rows[0]], geo.colx[c.col + c.colspan],
+                   ys[rows[-1]] + geo.heights[rows[-1]])
+            self._rule_cell(page, box, geo.ruling)
+            if c.text and (len(rows) == c.rowspan or id(c) in owned):
+                centre = self._cell_text(page, c, box, geo)
+                anchor = next((r for r in rows if ys[r] <= centre < ys[r] + geo.heights[r]), rows[0])
+                row_texts[anchor].append((c.col, c.text))
         for r in sorted(ys, key=lambda r: ys[r]):
             if row_texts[r]:
-                text = " ".join(t for _, t in sorted(row_texts[r]))
-                page.lines.append({"page": page_no + 1, "text": text, "label": g.roles[r],
-                                   "box": [round(v, 2) for v in (colx[0], ys[r], colx[-1], ys[r] + heights[r])]})
+                box = (geo.colx[0], ys[r], geo.colx[-1], ys[r] + geo.heights[r])
+                page.lines.append({"page": page_no + 1, "label": g.roles[r],
+                                   "text": " ".join(t for _, t in sorted(row_texts[r])),
+                                   "box": [round(v, 2) for v in box]})
+
+    def _rule_cell(self, page: PageModel, box: tuple, ruling: str) -> None:
+        """Cell borders: all four (grid), top and bottom (hlines), or none (borderless)."""
+        x0, y0, x1, y1 = box
+        lw = self.s["rule_width"]
+        if ruling in ("grid", "hlines"):
+            page.rules += [(x0, y0, x1, y0, lw), (x0, y1, x1, y1, lw)]
+        if ruling == "grid":
+            page.rules += [(x0, y0, x0, y1, lw), (x1, y0, x1, y1, lw)]
+
+    @staticmethod
+    def _cell_text(page: PageModel, c: GridCell, box: tuple, geo: _TableGeometry) -> float:
+        """Draw a cell's wrapped text, vertically centred; returns the y of its centre."""
+        x0, y0, x1, y1 = box
+        lines = geo.wrapped[id(c)]
+        top = y0 + (y1 - y0 - len(lines) * geo.lh) / 2
+        for i, line in enumerate(lines):
+            w = geo.measure(line)
+            x = {"L": x0 + geo.pad, "C": (x0 + x1 - w) / 2, "R": x1 - geo.pad - w}[c.align]
+            baseline = top + i * geo.lh + (geo.lh - geo.size) / 2 + geo.size * ASCENT
+            page.runs.append(Run(x, baseline, line, geo.font, geo.size))
+        return top + len(lines) * geo.lh / 2
 
     # -- page furniture -------------------------------------------------------------------------
 
@@ -1202,19 +1236,25 @@ def generate(seed: int, *, fmt: Optional[str] = None, layout: Optional[str] = No
     single_other = fmt == "2019" or rng.random() < P_SINGLE_OTHER_2021
     ctx = {"format": fmt, "year": year, "agency": agency, "we": _we(agency),
            "dates": _dates(rng, year), "single_other": single_other,
-           "spaced_numbers": rng.random() < 0.25}
+           "spaced_numbers": rng.random() < 0.25,
+           "report_title": rng.choice(("政府信息公开工作年度报告", "度政府信息公开工作年度报告"))}
     fields = _numbers(rng, fmt, single_other, style["decimals"])
+    bad = failed(run_checks(T.get(fmt), fields))
+    if bad:  # the number generator's own contract; a failure here is a bug in this module
+        raise AssertionError(f"seed {seed}: generated numbers break {bad[0].detail}")
     inconsistency = None
     if inconsistent:
         kind = inconsistent if isinstance(inconsistent, str) else rng.choice(INCONSISTENCIES)
         inconsistency = _inject_inconsistency(rng, fields, kind)
     text = _narrative(rng, ctx, fields)
     if rng.random() < 0.3:
-        style["running_header"] = f"{agency}{year}年政府信息公开工作年度报告"
+        style["running_header"] = f"{agency}{year}年{ctx['report_title']}"
     blocks = _blocks(rng, ctx, fields, text, style)
     pages = _layout(blocks, style)
     lines = [ln for p in pages for ln in p.lines]
-    meta = {"seed": seed, "agency": agency, "year": year, "format": fmt, "date": ctx["dates"]["iso"],
+    title = f"{agency}{year}年{ctx['report_title']}"
+    meta = {"seed": seed, "title": title, "agency": agency, "year": year, "format": fmt,
+            "date": ctx["dates"]["iso"],
             "other_form": "single" if single_other else "split", "stated": text["stated"],
             "inconsistency": inconsistency, "pages": len(pages),
             "layout": {k: v for k, v in style.items() if k != "requests_widths"}}
@@ -1232,7 +1272,7 @@ def _pdf_bytes(s: Synthetic) -> bytes:
     pdf = FPDF(unit="pt", format=(PAGE_W, PAGE_H))
     pdf.set_auto_page_break(False)
     pdf.set_creation_date(PDF_DATE)
-    pdf.set_title(f"{s.meta['agency']}{s.meta['year']}年政府信息公开工作年度报告")
+    pdf.set_title(s.meta["title"])
     used = sorted({r.font for p in s.pages for r in p.runs})
     for key in used:
         path, index = _embeddable(key)
@@ -1447,7 +1487,7 @@ def text_lines(s: Synthetic, style: str) -> list[tuple[str, str]]:
 
 def _html(s: Synthetic) -> str:
     """A government web page: metadata table, title, paragraphs, tables with rowspan/colspan."""
-    title = f"{s.meta['agency']}{s.meta['year']}年政府信息公开工作年度报告"
+    title = s.meta["title"]
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
              f"<title>{escape(title)}</title></head><body>", '<div class="article">']
     for b in s.blocks:
@@ -1507,8 +1547,10 @@ def gold_lines(s: Synthetic, style: Optional[str] = None) -> list[dict]:
 
 
 def write_gold(s: Synthetic, path, *, style: Optional[str] = None) -> None:
-    """Write ``{"template", "fields", "lines", "meta"}``; lines for the given output style."""
-    doc = {"template": s.template, "fields": s.fields, "lines": gold_lines(s, style), "meta": s.meta}
+    """Write ``{"template", "fields", "lines", "meta"}``; lines for the given output style
+    (a scan's meta also holds its degradation, as drawn by ``write_scan``'s default seed)."""
+    meta = {**s.meta, "scan": scan_params(s.meta["seed"])} if style == "scan" else s.meta
+    doc = {"template": s.template, "fields": s.fields, "lines": gold_lines(s, style), "meta": meta}
     Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
