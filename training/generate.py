@@ -39,13 +39,13 @@ from typing import Callable, Optional
 
 from pipeline import template as T
 from pipeline.checks import failed, run_checks
+from pipeline.datamodel import LABELS  # noqa: F401  (the gold line labels, re-exported)
 
 __all__ = ["Synthetic", "generate", "write_pdf", "write_scan", "write_text", "write_gold",
            "text_lines", "gold_lines", "scan_params", "write_all", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
 
 # --- named constants ---------------------------------------------------------------------------
 
-LABELS = ("heading", "table_header", "table_row", "narrative", "other")
 LAYOUTS = ("grid", "hlines", "borderless")          # table ruling styles
 TEXT_STYLES = ("pipe", "tabs", "cell_per_line", "html")
 INCONSISTENCIES = ("row_total", "balance", "result_sum", "review_total")
@@ -81,7 +81,6 @@ FONTS = {
 }
 BODY_FONTS = ("noto_serif", "noto_sans", "wqy")
 HEADING_FONTS = ("noto_sans_bold", "noto_serif_bold", "wqy", "noto_sans")
-FALLBACK_FONT = "wqy"
 
 # --- printed wording that the template shortens -------------------------------------------------
 
