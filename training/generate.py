@@ -39,10 +39,10 @@ from typing import Callable, Optional
 
 from pipeline import template as T
 from pipeline.checks import failed, run_checks
-from pipeline.datamodel import LABELS  # noqa: F401  (the gold line labels, re-exported)
+from pipeline.datamodel import LABELS
 
 __all__ = ["Synthetic", "generate", "write_pdf", "write_scan", "write_text", "write_gold",
-           "text_lines", "gold_lines", "scan_params", "write_all", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
+           "text_lines", "gold_lines", "scan_params", "write_all", "LABELS", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
 
 # --- named constants ---------------------------------------------------------------------------
 
