@@ -42,7 +42,8 @@ from pipeline.checks import failed, run_checks
 from pipeline.datamodel import LABELS
 
 __all__ = ["Synthetic", "generate", "write_pdf", "write_scan", "write_text", "write_gold",
-           "text_lines", "gold_lines", "scan_params", "write_all", "LABELS", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES", "main"]
+           "text_lines", "gold_lines", "scan_params", "write_all", "main",
+           "LABELS", "LAYOUTS", "TEXT_STYLES", "INCONSISTENCIES"]
 
 # --- named constants ---------------------------------------------------------------------------
 
