@@ -44,8 +44,10 @@ def section_of(text: str) -> Optional[str]:
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
     for sid, numeral, keys in SECTIONS:
         if any(k in n for k in keys):
-            # 行政复议 words occur in table 四's header too: only a numbered line opens 四.
-            if sid == "review" and not (m and m.group(1) == numeral):
+            # 行政复议 words occur in table 四's header too: only a numbered line, or the
+            # full heading (…行政复议、行政诉讼情况), opens 四.
+            if sid == "review" and not (m and m.group(1) == numeral) and not (
+                    all(k in n for k in keys) and n.endswith("情况")):
                 continue
             if m and m.group(1) != numeral and sid != "overview":
                 continue
