@@ -31,7 +31,9 @@ import cv2
 import numpy as np
 
 from ..datamodel import Box, Cell, Document, InputError, Line, Page
+from .. import layout
 from .. import template as tpl
+from ..layout import Grid
 
 # --- input ---------------------------------------------------------------------------
 RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
@@ -57,30 +59,31 @@ MIN_SPECK_AREA = 4  # px; smaller ink components are JPEG noise
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
 VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
 VLINE_LONG = 60  # … but a vertical run shorter than this must join two rules (not a "1")
-MAX_LINE_THICK = 7  # px; thicker runs are filled areas or bold glyphs
+MAX_LINE_THICK = 9  # px (after JOG_BRIDGE); thicker runs are filled areas or bold glyphs
+JOG_BRIDGE = 3  # px; rules are thickened across by this before the opening
 LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
 LINE_TOL = 6  # px; a rule end this close to another rule touches it
-CLUSTER_TOL = 6  # px; rule positions closer than this are one grid line
-EDGE_COVER = 0.6  # share of a cell edge that must be ruled for the edge to separate cells
-MIN_GRID_LINES = 2  # per direction, for a set of rules to count as a table
 CELL_INSET = 3  # px kept clear of the rules when reading a cell
 
 # --- text lines ----------------------------------------------------------------------
 SEG_GAP = 1.8  # a horizontal gap wider than this many line heights splits a line
-SMALL_BAND = 0.55  # bands lower than this share of the line height are glyph pieces …
+SMALL_BAND = 0.35  # bands lower than this share of the line height are glyph pieces (strokes of 二) …
 BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this many line heights
 DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
 TALL_BAND = 3.0  # a "line" taller than this many line heights is a picture/stamp: detect there
 REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's det crops have it)
 REC_PAD_H = 0.5  # white margin left/right, in crop heights
-MIN_LINE_CONF = 0.5  # recognitions below this outside tables are dropped as noise
+VERTICAL_GAP = 0.15  # space between characters of vertical text laid out in a line, in char sizes
+MIN_LINE_CONF = 0.5
+VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text
+VERTICAL_MAX_WIDTH = 1.8  # … if it is at most this many line heights wide (one character)
+VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes merge into one character up to this height/width  # recognitions below this outside tables are dropped as noise
 
 # --- numbers -------------------------------------------------------------------------
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
 REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
-_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 # Look-alikes of digits that the recogniser emits; applied only in numeric cells.
 DIGIT_LOOKALIKES = str.maketrans({
     "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "○": "0", "口": "0", "U": "0",
@@ -146,8 +149,8 @@ def read_page_image(image: np.ndarray, number: int = 1) -> Page:
     if abs(angle) >= MIN_DESKEW_DEG:
         gray = rotate(gray, angle)
         ink = binarize(gray, unit)
-    layout = analyse(gray, ink, unit)
-    lines = recognise_page(layout, number)
+    lay = analyse(gray, ink, unit)
+    lines = recognise_page(lay, number)
     page = Page(number, lines, float(gray.shape[1]), float(gray.shape[0]), "ocr")
     page._scale = factor  # type: ignore[attr-defined]
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
@@ -358,63 +361,69 @@ def _touches(v: Segment, y: float, hsegs: list[Segment], tol: float) -> bool:
     return any(abs(h.pos - y) <= tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
 
 
+def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
+    """Whether a vertical rule meets any horizontal rule along its length."""
+    return any(h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol for h in hsegs)
+
+
 def ruling_segments(ink: np.ndarray, unit: float) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical table rules found by morphological opening."""
     hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
-    hmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
-    vmask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    # Thicken across the rule first: a thin rule left slightly skewed steps by a
+    # pixel every few hundred, and the opening must not break it at each step.
+    j = _px(JOG_BRIDGE, unit)
+    hmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((j, 1), np.uint8)), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
+    vmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
     thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
     hsegs = join_segments(_segments(hmask, True, hl, thick), gap, tol)
     vsegs = join_segments(_segments(vmask, False, vl, thick), gap, tol)
     long_v = _px(VLINE_LONG, unit)
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
-    vsegs = [v for v in vsegs if v.b - v.a >= long_v
+    # Long ones must still meet some horizontal rule: a column of stacked bold
+    # characters (本年度 down a label cell) makes a long vertical stroke too.
+    vsegs = [v for v in vsegs if (v.b - v.a >= long_v and _crosses_any(v, hsegs, tol))
              or (_touches(v, v.a, hsegs, tol) and _touches(v, v.b, hsegs, tol))]
-    # Horizontal rules with no vertical rule near them are underlines or separators;
-    # they still bound borderless tables, so they are kept and judged per table.
+    vsegs = [trim_overshoot(v, vsegs, hsegs, tol) for v in vsegs]
+    hsegs = [trim_overshoot(h, hsegs, vsegs, tol) for h in hsegs]
     return hsegs, vsegs
 
 
+def trim_overshoot(s: Segment, same: list[Segment], across: list[Segment], tol: float) -> Segment:
+    """Cut a rule back to the outermost rule it crosses when it alone runs on past it.
+
+    A glyph that touches a table (a heading set right on its top rule) extends
+    one rule by a stroke; a table continued from the previous page has *all* its
+    rules running on to a common edge, and those are kept.
+    """
+    cross = [c.pos for c in across if c.a - tol <= s.pos <= c.b + tol and s.a - tol <= c.pos <= s.b + tol]
+    if not cross:
+        return s
+    a, b = s.a, s.b
+    lo, hi = min(cross), max(cross)
+    if a < lo - tol and not any(o is not s and abs(o.a - a) <= 2 * tol and o.a < lo - tol for o in same):
+        a = lo
+    if b > hi + tol and not any(o is not s and abs(o.b - b) <= 2 * tol and o.b > hi + tol for o in same):
+        b = hi
+    return Segment(s.pos, a, b, s.thick)
+
+
 # --- grids -------------------------------------------------------------------------------
-
-@dataclass
-class GridCell:
-    row: int
-    col: int
-    rowspan: int
-    colspan: int
-    box: Box  # x0, top, x1, bottom along the rules' centres
-
-
-@dataclass
-class Grid:
-    xs: list[float]
-    ys: list[float]
-    cells: list[GridCell]
-
-    @property
-    def box(self) -> Box:
-        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
-
-
-def cluster_positions(values: Iterable[float], tol: float) -> list[float]:
-    """Sorted positions with neighbours closer than ``tol`` merged (their mean)."""
-    vals = sorted(values)
-    groups: list[list[float]] = []
-    for v in vals:
-        if groups and v - groups[-1][-1] <= tol:
-            groups[-1].append(v)
-        else:
-            groups.append([v])
-    return [float(np.mean(g)) for g in groups]
-
+# The grid model (``layout.Grid``/``GridCell``, column indices counted over the
+# boundaries where some cell starts) is the text-PDF backend's.  Building it from
+# scanned rules differs in one point: where a rule is missing over part of an
+# edge, ``layout`` closes the merged region to its bounding rectangle, which on
+# scans (a faint rule lost under one column) swallows whole label columns; here a
+# non-rectangular region is split into rectangles instead (:func:`split_region`).
 
 def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -> float:
     """Share of the interval [a, b] at ``pos`` that the segments cover."""
     if b <= a:
         return 1.0
-    spans = sorted((max(s.a, a), min(s.b, b)) for s in segs if abs(s.pos - pos) <= tol and s.b > a and s.a < b)
+    spans = sorted((max(s.a, a), min(s.b, b)) for s in segs
+                   if abs(s.pos - pos) <= tol and s.b > a and s.a < b)
     covered, end = 0.0, a
     for lo, hi in spans:
         lo = max(lo, end)
@@ -424,10 +433,9 @@ def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -
     return covered / (b - a)
 
 
-def _groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list[Segment], list[Segment]]]:
-    """Partition rules into tables: rules that touch or cross (within tol) are one table."""
-    segs = [(True, s) for s in hsegs] + [(False, s) for s in vsegs]
-    parent = list(range(len(segs)))
+def _table_groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list, list]]:
+    """Rules that cross or touch (within tol) form one table: (horizontal, vertical) per table."""
+    parent = list(range(len(hsegs) + len(vsegs)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -435,35 +443,62 @@ def _groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tupl
             i = parent[i]
         return i
 
-    for i, (hi, si) in enumerate(segs):
-        if not hi:
-            continue
-        for j, (hj, sj) in enumerate(segs):
-            if hj:
-                continue
-            if si.a - tol <= sj.pos <= si.b + tol and sj.a - tol <= si.pos <= sj.b + tol:
-                parent[find(i)] = find(j)
-    out: dict[int, tuple[list[Segment], list[Segment]]] = {}
-    for i, (h, s) in enumerate(segs):
-        out.setdefault(find(i), ([], []))[0 if h else 1].append(s)
-    return list(out.values())
+    for i, h in enumerate(hsegs):
+        for j, v in enumerate(vsegs):
+            if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
+                parent[find(i)] = find(len(hsegs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hsegs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vsegs):
+        groups.setdefault(find(len(hsegs) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def split_region(slots: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, c0, r1, c1), inclusive, covering a set of merged grid slots.
+
+    Consecutive rows with the same contiguous column run form one rectangle, so an
+    L-shaped region becomes its two arms rather than their bounding box.
+    """
+    runs_by_row: dict[int, list[tuple[int, int]]] = {}
+    for r in sorted({r for r, _ in slots}):
+        cols = sorted(c for rr, c in slots if rr == r)
+        runs, start = [], cols[0]
+        for prev, c in zip(cols, cols[1:] + [None]):
+            if c != prev + 1 if c is not None else True:
+                runs.append((start, prev))
+                start = c
+        runs_by_row[r] = runs
+    rects: list[list[int]] = []
+    open_: dict[tuple[int, int], list[int]] = {}
+    for r in sorted(runs_by_row):
+        nxt = {}
+        for run in runs_by_row[r]:
+            rect = open_.get(run)
+            if rect is not None and rect[2] == r - 1:
+                rect[2] = r
+            else:
+                rect = [r, run[0], r, run[1]]
+                rects.append(rect)
+            nxt[run] = rect
+        open_ = nxt
+    return [tuple(x) for x in rects]
 
 
 def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Optional[Grid]:
-    """Grid lines and (merged) cells of one table's rules; None if too few rules.
+    """A layout.Grid from one table's rules; None when it has fewer than layout.MIN_GRID_CELLS cells.
 
-    The table's outer box is closed where a rule is missing (a table continued
-    from the previous page has no top rule over its label columns); inside,
-    two unit cells merge when less than EDGE_COVER of their shared edge is ruled.
+    The outer box is closed where a rule is missing (a table continued from the
+    previous page has no top rule over its label columns); inside, neighbouring
+    slots merge when less than layout.RULE_COVER_MIN of their shared edge is ruled.
     """
-    if len(hsegs) < MIN_GRID_LINES - 1 or len(vsegs) < MIN_GRID_LINES:
-        return None
     x_lo = min([v.pos for v in vsegs] + [h.a for h in hsegs])
     x_hi = max([v.pos for v in vsegs] + [h.b for h in hsegs])
     y_lo = min([h.pos for h in hsegs] + [v.a for v in vsegs])
     y_hi = max([h.pos for h in hsegs] + [v.b for v in vsegs])
-    xs = cluster_positions([v.pos for v in vsegs] + [x_lo, x_hi], tol)
-    ys = cluster_positions([h.pos for h in hsegs] + [y_lo, y_hi], tol)
+    xs = layout.snap_values([v.pos for v in vsegs] + [x_lo, x_hi], tol)
+    ys = layout.snap_values([h.pos for h in hsegs] + [y_lo, y_hi], tol)
     if len(xs) < 2 or len(ys) < 2:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -477,35 +512,42 @@ def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Option
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < EDGE_COVER:
+            if c + 1 < nc and _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < layout.RULE_COVER_MIN:
                 parent[find(r * nc + c)] = find(r * nc + c + 1)
-            if r + 1 < nr and _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < EDGE_COVER:
+            if r + 1 < nr and _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < layout.RULE_COVER_MIN:
                 parent[find(r * nc + c)] = find((r + 1) * nc + c)
-    spans: dict[int, list[int]] = {}
-    for r in range(nr):
-        for c in range(nc):
-            g = spans.setdefault(find(r * nc + c), [r, c, r, c])
-            g[0], g[1] = min(g[0], r), min(g[1], c)
-            g[2], g[3] = max(g[2], r), max(g[3], c)
-    cells = []
-    taken = np.zeros((nr, nc), bool)
-    for r0, c0, r1, c1 in sorted(spans.values()):
-        if taken[r0, c0]:
-            continue  # a non-rectangular merge overlapping an earlier cell
-        taken[r0:r1 + 1, c0:c1 + 1] = True
-        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    return Grid(xs, ys, cells)
+    regions: dict[int, set[tuple[int, int]]] = {}
+    for i in range(nr * nc):
+        regions.setdefault(find(i), set()).add((i // nc, i % nc))
+    rects = sorted(rect for reg in regions.values() for rect in split_region(reg))
+    if len(rects) < layout.MIN_GRID_CELLS:
+        return None
+    # Keep only boundaries where some cell starts (plus the far edges), as layout does,
+    # so column indices agree with the text-PDF backend's.
+    row_keep = sorted({r0 for r0, _, _, _ in rects} | {nr})
+    col_keep = sorted({c0 for _, c0, _, _ in rects} | {nc})
+    ri = {r: k for k, r in enumerate(row_keep)}
+    ci = {c: k for k, c in enumerate(col_keep)}
+
+    def idx(m: dict, v: int) -> int:
+        return m[v] if v in m else sum(1 for k in m if k < v)
+
+    cells = [layout.GridCell(ri[r0], ci[c0], idx(ri, r1 + 1) - ri[r0], idx(ci, c1 + 1) - ci[c0],
+                             (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+             for r0, c0, r1, c1 in rects]
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
 
 
 def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float) -> list[Grid]:
     """All ruled tables on the page, top to bottom."""
-    tol = _px(CLUSTER_TOL, unit)
+    tol = layout.SNAP_TOLERANCE * unit * RENDER_DPI / 72.0  # layout's tolerance is in points
     grids = []
-    for hs, vs in _groups(hsegs, vsegs, _px(LINE_TOL, unit)):
+    for hs, vs in _table_groups(hsegs, vsegs, _px(LINE_TOL, unit)):
         g = build_grid(hs, vs, tol)
-        if g is not None and len(g.cells) >= 2:
+        if g is not None:
             grids.append(g)
-    return sorted(grids, key=lambda g: g.ys[0])
+    return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
 
 
 # --- text lines by projection ----------------------------------------------------------
@@ -582,6 +624,9 @@ class Crop:
     box: tuple[int, int, int, int]  # ink box x0, y0, x1, y1
     owner: tuple  # ("cell", grid_index, cell_index) or ("text", line_index)
     clip: tuple[int, int, int, int]  # region the crop may extend into (cell interior)
+    # Vertical text (one character per line, e.g. 三、本年度办理结果 down a label
+    # column): the character boxes, laid side by side into one horizontal line.
+    chars: Optional[list[tuple[int, int, int, int]]] = None
 
 
 @dataclass
@@ -625,6 +670,11 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
         for ci, cell in enumerate(g.cells):
             x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
             clip = (x0 + inset, y0 + inset, x1 - inset, y1 - inset)
+            chars = vertical_chars(ink, clip, line_h)
+            if chars:
+                box = (min(c[0] for c in chars), chars[0][1], max(c[2] for c in chars), chars[-1][3])
+                lay.crops.append(Crop(box, ("cell", gi, ci), clip, chars))
+                continue
             for box in _line_boxes(ink, clip, line_h, split=False):
                 lay.crops.append(Crop(box, ("cell", gi, ci), clip))
     free = _mask_out_grids(ink, grids)
@@ -640,7 +690,7 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
 def _inside(s: Segment, g: Grid, horizontal: bool, unit: float) -> bool:
     """Whether a rule lies within a grid's box."""
     t = _px(LINE_TOL, unit)
-    x0, y0, x1, y1 = g.box
+    x0, y0, x1, y1 = g.bbox
     if horizontal:
         return y0 - t <= s.pos <= y1 + t and s.a >= x0 - t and s.b <= x1 + t
     return x0 - t <= s.pos <= x1 + t and s.a >= y0 - t and s.b <= y1 + t
@@ -650,8 +700,41 @@ def _mask_out_grids(ink: np.ndarray, grids: list[Grid]) -> np.ndarray:
     """The ink outside every grid."""
     out = ink.copy()
     for g in grids:
-        x0, y0, x1, y1 = (int(round(v)) for v in g.box)
+        x0, y0, x1, y1 = (int(round(v)) for v in g.bbox)
         out[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 0
+    return out
+
+
+def vertical_chars(ink: np.ndarray, clip: tuple[int, int, int, int],
+                   line_h: float) -> Optional[list[tuple[int, int, int, int]]]:
+    """Character boxes, top to bottom, when a cell holds one column of stacked
+    characters (tall and one character wide); None otherwise."""
+    x0, y0, x1, y1 = clip
+    if x1 <= x0 or y1 <= y0:
+        return None
+    sub = ink[y0:y1, x0:x1]
+    cols = np.flatnonzero(sub.any(axis=0))
+    rows = np.flatnonzero(sub.any(axis=1))
+    if cols.size == 0:
+        return None
+    w = int(cols[-1] - cols[0] + 1)
+    h = int(rows[-1] - rows[0] + 1)
+    if h < VERTICAL_MIN_CHARS * w or w > VERTICAL_MAX_WIDTH * line_h:
+        return None
+    # Runs of inked rows; consecutive runs are one character while they fit a square.
+    runs = split_segments(sub.any(axis=1), 0)
+    chars: list[list[int]] = []
+    for a, b in runs:
+        if chars and b - chars[-1][0] <= VERTICAL_CHAR_SQUARE * w:
+            chars[-1][1] = b
+        else:
+            chars.append([a, b])
+    if len(chars) < VERTICAL_MIN_CHARS:
+        return None
+    out = []
+    for a, b in chars:
+        cs = np.flatnonzero(sub[a:b].any(axis=0))
+        out.append((x0 + int(cs[0]), y0 + a, x0 + int(cs[-1]) + 1, y0 + b))
     return out
 
 
@@ -703,6 +786,22 @@ def crop_image(gray: np.ndarray, box: tuple[int, int, int, int], clip: tuple[int
     return img
 
 
+def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Stacked characters laid out left to right as one horizontal text line."""
+    size = max(max(c[2] - c[0], c[3] - c[1]) for c in chars)
+    gap = max(1, int(VERTICAL_GAP * size))
+    tiles = []
+    for x0, y0, x1, y1 in chars:
+        tile = np.full((size, size + gap), 255, np.uint8)
+        g = gray[y0:y1, x0:x1]
+        oy, ox = (size - g.shape[0]) // 2, (size - g.shape[1]) // 2
+        tile[oy:oy + g.shape[0], ox:ox + g.shape[1]] = g
+        tiles.append(tile)
+    line = np.hstack(tiles)
+    m = int(REC_PAD_V * size) + 1
+    return cv2.copyMakeBorder(line, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+
+
 def recognise_page(lay: Layout, number: int) -> list[Line]:
     """Recognise every crop of the page and assemble the Lines (tables as rows of cells)."""
     from ..ocr import get_engine
@@ -716,7 +815,8 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
         for bx0, by0, bx1, by1 in engine.detect(region):
             b = (int(x0 + bx0), int(y0 + by0), int(x0 + bx1), int(y0 + by1))
             crops.append(Crop(b, ("text",), (0, 0, lay.gray.shape[1], lay.gray.shape[0])))
-    images = [crop_image(lay.gray, c.box, c.clip) for c in crops]
+    images = [vertical_line_image(lay.gray, c.chars) if c.chars else crop_image(lay.gray, c.box, c.clip)
+              for c in crops]
     results = engine.recognize(images) if images else []
 
     cell_reads: dict[tuple[int, int], list[tuple[Crop, object]]] = {}
@@ -758,7 +858,7 @@ def _grid_lines(lay: Layout, gi: int, grid: Grid, reads: dict, number: int, engi
             continue
         text, conf = _numeric_text([r for _, r in parts])
         texts[ci], confs[ci] = text, conf
-        if conf < REREAD_MIN_CONF or not _NUMBER.match(text):
+        if conf < REREAD_MIN_CONF or not layout.is_number(text):
             todo.append(ci)
     if todo:
         _reread(lay, gi, grid, todo, reads, texts, confs, engine)
@@ -794,10 +894,10 @@ def _numeric_text(results: list) -> tuple[str, float]:
         raw = res.text.strip().replace(" ", "")
         fixed = raw.translate(DIGIT_LOOKALIKES)
         num = decode_numeric(res)
-        if num.text and (not _NUMBER.match(fixed) or num.text == fixed):
+        if num.text and (not layout.is_number(fixed) or num.text == fixed):
             texts.append(num.text)
             confs.append(num.min_confidence)
-        elif _NUMBER.match(fixed):
+        elif layout.is_number(fixed):
             texts.append(fixed)
             confs.append(res.min_confidence if fixed == raw else min(res.min_confidence, num.min_confidence))
         else:
@@ -825,7 +925,7 @@ def _reread(lay: Layout, gi: int, grid: Grid, todo: list[int], reads: dict,
         n_parts = len(res_list) // n_var
         for v in range(n_var):
             text, conf = _numeric_text([res_list[p * n_var + v] for p in range(n_parts)])
-            if _NUMBER.match(text) and (conf > (confs[ci] or 0) or not _NUMBER.match(texts[ci])):
+            if layout.is_number(text) and (conf > (confs[ci] or 0) or not layout.is_number(texts[ci])):
                 texts[ci], confs[ci] = text, conf
 
 
