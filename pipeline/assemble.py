@@ -165,17 +165,22 @@ def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings = []
     for i, rr in enumerate(reads):
-        if rr.row is not None or not normalize(rr.label):
+        if rr.row is not None:
             continue
         prev = next((order[r.row.id] for r in reversed(reads[:i]) if r.row), -1)
         nxt = next((order[r.row.id] for r in reads[i + 1:] if r.row), len(table.rows))
-        gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids]
-        if len(gap) == 1 and max(fuzz.partial_ratio(k, normalize(rr.label)) for k in gap[0].keys) \
-                >= POSITION_MIN_SCORE:
+        # （六） is printed either as one row or as three sub-rows, never both.
+        excluded = {"other"} if read_ids & set(OTHER_SPLIT) else set(OTHER_SPLIT) if "other" in read_ids \
+            else set()
+        gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids | excluded]
+        # A label lost entirely (merged into a spanning cell) counts as resembling.
+        label = normalize(rr.label)
+        if len(gap) == 1 and (not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys)
+                              >= POSITION_MIN_SCORE):
             rr.row = gap[0]
             read_ids.add(gap[0].id)
             warnings.append(f"{table.id}.{gap[0].id}: label {rr.label!r} read as {gap[0].label!r} "
-                            f"from its place between the rows around it")
+                            f"from its place between the rows around it ({' '.join(rr.values)})")
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
 
