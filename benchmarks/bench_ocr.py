@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     for path in scans:
         truth_pdf = path.with_name(path.name.replace(".scan.pdf", ".pdf"))
         truth = truth_numbers(truth_pdf) if truth_pdf.exists() else None
-        images = scan._pdf_images(path.read_bytes(), None, scan.RENDER_DPI)
+        images = list(scan._pdf_images(path.read_bytes(), None, scan.RENDER_DPI))
         if args.pages:
             images = images[:args.pages]
         for img, k in images:

@@ -34,7 +34,10 @@ REC_BATCH_MAX = 64
 REC_BATCH_RATIO_SPREAD = 1.6
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
-NUMERIC_CHARS = "0123456789.,-"
+NUMERIC_CHARS = "0123456789.,-+"
+# A timestep won by a non-numeric character becomes its best digit only when the
+# digits got at least this much probability there (O vs 0: yes; a dash: no).
+NUMERIC_MIN_MASS = 0.05
 
 
 @dataclass
@@ -71,20 +74,19 @@ def ctc_greedy(probs: np.ndarray, alphabet: Sequence[str]) -> tuple[str, list[fl
 def decode_numeric(res: RecResult) -> RecResult:
     """Re-decode a crop allowing only blank and NUMERIC_CHARS (renormalised among them).
 
-    The 'best other character' column takes part in the argmax but emits nothing:
-    where the model is sure of a non-numeric mark (a dash meaning 'none', a
-    stray ruling) we output nothing rather than invent a digit.
+    Where a non-numeric character won a timestep ("O", "l"), its best digit is
+    taken only if the model gave the digits at least NUMERIC_MIN_MASS there: a
+    mark the model is sure is no digit (a dash meaning 'none', a stray rule)
+    becomes blank rather than an invented digit.
     """
     if res.numeric_probs is None:
         return res
     p = res.numeric_probs
     allowed = p[:, :-1]
     norm = allowed / np.maximum(allowed.sum(axis=1, keepdims=True), 1e-9)
-    # A timestep whose mass is mostly on non-numeric characters is treated as blank.
-    other_wins = p[:, -1] > allowed.sum(axis=1)
-    norm = norm.copy()
-    norm[other_wins] = 0.0
-    norm[other_wins, 0] = 1.0
+    no_digit = (p[:, -1] > allowed.sum(axis=1)) & (p[:, 1:-1].sum(axis=1) < NUMERIC_MIN_MASS)
+    norm[no_digit] = 0.0
+    norm[no_digit, 0] = 1.0
     text, confs = ctc_greedy(norm, ["", *NUMERIC_CHARS])
     conf = float(np.mean(confs)) if confs else 0.0
     return RecResult(text, conf, confs, p)

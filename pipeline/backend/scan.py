@@ -102,19 +102,24 @@ MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
 # public API
 # =====================================================================================
 
-def read_scan(path: str | Path) -> Document:
-    """Read a scanned PDF (no text layer; kind ``scan``) or an image file (kind ``image``)."""
+def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Document:
+    """Read a scanned PDF (no text layer; kind ``scan``) or an image file (kind ``image``).
+
+    ``pages``: 1-based page (or TIFF frame) numbers to read; all when None.
+    Raises InputError for unreadable, corrupt or empty files.
+    """
     path = Path(path)
     data = _read_bytes(path)
     digest = hashlib.sha256(data).hexdigest()
+    wanted = None if pages is None else sorted(set(pages))
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         kind = "scan"
-        images = _pdf_images(data, None, RENDER_DPI)
+        images = _pdf_images(data, wanted, RENDER_DPI)
     else:
         kind = "image"
-        images = _image_frames(data)
+        images = [(img, k) for img, k in _image_frames(data) if wanted is None or k in wanted]
     doc = Document(str(path), digest, kind)
-    for number, (img, _) in enumerate(images, start=1):
+    for img, number in images:
         doc.pages.append(read_page_image(img, number))
     _document_warnings(doc)
     return doc
@@ -174,7 +179,10 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int):
-    """Yield (grey image, 1-based page number) for the wanted pages of a PDF."""
+    """(grey image, 1-based page number) for the wanted pages of a PDF, lazily.
+
+    The file is opened and the page numbers checked now, so a corrupt file raises
+    InputError here; pages are rendered as they are consumed."""
     import pypdfium2 as pdfium
 
     try:
@@ -187,18 +195,23 @@ def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int):
     if n > MAX_PDF_PAGES:
         raise InputError(f"PDF has {n} pages, more than {MAX_PDF_PAGES}")
     wanted = list(numbers) if numbers is not None else list(range(1, n + 1))
-    out = []
     for k in wanted:
         if not 1 <= k <= n:
             raise InputError(f"PDF has no page {k}")
-        try:
-            bitmap = pdf[k - 1].render(scale=dpi / 72.0, grayscale=True)
-            arr = bitmap.to_numpy()
-        except Exception as e:
-            raise InputError(f"cannot render PDF page {k}: {e}") from e
-        out.append((_to_gray(np.array(arr)), k))
-    pdf.close()
-    return out
+    return _render_pages(pdf, wanted, dpi)
+
+
+def _render_pages(pdf, wanted: list[int], dpi: int):
+    """Render pages one at a time (a long scan is never all in memory at once)."""
+    try:
+        for k in wanted:
+            try:
+                arr = pdf[k - 1].render(scale=dpi / 72.0, grayscale=True).to_numpy()
+            except Exception as e:  # a damaged page stream
+                raise InputError(f"cannot render PDF page {k}: {e}") from e
+            yield _to_gray(np.array(arr)), k
+    finally:
+        pdf.close()
 
 
 def _image_frames(data: bytes):

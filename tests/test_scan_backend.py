@@ -1,0 +1,237 @@
+"""Scanned PDFs and images: grids, numbers, deskew, bad input (pipeline.backend.scan).
+
+The real scans in data/corpus/real/ are 150 dpi renderings (skew, blur, JPEG) of
+the text PDFs beside them; what pdfplumber reads from a text PDF is the truth
+for its scan.  OCR is slow on 2 cores, so only the pages holding the tables are
+read, once per module.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.backend import scan
+from pipeline.datamodel import Document, InputError
+from pipeline.ocr import NUMERIC_CHARS, RecResult, decode_numeric
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "corpus" / "real"
+NUMBER = re.compile(r"^\d+(\.\d+)?$")
+# scan file -> the pages holding 三 (requests) and 四 (review)
+TABLE_PAGES = {
+    "kiro__hzq2023_working": (3, 4),
+    "kiro__hzq2024_working": (3, 4),
+    "govnianbao__szfgs2024": (4, 5),
+}
+
+
+def truth_rows(text_pdf: Path, pages, width: int) -> list[tuple[str, ...]]:
+    """Rows of pdfplumber's tables on ``pages`` that end in ``width`` numbers."""
+    import pdfplumber
+
+    rows = []
+    with pdfplumber.open(text_pdf) as pdf:
+        for k in pages:
+            for table in pdf.pages[k - 1].extract_tables():
+                for row in table:
+                    vals = [(c or "").strip() for c in row]
+                    if len(vals) >= width and all(NUMBER.match(v) for v in vals[-width:]) \
+                            and not (len(vals) > width and NUMBER.match(vals[-width - 1])):
+                        rows.append(tuple(vals[-width:]))
+    return rows
+
+
+def ocr_rows(doc: Document, width: int) -> list[tuple[str, ...]]:
+    """Grid rows of our Document whose last ``width`` cells are numbers in consecutive columns."""
+    rows = []
+    for ln in doc.lines:
+        if not ln.in_grid or len(ln.cells) < width:
+            continue
+        tail = ln.cells[-width:]
+        if [c.col for c in tail] == list(range(tail[0].col, tail[0].col + width)) \
+                and all(NUMBER.match(c.text) for c in tail) \
+                and not (len(ln.cells) > width and NUMBER.match(ln.cells[-width - 1].text)):
+            rows.append(tuple(c.text for c in tail))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def scanned() -> dict[str, Document]:
+    """The table pages of each real scan, read once."""
+    return {name: scan.read_scan(REAL / f"{name}.scan.pdf", pages=pages) for name, pages in TABLE_PAGES.items()}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_PAGES))
+def test_requests_table_rows_equal_text_pdf(scanned, name):
+    doc = scanned[name]
+    assert doc.kind == "scan" and [p.number for p in doc.pages] == list(TABLE_PAGES[name])
+    want = truth_rows(REAL / f"{name}.pdf", TABLE_PAGES[name], 7)
+    assert len(want) >= 23  # every row of 三 carries 7 numbers (（六） may be one row)
+    assert ocr_rows(doc, 7) == want
+
+
+@pytest.mark.parametrize("name", sorted(TABLE_PAGES))
+def test_review_table_row_equals_text_pdf(scanned, name):
+    want = truth_rows(REAL / f"{name}.pdf", TABLE_PAGES[name], 15)
+    assert len(want) == 1
+    assert ocr_rows(scanned[name], 15) == want
+
+
+def test_grid_rows_follow_the_contract(scanned):
+    doc = scanned["kiro__hzq2023_working"]
+    page = doc.pages[0]
+    assert page.width and page.height and page.source == "ocr"
+    grid = [ln for ln in page.lines if ln.in_grid]
+    assert grid and all(ln.source == "ocr" and ln.label is None for ln in grid)
+    for ln in grid:
+        cols = [c.col for c in ln.cells]
+        assert cols == sorted(cols) and len(set(cols)) == len(cols)
+        assert ln.text == " ".join(c.text for c in ln.cells if c.text)
+        assert all("\n" not in c.text for c in ln.cells)
+    # A multi-line header cell is one cell; the vertical label column is read as one text.
+    texts = [c.text for ln in grid for c in ln.cells]
+    assert "商业企业" in texts and "社会公益组织" in texts
+    assert any(t.startswith("三") and t.endswith("办理结果") for t in texts)
+    # 三、本年度办理结果 spans many rows and sits only in the first of them.
+    tall = [c for ln in grid for c in ln.cells if c.rowspan >= 10]
+    assert len(tall) == 1 and tall[0].col == 0 and "办理结果" in tall[0].text
+    # The page number is furniture.
+    assert any(ln.label == "other" and "3" in ln.text for ln in page.lines)
+
+
+def test_table_continued_from_previous_page(scanned):
+    # hzq2023 p4 opens with the last rows of 三: no top rule over the label columns.
+    page = scanned["kiro__hzq2023_working"].pages[1]
+    first = next(ln for ln in page.lines if ln.in_grid)
+    assert first.cells[-7:] and [c.text for c in first.cells[-7:]] == ["0"] * 7
+    assert "补正后申请内容仍不明确" in first.text
+
+
+def test_ocr_pdf_pages_in_points():
+    pages = scan.ocr_pdf_pages(REAL / "kiro__hzq2023_working.scan.pdf", [2])
+    assert [p.number for p in pages] == [2]
+    p = pages[0]
+    assert abs(p.width - 595.2) < 2 and abs(p.height - 842.4) < 2
+    rows = {ln.cells[0].text: [c.text for c in ln.cells[1:]] for ln in p.lines if ln.in_grid and ln.cells}
+    assert rows["规章"] == ["0", "0", "0"] and rows["行政规范性文件"] == ["0", "5", "5"]
+    assert rows["行政许可"] == ["550"]
+    assert all(0 <= ln.box[0] <= ln.box[2] <= 600 for ln in p.lines)
+
+
+def test_png_image_with_extra_skew(tmp_path):
+    # The review table region of a scan, turned a further 1.5 degrees, as a PNG.
+    img = next(iter(scan._pdf_images((REAL / "kiro__hzq2023_working.scan.pdf").read_bytes(), [4], 150)))[0]
+    region = scan.rotate(img[600:1050, :], 1.5)
+    path = tmp_path / "page.png"
+    cv2.imwrite(str(path), region)
+    doc = scan.read_scan(path)
+    assert doc.kind == "image" and len(doc.pages) == 1
+    assert ocr_rows(doc, 15) == [("10", "1", "0", "0", "0", "0", "0", "0", "0", "0", "5", "0", "0", "0", "0")]
+
+
+def test_non_report_image_warns(tmp_path):
+    rng = np.random.default_rng(0)
+    photo = cv2.GaussianBlur(rng.integers(0, 255, (600, 800, 3), dtype=np.uint8), (0, 0), 6)
+    cv2.circle(photo, (400, 300), 150, (30, 90, 200), -1)
+    path = tmp_path / "photo.jpg"
+    cv2.imwrite(str(path), photo)
+    doc = scan.read_scan(path)
+    assert doc.kind == "image" and len(doc.pages) == 1
+    assert len([ln for ln in doc.lines if ln.text.strip()]) < scan.MIN_REPORT_LINES
+    assert doc.warnings and "not a report" in " ".join(doc.warnings)
+
+
+def test_blank_page_warns(tmp_path):
+    path = tmp_path / "blank.png"
+    cv2.imwrite(str(path), np.full((1100, 800), 255, np.uint8))
+    doc = scan.read_scan(path)
+    assert doc.lines == [] and any("blank" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("name, data", [
+    ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage"),
+    ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),
+    ("broken.jpg", b"\xff\xd8\xff\xe0" + b"junk" * 10),
+    ("empty.png", b""),
+])
+def test_corrupt_files_raise_input_error(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError):
+        scan.read_scan(path)
+
+
+def test_missing_page_raises_input_error():
+    with pytest.raises(InputError, match="no page 99"):
+        scan.ocr_pdf_pages(REAL / "kiro__hzq2023_working.scan.pdf", [99])
+
+
+# --- pure functions ---------------------------------------------------------------------
+
+def _probs(seq: str, other_at: dict[int, float] | None = None) -> np.ndarray:
+    """Numeric-column probabilities emitting ``seq`` (``_`` = blank) with certainty."""
+    alphabet = ["", *NUMERIC_CHARS]
+    p = np.zeros((len(seq), len(alphabet) + 1), np.float32)
+    for t, ch in enumerate(seq):
+        p[t, 0 if ch == "_" else alphabet.index(ch)] = 1.0
+    for t, v in (other_at or {}).items():
+        p[t] *= 1 - v
+        p[t, -1] = v
+    return p
+
+
+def test_decode_numeric_takes_the_best_digit_over_a_lookalike():
+    # The model said "O" (non-numeric, 0.6) over "0" (0.4): digits-only gives 0.
+    p = _probs("_1_0_", {3: 0.6})
+    res = decode_numeric(RecResult("1O", 0.8, [0.99, 0.6], p))
+    assert res.text == "10"
+
+
+def test_decode_numeric_leaves_a_sure_dash_alone():
+    p = _probs("_0_", {1: 0.99})
+    assert decode_numeric(RecResult("—", 0.99, [0.99], p)).text == ""
+
+
+def test_decode_numeric_keeps_repeated_digits_apart():
+    assert decode_numeric(RecResult("", 0.0, [], _probs("_1_1_00_"))).text == "110"
+
+
+def test_split_region_cuts_an_l_shape_into_arms():
+    slots = {(3, 0), (3, 1), (3, 2)} | {(r, 0) for r in range(4, 9)}
+    assert scan.split_region(slots) == [(3, 0, 3, 2), (4, 0, 8, 0)]
+    assert scan.split_region({(0, 0), (0, 1), (1, 0), (1, 1)}) == [(0, 0, 1, 1)]
+
+
+def test_build_grid_with_merged_cells():
+    S = scan.Segment
+    # 3 x 3 slots; the top row is one merged cell; a missing rule merges (1,0) and (2,0).
+    hs = [S(0, 0, 300, 2), S(50, 0, 300, 2), S(100, 100, 300, 2), S(150, 0, 300, 2)]
+    vs = [S(0, 0, 150, 2), S(100, 50, 150, 2), S(200, 50, 150, 2), S(300, 0, 150, 2)]
+    g = scan.build_grid(hs, vs, 3)
+    cells = {(c.row, c.col): (c.rowspan, c.colspan) for c in g.cells}
+    assert cells == {(0, 0): (1, 3), (1, 0): (2, 1), (1, 1): (1, 1), (1, 2): (1, 1),
+                     (2, 1): (1, 1), (2, 2): (1, 1)}
+
+
+def test_estimate_skew_recovers_rotation():
+    img = np.full((800, 600), 255, np.uint8)
+    for y in range(100, 700, 40):
+        cv2.line(img, (50, y), (550, y), 0, 2)
+    ink = scan.binarize(scan.rotate(img, -1.2))
+    assert abs(scan.estimate_skew(ink) - 1.2) <= 2 * scan.SKEW_FINE_STEP
+
+
+def test_numeric_cells_follow_template_labels():
+    from pipeline.layout import Grid, GridCell
+
+    cells = [GridCell(0, 0, 1, 1, (0, 0, 1, 1)), GridCell(0, 1, 1, 1, (1, 0, 2, 1)),
+             GridCell(1, 0, 1, 1, (0, 1, 1, 2)), GridCell(1, 1, 1, 1, (1, 1, 2, 2)),
+             GridCell(2, 0, 1, 1, (0, 2, 1, 3)), GridCell(2, 1, 1, 1, (1, 2, 2, 3))]
+    grid = Grid([0, 1, 2], [0, 1, 2, 3], cells)
+    texts = {0: "信息内容", 1: "备注", 2: "行政许可", 3: "5S0", 4: "说明", 5: "IO"}
+    # Right of a template row label: numeric; under a non-template header, beside a
+    # non-template label: left alone.
+    assert scan.numeric_cells(grid, texts) == [3]
