@@ -77,6 +77,32 @@ of its perimeter (drops phantom cells outside an irregular table outline)."""
 MIN_GRID_CELLS = 2
 """A ruled region with fewer cells than this is a box, not a table."""
 
+MIN_STACK_RULES = 3
+"""Horizontal rules without vertical ones form a table (rules between rows,
+columns told apart by the text's alignment) only when at least this many
+overlap one above the other."""
+
+MAX_STACK_GAP = 120.0
+"""... and no two neighbours of the stack are further apart than this many
+points (a row's height)."""
+
+STACK_OVERLAP_MIN = 0.5
+"""Two horizontal rules are in one stack when their x-extents overlap by at
+least this share of the shorter one."""
+
+STACK_SIZE_RATIO = 1.25
+"""A band between two rules whose text is this many times larger (or
+smaller) than the stack's typical text is not part of the table (a heading
+between two tables); the stack is split there."""
+
+RIVER_MAX_CROSSING = 0.34
+"""In a table without vertical rules, a column boundary is an x-run that the
+text of at most this share of the row bands crosses (spanning header cells
+and group labels cross it; ordinary rows do not)."""
+
+RIVER_MIN_WIDTH = 2.0
+"""... and that run is at least this many points wide."""
+
 
 # --- characters -------------------------------------------------------------------
 
@@ -385,7 +411,7 @@ def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
         comps.setdefault(find(i), ([], []))[0].append(s)
     for j, s in enumerate(vl):
         comps.setdefault(find(len(hl) + j), ([], []))[1].append(s)
-    return [c for c in comps.values() if len(c[0]) >= 1 and len(c[1]) >= 1]
+    return list(comps.values())
 
 
 def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Grid]:
@@ -480,23 +506,220 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
     return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
 
 
-def find_grids(segments: Iterable[Box], scale: float = 1.0) -> list[Grid]:
+def find_grids(segments: Iterable[Box], glyphs: Optional[Sequence[Glyph]] = None,
+               scale: float = 1.0) -> list[Grid]:
     """Ruled tables from axis-aligned segments ``(x0, top, x1, bottom)``.
 
     Rules are snapped and joined (:func:`normalize_segments`), grouped into
     connected sets (one per table), and each set becomes a :class:`Grid`
-    whose cells carry ``row``, ``col``, ``rowspan`` and ``colspan``.  Grids
-    are returned top to bottom.  ``scale`` converts the point tolerances to
-    the caller's units (pixels per point for images).
+    whose cells carry ``row``, ``col``, ``rowspan`` and ``colspan``.  When
+    ``glyphs`` are given, a stack of horizontal rules without vertical ones
+    (rules between rows only) also becomes a grid, its column boundaries
+    inferred from the text (:func:`infer_column_rules`).  Grids are returned
+    top to bottom.  ``scale`` converts the point tolerances to the caller's
+    units (pixels per point for images).
     """
     h, v = normalize_segments(segments, scale)
     grids = []
+    loose: list[tuple[float, float, float]] = []  # horizontal rules touching no vertical
     for hs, vs in _components(h, v, INTERSECT_TOLERANCE * scale):
+        if not vs:
+            loose += hs
+            continue
+        if not hs:
+            continue
+        if glyphs is not None and len({round(x / (SNAP_TOLERANCE * scale)) for x, _, _ in vs}) <= 2 \
+                and len(hs) >= MIN_STACK_RULES:
+            # Only an outer frame: columns come from the text, as for a bare stack.
+            vs = vs + infer_column_rules(hs, glyphs, scale)
         g = _grid_from_component(hs, vs, scale)
         if g is not None:
             grids.append(g)
+    if glyphs is not None:
+        stacks = [part for st in rule_stacks(loose, scale) for part in split_stack(st, glyphs, scale)]
+        for hs in stacks:
+            x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
+            y0, y1 = min(y for y, _, _ in hs), max(y for y, _, _ in hs)
+            vs = [(x0, y0, y1), (x1, y0, y1)] + infer_column_rules(hs, glyphs, scale)
+            g = _grid_from_component(hs, vs, scale)
+            if g is not None and g.n_cols >= 2:
+                grids.append(g)
     grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
     return grids
+
+
+def rule_stacks(hs: Sequence[tuple[float, float, float]], scale: float = 1.0
+                ) -> list[list[tuple[float, float, float]]]:
+    """Horizontal rules ``(y, x_from, x_to)`` grouped into stacks that overlap
+    in x and follow each other closely in y; stacks of fewer than
+    :data:`MIN_STACK_RULES` rules are dropped (underlines, separators)."""
+    stacks: list[list[tuple[float, float, float]]] = []
+    for r in sorted(hs):
+        y, a, b = r
+        for st in stacks:
+            sa, sb = min(x for _, x, _ in st), max(x for _, _, x in st)
+            inter = min(b, sb) - max(a, sa)
+            if (y - st[-1][0] <= MAX_STACK_GAP * scale
+                    and inter >= STACK_OVERLAP_MIN * min(b - a, sb - sa)):
+                st.append(r)
+                break
+        else:
+            stacks.append([r])
+    return [st for st in stacks if len({round(y) for y, _, _ in st}) >= MIN_STACK_RULES]
+
+
+def split_stack(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph],
+                scale: float = 1.0) -> list[list[tuple[float, float, float]]]:
+    """Cut a stack of horizontal rules where a band holds foreign text (much
+    larger or smaller than the stack's, see :data:`STACK_SIZE_RATIO`), and
+    drop empty bands at either end; parts keep at least
+    :data:`MIN_STACK_RULES` rule positions."""
+    ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
+    x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
+    sizes: list[list[float]] = [[] for _ in range(len(ys) - 1)]
+    for g in glyphs:
+        if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]:
+            for i in range(len(ys) - 1):
+                if ys[i] <= g.cy <= ys[i + 1]:
+                    sizes[i].append(g.size)
+                    break
+    allsizes = [z for band in sizes for z in band]
+    if not allsizes:
+        return []
+    typical = statistics.median(allsizes)
+    parts: list[list[int]] = [[0]]  # indices into ys
+    for i, band in enumerate(sizes):
+        m = statistics.median(band) if band else typical
+        if m > typical * STACK_SIZE_RATIO or m < typical / STACK_SIZE_RATIO:
+            parts.append([i + 1])
+        else:
+            parts[-1].append(i + 1)
+    out = []
+    for part in parts:
+        while len(part) >= 2 and not sizes[part[0]]:
+            part = part[1:]
+        while len(part) >= 2 and not sizes[part[-1] - 1]:
+            part = part[:-1]
+        if len(part) >= MIN_STACK_RULES:
+            lo, hi = ys[part[0]], ys[part[-1]]
+            tol = SNAP_TOLERANCE * scale
+            out.append([r for r in hs if lo - tol <= r[0] <= hi + tol])
+    return out
+
+
+def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]:
+    """The blank glyphs that sit between two words of one line (a glyph
+    ending just before and one starting just after, within half a size)."""
+    out = []
+    for b in blanks:
+        tol = 0.5 * b.size
+        def near(g: Glyph) -> bool:
+            return _v_overlap(g.top, g.bottom, b.top, b.bottom) >= LINE_OVERLAP_MIN
+        if any(near(g) and abs(g.x1 - b.x0) <= tol for g in solid) and \
+                any(near(g) and abs(g.x0 - b.x1) <= tol for g in solid):
+            out.append(b)
+    return out
+
+
+def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph],
+                       scale: float = 1.0) -> list[tuple[float, float, float]]:
+    """Vertical rules ``(x, y_from, y_to)`` for a table whose rows are ruled
+    but whose columns are not.
+
+    The row bands lie between consecutive rules.  A column boundary is where
+    a rule starts or ends inside the table, or an x-run that the text of at
+    most :data:`RIVER_MAX_CROSSING` of the bands crosses (at its middle).
+    Each boundary's rule is left out in the bands whose text crosses it (a
+    spanning cell), unless a number stands on either side of it there.
+    """
+    x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
+    ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
+    if len(ys) < 2:
+        return []
+    inside = [g for g in glyphs if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]]
+    # A blank between two words counts as text ("1. 本机关" must not split after "1.").
+    inside += _word_spaces([g for g in glyphs if not g.text.strip()], inside)
+    bands: list[list[Glyph]] = [[] for _ in range(len(ys) - 1)]
+    for g in inside:
+        for i in range(len(ys) - 1):
+            if ys[i] <= g.cy <= ys[i + 1]:
+                bands[i].append(g)
+                break
+    filled = [b for b in bands if b]
+    if len(filled) < 2:
+        return []
+    # Rows with numbers define the columns best (headers wrap and centre);
+    # tables without numbers use every row.
+    data = [b for b in filled if any(ch.isdigit() for g in b for ch in g.text)]
+    if len(data) >= 2:
+        filled = data
+    step = 0.5 * scale
+    n = int((x1 - x0) / step) + 1
+    cover = [0] * n
+    for band in filled:
+        hit = [False] * n
+        for g in band:
+            for k in range(max(0, int((g.x0 - x0) / step)), min(n, int((g.x1 - x0) / step) + 1)):
+                hit[k] = True
+        for k in range(n):
+            cover[k] += hit[k]
+    limit = int(RIVER_MAX_CROSSING * len(filled))
+    solid = [g for g in inside if g.text.strip()]
+    first_text = min(int((g.x0 - x0) / step) for g in solid)
+    last_text = max(int((g.x1 - x0) / step) for g in solid)
+    seps: list[float] = []
+    k = first_text
+    while k <= last_text:
+        if cover[k] > limit:
+            k += 1
+            continue
+        j = k
+        while j + 1 <= last_text and cover[j + 1] <= limit:
+            j += 1
+        if (j - k + 1) * step >= RIVER_MIN_WIDTH * scale:
+            # The least-crossed stretch of the run nearest the run's middle.
+            low = min(cover[k:j + 1])
+            mid = (k + j) / 2
+            best, i = (k, j), k
+            found = False
+            while i <= j:
+                if cover[i] == low:
+                    e = i
+                    while e + 1 <= j and cover[e + 1] == low:
+                        e += 1
+                    if not found or abs((i + e) / 2 - mid) < abs((best[0] + best[1]) / 2 - mid):
+                        best, found = (i, e), True
+                    i = e + 1
+                else:
+                    i += 1
+            xr = x0 + (best[0] + best[1] + 1) / 2 * step
+            # A boundary must close a column that holds text of its own.
+            left = seps[-1] if seps else x0
+            if any(g.x0 >= left - step and g.x1 <= xr for g in solid):
+                seps.append(xr)
+        k = j + 1
+    while seps and not any(g.x0 >= seps[-1] for g in solid):
+        seps.pop()
+    # Where a row's rule starts or ends inside the table there is a column
+    # boundary (rules under a group's rows leave out the group's column).
+    snap = SNAP_TOLERANCE * scale
+    ends = snap_values([e for _, a, b in hs for e in (a, b) if x0 + snap < e < x1 - snap], snap)
+    seps = sorted(ends + [x for x in seps if all(abs(x - e) > 3 * snap for e in ends)])
+    out = []
+    for n_sep, xr in enumerate(seps):
+        lo = seps[n_sep - 1] if n_sep else x0
+        hi = seps[n_sep + 1] if n_sep + 1 < len(seps) else x1
+        for i in range(len(ys) - 1):
+            band = bands[i]
+            if any(g.x0 < xr < g.x1 for g in band):
+                # A spanning cell, unless a number stands on either side:
+                # values never share a cell with their label.
+                left = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if lo <= g.cx < xr).strip()
+                right = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if xr <= g.cx < hi).strip()
+                if not (is_number(left) or is_number(right)):
+                    continue
+            out.append((xr, ys[i], ys[i + 1]))
+    return out
 
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?%?$")

@@ -370,7 +370,7 @@ def test_split_row_with_repeated_header(tmp_path):
     g1 = [ln for ln in doc.pages[0].lines if ln.in_grid]
     g2 = [ln for ln in doc.pages[1].lines if ln.in_grid]
     assert g1[-1].text == "1.本机关不掌握相关政府信息 10 10"
-    assert [(ln.text, ln.label) for ln in g2] == [("项目 申请 总计", "other"), ("2.重复申请 0 0", None)]
+    assert [(ln.text, ln.label) for ln in g2] == [("项目 申请 总计", None), ("2.重复申请 0 0", None)]
 
 
 def test_complete_rows_not_merged(tmp_path):
@@ -379,6 +379,31 @@ def test_complete_rows_not_merged(tmp_path):
     doc = read_pdf(write(tmp_path, "nomerge.pdf", [p1, p2]))
     assert [ln.text for ln in grid_lines(doc)] == ["项目 申请 总计", "1.甲 1 1", "2.乙", "3.丙 5 5"]
     assert [c.text for c in grid_lines(doc)[2].cells] == ["2.乙", "", ""]
+
+
+def test_table_with_row_rules_only(tmp_path):
+    """No vertical rules: columns come from the text; a group cell whose rules
+    leave out its column spans rows."""
+    xs, ys = [60, 100, 260, 330, 400], [100 + 24 * i for i in range(5)]
+    ops = [("line", xs[0], ys[0], xs[-1], ys[0]), ("line", xs[0], ys[-1], xs[-1], ys[-1])]
+    ops += [("line", xs[1], y, xs[-1], y) for y in ys[1:-1]]
+    ops.append(("text", 66, 140, 9, "办理"))
+    for y, texts in zip(ys, [["1.甲", "1", "12"], ["2.乙乙", "3", "4"], ["3.丙丙丙", "", "6"], ["4.丁", "7", "8"]]):
+        ops += row_text(xs[1:], y, texts)
+    doc = read_pdf(write(tmp_path, "hlines.pdf", [ops]))
+    g = grid_lines(doc)
+    assert [[(c.text, c.col, c.rowspan) for c in ln.cells] for ln in g] == [
+        [("办理", 0, 4), ("1.甲", 1, 1), ("1", 2, 1), ("12", 3, 1)],
+        [("2.乙乙", 1, 1), ("3", 2, 1), ("4", 3, 1)],
+        [("3.丙丙丙", 1, 1), ("", 2, 1), ("6", 3, 1)],
+        [("4.丁", 1, 1), ("7", 2, 1), ("8", 3, 1)]]
+
+
+def test_page_deadline():
+    import time
+    with pytest.raises(pdfmod._Timeout):
+        with pdfmod._deadline(0.05):
+            time.sleep(2)
 
 
 def test_separate_tables_not_joined(tmp_path):

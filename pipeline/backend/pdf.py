@@ -17,8 +17,8 @@ What comes out (the contract the assembler relies on):
   set of column boundaries; a spanning cell that continues (the empty or
   unfinished group cell at the top of the next page) is merged into the cell
   it continues; a row split across the break (label on page N, the rest on
-  page N+1) is merged into one Line on page N; a repeated header on page N+1
-  is kept but labelled ``other``.
+  page N+1) is merged into one Line on page N; a header repeated on page
+  N+1 is kept as it is (and skipped when looking for a split row).
 * Page furniture (page numbers, running headers/footers) is kept with
   ``label="other"``; every other line has ``label=None``.
 * Pages without a usable text layer (:func:`page_needs_ocr`) are listed in
@@ -424,7 +424,7 @@ def _extract_page(ppage, number: int) -> _PageData:
     except Exception as e:  # a broken content stream: treat like a page without text
         pd.problem = f"cannot be parsed ({type(e).__name__}: {_first_line(e)})"
         return pd
-    _layout_page(pd, glyphs, find_grids(segments))
+    _layout_page(pd, glyphs, find_grids(segments, glyphs))
     return pd
 
 
@@ -640,8 +640,7 @@ def _table_lines(chain: Sequence[_Table]) -> list[tuple[int, Line]]:
             glyphs += c.glyphs
         text = " ".join(c.text for c in cells if c.text)
         line = Line(text, page=r.page, cells=cells, box=r.box, font_size=median_size(glyphs),
-                    bold=mostly_bold(glyphs), source="pdf", in_grid=True,
-                    label="other" if r.repeated_header else None)
+                    bold=mostly_bold(glyphs), source="pdf", in_grid=True)
         out.append((r.page, line))
     return out
 
