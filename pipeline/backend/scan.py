@@ -52,7 +52,8 @@ SKEW_SCALE = 0.5  # the angle search runs on a half-size ink image
 
 # --- binarisation --------------------------------------------------------------------
 BG_KERNEL = 21  # px; wider than any stroke, narrower than shaded table rows
-INK_RATIO = 0.72  # a pixel is ink when darker than this share of its local background
+INK_RATIO = 0.8  # a pixel is ink when darker than this share of its local background (thin
+# blurred strokes of 三 reach ~0.75; a grey cell fill against white stays above 0.83)
 MIN_SPECK_AREA = 4  # px; smaller ink components are JPEG noise
 
 # --- ruling lines and grids ----------------------------------------------------------
@@ -75,6 +76,11 @@ REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's d
 REC_PAD_H = 0.5  # white margin left/right, in crop heights
 VERTICAL_GAP = 0.15  # space between characters of vertical text laid out in a line, in char sizes
 MIN_LINE_CONF = 0.5
+MIN_CELL_CONF = 0.2  # … and pieces of a multi-piece row below this
+ROW_LINK_OVERLAP = 0.15  # text lines of two pieces overlapping this share of a height are one row
+COL_MAX_WIDTH = 4.0  # cells wider than this many line heights (labels, spanning headers) do not define columns
+COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this many line heights apart share a column
+RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
 VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text
 VERTICAL_MAX_WIDTH = 1.8  # … if it is at most this many line heights wide (one character)
 VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes merge into one character up to this height/width  # recognitions below this outside tables are dropped as noise
@@ -635,11 +641,19 @@ def estimate_line_height(ink: np.ndarray, unit: float) -> float:
 class Crop:
     """One text line to recognise, and where its text goes."""
     box: tuple[int, int, int, int]  # ink box x0, y0, x1, y1
-    owner: tuple  # ("cell", grid_index, cell_index) or ("text", line_index)
+    owner: tuple  # ("cell", grid, cell) | ("free", row, cell) | ("det",)
     clip: tuple[int, int, int, int]  # region the crop may extend into (cell interior)
     # Vertical text (one character per line, e.g. 三、本年度办理结果 down a label
     # column): the character boxes, laid side by side into one horizontal line.
     chars: Optional[list[tuple[int, int, int, int]]] = None
+
+
+@dataclass
+class FreeRow:
+    """A visual line outside ruled grids: its pieces split at wide gaps (the cells of a
+    borderless table row), each piece as one or more text lines (a wrapped label)."""
+    cells: list[list[tuple[int, int, int, int]]]
+    cols: list[int] = field(default_factory=list)  # column index of each cell, by alignment
 
 
 @dataclass
@@ -649,6 +663,7 @@ class Layout:
     unit: float
     line_h: float
     grids: list[Grid]
+    free_rows: list[FreeRow] = field(default_factory=list)
     crops: list[Crop] = field(default_factory=list)
     text_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
@@ -666,17 +681,21 @@ def _rule_mask(shape: tuple[int, int], hsegs: list[Segment], vsegs: list[Segment
 
 
 def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
-    """Find grids, cell text lines and free text lines on a deskewed page."""
+    """Find grids, cell text lines and free text rows on a deskewed page."""
     hsegs, vsegs = ruling_segments(ink, unit)
     grids = find_grids(hsegs, vsegs, unit)
-    # Only rules of tables are erased; a lone rule (underline) is left to the text.
-    in_grid_h = [s for s in hsegs if any(_inside(s, g, True, unit) for g in grids)]
-    in_grid_v = [s for s in vsegs if any(_inside(s, g, False, unit) for g in grids)]
-    rules = _rule_mask(ink.shape, in_grid_h, in_grid_v, _px(2, unit))
+    # Erase the rules of tables, and long lone rules (rules between rows of a table
+    # ruled only horizontally, underlines): they would glue text lines together.
+    # Short lone "rules" may be glyph strokes (the 一 of a bold heading) and stay.
+    long_h = _px(RULE_ERASE_MIN, unit)
+    erase_h = [s for s in hsegs if s.b - s.a >= long_h or any(_inside(s, g, True, unit) for g in grids)]
+    erase_v = [s for s in vsegs if any(_inside(s, g, False, unit) for g in grids)]
+    rules = _rule_mask(ink.shape, erase_h, erase_v, _px(2, unit))
     ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     gray = gray.copy()
     gray[rules > 0] = 255
-    line_h = estimate_line_height(_mask_out_grids(ink, grids), unit)
+    free = _mask_out_grids(ink, grids)
+    line_h = estimate_line_height(free, unit)
     lay = Layout(gray, ink, unit, line_h, grids)
     inset = _px(CELL_INSET, unit)
     for gi, g in enumerate(grids):
@@ -690,14 +709,118 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
                 continue
             for box in _line_boxes(ink, clip, line_h, split=False):
                 lay.crops.append(Crop(box, ("cell", gi, ci), clip))
-    free = _mask_out_grids(ink, grids)
     h, w = ink.shape
-    for box in _line_boxes(free, (0, 0, w, h), line_h, split=True):
-        if box[3] - box[1] > TALL_BAND * line_h:
-            lay.text_boxes.append(box)  # a picture, stamp or odd layout: detector decides
-            continue
-        lay.crops.append(Crop(box, ("text",), (0, 0, w, h)))
+    lay.free_rows, lay.text_boxes = free_rows(free, line_h)
+    for ri, row in enumerate(lay.free_rows):
+        for ci, boxes in enumerate(row.cells):
+            for box in boxes:
+                lay.crops.append(Crop(box, ("free", ri, ci), (0, 0, w, h)))
     return lay
+
+
+def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple[int, int, int, int]]]:
+    """Text outside grids as rows of cells, and the regions too tall to be text lines.
+
+    A horizontal band of ink is split at gaps wider than SEG_GAP line heights; each
+    piece is cut into its own text lines; lines of different pieces that overlap
+    vertically are one row (a number centred beside a two-line label joins it).
+    """
+    rows: list[FreeRow] = []
+    tall: list[tuple[int, int, int, int]] = []
+    for a, b in bands(ink.sum(axis=1), line_h):
+        strip = ink[a:b]
+        subs: list[tuple[int, tuple[int, int, int, int]]] = []
+        for k, (sa, sb) in enumerate(split_segments(strip.any(axis=0), SEG_GAP * line_h)):
+            piece = strip[:, sa:sb]
+            for pa, pb in bands(piece.sum(axis=1), line_h):
+                cols = np.flatnonzero(piece[pa:pb].any(axis=0))
+                if cols.size == 0:
+                    continue
+                box = (sa + int(cols[0]), a + pa, sa + int(cols[-1]) + 1, a + pb)
+                if (box[2] - box[0]) * (box[3] - box[1]) < MIN_SPECK_AREA * 3:
+                    continue
+                if box[3] - box[1] > TALL_BAND * line_h:
+                    tall.append(box)  # a picture, stamp or odd layout: the detector decides
+                    continue
+                subs.append((k, box))
+        for group in link_sublines(subs):
+            by_piece: dict[int, list] = {}
+            for k, box in group:
+                by_piece.setdefault(k, []).append(box)
+            rows.append(FreeRow([sorted(v, key=lambda bx: bx[1]) for _, v in sorted(by_piece.items())]))
+    rows.sort(key=lambda r: min(bx[1] for c in r.cells for bx in c))
+    align_columns(rows, line_h)
+    return rows, tall
+
+
+def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[list]:
+    """Group text lines of different pieces that overlap vertically (union-find), top to bottom."""
+    parent = list(range(len(subs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (ki, bi) in enumerate(subs):
+        for j in range(i + 1, len(subs)):
+            kj, bj = subs[j]
+            if ki == kj:
+                continue
+            overlap = min(bi[3], bj[3]) - max(bi[1], bj[1])
+            if overlap > ROW_LINK_OVERLAP * min(bi[3] - bi[1], bj[3] - bj[1]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list] = {}
+    for i, sub in enumerate(subs):
+        groups.setdefault(find(i), []).append(sub)
+    return sorted(groups.values(), key=lambda g: min(bx[1] for _, bx in g))
+
+
+def align_columns(rows: list[FreeRow], line_h: float) -> None:
+    """Column indices for the cells of borderless table rows, from their x alignment.
+
+    Runs of consecutive multi-cell rows form a block; within it the narrow cells
+    (numbers, short headers) are clustered by horizontal overlap or near centres;
+    each cell takes the first column its box reaches.  Single-cell rows get col 0.
+    """
+    i = 0
+    while i < len(rows):
+        if len(rows[i].cells) < 2:
+            rows[i].cols = [0]
+            i += 1
+            continue
+        j = i
+        while j < len(rows) and len(rows[j].cells) >= 2:
+            j += 1
+        block = rows[i:j]
+        spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block for c in r.cells]
+        narrow = sorted((x0, x1) for x0, x1 in spans if x1 - x0 <= COL_MAX_WIDTH * line_h)
+        clusters: list[list[float]] = []
+        for x0, x1 in sorted(narrow, key=lambda s: (s[0] + s[1]) / 2):
+            c = (x0 + x1) / 2
+            if clusters and (x0 < clusters[-1][1] or c - clusters[-1][2] <= COL_CENTRE_TOL * line_h):
+                cl = clusters[-1]
+                cl[0], cl[1] = min(cl[0], x0), max(cl[1], x1)
+                cl[3] += 1
+                cl[2] += (c - cl[2]) / cl[3]
+            else:
+                clusters.append([x0, x1, c, 1])
+        for r in block:
+            cols, last = [], -1
+            for cell in r.cells:
+                x0, _, x1, _ = _cell_box(cell)
+                col = next((k for k, cl in enumerate(clusters) if cl[1] > x0), len(clusters))
+                col = max(col, last + 1)  # strictly left to right
+                cols.append(col)
+                last = col
+            r.cols = cols
+        i = j
+
+
+def _cell_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
+    """Union of a cell's line boxes."""
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def _inside(s: Segment, g: Grid, horizontal: bool, unit: float) -> bool:
@@ -816,7 +939,7 @@ def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]
 
 
 def recognise_page(lay: Layout, number: int) -> list[Line]:
-    """Recognise every crop of the page and assemble the Lines (tables as rows of cells)."""
+    """Recognise every crop of the page in one batched pass and assemble the Lines."""
     from ..ocr import get_engine
 
     engine = get_engine()
@@ -824,78 +947,106 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
     # Regions projection could not cut into lines go to the detector.
     for box in lay.text_boxes:
         x0, y0, x1, y1 = box
-        region = lay.gray[y0:y1, x0:x1]
-        for bx0, by0, bx1, by1 in engine.detect(region):
+        for bx0, by0, bx1, by1 in engine.detect(lay.gray[y0:y1, x0:x1]):
             b = (int(x0 + bx0), int(y0 + by0), int(x0 + bx1), int(y0 + by1))
-            crops.append(Crop(b, ("text",), (0, 0, lay.gray.shape[1], lay.gray.shape[0])))
+            crops.append(Crop(b, ("det", len(crops)), (0, 0, lay.gray.shape[1], lay.gray.shape[0])))
     images = [vertical_line_image(lay.gray, c.chars) if c.chars else crop_image(lay.gray, c.box, c.clip)
               for c in crops]
     results = engine.recognize(images) if images else []
-
-    cell_reads: dict[tuple[int, int], list[tuple[Crop, object]]] = {}
-    lines: list[Line] = []
+    reads: dict[tuple, list] = {}
     for crop, res in zip(crops, results):
-        if crop.owner[0] == "cell":
-            cell_reads.setdefault(crop.owner[1:], []).append((crop, res))
+        reads.setdefault(crop.owner, []).append((crop, res))
+    texts: dict[tuple, str] = {}
+    confs: dict[tuple, Optional[float]] = {}
+    for key, parts in reads.items():
+        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
+        texts[key] = "".join(r.text.strip() for _, r in parts)
+        confs[key] = min(r.confidence for _, r in parts)
+
+    numeric = [("cell", gi, ci) for gi, g in enumerate(lay.grids)
+               for ci in numeric_cells(g, {ci: texts.get(("cell", gi, ci), "") for ci in range(len(g.cells))})]
+    for ri, row in enumerate(lay.free_rows):
+        row_texts = [texts.get(("free", ri, ci), "") for ci in range(len(row.cells))]
+        numeric += [("free", ri, ci) for ci in numeric_free_cells(row_texts)]
+    todo = []
+    for key in numeric:
+        if key not in reads:
             continue
-        text = res.text.strip()
-        if not text or res.confidence < MIN_LINE_CONF:
-            continue
-        x0, y0, x1, y1 = crop.box
-        lines.append(Line(text, number, box=(float(x0), float(y0), float(x1), float(y1)),
-                          font_size=float(y1 - y0), source="ocr", confidence=round(res.confidence, 4)))
+        texts[key], confs[key] = _numeric_text([r for _, r in reads[key]])
+        if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
+            todo.append(key)
+    if todo:
+        _reread(lay, todo, reads, texts, confs, engine)
+
+    lines: list[Line] = []
     for gi, grid in enumerate(lay.grids):
-        lines.extend(_grid_lines(lay, gi, grid, cell_reads, number, engine))
+        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number))
+    for ri, row in enumerate(lay.free_rows):
+        ln = _free_line(ri, row, reads, texts, confs, number)
+        if ln is not None:
+            lines.append(ln)
+    for key, parts in reads.items():
+        if key[0] == "det" and texts[key] and confs[key] >= MIN_LINE_CONF:
+            x0, y0, x1, y1 = parts[0][0].box
+            lines.append(Line(texts[key], number, box=(float(x0), float(y0), float(x1), float(y1)),
+                              font_size=float(y1 - y0), source="ocr", confidence=round(confs[key], 4)))
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
     _label_furniture(lines, lay.gray.shape[0])
     return lines
 
 
-def _grid_lines(lay: Layout, gi: int, grid: Grid, reads: dict, number: int, engine) -> list[Line]:
-    """One Line per grid row; numeric cells re-decoded with digits only, unsure ones re-read."""
-    texts: dict[int, str] = {}
-    confs: dict[int, Optional[float]] = {}
-    heights: dict[int, float] = {}
-    for ci, _cell in enumerate(grid.cells):
-        parts = reads.get((gi, ci), [])
-        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
-        texts[ci] = "".join(r.text.strip() for _, r in parts)
-        confs[ci] = min((r.confidence for _, r in parts), default=None)
-        if parts:
-            heights[ci] = float(np.median([c.box[3] - c.box[1] for c, _ in parts]))
-    numeric = numeric_cells(grid, texts)
-    todo = []
-    for ci in numeric:
-        parts = reads.get((gi, ci), [])
-        if not parts:
-            continue
-        text, conf = _numeric_text([r for _, r in parts])
-        texts[ci], confs[ci] = text, conf
-        if conf < REREAD_MIN_CONF or not layout.is_number(text):
-            todo.append(ci)
-    if todo:
-        _reread(lay, gi, grid, todo, reads, texts, confs, engine)
+def _rounded(conf: Optional[float]) -> Optional[float]:
+    return None if conf is None else round(float(conf), 4)
+
+
+def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, number: int) -> list[Line]:
+    """One Line per grid row: the cells that start in it, left to right, empty ones kept."""
     out = []
     for r in range(len(grid.ys) - 1):
-        row_cells = sorted((c for c in grid.cells if c.row == r), key=lambda c: c.col)
+        row_cells = [(ci, c) for ci, c in enumerate(grid.cells) if c.row == r]
         if not row_cells:
             continue
-        cells = []
-        for c in row_cells:
-            ci = grid.cells.index(c)
-            conf = confs.get(ci)
-            cells.append(Cell(texts.get(ci, ""), tuple(float(v) for v in c.box),
-                              None if conf is None else round(conf, 4), c.row, c.col, c.rowspan, c.colspan))
+        row_cells.sort(key=lambda t: t[1].col)
+        cells, heights = [], []
+        for ci, c in row_cells:
+            key = ("cell", gi, ci)
+            cells.append(Cell(texts.get(key, ""), tuple(float(v) for v in c.box), _rounded(confs.get(key)),
+                              c.row, c.col, c.rowspan, c.colspan))
+            heights += [cr.box[3] - cr.box[1] for cr, _ in reads.get(key, []) if not cr.chars]
         if not any(c.text for c in cells):
             continue
         box = (min(c.box[0] for c in cells), min(c.box[1] for c in cells),
                max(c.box[2] for c in cells), max(c.box[3] for c in cells))
-        hs = [heights[grid.cells.index(c)] for c in row_cells if grid.cells.index(c) in heights]
         cs = [c.confidence for c in cells if c.text and c.confidence is not None]
         out.append(Line(" ".join(c.text for c in cells if c.text), number, cells, box,
-                        font_size=float(np.median(hs)) if hs else None, source="ocr",
+                        font_size=float(np.median(heights)) if heights else None, source="ocr",
                         confidence=min(cs) if cs else None, in_grid=True))
     return out
+
+
+def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, number: int) -> Optional[Line]:
+    """The Line of a free row; its pieces become cells when there are several (borderless tables).
+    Pieces read with too little confidence (noise, pictures) are dropped."""
+    cells, heights = [], []
+    for ci, boxes in enumerate(row.cells):
+        key = ("free", ri, ci)
+        text, conf = texts.get(key, ""), confs.get(key)
+        # A lone piece read with little confidence is noise (a picture, a smudge); in a
+        # row of several pieces it is kept unless very unsure (a small digit may score low).
+        if not text or conf is None or conf < (MIN_LINE_CONF if len(row.cells) == 1 else MIN_CELL_CONF):
+            continue
+        box = tuple(float(v) for v in _cell_box(boxes))
+        cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci))
+        heights += [b[3] - b[1] for b in boxes]
+    if not cells:
+        return None
+    box = (min(c.box[0] for c in cells), min(c.box[1] for c in cells),
+           max(c.box[2] for c in cells), max(c.box[3] for c in cells))
+    line = Line(" ".join(c.text for c in cells), number, box=box, font_size=float(np.median(heights)),
+                source="ocr", confidence=min(c.confidence for c in cells))
+    if len(cells) > 1:
+        line.cells = cells
+    return line
 
 
 def _numeric_text(results: list) -> tuple[str, float]:
@@ -919,27 +1070,23 @@ def _numeric_text(results: list) -> tuple[str, float]:
     return "".join(texts), (min(confs) if confs else 0.0)
 
 
-def _reread(lay: Layout, gi: int, grid: Grid, todo: list[int], reads: dict,
-            texts: dict, confs: dict, engine) -> None:
-    """Read unsure numeric cells again from wider and upscaled crops; keep the surest reading."""
+def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:
+    """Read unsure numeric cells again from wider and upscaled crops (one batch for the
+    page); keep the surest digits-only reading."""
     variants = [(p, 1.0) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE)]
     jobs, images = [], []
-    for ci in todo:
-        for crop, _ in reads[(gi, ci)]:
-            for pad, up in variants:
-                jobs.append((ci, crop))
+    for key in todo:
+        for crop, _ in reads[key]:
+            for v, (pad, up) in enumerate(variants):
+                jobs.append((key, v))
                 images.append(crop_image(lay.gray, crop.box, crop.clip, pad_v=pad, pad_h=pad, upscale=up))
-    results = engine.recognize(images)
-    by_cell: dict[int, list[list]] = {}
-    for (ci, crop), res in zip(jobs, results):
-        by_cell.setdefault(ci, []).append(res)
-    n_var = len(variants)
-    for ci, res_list in by_cell.items():
-        n_parts = len(res_list) // n_var
-        for v in range(n_var):
-            text, conf = _numeric_text([res_list[p * n_var + v] for p in range(n_parts)])
-            if layout.is_number(text) and (conf > (confs[ci] or 0) or not layout.is_number(texts[ci])):
-                texts[ci], confs[ci] = text, conf
+    by_variant: dict[tuple, list] = {}
+    for job, res in zip(jobs, engine.recognize(images)):
+        by_variant.setdefault(job, []).append(res)
+    for (key, _v), res_list in by_variant.items():
+        text, conf = _numeric_text(res_list)
+        if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
+            texts[key], confs[key] = text, conf
 
 
 # --- which cells hold numbers ---------------------------------------------------------------
@@ -1002,6 +1149,14 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
         if (right is not None and c.col >= right) or below:
             out.append(ci)
     return out
+
+
+def numeric_free_cells(texts: list[str]) -> list[int]:
+    """Indices of the cells of a borderless row right of a template row label (not words)."""
+    for k, t in enumerate(texts):
+        if t and _matches(t, _ROW_KEYS):
+            return [j for j in range(k + 1, len(texts)) if texts[j] and not _is_words(texts[j])]
+    return []
 
 
 def _is_words(text: str) -> bool:
