@@ -42,6 +42,8 @@ MAX_SHORT_SIDE = 1800  # larger images (300 dpi scans, phone photos) are scaled 
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
 MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
+RED_MARGIN = 60  # a pixel whose red exceeds green and blue by this much is seal ink, not text
+RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink
 
 # --- deskew --------------------------------------------------------------------------
 MAX_SKEW_DEG = 5.0  # scans beyond this are not "skewed", they are rotated pages
@@ -77,6 +79,10 @@ REC_PAD_H = 0.5  # white margin left/right, in crop heights
 VERTICAL_GAP = 0.15  # space between characters of vertical text laid out in a line, in char sizes
 MIN_LINE_CONF = 0.5
 MIN_CELL_CONF = 0.2  # … and pieces of a multi-piece row below this
+TWO_LINES = 1.5  # a text line taller than this many line heights is two lines side by side …
+SUBSPLIT_GAP = 0.6  # … and its piece is split at gaps wider than this many line heights
+WRAP_ALIGN = 0.6  # a wrapped label's lines start within this many line heights of each other
+WRAP_GAP = 0.8  # … and are at most this many line heights apart
 ROW_LINK_OVERLAP = 0.15  # text lines of two pieces overlapping this share of a height are one row
 COL_MAX_WIDTH = 4.0  # cells wider than this many line heights (labels, spanning headers) do not define columns
 COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this many line heights apart share a column
@@ -212,7 +218,8 @@ def _render_pages(pdf, wanted: list[int], dpi: int):
     try:
         for k in wanted:
             try:
-                arr = pdf[k - 1].render(scale=dpi / 72.0, grayscale=True).to_numpy()
+                # Colour, so that red seals can be told from black text (see _to_gray).
+                arr = pdf[k - 1].render(scale=dpi / 72.0).to_numpy()
             except Exception as e:  # a damaged page stream
                 raise InputError(f"cannot render PDF page {k}: {e}") from e
             yield _to_gray(np.array(arr)), k
@@ -231,7 +238,8 @@ def _image_frames(data: bytes):
         for i in range(getattr(im, "n_frames", 1)):
             im.seek(i)
             fr = ImageOps.exif_transpose(im) if i == 0 else im
-            frames.append((np.array(fr.convert("L")), i + 1))
+            rgb = np.array(fr.convert("RGB"))
+            frames.append((_to_gray(np.ascontiguousarray(rgb[:, :, ::-1])), i + 1))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"cannot decode image: {e}") from e
     if not frames:
@@ -240,13 +248,24 @@ def _image_frames(data: bytes):
 
 
 def _to_gray(img: np.ndarray) -> np.ndarray:
-    """uint8 grey from grey, grey+channel, BGR or BGRA arrays."""
+    """uint8 grey from grey, grey+channel, BGR or BGRA arrays; red seals turned to paper.
+
+    Official reports carry a red round seal over the signature and date: in plain
+    luminance it is as dark as text and garbles both.  Pixels clearly redder than
+    they are green or blue (by RED_MARGIN) become white; black text printed under
+    the seal stays black in every channel and is kept.
+    """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
-    elif img.ndim == 3 and img.shape[2] == 4:
-        img = cv2.cvtColor(img, cv2.COLOR_BGRA2GRAY)
     elif img.ndim == 3:
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+        bgr = img[:, :, :3]
+        gray = cv2.cvtColor(np.ascontiguousarray(bgr), cv2.COLOR_BGR2GRAY)
+        b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
+        redness = r - np.maximum(g, b)
+        # JPEG smears colour at stroke edges: around clearly red ink, take faint red too.
+        near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        gray[near & (redness > RED_EDGE_MARGIN)] = 255
+        img = gray
     return np.ascontiguousarray(img, dtype=np.uint8)
 
 
@@ -730,7 +749,7 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
     for a, b in bands(ink.sum(axis=1), line_h):
         strip = ink[a:b]
         subs: list[tuple[int, tuple[int, int, int, int]]] = []
-        for k, (sa, sb) in enumerate(split_segments(strip.any(axis=0), SEG_GAP * line_h)):
+        for k, (sa, sb) in enumerate(_pieces(strip, line_h)):
             piece = strip[:, sa:sb]
             for pa, pb in bands(piece.sum(axis=1), line_h):
                 cols = np.flatnonzero(piece[pa:pb].any(axis=0))
@@ -743,7 +762,7 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
                     tall.append(box)  # a picture, stamp or odd layout: the detector decides
                     continue
                 subs.append((k, box))
-        for group in link_sublines(subs):
+        for group in merge_wrapped(link_sublines(subs)):
             by_piece: dict[int, list] = {}
             for k, box in group:
                 by_piece.setdefault(k, []).append(box)
@@ -751,6 +770,21 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
     rows.sort(key=lambda r: min(bx[1] for c in r.cells for bx in c))
     align_columns(rows, line_h)
     return rows, tall
+
+
+def _pieces(strip: np.ndarray, line_h: float) -> list[tuple[int, int]]:
+    """Column ranges of a band's pieces: split at gaps over SEG_GAP line heights, and a
+    piece whose lines come out too tall (a two-line group label set beside a wrapped
+    row label, lines offset) further at gaps over SUBSPLIT_GAP."""
+    out = []
+    for sa, sb in split_segments(strip.any(axis=0), SEG_GAP * line_h):
+        piece = strip[:, sa:sb]
+        if any(b - a > TWO_LINES * line_h for a, b in bands(piece.sum(axis=1), line_h)):
+            subs = split_segments(piece.any(axis=0), SUBSPLIT_GAP * line_h)
+            out += [(sa + a, sa + b) for a, b in subs]
+        else:
+            out.append((sa, sb))
+    return out
 
 
 def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[list]:
@@ -775,6 +809,35 @@ def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[lis
     for i, sub in enumerate(subs):
         groups.setdefault(find(i), []).append(sub)
     return sorted(groups.values(), key=lambda g: min(bx[1] for _, bx in g))
+
+
+def merge_wrapped(groups: list[list]) -> list[list]:
+    """Join a group holding lines of one piece only (a wrapped label's first or last
+    line, with no numbers beside it) to the nearest group of the same band that
+    holds more of that piece (the line the row's numbers sit on)."""
+    groups = [list(g) for g in groups]
+    changed = True
+    while changed:
+        changed = False
+        for i, g in enumerate(groups):
+            pieces = {k for k, _ in g}
+            if len(pieces) != 1:
+                continue
+            k = next(iter(pieces))
+            top, bottom = min(b[1] for _, b in g), max(b[3] for _, b in g)
+            best, dist = None, None
+            for j, h in enumerate(groups):
+                if j == i or len({kk for kk, _ in h}) < 2 or k not in {kk for kk, _ in h}:
+                    continue
+                d = max(min(b[1] for _, b in h) - bottom, top - max(b[3] for _, b in h))
+                if dist is None or d < dist:
+                    best, dist = j, d
+            if best is not None:
+                groups[best] += g
+                del groups[i]
+                changed = True
+                break
+    return sorted(groups, key=lambda g: min(bx[1] for _, bx in g))
 
 
 def align_columns(rows: list[FreeRow], line_h: float) -> None:
@@ -981,10 +1044,9 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
     lines: list[Line] = []
     for gi, grid in enumerate(lay.grids):
         lines.extend(_grid_lines(gi, grid, reads, texts, confs, number))
-    for ri, row in enumerate(lay.free_rows):
-        ln = _free_line(ri, row, reads, texts, confs, number)
-        if ln is not None:
-            lines.append(ln)
+    free = [ln for ri, row in enumerate(lay.free_rows)
+            if (ln := _free_line(ri, row, reads, texts, confs, number)) is not None]
+    lines.extend(join_wrapped_labels(free, lay.line_h))
     for key, parts in reads.items():
         if key[0] == "det" and texts[key] and confs[key] >= MIN_LINE_CONF:
             x0, y0, x1, y1 = parts[0][0].box
@@ -993,6 +1055,44 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
     _label_furniture(lines, lay.gray.shape[0])
     return lines
+
+
+def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
+    """Fold the lone first/last lines of a wrapped label into the borderless row whose
+    numbers sit beside the label's other line(s) (as a grid cell holds its lines).
+
+    A single-piece line joins the row directly below or above it when it starts
+    where one of that row's word cells starts (within WRAP_ALIGN line heights) and
+    the vertical gap is under WRAP_GAP line heights.
+    """
+    lines = sorted(lines, key=lambda ln: ln.box[1])
+    out: list[Line] = []
+    i = 0
+    used: set[int] = set()
+    for i, ln in enumerate(lines):
+        if i in used or ln.cells:
+            continue
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(lines) or j in used or not lines[j].cells:
+                continue
+            row = lines[j]
+            cell = next((c for c in row.cells if _is_words(c.text)
+                         and abs(c.box[0] - ln.box[0]) <= WRAP_ALIGN * line_h), None)
+            if cell is None:
+                continue
+            gap = cell.box[1] - ln.box[3] if j > i else ln.box[1] - cell.box[3]
+            if not -0.5 * line_h <= gap <= WRAP_GAP * line_h:
+                continue
+            cell.text = ln.text + cell.text if j > i else cell.text + ln.text
+            cell.box = (min(cell.box[0], ln.box[0]), min(cell.box[1], ln.box[1]),
+                        max(cell.box[2], ln.box[2]), max(cell.box[3], ln.box[3]))
+            row.box = (min(row.box[0], ln.box[0]), min(row.box[1], ln.box[1]),
+                       max(row.box[2], ln.box[2]), max(row.box[3], ln.box[3]))
+            row.text = " ".join(c.text for c in row.cells if c.text)
+            used.add(i)
+            break
+    out = [ln for k, ln in enumerate(lines) if k not in used]
+    return out
 
 
 def _rounded(conf: Optional[float]) -> Optional[float]:
