@@ -921,7 +921,8 @@ def vertical_chars(ink: np.ndarray, clip: tuple[int, int, int, int],
     if h < VERTICAL_MIN_CHARS * w or w > VERTICAL_MAX_WIDTH * line_h:
         return None
     # Runs of inked rows; consecutive runs are one character while they fit a square.
-    runs = split_segments(sub.any(axis=1), 0)
+    prof = sub.sum(axis=1)
+    runs = [r for a, b in split_segments(sub.any(axis=1), 0) for r in cut_touching(prof, a, b, w)]
     chars: list[list[int]] = []
     for a, b in runs:
         if chars and b - chars[-1][0] <= VERTICAL_CHAR_SQUARE * w:
@@ -935,6 +936,21 @@ def vertical_chars(ink: np.ndarray, clip: tuple[int, int, int, int],
         cs = np.flatnonzero(sub[a:b].any(axis=0))
         out.append((x0 + int(cs[0]), y0 + a, x0 + int(cs[-1]) + 1, y0 + b))
     return out
+
+
+def cut_touching(prof: np.ndarray, a: int, b: int, w: int) -> list[tuple[int, int]]:
+    """Split a run of rows holding several touching stacked characters (bold 本年度)
+    at the emptiest rows near every character height ``w``."""
+    n = int(round((b - a) / max(w, 1)))
+    if n < 2 or b - a <= VERTICAL_CHAR_SQUARE * w:
+        return [(a, b)]
+    cuts, step, win = [a], (b - a) / n, max(1, w // 4)
+    for k in range(1, n):
+        c = int(a + k * step)
+        lo, hi = max(cuts[-1] + 1, c - win), min(b - 1, c + win)
+        cuts.append(lo + int(np.argmin(prof[lo:hi + 1])) if hi >= lo else c)
+    cuts.append(b)
+    return list(zip(cuts[:-1], cuts[1:]))
 
 
 def _line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: float,
