@@ -56,6 +56,7 @@ POLL_S = 0.5  # the local pool's longest wait between looks at the clock
 WORKER_EXIT_WAIT_S = 2.0  # grace for a worker to exit on its own at the end of a run
 MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before giving up
 MAX_LISTED_CHECKS = 5  # failed checks named in fields.csv's short list
+EXCEL_MAX_ROWS = 1_048_575  # a sheet's rows less the header; a bigger run gets no fields.xlsx
 HASH_CHUNK = 1 << 20
 
 RESULTS, ERRORS = "results.jsonl", "errors.jsonl"
@@ -506,9 +507,20 @@ def _write_csv(path: Path, rows: list[dict], columns: Iterable[str]) -> None:
 
 
 def _write_xlsx(path: Path, df) -> None:
-    """Chinese labels as headers; a second sheet maps each label to its field id."""
+    """Chinese labels as headers; a second sheet maps each label to its field id.
+
+    Control characters (which Excel files cannot hold) are dropped from text cells.
+    """
     import pandas as pd
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    if len(df) > EXCEL_MAX_ROWS:
+        print(f"nianbao: {len(df)} reports do not fit one Excel sheet; no {path.name}", file=sys.stderr)
+        path.unlink(missing_ok=True)
+        return
     labels = {c: META_COLUMNS.get(c) or field_label(c) for c in df.columns}
+    df = df.copy()
+    for col in df.select_dtypes("string").columns:
+        df[col] = df[col].str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True)
 
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xw:

@@ -143,7 +143,7 @@ def test_pool_survives_hung_crashing_and_raising_files():
 # --- exports ---
 
 def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
-    obj = {"source": "r.txt", "sha256": "h", "template": "2021", "meta": {"agency": "某局", "year": 2023},
+    obj = {"source": "r.txt", "sha256": "h", "template": "2021", "meta": {"agency": "某\x0b局", "year": 2023},
            "fields": {"requests.new.total": 5, "active.fees.amount": 1.5},
            "checks": [{"rule": "balance", "where": "requests.total", "ok": False, "detail": "5 != 4"},
                       {"rule": "sum", "where": "x", "ok": True, "detail": ""}], "pages": 1}
