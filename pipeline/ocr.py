@@ -59,11 +59,15 @@ class RecResult:
 def ctc_greedy(probs: np.ndarray, alphabet: Sequence[str]) -> tuple[str, list[float]]:
     """Greedy CTC decode of ``probs`` (T x K, column 0 = blank): text and per-char probabilities."""
     idx = probs.argmax(axis=1)
-    best = probs.max(axis=1)
+    return ctc_collapse(idx, probs[np.arange(len(idx)), idx], alphabet)
+
+
+def ctc_collapse(idx: np.ndarray, best: np.ndarray, alphabet: Sequence[str]) -> tuple[str, list[float]]:
+    """Collapse per-timestep winners (index, probability) into text: repeats merged, blanks (0) dropped."""
     chars: list[str] = []
     confs: list[float] = []
     prev = -1
-    for t, k in enumerate(idx):
+    for t, k in enumerate(idx.tolist()):
         if k != prev and k != 0:
             chars.append(alphabet[k])
             confs.append(float(best[t]))
@@ -109,11 +113,10 @@ class OcrEngine:
         missing = [c for c in NUMERIC_CHARS if c not in index]
         if missing:
             raise RuntimeError(f"recognition charset lacks {missing}")
-        self._numeric_idx = np.array([index[c] for c in NUMERIC_CHARS])
-        mask = np.ones(len(self.charset), bool)
-        mask[0] = False
-        mask[self._numeric_idx] = False
-        self._other_mask = mask
+        # Columns kept for digits-only decoding: blank, then NUMERIC_CHARS in order.
+        self._num_cols = np.array([0] + [index[c] for c in NUMERIC_CHARS])
+        self._allowed = np.zeros(len(self.charset), bool)
+        self._allowed[self._num_cols] = True
 
     # --- recognition -----------------------------------------------------------
 
@@ -155,20 +158,20 @@ class OcrEngine:
         for batch in self.plan_batches(ratios):
             width = _batch_width(max(ratios[i] for i in batch))
             x = np.stack([self._norm(crops[i], width) for i in batch])
-            preds = self._session.run(None, {self._input_name: x})[0]
+            preds = self._session.run(None, {self._input_name: x})[0]  # B x T x C, softmaxed
+            # One pass over the big class axis: the winner per timestep.  The best
+            # non-numeric probability is only needed where a non-numeric class won
+            # (see decode_numeric), and there it is the winner's.
+            idx = preds.argmax(axis=2)
+            best = np.take_along_axis(preds, idx[:, :, None], axis=2)[:, :, 0]
+            if keep_numeric:
+                other = np.where(self._allowed[idx], 0.0, best)
+                num = np.concatenate([preds[:, :, self._num_cols], other[:, :, None]], axis=2)
             for j, i in enumerate(batch):
-                results[i] = self._decode(preds[j], keep_numeric)
+                text, confs = ctc_collapse(idx[j], best[j], self.charset)
+                conf = float(np.mean(confs)) if confs else 0.0
+                results[i] = RecResult(text, conf, confs, num[j] if keep_numeric else None)
         return [r if r is not None else RecResult("", 0.0) for r in results]
-
-    def _decode(self, probs: np.ndarray, keep_numeric: bool) -> RecResult:
-        """Greedy CTC decode of one crop's T x C probabilities (the model ends in softmax)."""
-        text, confs = ctc_greedy(probs, self.charset)
-        conf = float(np.mean(confs)) if confs else 0.0
-        num = None
-        if keep_numeric:
-            other = probs[:, self._other_mask].max(axis=1, keepdims=True)
-            num = np.concatenate([probs[:, :1], probs[:, self._numeric_idx], other], axis=1)
-        return RecResult(text, conf, confs, num)
 
     # --- detection -------------------------------------------------------------
 

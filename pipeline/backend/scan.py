@@ -68,28 +68,28 @@ LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
 LINE_TOL = 6  # px; a rule end this close to another rule touches it
 CELL_INSET = 3  # px kept clear of the rules when reading a cell
 
-# --- text lines ----------------------------------------------------------------------
-SEG_GAP = 1.8  # a horizontal gap wider than this many line heights splits a line
-SMALL_BAND = 0.35  # bands lower than this share of the line height are glyph pieces (strokes of 二) …
-BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this many line heights
+# --- text lines (lengths in line heights unless marked px) ------------------------------
 DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
-TALL_BAND = 3.0  # a "line" taller than this many line heights is a picture/stamp: detect there
+SMALL_BAND = 0.35  # ink bands lower than this are glyph pieces (the strokes of 二) …
+BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this
+TALL_BAND = 3.0  # a "line" taller than this is a picture or stamp: the detector reads there
+SEG_GAP = 1.8  # a gap wider than this splits a line into pieces (borderless table cells)
+TWO_LINES = 1.5  # a piece line taller than this is two offset lines side by side …
+SUBSPLIT_GAP = 0.6  # … and the piece is split again at gaps wider than this
+ROW_LINK_OVERLAP = 0.15  # lines of two pieces overlapping this share of a height are one row
+WRAP_ALIGN = 0.6  # a wrapped label's lines start within this of each other …
+WRAP_GAP = 0.8  # … and are at most this far apart
+COL_MAX_WIDTH = 4.0  # wider cells (labels, spanning headers) do not define borderless columns
+COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this close share a column
+RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
+VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text …
+VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character)
+VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes make one character up to this height/width
+VERTICAL_GAP = 0.15  # space between vertical characters laid out in a line, in character sizes
 REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's det crops have it)
 REC_PAD_H = 0.5  # white margin left/right, in crop heights
-VERTICAL_GAP = 0.15  # space between characters of vertical text laid out in a line, in char sizes
-MIN_LINE_CONF = 0.5
-MIN_CELL_CONF = 0.2  # … and pieces of a multi-piece row below this
-TWO_LINES = 1.5  # a text line taller than this many line heights is two lines side by side …
-SUBSPLIT_GAP = 0.6  # … and its piece is split at gaps wider than this many line heights
-WRAP_ALIGN = 0.6  # a wrapped label's lines start within this many line heights of each other
-WRAP_GAP = 0.8  # … and are at most this many line heights apart
-ROW_LINK_OVERLAP = 0.15  # text lines of two pieces overlapping this share of a height are one row
-COL_MAX_WIDTH = 4.0  # cells wider than this many line heights (labels, spanning headers) do not define columns
-COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this many line heights apart share a column
-RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
-VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text
-VERTICAL_MAX_WIDTH = 1.8  # … if it is at most this many line heights wide (one character)
-VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes merge into one character up to this height/width  # recognitions below this outside tables are dropped as noise
+MIN_LINE_CONF = 0.5  # single-piece lines read with less confidence are noise and dropped …
+MIN_CELL_CONF = 0.2  # … pieces of a multi-piece row only below this (a small digit may score low)
 
 # --- numbers -------------------------------------------------------------------------
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
@@ -726,7 +726,7 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
                 box = (min(c[0] for c in chars), chars[0][1], max(c[2] for c in chars), chars[-1][3])
                 lay.crops.append(Crop(box, ("cell", gi, ci), clip, chars))
                 continue
-            for box in _line_boxes(ink, clip, line_h, split=False):
+            for box in cell_line_boxes(ink, clip, line_h):
                 lay.crops.append(Crop(box, ("cell", gi, ci), clip))
     h, w = ink.shape
     lay.free_rows, lay.text_boxes = free_rows(free, line_h)
@@ -953,9 +953,8 @@ def cut_touching(prof: np.ndarray, a: int, b: int, w: int) -> list[tuple[int, in
     return list(zip(cuts[:-1], cuts[1:]))
 
 
-def _line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: float,
-                split: bool) -> list[tuple[int, int, int, int]]:
-    """Ink boxes of the text lines inside ``clip`` (split at wide gaps when ``split``)."""
+def cell_line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: float) -> list[tuple[int, int, int, int]]:
+    """Ink boxes of the text lines inside a cell interior ``clip``, top to bottom."""
     x0, y0, x1, y1 = clip
     if x1 <= x0 or y1 <= y0:
         return []
@@ -964,17 +963,10 @@ def _line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: float,
         return []
     out = []
     for a, b in bands(sub.sum(axis=1), line_h):
-        strip = sub[a:b]
-        segs = split_segments(strip.any(axis=0), SEG_GAP * line_h if split else np.inf)
-        for sa, sb in segs:
-            piece = strip[:, sa:sb]
-            rows = np.flatnonzero(piece.any(axis=1))
-            if rows.size == 0:
-                continue
-            ta, tb = a + int(rows[0]), a + int(rows[-1]) + 1
-            if (tb - ta) * (sb - sa) < MIN_SPECK_AREA * 3:
-                continue
-            out.append((x0 + sa, y0 + ta, x0 + sb, y0 + tb))
+        cols = np.flatnonzero(sub[a:b].any(axis=0))
+        if cols.size == 0 or (b - a) * (cols[-1] + 1 - cols[0]) < MIN_SPECK_AREA * 3:
+            continue
+        out.append((x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b))
     return out
 
 
@@ -1293,8 +1285,14 @@ def _label_furniture(lines: list[Line], height: float) -> None:
 
 
 def _document_warnings(doc: Document) -> None:
-    """Lift page warnings to the document; say so when nothing readable came out."""
-    for p in doc.pages:
-        doc.warnings.extend(p.warnings)
-    if not any(ln.text.strip() for ln in doc.lines):
-        doc.warnings.append("no text recognised: blank or not a report")
+    """Blank pages, and a document with too little readable text to be a report.
+
+    A page's own "not a report page?" warning stays on the page (a cover page
+    with two lines is normal); the document is flagged only when it averages
+    fewer than MIN_REPORT_LINES confident lines a page.
+    """
+    doc.warnings.extend(w for p in doc.pages for w in p.warnings if w.endswith("blank"))
+    confident = sum(1 for ln in doc.lines if ln.text.strip() and (ln.confidence or 0) >= MIN_LINE_CONF)
+    if confident < MIN_REPORT_LINES * max(len(doc.pages), 1):
+        doc.warnings.append(f"only {confident} readable text lines on {len(doc.pages)} page(s): "
+                            "blank, unreadable or not a report")
