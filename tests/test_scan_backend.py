@@ -151,6 +151,25 @@ def test_blank_page_warns(tmp_path):
     assert doc.lines == [] and any("blank" in w for w in doc.warnings)
 
 
+def test_multi_frame_tiff_gives_one_page_per_frame(tmp_path):
+    from PIL import Image
+
+    frames = [Image.new("L", (800, 1100), 255), Image.new("L", (800, 1100), 255)]
+    path = tmp_path / "two.tif"
+    frames[0].save(path, save_all=True, append_images=frames[1:])
+    doc = scan.read_scan(path)
+    assert doc.kind == "image" and [p.number for p in doc.pages] == [1, 2]
+    assert len([w for w in doc.warnings if w.endswith(": blank")]) == 2
+
+
+def test_red_seal_is_removed_but_black_text_kept():
+    img = np.full((60, 60, 3), 240, np.uint8)
+    img[10:20, :] = (40, 35, 215)  # BGR: seal red
+    img[40:50, :] = (20, 20, 20)  # black text
+    gray = scan._to_gray(img)
+    assert gray[15].min() == 255 and gray[45].max() < 60
+
+
 @pytest.mark.parametrize("name, data", [
     ("broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage"),
     ("broken.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40),

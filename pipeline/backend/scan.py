@@ -67,6 +67,8 @@ JOG_BRIDGE = 3  # px; rules are thickened across by this before the opening
 LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
 LINE_TOL = 6  # px; a rule end this close to another rule touches it
 CELL_INSET = 3  # px kept clear of the rules when reading a cell
+GRID_MIN_HEIGHT = 30  # px; a ruled table is at least one text row high …
+GRID_MIN_WIDTH = 80  # px; … and a few characters wide
 
 # --- text lines (lengths in line heights unless marked px) ------------------------------
 DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
@@ -583,7 +585,9 @@ def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float) -> list[
     grids = []
     for hs, vs in _table_groups(hsegs, vsegs, _px(LINE_TOL, unit)):
         g = build_grid(hs, vs, tol)
-        if g is not None:
+        # Strokes of bold glyphs can meet like rules; the "grid" they make is smaller than a cell.
+        if g is not None and g.bbox[3] - g.bbox[1] >= _px(GRID_MIN_HEIGHT, unit) \
+                and g.bbox[2] - g.bbox[0] >= _px(GRID_MIN_WIDTH, unit):
             grids.append(g)
     return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
 
