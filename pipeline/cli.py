@@ -39,6 +39,74 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labeler(spec: str):
+    """``--labeler`` value -> a labeler, or exit status 2 with the reason."""
+    from .classifier import ModelError, resolve_labeler
+    try:
+        return resolve_labeler(spec)
+    except ModelError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return None
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from training.labelstudio import label_file, render_jsonl, render_labelstudio
+    from .datamodel import InputError
+    labeler = _labeler(args.labeler)
+    if labeler is None:
+        return 2
+    docs, failed = [], 0
+    for path in args.files:
+        try:
+            docs.append(label_file(path, labeler))
+        except InputError as e:
+            failed += 1
+            print(f"nianbao: {path}: {e}", file=sys.stderr)
+    version = getattr(labeler, "card", {}).get("kind", "rules")
+    text = render_jsonl(docs) if args.format == "jsonl" else render_labelstudio(docs, version)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        sys.stdout.write(text)
+    return 1 if failed else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import json
+    from training.train import GOLD_DIR, heldout_inputs, train
+    heldout = [] if args.no_heldout else (args.heldout or heldout_inputs())
+    gold = args.heldout_gold or (GOLD_DIR if GOLD_DIR.is_dir() else None)
+    if heldout and gold is None:
+        print("nianbao: held-out reports need --heldout-gold", file=sys.stderr)
+        return 2
+    try:
+        card = train(args.data, args.out, gold_dir=args.gold, kind=args.kind, heldout=heldout,
+                     heldout_gold=gold, replace=args.replace)
+    except ValueError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    print(json.dumps(card["metrics"], ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+    from .evaluate import evaluate, markdown, write_report
+    labeler = _labeler(args.labeler)
+    if labeler is None:
+        return 2
+    report = evaluate(args.gold, args.inputs, labeler, args.labeler)
+    if args.out:
+        path = write_report(report, args.out)
+        print(f"nianbao: wrote {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        print(markdown(report).split("\n## Documents")[0])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
@@ -60,6 +128,33 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_batch)
+    lab = sub.add_parser("label", help="label report lines with the classifier, for a person to correct")
+    lab.add_argument("files", nargs="+", metavar="FILE")
+    lab.add_argument("--format", choices=("jsonl", "labelstudio"), default="jsonl",
+                     help="JSONL records, or a Label Studio import file (see training/labelstudio.py)")
+    lab.add_argument("--labeler", default="model", help="rules, model (the shipped one) or a model path")
+    lab.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    lab.set_defaults(func=cmd_label)
+    tr = sub.add_parser("train", help="train the line classifier from labelled lines")
+    tr.add_argument("data", nargs="+", metavar="DATA",
+                    help="corrected JSONL, Label Studio exports, gold JSON, reports with --gold, folders")
+    tr.add_argument("--gold", metavar="DIR", help="gold JSON for the reports among DATA (matched by stem)")
+    tr.add_argument("--out", default="nianbao-model", metavar="DIR", help="where to write model and card")
+    tr.add_argument("--replace", action="store_true", help="also replace the shipped model in models/")
+    tr.add_argument("--kind", choices=("crf", "logreg"), default="crf",
+                    help="a CRF over the line sequence (default), or a logistic regression per line")
+    tr.add_argument("--heldout", nargs="+", metavar="INPUT",
+                    help="held-out reports to evaluate on (default: the repository's data/corpus/real)")
+    tr.add_argument("--heldout-gold", metavar="DIR", help="gold for the held-out reports (default: data/gold)")
+    tr.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation")
+    tr.set_defaults(func=cmd_train)
+    ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
+    ev.add_argument("inputs", nargs="+", metavar="INPUT")
+    ev.add_argument("--gold", required=True, metavar="DIR", help="gold JSON per report, matched by file stem")
+    ev.add_argument("--labeler", default="model", help="rules, model (the shipped one) or a model path")
+    ev.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
+    ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
+    ev.set_defaults(func=cmd_evaluate)
     return p
 
 
