@@ -95,6 +95,10 @@ STACK_SIZE_RATIO = 1.25
 smaller) than the stack's typical text is not part of the table (a heading
 between two tables); the stack is split there."""
 
+HEADING_SIZE_RATIO = 1.1
+"""... and so is a band holding one line of one piece of text this many times
+larger (a heading in the table font's size plus a point or two)."""
+
 RIVER_MAX_CROSSING = 0.34
 """In a table without vertical rules, a column boundary is an x-run that the
 text of at most this share of the row bands crosses (spanning header cells
@@ -102,6 +106,16 @@ and group labels cross it; ordinary rows do not)."""
 
 RIVER_MIN_WIDTH = 2.0
 """... and that run is at least this many points wide."""
+
+BAND_GAP_MIN = 0.5
+"""Within one row band, text further apart than this many font sizes is in
+separate pieces (two cells' texts are at least their paddings apart; the words
+and justified characters of one cell are closer)."""
+
+CROSS_MARGIN = 0.5
+"""A row's text crosses a column boundary (a cell spanning it) only where one
+of its pieces reaches this many font sizes past the boundary on both sides; a
+glyph overhanging a narrow column (``（三）`` wider than its cell) does not."""
 
 
 # --- characters -------------------------------------------------------------------
@@ -570,41 +584,52 @@ def rule_stacks(hs: Sequence[tuple[float, float, float]], scale: float = 1.0
 
 def split_stack(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph],
                 scale: float = 1.0) -> list[list[tuple[float, float, float]]]:
-    """Cut a stack of horizontal rules where a band holds foreign text (much
-    larger or smaller than the stack's, see :data:`STACK_SIZE_RATIO`), and
-    drop empty bands at either end; parts keep at least
-    :data:`MIN_STACK_RULES` rule positions."""
+    """Cut a stack of horizontal rules where a band holds foreign text
+    (:func:`foreign_band`), and drop empty bands at either end; parts keep at
+    least :data:`MIN_STACK_RULES` rule positions."""
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
     x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
-    sizes: list[list[float]] = [[] for _ in range(len(ys) - 1)]
+    bands: list[list[Glyph]] = [[] for _ in range(len(ys) - 1)]
     for g in glyphs:
         if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]:
             for i in range(len(ys) - 1):
                 if ys[i] <= g.cy <= ys[i + 1]:
-                    sizes[i].append(g.size)
+                    bands[i].append(g)
                     break
-    allsizes = [z for band in sizes for z in band]
+    allsizes = [g.size for band in bands for g in band]
     if not allsizes:
         return []
     typical = statistics.median(allsizes)
     parts: list[list[int]] = [[0]]  # indices into ys
-    for i, band in enumerate(sizes):
-        m = statistics.median(band) if band else typical
-        if m > typical * STACK_SIZE_RATIO or m < typical / STACK_SIZE_RATIO:
+    for i, band in enumerate(bands):
+        if foreign_band(band, typical):
             parts.append([i + 1])
         else:
             parts[-1].append(i + 1)
     out = []
     for part in parts:
-        while len(part) >= 2 and not sizes[part[0]]:
+        while len(part) >= 2 and not bands[part[0]]:
             part = part[1:]
-        while len(part) >= 2 and not sizes[part[-1] - 1]:
+        while len(part) >= 2 and not bands[part[-1] - 1]:
             part = part[:-1]
         if len(part) >= MIN_STACK_RULES:
             lo, hi = ys[part[0]], ys[part[-1]]
             tol = SNAP_TOLERANCE * scale
             out.append([r for r in hs if lo - tol <= r[0] <= hi + tol])
     return out
+
+
+def foreign_band(band: Sequence[Glyph], typical: float) -> bool:
+    """Whether the text between two rules of a stack is not a table row: much
+    larger or smaller than the stack's ``typical`` size
+    (:data:`STACK_SIZE_RATIO`), or one line of one piece somewhat larger
+    (:data:`HEADING_SIZE_RATIO`: a heading between two tables)."""
+    if not band:
+        return False
+    m = statistics.median(g.size for g in band)
+    if m > typical * STACK_SIZE_RATIO or m < typical / STACK_SIZE_RATIO:
+        return True
+    return m > typical * HEADING_SIZE_RATIO and len(cluster_lines(band)) == 1 and len(_band_pieces(band)) == 1
 
 
 def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]:
@@ -621,16 +646,121 @@ def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]
     return out
 
 
+def _band_pieces(band: Sequence[Glyph]) -> list[tuple[float, float]]:
+    """x-extents of the text pieces of a row band: the glyphs' x-projection
+    (all of the band's visual lines together), runs closer than
+    :data:`BAND_GAP_MIN` font sizes joined."""
+    sizes = [g.size for g in band if g.text.strip()]
+    if not sizes:
+        return []
+    return _join_intervals([(g.x0, g.x1) for g in band], BAND_GAP_MIN * statistics.median(sizes))
+
+
+def crosses(band: Sequence[Glyph], x: float) -> bool:
+    """Whether a row band's text runs across ``x`` (a cell spanning a column
+    boundary there): on one of its visual lines, a piece (glyphs closer than
+    :data:`BAND_GAP_MIN` font sizes) reaches :data:`CROSS_MARGIN` font sizes
+    past ``x`` on both sides."""
+    for line in cluster_lines(band):
+        sizes = [g.size for g in line if g.text.strip()]
+        if not sizes:
+            continue
+        size = statistics.median(sizes)
+        m = CROSS_MARGIN * size
+        pieces = _join_intervals([(g.x0, g.x1) for g in line], BAND_GAP_MIN * size)
+        if any(a < x - m and b > x + m for a, b in pieces):
+            return True
+    return False
+
+
+def stab_intervals(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fewest points that hit every closed interval ``(lo, hi)``, each given as
+    the range where it may lie (the common part of the intervals it hits);
+    left to right.  Greedy by right end, which is optimal."""
+    out = []
+    todo = sorted(intervals, key=lambda iv: iv[1])
+    while todo:
+        hi = todo[0][1]
+        lo = max(a for a, _ in todo if a <= hi)
+        out.append((lo, hi))
+        todo = [iv for iv in todo if iv[0] > hi]
+    return out
+
+
+def _quietest_middle(cover: Sequence[int], k: int, j: int) -> float:
+    """Index (half steps allowed) at the middle of the least-covered stretch of
+    ``cover[k..j]`` nearest the middle of that range."""
+    low = min(cover[k:j + 1])
+    mid = (k + j) / 2
+    best: Optional[tuple[int, int]] = None
+    i = k
+    while i <= j:
+        if cover[i] != low:
+            i += 1
+            continue
+        e = i
+        while e + 1 <= j and cover[e + 1] == low:
+            e += 1
+        if best is None or abs((i + e) / 2 - mid) < abs((best[0] + best[1]) / 2 - mid):
+            best = (i, e)
+        i = e + 1
+    return (best[0] + best[1] + 1) / 2
+
+
+def _runs(cover: Sequence[int], limit: int, first: int, last: int, min_len: int) -> list[tuple[int, int]]:
+    """Maximal runs ``(k, j)`` of ``cover[first..last]`` at most ``limit``, at
+    least ``min_len`` long."""
+    out = []
+    k = first
+    while k <= last:
+        if cover[k] > limit:
+            k += 1
+            continue
+        j = k
+        while j + 1 <= last and cover[j + 1] <= limit:
+            j += 1
+        if j - k + 1 >= min_len:
+            out.append((k, j))
+        k = j + 1
+    return out
+
+
+def _band_gaps(bands: Sequence[Sequence[Glyph]], x0: float, step: float, n: int) -> list[tuple[int, int]]:
+    """The gaps between neighbouring text pieces of each band, as ranges of
+    ``step``-wide slots from ``x0`` that no glyph of the band touches."""
+    out = []
+    for band in bands:
+        pieces = _band_pieces(band)
+        for (_, e), (s, _) in zip(pieces, pieces[1:]):
+            lo, hi = int((e - x0) / step) + 1, min(n - 1, int((s - x0) / step) - 1)
+            if 0 <= lo <= hi:
+                out.append((lo, hi))
+    return out
+
+
+def _rule_ends_at(hs: Sequence[tuple[float, float, float]], at_ys: Sequence[float], x: float,
+                  tol: float) -> bool:
+    """Whether a rule at one of the heights ``at_ys`` starts or ends at ``x``.
+    A row's top or bottom rule ending there means no cell of that row spans
+    ``x`` (a cell's rule runs along its whole edge)."""
+    return any(abs(y - yy) <= tol and (abs(a - x) <= tol or abs(b - x) <= tol)
+               for y, a, b in hs for yy in at_ys)
+
+
 def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph],
                        scale: float = 1.0) -> list[tuple[float, float, float]]:
     """Vertical rules ``(x, y_from, y_to)`` for a table whose rows are ruled
     but whose columns are not.
 
     The row bands lie between consecutive rules.  A column boundary is where
-    a rule starts or ends inside the table, or an x-run that the text of at
-    most :data:`RIVER_MAX_CROSSING` of the bands crosses (at its middle).
-    Each boundary's rule is left out in the bands whose text crosses it (a
-    spanning cell), unless a number stands on either side of it there.
+    a rule starts or ends inside the table, or lies in a river: an x-run that
+    the text of at most :data:`RIVER_MAX_CROSSING` of the bands touches.  A
+    river holds as many boundaries as its bands' gaps need (a column with
+    values in few rows sits inside a river, between two of its boundaries):
+    the fewest points that fall in every band's gap between two of its text
+    pieces.  Each boundary's rule is left out in the bands whose text crosses
+    it (:func:`crosses`, a spanning cell), unless a number stands on either
+    side of it there.
     """
     x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
@@ -655,49 +785,31 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
         filled = data
     step = 0.5 * scale
     n = int((x1 - x0) / step) + 1
+
+    def slot(x: float) -> int:
+        return min(n - 1, max(0, int((x - x0) / step)))
     cover = [0] * n
     for band in filled:
         hit = [False] * n
         for g in band:
-            for k in range(max(0, int((g.x0 - x0) / step)), min(n, int((g.x1 - x0) / step) + 1)):
+            for k in range(slot(g.x0), slot(g.x1) + 1):
                 hit[k] = True
         for k in range(n):
             cover[k] += hit[k]
     limit = int(RIVER_MAX_CROSSING * len(filled))
     solid = [g for g in inside if g.text.strip()]
-    first_text = min(int((g.x0 - x0) / step) for g in solid)
-    last_text = max(int((g.x1 - x0) / step) for g in solid)
+    first_text = slot(min(g.x0 for g in solid))
+    last_text = slot(max(g.x1 for g in solid))
+    gaps = _band_gaps(filled, x0, step, n)
     seps: list[float] = []
-    k = first_text
-    while k <= last_text:
-        if cover[k] > limit:
-            k += 1
-            continue
-        j = k
-        while j + 1 <= last_text and cover[j + 1] <= limit:
-            j += 1
-        if (j - k + 1) * step >= RIVER_MIN_WIDTH * scale:
-            # The least-crossed stretch of the run nearest the run's middle.
-            low = min(cover[k:j + 1])
-            mid = (k + j) / 2
-            best, i = (k, j), k
-            found = False
-            while i <= j:
-                if cover[i] == low:
-                    e = i
-                    while e + 1 <= j and cover[e + 1] == low:
-                        e += 1
-                    if not found or abs((i + e) / 2 - mid) < abs((best[0] + best[1]) / 2 - mid):
-                        best, found = (i, e), True
-                    i = e + 1
-                else:
-                    i += 1
-            xr = x0 + (best[0] + best[1] + 1) / 2 * step
+    for k, j in _runs(cover, limit, first_text, last_text, int(RIVER_MIN_WIDTH * scale / step + 0.999)):
+        inner = [(max(a, k), min(b, j)) for a, b in gaps if a <= j and b >= k]
+        for a, b in stab_intervals(inner) or [(k, j)]:
+            xr = x0 + _quietest_middle(cover, a, b) * step
             # A boundary must close a column that holds text of its own.
             left = seps[-1] if seps else x0
             if any(g.x0 >= left - step and g.x1 <= xr for g in solid):
                 seps.append(xr)
-        k = j + 1
     while seps and not any(g.x0 >= seps[-1] for g in solid):
         seps.pop()
     # Where a row's rule starts or ends inside the table there is a column
@@ -711,7 +823,7 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
         hi = seps[n_sep + 1] if n_sep + 1 < len(seps) else x1
         for i in range(len(ys) - 1):
             band = bands[i]
-            if any(g.x0 < xr < g.x1 for g in band):
+            if not _rule_ends_at(hs, (ys[i], ys[i + 1]), xr, snap) and crosses(band, xr):
                 # A spanning cell, unless a number stands on either side:
                 # values never share a cell with their label.
                 left = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if lo <= g.cx < xr).strip()
