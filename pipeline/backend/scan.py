@@ -7,11 +7,12 @@ misreads small one-digit table cells.  Per page we instead
 2. deskew: the angle that makes the horizontal ink profile sharpest (ruling
    lines and text lines both vote);
 3. binarise against a local background estimate (grey-shaded header rows and
-   uneven lighting become paper), find ruling lines by morphology and build
-   table grids from them, merged cells included;
-4. cut every non-empty cell into text lines by ink projection, and the text
-   outside tables into lines the same way (PP-OCR detection runs only on
-   regions where projection fails: pictures, stamps, odd layouts);
+   uneven lighting become paper; red seals are dropped before), find ruling
+   lines by morphology and build table grids from them, merged cells included;
+4. cut every non-empty cell into text lines by ink projection; cut the text
+   outside grids into rows of pieces split at wide gaps (a borderless table's
+   cells, columns found from their alignment; wrapped labels rejoined), PP-OCR
+   detection running only where projection fails (pictures, odd layouts);
 5. recognise all crops in width-sorted batches (no detection, no angle
    classifier), then re-decode cells that the template says hold a number with
    digits only, and re-read the ones still unsure from other crops.
@@ -61,19 +62,24 @@ MIN_SPECK_AREA = 4  # px; smaller ink components are JPEG noise
 # --- ruling lines and grids ----------------------------------------------------------
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
 VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
-VLINE_LONG = 60  # … but a vertical run shorter than this must join two rules (not a "1")
+VLINE_LONG = 60  # … but a vertical run shorter than this must join two rules (not a "1") …
+SHORT_RULE_JOIN = 1.5  # px; … its ends inked into theirs: a glyph (a "(" in a low row) stops short
 MAX_LINE_THICK = 9  # px (after JOG_BRIDGE); thicker runs are filled areas or bold glyphs
 JOG_BRIDGE = 3  # px; rules are thickened across by this before the opening
 LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
 LINE_TOL = 6  # px; a rule end this close to another rule touches it
 CELL_INSET = 3  # px kept clear of the rules when reading a cell
+RULE_SIDE_ROWS = 4  # px; the strip beside a rule checked for paper …
+RULE_SIDE_MAX = 0.5  # … a rule has at most this share of columns inked on at least one side
 GRID_MIN_HEIGHT = 30  # px; a ruled table is at least one text row high …
 GRID_MIN_WIDTH = 80  # px; … and a few characters wide
 
 # --- text lines (lengths in line heights unless marked px) ------------------------------
 DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
 SMALL_BAND = 0.35  # ink bands lower than this are glyph pieces (the strokes of 二) …
-BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this
+BAND_MERGE_GAP = 0.6  # … and merge with a neighbour closer than this …
+MAX_MERGED_BAND = 1.6  # … unless the merged band would be taller than this (two real lines)
+LINE_H_RANGE = (8, 80)  # px; plausible text line heights (bands outside are rules or pictures)
 TALL_BAND = 3.0  # a "line" taller than this is a picture or stamp: the detector reads there
 SEG_GAP = 1.8  # a gap wider than this splits a line into pieces (borderless table cells)
 TWO_LINES = 1.5  # a piece line taller than this is two offset lines side by side …
@@ -397,8 +403,24 @@ def join_segments(segs: list[Segment], gap: float, tol: float) -> list[Segment]:
 
 
 def _touches(v: Segment, y: float, hsegs: list[Segment], tol: float) -> bool:
-    """Whether a horizontal rule passes within ``tol`` of point (v.pos, y)."""
-    return any(abs(h.pos - y) <= tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
+    """Whether a horizontal rule's ink reaches within ``tol`` of point (v.pos, y)."""
+    return any(abs(h.pos - y) <= h.thick / 2 + tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
+
+
+def stands_clear(h: Segment, ink: np.ndarray, unit: float) -> bool:
+    """Whether a horizontal run has paper just above or just below it, as a rule does.
+
+    Blurred text whose strokes touch makes long horizontal runs too, but through
+    the middle of the characters: ink on both sides all along.
+    """
+    d = _px(RULE_SIDE_ROWS, unit)
+    half = int(h.thick / 2) + 1
+    a, b = max(int(h.a), 0), min(int(h.b), ink.shape[1])
+    y = int(round(h.pos))
+    above = ink[max(y - half - d, 0):max(y - half, 0), a:b]
+    below = ink[y + half + 1:y + half + 1 + d, a:b]
+    dens = [float(side.any(axis=0).mean()) if side.size else 0.0 for side in (above, below)]
+    return min(dens) <= RULE_SIDE_MAX
 
 
 def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
@@ -417,15 +439,15 @@ def ruling_segments(ink: np.ndarray, unit: float) -> tuple[list[Segment], list[S
     vmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
     thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
-    hsegs = join_segments(_segments(hmask, True, hl, thick), gap, tol)
+    hsegs = [h for h in join_segments(_segments(hmask, True, hl, thick), gap, tol) if stands_clear(h, ink, unit)]
     vsegs = join_segments(_segments(vmask, False, vl, thick), gap, tol)
-    long_v = _px(VLINE_LONG, unit)
+    long_v, join = _px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
     # Long ones must still meet some horizontal rule: a column of stacked bold
     # characters (本年度 down a label cell) makes a long vertical stroke too.
     vsegs = [v for v in vsegs if (v.b - v.a >= long_v and _crosses_any(v, hsegs, tol))
-             or (_touches(v, v.a, hsegs, tol) and _touches(v, v.b, hsegs, tol))]
+             or (_touches(v, v.a, hsegs, join) and _touches(v, v.b, hsegs, join))]
     vsegs = [trim_overshoot(v, vsegs, hsegs, tol) for v in vsegs]
     hsegs = [trim_overshoot(h, hsegs, vsegs, tol) for h in hsegs]
     return hsegs, vsegs
@@ -621,7 +643,7 @@ def bands(profile: np.ndarray, line_h: float) -> list[tuple[int, int]]:
             j = i - 1 if prev_gap <= next_gap else i + 1
             lo, hi = min(i, j), max(i, j)
             merged = [runs[lo][0], runs[hi][1]]
-            if merged[1] - merged[0] > 1.6 * line_h:
+            if merged[1] - merged[0] > MAX_MERGED_BAND * line_h:
                 continue  # would glue two real lines
             runs[lo:hi + 1] = [merged]
             changed = True
@@ -649,11 +671,11 @@ def split_segments(cols: np.ndarray, max_gap: float) -> list[tuple[int, int]]:
 def estimate_line_height(ink: np.ndarray, unit: float) -> float:
     """Median height of the page's text lines (projection bands), DEFAULT_LINE_H if none."""
     prof = ink.sum(axis=1)
-    hs = [b - a for a, b in bands(prof, DEFAULT_LINE_H * unit) if b - a >= 4 * unit]
+    lo, hi = LINE_H_RANGE
+    hs = [b - a for a, b in bands(prof, DEFAULT_LINE_H * unit) if b - a >= lo * unit]
     if not hs:
         return DEFAULT_LINE_H * unit
-    med = float(np.median(hs))
-    return float(np.clip(med, 8 * unit, 80 * unit))
+    return float(np.clip(np.median(hs), lo * unit, hi * unit))
 
 
 # =====================================================================================
@@ -792,8 +814,14 @@ def _pieces(strip: np.ndarray, line_h: float) -> list[tuple[int, int]]:
 
 
 def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[list]:
-    """Group text lines of different pieces that overlap vertically (union-find), top to bottom."""
+    """Group text lines of different pieces that overlap vertically into rows, top to bottom.
+
+    Links are taken strongest overlap first, and never join two groups that both
+    hold a line of the same piece: a column of stacked characters down a label
+    column overlaps every row and would otherwise chain them all into one.
+    """
     parent = list(range(len(subs)))
+    pieces = [{k} for k, _ in subs]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -801,14 +829,20 @@ def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[lis
             i = parent[i]
         return i
 
+    links = []
     for i, (ki, bi) in enumerate(subs):
         for j in range(i + 1, len(subs)):
             kj, bj = subs[j]
             if ki == kj:
                 continue
-            overlap = min(bi[3], bj[3]) - max(bi[1], bj[1])
-            if overlap > ROW_LINK_OVERLAP * min(bi[3] - bi[1], bj[3] - bj[1]):
-                parent[find(i)] = find(j)
+            share = (min(bi[3], bj[3]) - max(bi[1], bj[1])) / max(min(bi[3] - bi[1], bj[3] - bj[1]), 1)
+            if share > ROW_LINK_OVERLAP:
+                links.append((share, i, j))
+    for _share, i, j in sorted(links, reverse=True):
+        ri, rj = find(i), find(j)
+        if ri != rj and not pieces[ri] & pieces[rj]:
+            parent[ri] = rj
+            pieces[rj] |= pieces[ri]
     groups: dict[int, list] = {}
     for i, sub in enumerate(subs):
         groups.setdefault(find(i), []).append(sub)
@@ -1127,8 +1161,8 @@ def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, numb
             heights += [cr.box[3] - cr.box[1] for cr, _ in reads.get(key, []) if not cr.chars]
         if not any(c.text for c in cells):
             continue
-        box = (min(c.box[0] for c in cells), min(c.box[1] for c in cells),
-               max(c.box[2] for c in cells), max(c.box[3] for c in cells))
+        # The row's own band: a cell merged down over later rows does not stretch it.
+        box = (min(c.box[0] for c in cells), float(grid.ys[r]), max(c.box[2] for c in cells), float(grid.ys[r + 1]))
         cs = [c.confidence for c in cells if c.text and c.confidence is not None]
         out.append(Line(" ".join(c.text for c in cells if c.text), number, cells, box,
                         font_size=float(np.median(heights)) if heights else None, source="ocr",
