@@ -6,8 +6,8 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/nianbao extract data/corpus/real/*.txt data/corpus/real/*.pdf --format csv > demo.csv; \
-	  echo "wrote demo.csv"
+	.venv/bin/nianbao batch data/corpus/real data/seeds --out runs/demo
+	@echo "results in runs/demo: fields.csv fields.parquet fields.xlsx checks.csv errors.csv summary.json"
 
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests
