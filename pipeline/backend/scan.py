@@ -601,8 +601,9 @@ def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Option
     return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
 
 
-def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float) -> list[Grid]:
-    """All ruled tables on the page, top to bottom."""
+def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float
+               ) -> list[tuple[Grid, list[Segment], list[Segment]]]:
+    """All ruled tables on the page, top to bottom, each with the rules it was built from."""
     tol = layout.SNAP_TOLERANCE * unit * RENDER_DPI / 72.0  # layout's tolerance is in points
     grids = []
     for hs, vs in _table_groups(hsegs, vsegs, _px(LINE_TOL, unit)):
@@ -610,8 +611,8 @@ def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float) -> list[
         # Strokes of bold glyphs can meet like rules; the "grid" they make is smaller than a cell.
         if g is not None and g.bbox[3] - g.bbox[1] >= _px(GRID_MIN_HEIGHT, unit) \
                 and g.bbox[2] - g.bbox[0] >= _px(GRID_MIN_WIDTH, unit):
-            grids.append(g)
-    return sorted(grids, key=lambda g: (g.ys[0], g.xs[0]))
+            grids.append((g, hs, vs))
+    return sorted(grids, key=lambda t: (t[0].ys[0], t[0].xs[0]))
 
 
 # --- text lines by projection ----------------------------------------------------------
@@ -728,13 +729,15 @@ def _rule_mask(shape: tuple[int, int], hsegs: list[Segment], vsegs: list[Segment
 def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
     """Find grids, cell text lines and free text rows on a deskewed page."""
     hsegs, vsegs = ruling_segments(ink, unit)
-    grids = find_grids(hsegs, vsegs, unit)
+    found = find_grids(hsegs, vsegs, unit)
+    grids = [g for g, _, _ in found]
     # Erase the rules of tables, and long lone rules (rules between rows of a table
     # ruled only horizontally, underlines): they would glue text lines together.
     # Short lone "rules" may be glyph strokes (the 一 of a bold heading) and stay.
     long_h = _px(RULE_ERASE_MIN, unit)
-    erase_h = [s for s in hsegs if s.b - s.a >= long_h or any(_inside(s, g, True, unit) for g in grids)]
-    erase_v = [s for s in vsegs if any(_inside(s, g, False, unit) for g in grids)]
+    # Runs inside a cell that belong to no grid (blurred strokes of text) stay: they are text.
+    erase_h = [s for _, hs, _ in found for s in hs] + [s for s in hsegs if s.b - s.a >= long_h]
+    erase_v = [s for _, _, vs in found for s in vs]
     rules = _rule_mask(ink.shape, erase_h, erase_v, _px(2, unit))
     ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     gray = gray.copy()
@@ -922,15 +925,6 @@ def align_columns(rows: list[FreeRow], line_h: float) -> None:
 def _cell_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
     """Union of a cell's line boxes."""
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-
-
-def _inside(s: Segment, g: Grid, horizontal: bool, unit: float) -> bool:
-    """Whether a rule lies within a grid's box."""
-    t = _px(LINE_TOL, unit)
-    x0, y0, x1, y1 = g.bbox
-    if horizontal:
-        return y0 - t <= s.pos <= y1 + t and s.a >= x0 - t and s.b <= x1 + t
-    return x0 - t <= s.pos <= x1 + t and s.a >= y0 - t and s.b <= y1 + t
 
 
 def _mask_out_grids(ink: np.ndarray, grids: list[Grid]) -> np.ndarray:
