@@ -39,7 +39,8 @@ from ..layout import Grid
 # --- input ---------------------------------------------------------------------------
 RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
-MAX_SHORT_SIDE = 1800  # larger images (300 dpi scans, phone photos) are scaled down to this
+MAX_SHORT_SIDE = 1500  # larger images (300 dpi scans, photos) are scaled down to this: recognition
+# reads at 48 px line height anyway, and every image step costs per pixel
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
 MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
