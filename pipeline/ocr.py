@@ -37,7 +37,7 @@ REC_BATCH_RATIO_SPREAD = 1.6
 NUMERIC_CHARS = "0123456789.,-+"
 # A timestep won by a non-numeric character becomes its best digit only when the
 # digits got at least this much probability there (O vs 0: yes; a dash: no).
-NUMERIC_MIN_MASS = 0.05
+NUMERIC_MIN_MASS = 0.1
 
 
 @dataclass
@@ -127,8 +127,7 @@ class OcrEngine:
 
         if img.ndim == 2:
             img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-        h, w = img.shape[:2]
-        rw = min(width, max(1, int(math.ceil(REC_HEIGHT * w / max(h, 1)))))
+        rw = _resized_width(img, width)
         resized = cv2.resize(img, (rw, REC_HEIGHT)).astype(np.float32)
         out = np.zeros((3, REC_HEIGHT, width), np.float32)
         out[:, :, :rw] = resized.transpose(2, 0, 1) / 127.5 - 1.0
@@ -167,10 +166,14 @@ class OcrEngine:
             if keep_numeric:
                 other = np.where(self._allowed[idx], 0.0, best)
                 num = np.concatenate([preds[:, :, self._num_cols], other[:, :, None]], axis=2)
+            steps = preds.shape[1] / width  # timesteps per input pixel
             for j, i in enumerate(batch):
                 text, confs = ctc_collapse(idx[j], best[j], self.charset)
                 conf = float(np.mean(confs)) if confs else 0.0
-                results[i] = RecResult(text, conf, confs, num[j] if keep_numeric else None)
+                # Digits-only decoding sees only the crop's own timesteps: the edge where
+                # the crop meets the batch padding reads like a faint "|" -> "1".
+                own = min(preds.shape[1], int(math.ceil(_resized_width(crops[i], width) * steps)) + 1)
+                results[i] = RecResult(text, conf, confs, num[j, :own] if keep_numeric else None)
         return [r if r is not None else RecResult("", 0.0) for r in results]
 
     # --- detection -------------------------------------------------------------
@@ -188,6 +191,12 @@ class OcrEngine:
             return []
         return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()))
                 for b in out.boxes]
+
+
+def _resized_width(img: np.ndarray, width: int) -> int:
+    """Width of a crop scaled to REC_HEIGHT, capped at the batch width."""
+    h, w = img.shape[:2]
+    return min(width, max(1, int(math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
 
 def _batch_width(ratio: float) -> int:

@@ -92,7 +92,8 @@ COL_MAX_WIDTH = 4.0  # wider cells (labels, spanning headers) do not define bord
 COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this close share a column
 RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
 VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text …
-VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character)
+VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character) …
+VERTICAL_MIN_WIDTH = 0.5  # … and at least this wide (CJK characters are square)
 VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes make one character up to this height/width
 VERTICAL_GAP = 0.15  # space between vertical characters laid out in a line, in character sizes
 REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's det crops have it)
@@ -951,8 +952,8 @@ def vertical_chars(ink: np.ndarray, clip: tuple[int, int, int, int],
         return None
     w = int(cols[-1] - cols[0] + 1)
     h = int(rows[-1] - rows[0] + 1)
-    if h < VERTICAL_MIN_CHARS * w or w > VERTICAL_MAX_WIDTH * line_h:
-        return None
+    if h < VERTICAL_MIN_CHARS * w or not VERTICAL_MIN_WIDTH * line_h <= w <= VERTICAL_MAX_WIDTH * line_h:
+        return None  # not a column of square characters (a lone "1" is tall and thin too)
     # Runs of inked rows; consecutive runs are one character while they fit a square.
     prof = sub.sum(axis=1)
     runs = [r for a, b in split_segments(sub.any(axis=1), 0) for r in cut_touching(prof, a, b, w)]
