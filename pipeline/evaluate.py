@@ -178,7 +178,7 @@ def markdown(report: dict) -> str:
            f"| line macro-F1 | {ln['macro_f1']:.4f} ({ln['total']} matched lines, {ln['documents']} documents) |",
            f"| line accuracy | {_pct(ln['accuracy'])} |",
            f"| checks passed / failed | {report['checks']['passed']} / {report['checks']['failed']} |",
-           f"| failed checks the gold does not fail | {report['checks']['unexpected']} |", "",
+           f"| failed table checks the gold does not fail | {report['checks']['unexpected']} |", "",
            "## Cells by table", "", "| table | right | total | accuracy |", "|---|---|---|---|"]
     for t, v in c["by_table"].items():
         out.append(f"| {t} | {v['correct']} | {v['total']} | {_pct(v['accuracy'])} |")

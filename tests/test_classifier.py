@@ -182,10 +182,12 @@ def test_training_reproduces_shipped_model(tmp_path):
     text_pdfs = [p for p in sorted((DATA / "corpus" / "real").glob("*.pdf")) if ".scan" not in p.name]
     card = TR.train([TR.DATA_DIR], tmp_path, kind=shipped["kind"], heldout=text_pdfs, heldout_gold=GOLD,
                     log=open("/dev/null", "w"))
-    assert card["training"] == shipped["training"]
-    assert card["metrics"]["training_fit"] == shipped["metrics"]["training_fit"]
+    stale = "the shipped model is stale: retrain with `nianbao train training/data --replace`"
+    assert card["training"] == shipped["training"], stale
+    assert card["metrics"]["training_fit"] == shipped["metrics"]["training_fit"], stale
     weights = tmp_path / card["weights"]
-    assert weights.read_bytes() == (SHIPPED.parent / shipped["weights"]).read_bytes()
+    assert weights.read_bytes() == (SHIPPED.parent / shipped["weights"]).read_bytes(), stale
+    # Held-out figures also depend on the readers; the text PDFs are quick to re-check.
     for name, got in card["metrics"]["heldout"].items():
         for doc, m in got["per_document"].items():
-            assert shipped["metrics"]["heldout"][name]["per_document"][doc] == m
+            assert shipped["metrics"]["heldout"][name]["per_document"][doc] == m, f"{doc}: {stale}"
