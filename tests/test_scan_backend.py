@@ -254,3 +254,25 @@ def test_numeric_cells_follow_template_labels():
     # Right of a template row label: numeric; under a non-template header, beside a
     # non-template label: left alone.
     assert scan.numeric_cells(grid, texts) == [3]
+
+
+def test_vertical_chars_needs_square_characters():
+    ink = np.zeros((200, 60), np.uint8)
+    ink[20:45, 28:32] = 255  # a lone "1": tall and thin
+    assert scan.vertical_chars(ink, (0, 0, 60, 200), 20.0) is None
+    for k in range(4):  # four stacked square characters
+        ink[20 + 40 * k:40 + 40 * k, 20:40] = 255
+    chars = scan.vertical_chars(ink, (0, 0, 60, 200), 20.0)
+    assert chars is not None and len(chars) == 4
+
+
+def test_join_wrapped_labels_folds_a_lone_first_line_into_its_row():
+    from pipeline.datamodel import Cell, Line
+
+    first = Line("2、申请人逾期未按收费通知要求缴", box=(300, 100, 600, 116))
+    row = Line("x", box=(200, 122, 1000, 138), cells=[
+        Cell("(六)其他处理", (200, 122, 280, 138)), Cell("纳费用、行政机关不再处理", (301, 122, 600, 138)),
+        Cell("0", (700, 122, 710, 138))])
+    out = scan.join_wrapped_labels([first, row], 16.0)
+    assert out == [row] and row.cells[1].text == "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理"
+    assert row.text.endswith(" 0")
