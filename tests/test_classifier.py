@@ -177,7 +177,8 @@ def test_train_command_refuses_heldout_and_writes_card(small_set, tmp_path, caps
 
 
 def test_training_reproduces_shipped_model(tmp_path):
-    """`nianbao train training/data` gives the shipped model: same weights, same metrics."""
+    """`nianbao train training/data` gives the shipped model: same weights, same training
+    metrics; on held-out real reports it beats the rule labeler."""
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
     text_pdfs = [p for p in sorted((DATA / "corpus" / "real").glob("*.pdf")) if ".scan" not in p.name]
     card = TR.train([TR.DATA_DIR], tmp_path, kind=shipped["kind"], heldout=text_pdfs, heldout_gold=GOLD,
@@ -187,7 +188,8 @@ def test_training_reproduces_shipped_model(tmp_path):
     assert card["metrics"]["training_fit"] == shipped["metrics"]["training_fit"], stale
     weights = tmp_path / card["weights"]
     assert weights.read_bytes() == (SHIPPED.parent / shipped["weights"]).read_bytes(), stale
-    # Held-out figures also depend on the readers; the text PDFs are quick to re-check.
-    for name, got in card["metrics"]["heldout"].items():
-        for doc, m in got["per_document"].items():
-            assert shipped["metrics"]["heldout"][name]["per_document"][doc] == m, f"{doc}: {stale}"
+    # Held-out figures depend on the readers too, which change on their own; what must
+    # hold whatever they read is the model beating the rules (the text PDFs are quick).
+    held = card["metrics"]["heldout"]
+    assert held["model"]["line_macro_f1"] > held["rules"]["line_macro_f1"]
+    assert held["model"]["cells"]["correct"] >= held["rules"]["cells"]["correct"]
