@@ -13,7 +13,8 @@ A model is two files in one folder: the weights (``<name>.crfsuite`` or
 ``<name>.joblib``) and the card ``<name>.json`` (label set, training documents
 with their sha256, metrics, library versions).  Loading checks the card against
 the installed libraries and this code's feature version, and refuses a model it
-cannot use with a message saying why and what to do.
+cannot use with a message saying why and what to do.  A ``logreg`` model is a
+joblib pickle: load only models you trust.
 """
 from __future__ import annotations
 
