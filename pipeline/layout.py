@@ -49,6 +49,23 @@ DUPLICATE_TOLERANCE = 1.0
 each other are one glyph printed twice (fake bold by overprinting); the copy
 is dropped and the kept glyph marked bold.  Multiply by ``scale`` in pixels."""
 
+# --- tolerances: tables without rules ------------------------------------------------
+
+PIECE_GAP = 0.35
+"""Text further apart than this many font sizes is in different cells (a word
+space is a quarter to a third of a size; two cells' texts are at least their
+paddings apart).  Used for rows set without rules, and for the rows of a
+table ruled between rows only."""
+
+VALUE_GAP = 1.0
+"""A line holding a single number is a table row only when the number stands
+this many font sizes clear of the text before it (``行政许可      29``, not
+``共收到申请 5 件``)."""
+
+WRAP_GAP = 1.0
+"""Lines of a wrapped label lie at most this many font sizes apart (top of one
+to the bottom of the one above); further apart, they belong to other rows."""
+
 # --- tolerances: ruled grids ----------------------------------------------------
 
 SNAP_TOLERANCE = 3.0
@@ -106,11 +123,6 @@ and group labels cross it; ordinary rows do not)."""
 
 RIVER_MIN_WIDTH = 2.0
 """... and that run is at least this many points wide."""
-
-BAND_GAP_MIN = 0.5
-"""Within one row band, text further apart than this many font sizes is in
-separate pieces (two cells' texts are at least their paddings apart; the words
-and justified characters of one cell are closer)."""
 
 CROSS_MARGIN = 0.5
 """A row's text crosses a column boundary (a cell spanning it) only where one
@@ -301,6 +313,133 @@ def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
     """True when at least half of the (non-blank) glyphs are bold."""
     gs = [g for g in glyphs if g.text.strip()]
     return bool(gs) and 2 * sum(g.bold for g in gs) >= len(gs)
+
+
+# --- unruled tables ----------------------------------------------------------------------------
+
+def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyph]]:
+    """A visual line's glyphs (left to right) cut where two neighbours are
+    further apart than ``gap`` font sizes: the cells of a table row set
+    without rules.  Blank glyphs are dropped."""
+    pieces: list[list[Glyph]] = []
+    for g in line:
+        if not g.text.strip():
+            continue
+        prev = pieces[-1][-1] if pieces else None
+        if prev is None or g.x0 - prev.x1 > gap * max(min(g.size, prev.size), 1e-6):
+            pieces.append([g])
+        else:
+            pieces[-1].append(g)
+    return pieces
+
+
+def _piece_text(piece: Sequence[Glyph]) -> str:
+    return join_glyphs(piece)
+
+
+def value_piece_x(pieces: Sequence[Sequence[Glyph]]) -> Optional[float]:
+    """Where the values of a table row set without rules begin (the left edge
+    of its first number), or None when the line is not such a row.  The
+    values end the line, and there are at least two of them, or one set off
+    from the text before it by :data:`VALUE_GAP` font sizes
+    (``行政许可      29``); a number inside a sentence (``第 3 页``) is not one."""
+    nums = [is_number(_piece_text(p)) for p in pieces]
+    if not nums or not nums[-1]:
+        return None
+    f = len(nums)
+    while f and nums[f - 1]:
+        f -= 1
+    first = pieces[f]
+    if len(nums) - f < 2:
+        if f == 0:
+            return None
+        prev = pieces[f - 1][-1]
+        if first[0].x0 - prev.x1 < VALUE_GAP * min(first[0].size, prev.size):
+            return None
+    return first[0].x0
+
+
+def _similar_size(a: Sequence[Glyph], b: Sequence[Glyph]) -> bool:
+    sa, sb = median_size(a) or 1.0, median_size(b) or 1.0
+    return max(sa, sb) <= min(sa, sb) * HEADING_SIZE_RATIO
+
+
+def _v_gap(a: Sequence[Glyph], b: Sequence[Glyph]) -> float:
+    """Vertical distance from the line ``a`` down to the line ``b`` (negative
+    where they overlap), between their median glyph extents."""
+    return statistics.median(g.top for g in b) - statistics.median(g.bottom for g in a)
+
+
+def group_rows(lines: Sequence[Sequence[Glyph]]) -> list[list[int]]:
+    """Visual lines (top to bottom) grouped into the rows of tables set
+    without rules.
+
+    A line with values (:func:`value_piece_x`) is a row.  The lines of its
+    wrapped labels above and below join it: consecutive lines in its label
+    area (left of its first value), in its font size, each within
+    :data:`WRAP_GAP` font sizes of the next.  Lines that could join the row
+    above or the row below are cut between the two at the widest gap.  Every
+    other line is a group of its own.  Returns line indices per group, top to
+    bottom.
+    """
+    starts = {i: value_piece_x(line_pieces(ln)) for i, ln in enumerate(lines)}
+    rows = [i for i, x in starts.items() if x is not None]
+
+    def fits(i: int, r: int) -> bool:  # line i lies in row r's label area
+        ln, row = lines[i], lines[r]
+        return starts[i] is None and _similar_size(ln, row) and max(g.x1 for g in ln) <= starts[r]
+
+    def gap(i: int) -> float:  # between line i and line i + 1
+        return _v_gap(lines[i], lines[i + 1])
+
+    def near(i: int) -> bool:
+        size = min(median_size(lines[i]) or 1.0, median_size(lines[i + 1]) or 1.0)
+        return gap(i) <= WRAP_GAP * size
+    owner = {r: r for r in rows}
+    for above, below in zip([None] + rows, rows + [None]):
+        lo = 0 if above is None else above + 1
+        hi = len(lines) - 1 if below is None else below - 1
+        up = lo - 1  # lines lo..up may join the row above
+        while above is not None and up + 1 <= hi and fits(up + 1, above) and near(up):
+            up += 1
+        down = hi + 1  # lines down..hi may join the row below
+        while below is not None and down - 1 >= lo and fits(down - 1, below) and near(down - 1):
+            down -= 1
+        cut = up
+        if down <= up:  # both could take lines down..up: cut at the widest gap
+            cut = max(range(down - 1, up + 1), key=gap)
+        for i in range(lo, hi + 1):
+            if i <= min(cut, up):
+                owner[i] = above
+            elif i >= max(cut + 1, down):
+                owner[i] = below
+    groups: dict[int, list[int]] = {}
+    for i in range(len(lines)):
+        groups.setdefault(owner.get(i, i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def row_cells(lines: Sequence[Sequence[Glyph]]) -> list[list[Glyph]]:
+    """The cells of one table row made of several visual lines (top to
+    bottom): the lines' pieces (:func:`line_pieces`), those of different lines
+    that overlap horizontally being one cell; cells left to right."""
+    pieces = [(li, p) for li, ln in enumerate(lines) for p in line_pieces(ln)]
+    parent = list(range(len(pieces)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    for i, (li, p) in enumerate(pieces):
+        for j in range(i + 1, len(pieces)):
+            lj, q = pieces[j]
+            if li != lj and min(p[-1].x1, q[-1].x1) > max(p[0].x0, q[0].x0):
+                parent[find(i)] = find(j)
+    cells: dict[int, list[Glyph]] = {}
+    for i, (_, p) in enumerate(pieces):
+        cells.setdefault(find(i), []).extend(p)
+    return sorted(cells.values(), key=lambda c: min(g.x0 for g in c))
 
 
 # --- ruled grids ---------------------------------------------------------------------------
@@ -649,17 +788,17 @@ def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]
 def _band_pieces(band: Sequence[Glyph]) -> list[tuple[float, float]]:
     """x-extents of the text pieces of a row band: the glyphs' x-projection
     (all of the band's visual lines together), runs closer than
-    :data:`BAND_GAP_MIN` font sizes joined."""
+    :data:`PIECE_GAP` font sizes joined."""
     sizes = [g.size for g in band if g.text.strip()]
     if not sizes:
         return []
-    return _join_intervals([(g.x0, g.x1) for g in band], BAND_GAP_MIN * statistics.median(sizes))
+    return _join_intervals([(g.x0, g.x1) for g in band], PIECE_GAP * statistics.median(sizes))
 
 
 def crosses(band: Sequence[Glyph], x: float) -> bool:
     """Whether a row band's text runs across ``x`` (a cell spanning a column
     boundary there): on one of its visual lines, a piece (glyphs closer than
-    :data:`BAND_GAP_MIN` font sizes) reaches :data:`CROSS_MARGIN` font sizes
+    :data:`PIECE_GAP` font sizes) reaches :data:`CROSS_MARGIN` font sizes
     past ``x`` on both sides."""
     for line in cluster_lines(band):
         sizes = [g.size for g in line if g.text.strip()]
@@ -667,7 +806,7 @@ def crosses(band: Sequence[Glyph], x: float) -> bool:
             continue
         size = statistics.median(sizes)
         m = CROSS_MARGIN * size
-        pieces = _join_intervals([(g.x0, g.x1) for g in line], BAND_GAP_MIN * size)
+        pieces = _join_intervals([(g.x0, g.x1) for g in line], PIECE_GAP * size)
         if any(a < x - m and b > x + m for a, b in pieces):
             return True
     return False
@@ -738,13 +877,30 @@ def _band_gaps(bands: Sequence[Sequence[Glyph]], x0: float, step: float, n: int)
     return out
 
 
-def _rule_ends_at(hs: Sequence[tuple[float, float, float]], at_ys: Sequence[float], x: float,
-                  tol: float) -> bool:
-    """Whether a rule at one of the heights ``at_ys`` starts or ends at ``x``.
-    A row's top or bottom rule ending there means no cell of that row spans
-    ``x`` (a cell's rule runs along its whole edge)."""
-    return any(abs(y - yy) <= tol and (abs(a - x) <= tol or abs(b - x) <= tol)
-               for y, a, b in hs for yy in at_ys)
+def _ruled(hs: Sequence[tuple[float, float, float]], y: float, a: float, b: float, tol: float) -> bool:
+    """Whether a rule at height ``y`` runs along all of ``[a, b]``."""
+    return any(abs(yy - y) <= tol and ra <= a + tol and rb >= b - tol for yy, ra, rb in hs)
+
+
+def edge_by_rules(hs: Sequence[tuple[float, float, float]], ys: Sequence[float], x: float,
+                  tol: float) -> list[bool]:
+    """For each band between the rule heights ``ys``, whether the rules alone
+    show a cell edge at ``x`` there: the band's top or bottom rule starts or
+    ends at ``x`` (a cell's rule runs along its whole edge, so no cell of the
+    band spans ``x``), or a cell beside ``x`` runs on without a rule under it
+    from a band where that holds (a group cell keeps its edge all the way)."""
+    n = len(ys) - 1
+    keep = [any(abs(y - yy) <= tol and (abs(a - x) <= tol or abs(b - x) <= tol)
+                for y, a, b in hs for yy in (ys[i], ys[i + 1])) for i in range(n)]
+
+    def runs_on(i: int) -> bool:  # a cell beside x goes on from band i into band i + 1
+        y, d = ys[i + 1], 2 * tol
+        return not _ruled(hs, y, x - d, x, tol) or not _ruled(hs, y, x, x + d, tol)
+    for i in range(n - 1):
+        keep[i + 1] = keep[i + 1] or (keep[i] and runs_on(i))
+    for i in range(n - 2, -1, -1):
+        keep[i] = keep[i] or (keep[i + 1] and runs_on(i))
+    return keep
 
 
 def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph],
@@ -759,8 +915,8 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     values in few rows sits inside a river, between two of its boundaries):
     the fewest points that fall in every band's gap between two of its text
     pieces.  Each boundary's rule is left out in the bands whose text crosses
-    it (:func:`crosses`, a spanning cell), unless a number stands on either
-    side of it there.
+    it (:func:`crosses`, a spanning cell), unless the rules show a cell edge
+    there (:func:`edge_by_rules`) or a number stands on either side of it.
     """
     x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
@@ -821,9 +977,10 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     for n_sep, xr in enumerate(seps):
         lo = seps[n_sep - 1] if n_sep else x0
         hi = seps[n_sep + 1] if n_sep + 1 < len(seps) else x1
+        kept = edge_by_rules(hs, ys, xr, snap)
         for i in range(len(ys) - 1):
             band = bands[i]
-            if not _rule_ends_at(hs, (ys[i], ys[i + 1]), xr, snap) and crosses(band, xr):
+            if not kept[i] and crosses(band, xr):
                 # A spanning cell, unless a number stands on either side:
                 # values never share a cell with their label.
                 left = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if lo <= g.cx < xr).strip()

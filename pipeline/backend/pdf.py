@@ -7,12 +7,18 @@ What comes out (the contract the assembler relies on):
 * Text outside ruled tables: one :class:`Line` per visual line, Chinese text
   unspaced (see :mod:`pipeline.layout`), with ``box``, ``font_size`` (median
   glyph size), ``bold`` and ``source="pdf"``.
-* Ruled tables: one Line per grid row, ``in_grid=True``, ``cells`` = the
-  cells that *start* in that row, left to right, with ``row``/``col`` grid
-  indices and spans; empty cells kept as ``Cell("")``; a cell's wrapped text
-  joined without newlines.  ``Line.text`` is the non-empty cell texts joined
-  by one space.  ``row`` counts rows from the top of the table, across page
-  breaks when the table continues on the next page.
+* Tables set without rules: a visual line whose text ends in numbers standing
+  apart is a row; the lines of its wrapped labels join it (see
+  :func:`pipeline.layout.group_rows`), giving one Line with ``cells`` = the
+  row's pieces left to right (a wrapped label's lines joined, no grid
+  indices) and ``in_grid=False``.
+* Ruled tables (also those ruled between rows only): one Line per grid row,
+  ``in_grid=True``, ``cells`` = the cells that *start* in that row, left to
+  right, with ``row``/``col`` grid indices and spans; empty cells kept as
+  ``Cell("")``; a cell's wrapped text joined without newlines.  ``Line.text``
+  is the non-empty cell texts joined by one space.  ``row`` counts rows from
+  the top of the table, across page breaks when the table continues on the
+  next page.
 * A table continuing on the next page: its columns are renumbered onto one
   set of column boundaries; a spanning cell that continues (the empty or
   unfinished group cell at the top of the next page) is merged into the cell
@@ -41,9 +47,9 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
-from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, is_cjk,
-                      is_number, join_fragments, join_glyphs, median_size, mostly_bold, snap_values,
-                      union_box)
+from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
+                      is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
+                      mostly_bold, row_cells, snap_values, union_box, value_piece_x)
 
 # --- limits ------------------------------------------------------------------------
 
@@ -170,6 +176,7 @@ class _FreeLine:
     text: str
     box: tuple[float, float, float, float]
     furniture: bool = False
+    cells: list[Cell] = field(default_factory=list)  # a row of a table without rules
 
 
 @dataclass(eq=False)
@@ -464,10 +471,25 @@ def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
         rows = [r for r in rows if r.cells]
         if rows:
             pd.tables.append(_Table(pd.number, grid, rows, cells))
-    for ln in cluster_lines(free):
-        text = join_glyphs(ln)
-        if text:
-            pd.free.append(_FreeLine(ln, text, union_box(g.box for g in ln)))
+    pd.free += _free_lines(cluster_lines(free))
+
+
+def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
+    """Visual lines outside grids; the rows of tables set without rules
+    (:func:`~pipeline.layout.group_rows`) as one line each, with cells."""
+    out = []
+    for group in group_rows(lines):
+        glyphs = [g for i in group for g in lines[i]]
+        box = union_box(g.box for g in glyphs)
+        if len(group) == 1 and value_piece_x(line_pieces(lines[group[0]])) is None:
+            text = join_glyphs(lines[group[0]])
+            if text:
+                out.append(_FreeLine(list(lines[group[0]]), text, box))
+            continue
+        cells = [Cell(_cell_text(c), union_box(g.box for g in c)) for c in row_cells([lines[i] for i in group])]
+        cells = [c for c in cells if c.text]
+        out.append(_FreeLine(glyphs, " ".join(c.text for c in cells), box, cells=cells))
+    return out
 
 
 # --- furniture ---------------------------------------------------------------------------------------
@@ -684,8 +706,8 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
             placed[pno].append((line.box[1], len(placed[pno]), line))
     for pd in datas:
         for fl in pd.free:
-            line = Line(fl.text, page=pd.number, box=fl.box, font_size=median_size(fl.glyphs),
-                        bold=mostly_bold(fl.glyphs), source="pdf",
+            line = Line(fl.text, page=pd.number, cells=fl.cells, box=fl.box,
+                        font_size=median_size(fl.glyphs), bold=mostly_bold(fl.glyphs), source="pdf",
                         label="other" if fl.furniture else None)
             placed[pd.number].append((fl.box[1], len(placed[pd.number]), line))
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
