@@ -87,9 +87,15 @@ TWO_LINES = 1.5  # a piece line taller than this is two offset lines side by sid
 SUBSPLIT_GAP = 0.6  # … and the piece is split again at gaps wider than this
 ROW_LINK_OVERLAP = 0.15  # lines of two pieces overlapping this share of a height are one row
 WRAP_ALIGN = 0.6  # a wrapped label's lines start within this of each other …
-WRAP_GAP = 0.8  # … and are at most this far apart
+WRAP_GAP = 0.8  # … and are at most this far apart …
+WRAP_OVERLAP = 0.5  # … or overlap by this share of the narrower (centred group labels)
 COL_MAX_WIDTH = 4.0  # wider cells (labels, spanning headers) do not define borderless columns
 COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this close share a column
+COL_SEED_WIDTH = 1.2  # cells this narrow (one or two digits) place the columns pieces are split at …
+COL_MIN_ROWS = 2  # … a column seen in at least this many rows …
+COL_SPLIT_GAP = 0.5  # … at a blank gap at least this wide (CJK text has narrower ones)
+BLOCK_GAP = 2.0  # rows further apart than this are not one borderless table …
+BLOCK_LINE_MAX = 25.0  # … nor across a lone line wider than this (prose, a heading)
 RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
 VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text …
 VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character) …
@@ -799,6 +805,7 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
                 by_piece.setdefault(k, []).append(box)
             rows.append(FreeRow([sorted(v, key=lambda bx: bx[1]) for _, v in sorted(by_piece.items())]))
     rows.sort(key=lambda r: min(bx[1] for c in r.cells for bx in c))
+    split_at_columns(rows, ink, line_h)
     align_columns(rows, line_h)
     return rows, tall
 
@@ -883,45 +890,112 @@ def merge_wrapped(groups: list[list]) -> list[list]:
     return sorted(groups, key=lambda g: min(bx[1] for _, bx in g))
 
 
-def align_columns(rows: list[FreeRow], line_h: float) -> None:
-    """Column indices for the cells of borderless table rows, from their x alignment.
+def _blocks(rows: list[FreeRow], line_h: float) -> list[tuple[int, int]]:
+    """Index ranges of rows forming one borderless table each: runs of rows with several
+    cells, carried over lone lines (a wrapped label's first line) unless such a line
+    is wide (prose, a heading) or stands apart by more than BLOCK_GAP line heights."""
+    out: list[tuple[int, int]] = []
+    start, last_multi, prev_bottom = None, None, None
+    for k, r in enumerate(rows):
+        box = _cell_box([b for c in r.cells for b in c])
+        apart = prev_bottom is not None and box[1] - prev_bottom > BLOCK_GAP * line_h
+        breaks = apart or (len(r.cells) < 2 and box[2] - box[0] > BLOCK_LINE_MAX * line_h)
+        if breaks and start is not None:
+            out.append((start, last_multi + 1))
+            start = None
+        if len(r.cells) >= 2:
+            start = k if start is None else start
+            last_multi = k
+        prev_bottom = box[3]
+    if start is not None:
+        out.append((start, last_multi + 1))
+    return out
 
-    Runs of consecutive multi-cell rows form a block; within it the narrow cells
-    (numbers, short headers) are clustered by horizontal overlap or near centres;
-    each cell takes the first column its box reaches.  Single-cell rows get col 0.
-    """
-    i = 0
-    while i < len(rows):
-        if len(rows[i].cells) < 2:
-            rows[i].cols = [0]
-            i += 1
-            continue
-        j = i
-        while j < len(rows) and len(rows[j].cells) >= 2:
-            j += 1
-        block = rows[i:j]
-        spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block for c in r.cells]
-        narrow = sorted((x0, x1) for x0, x1 in spans if x1 - x0 <= COL_MAX_WIDTH * line_h)
-        clusters: list[list[float]] = []
-        for x0, x1 in sorted(narrow, key=lambda s: (s[0] + s[1]) / 2):
-            c = (x0 + x1) / 2
-            if clusters and (x0 < clusters[-1][1] or c - clusters[-1][2] <= COL_CENTRE_TOL * line_h):
-                cl = clusters[-1]
-                cl[0], cl[1] = min(cl[0], x0), max(cl[1], x1)
-                cl[3] += 1
-                cl[2] += (c - cl[2]) / cl[3]
-            else:
-                clusters.append([x0, x1, c, 1])
-        for r in block:
+
+def column_clusters(block: list[FreeRow], line_h: float, max_width: float = COL_MAX_WIDTH) -> list[list[float]]:
+    """[x0, x1, centre, count] per column of a borderless block, from its cells at most
+    ``max_width`` line heights wide (numbers, short headers), clustered by horizontal
+    overlap or near centres."""
+    spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block if len(r.cells) >= 2 for c in r.cells]
+    narrow = [(x0, x1) for x0, x1 in spans if x1 - x0 <= max_width * line_h]
+    clusters: list[list[float]] = []
+    for x0, x1 in sorted(narrow, key=lambda s: (s[0] + s[1]) / 2):
+        c = (x0 + x1) / 2
+        if clusters and (x0 < clusters[-1][1] or c - clusters[-1][2] <= COL_CENTRE_TOL * line_h):
+            cl = clusters[-1]
+            cl[0], cl[1] = min(cl[0], x0), max(cl[1], x1)
+            cl[3] += 1
+            cl[2] += (c - cl[2]) / cl[3]
+        else:
+            clusters.append([x0, x1, c, 1])
+    return clusters
+
+
+def align_columns(rows: list[FreeRow], line_h: float) -> None:
+    """Column indices for the cells of borderless table rows, from their x alignment:
+    each cell takes the first column (see column_clusters) its box reaches.
+    Single-cell rows get col 0."""
+    for r in rows:
+        r.cols = list(range(len(r.cells)))
+    for i, j in _blocks(rows, line_h):
+        clusters = column_clusters(rows[i:j], line_h)
+        for r in rows[i:j]:
+            if len(r.cells) < 2:
+                continue
             cols, last = [], -1
             for cell in r.cells:
-                x0, _, x1, _ = _cell_box(cell)
+                x0 = _cell_box(cell)[0]
                 col = next((k for k, cl in enumerate(clusters) if cl[1] > x0), len(clusters))
                 col = max(col, last + 1)  # strictly left to right
                 cols.append(col)
                 last = col
             r.cols = cols
-        i = j
+
+
+def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> None:
+    """Split pieces that run over a column of their borderless table: two numbers in
+    neighbouring narrow columns ("10   0"), or a label's last line and the first
+    number, are closer than SEG_GAP but sit on both sides of a column's centre."""
+    for i, j in _blocks(rows, line_h):
+        # Seeded by the narrowest cells only (one or two digits): a merged "10   0" must
+        # not itself widen a column over its neighbour.
+        centres = [cl[2] for cl in column_clusters(rows[i:j], line_h, COL_SEED_WIDTH) if cl[3] >= COL_MIN_ROWS]
+        if not centres:
+            continue
+        for r in rows[i:j]:
+            cells: list[list] = []
+            for cell in r.cells:
+                parts = [split_box(b, ink, centres, line_h) for b in cell]
+                cells.append([p[0] for p in parts])
+                cells += [[q] for p in parts for q in p[1:]]
+            r.cells = sorted(cells, key=lambda c: _cell_box(c)[0])
+
+
+def split_box(box: tuple[int, int, int, int], ink: np.ndarray, centres: list[float],
+              line_h: float) -> list[tuple[int, int, int, int]]:
+    """``box`` cut at the widest blank gap (over COL_SPLIT_GAP line heights) left of
+    each column centre inside it; the pieces trimmed to their ink."""
+    x0, y0, x1, y1 = box
+    cols = ink[y0:y1, x0:x1].any(axis=0)
+    runs = split_segments(cols, 0)
+    gaps = [(runs[k][1], runs[k + 1][0]) for k in range(len(runs) - 1)
+            if runs[k + 1][0] - runs[k][1] >= COL_SPLIT_GAP * line_h]
+    cuts: list[tuple[int, int]] = []
+    for c in centres:
+        if not x0 < c < x1:
+            continue
+        cand = [g for g in gaps if x0 + g[1] <= c and (not cuts or g[0] >= cuts[-1][1])]
+        if cand:
+            cuts.append(max(cand, key=lambda g: g[1] - g[0]))
+    if not cuts:
+        return [box]
+    edges = [0] + [e for g in cuts for e in g] + [x1 - x0]
+    out = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        idx = np.flatnonzero(cols[a:b])
+        if idx.size:
+            out.append((x0 + a + int(idx[0]), y0, x0 + a + int(idx[-1]) + 1, y1))
+    return out or [box]
 
 
 def _cell_box(boxes: list[tuple[int, int, int, int]]) -> tuple[int, int, int, int]:
@@ -1100,41 +1174,54 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
 
 
 def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
-    """Fold the lone first/last lines of a wrapped label into the borderless row whose
-    numbers sit beside the label's other line(s) (as a grid cell holds its lines).
+    """Fold the first/last lines of wrapped labels into the borderless row whose
+    numbers sit beside the labels' other line(s) (as a grid cell holds its lines).
 
-    A single-piece line joins the row directly below or above it when it starts
-    where one of that row's word cells starts (within WRAP_ALIGN line heights) and
-    the vertical gap is under WRAP_GAP line heights.
+    A line without numbers joins the row directly below or above it when that row
+    holds numbers, the gap is under WRAP_GAP line heights, and each of the line's
+    pieces lies over one of the row's word cells (overlapping WRAP_OVERLAP of the
+    narrower, or starting within WRAP_ALIGN line heights of it).
     """
     lines = sorted(lines, key=lambda ln: ln.box[1])
-    out: list[Line] = []
-    i = 0
     used: set[int] = set()
     for i, ln in enumerate(lines):
-        if i in used or ln.cells:
+        if i in used:
+            continue
+        pieces = ln.cells or [Cell(ln.text, ln.box)]
+        if any(layout.is_number(c.text) for c in pieces):
             continue
         for j in (i + 1, i - 1):
             if not 0 <= j < len(lines) or j in used or not lines[j].cells:
                 continue
             row = lines[j]
-            cell = next((c for c in row.cells if _is_words(c.text)
-                         and abs(c.box[0] - ln.box[0]) <= WRAP_ALIGN * line_h), None)
-            if cell is None:
+            if not any(layout.is_number(c.text) for c in row.cells):
                 continue
-            gap = cell.box[1] - ln.box[3] if j > i else ln.box[1] - cell.box[3]
+            words = [c for c in row.cells if _is_words(c.text)]
+            targets = [next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces]
+            if any(t is None for t in targets) or len({id(t) for t in targets}) < len(targets):
+                continue
+            gap = min(t.box[1] for t in targets) - ln.box[3] if j > i else ln.box[1] - max(t.box[3] for t in targets)
             if not -0.5 * line_h <= gap <= WRAP_GAP * line_h:
                 continue
-            cell.text = ln.text + cell.text if j > i else cell.text + ln.text
-            cell.box = (min(cell.box[0], ln.box[0]), min(cell.box[1], ln.box[1]),
-                        max(cell.box[2], ln.box[2]), max(cell.box[3], ln.box[3]))
-            row.box = (min(row.box[0], ln.box[0]), min(row.box[1], ln.box[1]),
-                       max(row.box[2], ln.box[2]), max(row.box[3], ln.box[3]))
+            for p, t in zip(pieces, targets):
+                t.text = p.text + t.text if j > i else t.text + p.text
+                t.box = _union(t.box, p.box)
+            row.box = _union(row.box, ln.box)
             row.text = " ".join(c.text for c in row.cells if c.text)
             used.add(i)
             break
-    out = [ln for k, ln in enumerate(lines) if k not in used]
-    return out
+    return [ln for k, ln in enumerate(lines) if k not in used]
+
+
+def _over(a: Box, b: Box, line_h: float) -> bool:
+    """Whether box ``a`` lies over box ``b``: same start, or much horizontal overlap."""
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    narrower = max(min(a[2] - a[0], b[2] - b[0]), 1)
+    return abs(a[0] - b[0]) <= WRAP_ALIGN * line_h or overlap >= WRAP_OVERLAP * narrower
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def _rounded(conf: Optional[float]) -> Optional[float]:
