@@ -1178,9 +1178,12 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
     numbers sit beside the labels' other line(s) (as a grid cell holds its lines).
 
     A line without numbers joins the row directly below or above it when that row
-    holds numbers, the gap is under WRAP_GAP line heights, and each of the line's
-    pieces lies over one of the row's word cells (overlapping WRAP_OVERLAP of the
-    narrower, or starting within WRAP_ALIGN line heights of it).
+    holds numbers, the gap is under WRAP_GAP line heights, and its widest piece lies
+    over one of the row's word cells (overlapping WRAP_OVERLAP of the narrower, or
+    starting within WRAP_ALIGN line heights of it); its other pieces join the cells
+    they lie over, or become cells of their own.  A label's numbering (``5.``,
+    ``（三）``) only ever starts a label: a line beginning with one folds downwards,
+    a cell beginning with one takes no line from above.
     """
     lines = sorted(lines, key=lambda ln: ln.box[1])
     used: set[int] = set()
@@ -1190,27 +1193,38 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
         pieces = ln.cells or [Cell(ln.text, ln.box)]
         if any(layout.is_number(c.text) for c in pieces):
             continue
+        main = max(pieces, key=lambda c: c.box[2] - c.box[0])
         for j in (i + 1, i - 1):
             if not 0 <= j < len(lines) or j in used or not lines[j].cells:
                 continue
-            row = lines[j]
+            row, below = lines[j], j > i
             if not any(layout.is_number(c.text) for c in row.cells):
                 continue
-            words = [c for c in row.cells if _is_words(c.text)]
-            targets = [next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces]
-            if any(t is None for t in targets) or len({id(t) for t in targets}) < len(targets):
+            words = [c for c in row.cells if _is_words(c.text) and not (below and _ITEM_NO.match(c.text))]
+            targets = {id(p): next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces}
+            if targets[id(main)] is None or (not below and _ITEM_NO.match(main.text)):
                 continue
-            gap = min(t.box[1] for t in targets) - ln.box[3] if j > i else ln.box[1] - max(t.box[3] for t in targets)
+            hit = [t for t in targets.values() if t is not None]
+            gap = min(t.box[1] for t in hit) - ln.box[3] if below else ln.box[1] - max(t.box[3] for t in hit)
             if not -0.5 * line_h <= gap <= WRAP_GAP * line_h:
                 continue
-            for p, t in zip(pieces, targets):
-                t.text = p.text + t.text if j > i else t.text + p.text
+            for p in pieces:
+                t = targets[id(p)]
+                if t is None:
+                    row.cells.append(Cell(p.text, p.box, p.confidence, None, p.col))
+                    continue
+                t.text = p.text + t.text if below else t.text + p.text
                 t.box = _union(t.box, p.box)
+            row.cells.sort(key=lambda c: c.box[0])
             row.box = _union(row.box, ln.box)
             row.text = " ".join(c.text for c in row.cells if c.text)
             used.add(i)
             break
     return [ln for k, ln in enumerate(lines) if k not in used]
+
+
+# A label's own numbering: 5.  5、  （三）  (3)  三、
+_ITEM_NO = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
 
 
 def _over(a: Box, b: Box, line_h: float) -> bool:
@@ -1264,6 +1278,8 @@ def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, num
         # row of several pieces it is kept unless very unsure (a small digit may score low).
         if not text or conf is None or conf < (MIN_LINE_CONF if len(row.cells) == 1 else MIN_CELL_CONF):
             continue
+        if not any(ch.isalnum() for ch in text):
+            continue  # only marks: a rule's stub, a smudge
         box = tuple(float(v) for v in _cell_box(boxes))
         cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci))
         heights += [b[3] - b[1] for b in boxes]
