@@ -109,6 +109,7 @@ MIN_CELL_CONF = 0.2  # … pieces of a multi-piece row only below this (a small 
 
 # --- numbers -------------------------------------------------------------------------
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
+NUMBER_ROW_SHARE = 0.6  # a label-less borderless row with this share of numbers is all numbers
 REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
@@ -1397,10 +1398,16 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
 
 
 def numeric_free_cells(texts: list[str]) -> list[int]:
-    """Indices of the cells of a borderless row right of a template row label (not words)."""
+    """Indices of the number cells of a borderless row: those right of a template row
+    label, or all of a label-less row made mostly of numbers (the 四 review row)."""
     for k, t in enumerate(texts):
         if t and _matches(t, _ROW_KEYS):
             return [j for j in range(k + 1, len(texts)) if texts[j] and not _is_words(texts[j])]
+    filled = [j for j, t in enumerate(texts) if t]
+    numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
+    if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \
+            and not any(_is_words(texts[j]) for j in filled):
+        return filled
     return []
 
 
