@@ -125,6 +125,7 @@ DIGIT_LOOKALIKES = str.maketrans({
 FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·.]*(第\s*)?\d{1,4}(\s*页)?([\s/／]*(共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·.]*$")
 MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
+BLANK_RANGE = 16  # grey levels; a page whose darkest and lightest pixels are closer is blank
 
 
 # =====================================================================================
@@ -163,34 +164,36 @@ def ocr_pdf_pages(path: str | Path, page_numbers: Iterable[int]) -> list[Page]:
     data = _read_bytes(Path(path))
     numbers = sorted(set(page_numbers))
     pages = []
-    for n, (img, _) in zip(numbers, _pdf_images(data, numbers, RENDER_DPI)):
-        page = read_page_image(img, n)
-        pages.append(scale_page(page, 72.0 / RENDER_DPI / page_scale(page)))
+    for img, n in _pdf_images(data, numbers, RENDER_DPI):
+        page, factor = _read_page(img, n)
+        pages.append(scale_page(page, 72.0 / RENDER_DPI / factor))
     return pages
 
 
 def read_page_image(image: np.ndarray, number: int = 1) -> Page:
-    """The whole per-page pipeline on one raster (grey or BGR): a Page of Lines."""
-    gray = _to_gray(image)
-    gray, factor = normalise_size(gray)
-    if int(gray.max()) - int(gray.min()) < 16:
-        page = Page(number, [], float(gray.shape[1]), float(gray.shape[0]), "ocr", [f"page {number}: blank"])
-        page._scale = factor  # type: ignore[attr-defined]
-        return page
+    """The whole per-page pipeline on one raster (grey or BGR): a Page of Lines, in
+    pixels of the deskewed, size-normalised image."""
+    return _read_page(image, number)[0]
+
+
+def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
+    """:func:`read_page_image`, and the factor by which the image was resized."""
+    gray, factor = normalise_size(_to_gray(image))
+    size = (float(gray.shape[1]), float(gray.shape[0]))
+    if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
+        return Page(number, [], *size, "ocr", [f"page {number}: blank"]), factor
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
     angle = estimate_skew(ink)
     if abs(angle) >= MIN_DESKEW_DEG:
         gray = rotate(gray, angle)
         ink = binarize(gray, unit)
-    lay = analyse(gray, ink, unit)
-    lines = recognise_page(lay, number)
-    page = Page(number, lines, float(gray.shape[1]), float(gray.shape[0]), "ocr")
-    page._scale = factor  # type: ignore[attr-defined]
+    lines = recognise_page(analyse(gray, ink, unit), number)
+    page = Page(number, lines, *size, "ocr")
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
     if len(confident) < MIN_REPORT_LINES:
         page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")
-    return page
+    return page, factor
 
 
 # =====================================================================================
@@ -298,11 +301,6 @@ def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:
         interp = cv2.INTER_AREA if factor < 1 else cv2.INTER_CUBIC
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=interp)
     return gray, factor
-
-
-def page_scale(page: Page) -> float:
-    """Factor by which the page image was resized from its source raster."""
-    return getattr(page, "_scale", 1.0)
 
 
 def scale_page(page: Page, k: float) -> Page:
