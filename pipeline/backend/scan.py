@@ -96,7 +96,8 @@ COL_MIN_ROWS = 2  # … a column seen in at least this many rows …
 COL_SPLIT_GAP = 0.5  # … at a blank gap at least this wide (CJK text has narrower ones)
 BLOCK_GAP = 2.0  # rows further apart than this are not one borderless table …
 BLOCK_LINE_MAX = 25.0  # … nor across a lone line wider than this (prose, a heading)
-RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text
+RULE_ERASE_MIN = 120  # px; lone horizontal rules this long are erased before reading text …
+RULE_ERASE_PAD = 2  # px; … with this margin (blur spreads a rule)
 VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide is vertical text …
 VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character) …
 VERTICAL_MIN_WIDTH = 0.5  # … and at least this wide (CJK characters are square)
@@ -738,14 +739,14 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
     hsegs, vsegs = ruling_segments(ink, unit)
     found = find_grids(hsegs, vsegs, unit)
     grids = [g for g, _, _ in found]
-    # Erase the rules of tables, and long lone rules (rules between rows of a table
-    # ruled only horizontally, underlines): they would glue text lines together.
-    # Short lone "rules" may be glyph strokes (the 一 of a bold heading) and stay.
+    # Erase the rules grids were built from, and long lone rules (between the rows of a
+    # table ruled only horizontally, underlines): they would glue text lines together.
+    # Other runs stay: short ones may be glyph strokes (the 一 of a bold heading), and
+    # runs inside a cell that joined no grid are blurred strokes of its text.
     long_h = _px(RULE_ERASE_MIN, unit)
-    # Runs inside a cell that belong to no grid (blurred strokes of text) stay: they are text.
     erase_h = [s for _, hs, _ in found for s in hs] + [s for s in hsegs if s.b - s.a >= long_h]
     erase_v = [s for _, _, vs in found for s in vs]
-    rules = _rule_mask(ink.shape, erase_h, erase_v, _px(2, unit))
+    rules = _rule_mask(ink.shape, erase_h, erase_v, _px(RULE_ERASE_PAD, unit))
     ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     gray = gray.copy()
     gray[rules > 0] = 255
