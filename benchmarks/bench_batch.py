@@ -15,8 +15,10 @@ comment after ``%%EOF`` (PDF) to be a distinct file that reads the same.  Report
 are over the processing phase (worker start-up and model warm-up included, listing, hashing
 and exports not), as ``summary.json`` gives them.  Each corpus runs ``--repeat`` times per
 worker count, the counts interleaved (1, 2, 1, 2, ...) so that load from other processes hits
-both alike; the best run counts.  The load average is printed: on a shared machine the
-figures, the scaling ratio above all, are only as good as the idle CPUs.
+both alike; the best run counts.  Also printed: the workers' CPU seconds per report (what
+the figures would give on idle CPUs: about 60 / that per worker), and ``other load``, the
+CPUs other processes kept busy during the runs: on a shared machine the figures, the scaling
+ratio above all, are only as good as the idle CPUs.
 """
 from __future__ import annotations
 
@@ -68,22 +70,39 @@ def generated(n_text: int, n_pdf: int, out: Path) -> tuple[list[Path], list[Path
     return text, pdf
 
 
+def busy_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (Linux /proc/stat)."""
+    with open("/proc/stat") as f:
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, f.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process and its finished children (the batch workers)."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def measure(files: list[Path], workers: int, tmp: Path) -> dict:
     """One batch over ``files`` into a fresh run directory: its summary, plus the workers'
-    CPU seconds per report (``cpu_per_report``), which load from other processes does not change."""
+    CPU seconds per report (``cpu_per_report``, which other load does not change) and the
+    CPUs that other processes kept busy meanwhile (``other_load``)."""
     run = Path(tempfile.mkdtemp(prefix=f"run_w{workers}_", dir=tmp))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t, busy, own = time.monotonic(), busy_cpu_seconds(), own_cpu_seconds()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     s = run_batch([str(f) for f in files], run, workers=workers, progress=False)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {**s, "cpu_per_report": cpu / max(s["processed"], 1)}
+    cpu = after.ru_utime + after.ru_stime - kids.ru_utime - kids.ru_stime
+    other = (busy_cpu_seconds() - busy) - (own_cpu_seconds() - own)
+    return {**s, "cpu_per_report": cpu / max(s["processed"], 1),
+            "other_load": max(other, 0.0) / max(time.monotonic() - t, 1e-9)}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--text", type=int, default=200, help="generated text dumps")
-    ap.add_argument("--pdf", type=int, default=24, help="generated text PDFs")
-    ap.add_argument("--copies", type=int, default=8, help="distinct copies of each real file")
+    ap.add_argument("--pdf", type=int, default=60, help="generated text PDFs")
+    ap.add_argument("--copies", type=int, default=16, help="distinct copies of each real file")
     ap.add_argument("--scans", action="store_true", help="also the real scans (slow)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per worker count; the best counts")
     args = ap.parse_args(argv)
@@ -107,7 +126,7 @@ def main(argv=None) -> int:
             corpora["real scans"] = sorted(REAL.glob("*.scan.pdf"))
         print(f"{'corpus':28} {'files':>5} {'pages':>5} {'failed':>6} "
               + " ".join(f"{f'rpm w={w}':>10}" for w in WORKER_COUNTS) + f" {'scaling':>8}"
-              + " ".join(f"{f'cpu s/rep w={w}':>15}" for w in WORKER_COUNTS))
+              + " ".join(f"{f'cpu s/rep w={w}':>15}" for w in WORKER_COUNTS) + f" {'other load':>10}")
         for name, files in corpora.items():
             if not files:
                 print(f"{name:28} (no files)")
@@ -118,7 +137,8 @@ def main(argv=None) -> int:
             base = runs[0][1]
             print(f"{name:28} {len(files):5d} {base['pages']:5d} {base['failed']:6d} "
                   + " ".join(f"{r:10.1f}" for r in rpm) + f" {rpm[-1] / rpm[0]:8.2f}"
-                  + " ".join(f"{c:15.3f}" for c in cpu), flush=True)
+                  + " ".join(f"{c:15.3f}" for c in cpu)
+                  + f" {sum(s['other_load'] for _, s in runs) / len(runs):10.2f}", flush=True)
     print(f"# load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
