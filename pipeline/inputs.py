@@ -10,6 +10,8 @@ from pathlib import Path
 from .datamodel import Document, InputError
 
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+# OLE2 compound files: legacy .doc/.xls, and encrypted .docx (Office wraps those in OLE2).
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Files above this size are refused outright rather than read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -19,7 +21,7 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sniff(data: bytes) -> str:
-    """``pdf``, ``image``, ``docx`` or ``text`` from the leading bytes."""
+    """``pdf``, ``image``, ``docx``, ``ole`` or ``text`` from the leading bytes."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -27,6 +29,8 @@ def sniff(data: bytes) -> str:
         return "image"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
+    if data.startswith(OLE_MAGIC):
+        return "ole"
     return "text"
 
 
@@ -49,6 +53,8 @@ def read_document(path: str | Path) -> Document:
     elif kind == "image":
         from .backend.scan import read_scan
         doc = read_scan(path)
+    elif kind == "ole":
+        raise InputError("encrypted Office file or legacy .doc/.xls: save it as .docx or PDF")
     elif kind == "docx":
         from .backend.docx import read_docx
         doc = read_docx(path)

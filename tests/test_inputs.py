@@ -126,3 +126,10 @@ def test_cli_json_object_shape():
     assert set(obj) >= {"source", "sha256", "template", "meta", "sections", "fields", "inferred",
                         "checks", "warnings"}
     assert len(obj["sha256"]) == 64
+
+
+def test_encrypted_or_legacy_office_file_is_named(tmp_path):
+    p = tmp_path / "report.docx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(InputError, match="encrypted Office file or legacy"):
+        read_document(p)
