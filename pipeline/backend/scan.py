@@ -397,16 +397,24 @@ def _segments(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) 
 
 
 def join_segments(segs: list[Segment], gap: float, tol: float) -> list[Segment]:
-    """Merge collinear segments (same ``pos`` within tol) separated by less than ``gap``."""
+    """Merge collinear segments (positions within ``tol``) whose extents come closer
+    than ``gap``: one rule broken by noise, or drawn cell by cell.  Segments are
+    bucketed by position so a page of glyph strokes is not compared pairwise."""
     out: list[Segment] = []
-    for s in sorted(segs, key=lambda s: (round(s.pos / max(tol, 1)), s.a)):
-        for o in out:
+    buckets: dict[int, list[Segment]] = {}
+    step = max(tol, 1.0)
+    for s in sorted(segs, key=lambda s: s.a):
+        key = int(s.pos // step)
+        near = (o for k in (key - 1, key, key + 1) for o in buckets.get(k, ()))
+        for o in near:
             if abs(o.pos - s.pos) <= tol and s.a - o.b <= gap and o.a - s.b <= gap:
                 o.a, o.b = min(o.a, s.a), max(o.b, s.b)
                 o.pos = (o.pos + s.pos) / 2
                 break
         else:
-            out.append(Segment(s.pos, s.a, s.b, s.thick))
+            seg = Segment(s.pos, s.a, s.b, s.thick)
+            out.append(seg)
+            buckets.setdefault(key, []).append(seg)
     return out
 
 
