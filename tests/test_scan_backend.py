@@ -276,3 +276,16 @@ def test_join_wrapped_labels_folds_a_lone_first_line_into_its_row():
     out = scan.join_wrapped_labels([first, row], 16.0)
     assert out == [row] and row.cells[1].text == "2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理"
     assert row.text.endswith(" 0")
+
+
+def test_running_headers_are_furniture():
+    from pipeline.datamodel import Line, Page
+
+    def page(n, lines):
+        return Page(n, [Line(t, n, box=(100, y, 900, y + 20)) for t, y in lines], 1240, 1754)
+
+    pages = [page(1, [("某某局2023年度政府信息公开工作年度报告", 100), ("某某局2023年度政府信息公开工作年度报告", 300)]),
+             page(2, [("某某局2023年度政府信息公开工作年度报告", 100), ("正文", 400)])]
+    scan.label_running_lines(pages)
+    assert [ln.label for ln in pages[0].lines] == ["other", None]  # the title below the margin stays
+    assert [ln.label for ln in pages[1].lines] == ["other", None]

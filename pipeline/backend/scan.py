@@ -126,6 +126,7 @@ DIGIT_LOOKALIKES = str.maketrans({
 FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－_·.]*(第\s*)?\d{1,4}(\s*页)?([\s/／]*(共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·.]*$")
 MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
+RUNNING_MIN_CHARS = 4  # running headers/footers are recognised from this many characters
 BLANK_RANGE = 16  # grey levels; a page whose darkest and lightest pixels are closer is blank
 
 
@@ -152,6 +153,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Docume
     doc = Document(str(path), digest, kind)
     for img, number in images:
         doc.pages.append(read_page_image(img, number))
+    label_running_lines(doc.pages)
     _document_warnings(doc)
     return doc
 
@@ -1432,6 +1434,28 @@ def _label_furniture(lines: list[Line], height: float) -> None:
             continue
         near_edge = ln.box[1] > height * (1 - FURNITURE_MARGIN) or ln.box[3] < height * FURNITURE_MARGIN
         if near_edge and _PAGE_NUMBER.match(ln.text):
+            ln.label = "other"
+
+
+def label_running_lines(pages: list[Page]) -> None:
+    """Mark running headers/footers ``other``: a line in a page's top or bottom margin
+    whose text (digits aside) recurs in the margins of another page.  The first
+    page keeps its copy unless it sits in the margin too, as its title may read
+    the same."""
+    def key(ln: Line) -> str:
+        return re.sub(r"\d+", "#", tpl.normalize(ln.text))
+
+    seen: dict[str, set[int]] = {}
+    margin: list[tuple[Page, Line]] = []
+    for p in pages:
+        for ln in p.lines:
+            if ln.box is None or ln.in_grid or not p.height or len(key(ln)) < RUNNING_MIN_CHARS:
+                continue
+            if ln.box[3] < p.height * FURNITURE_MARGIN or ln.box[1] > p.height * (1 - FURNITURE_MARGIN):
+                seen.setdefault(key(ln), set()).add(p.number)
+                margin.append((p, ln))
+    for p, ln in margin:
+        if len(seen[key(ln)]) >= 2:
             ln.label = "other"
 
 
