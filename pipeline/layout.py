@@ -795,21 +795,23 @@ def _band_pieces(band: Sequence[Glyph]) -> list[tuple[float, float]]:
     return _join_intervals([(g.x0, g.x1) for g in band], PIECE_GAP * statistics.median(sizes))
 
 
-def crosses(band: Sequence[Glyph], x: float) -> bool:
-    """Whether a row band's text runs across ``x`` (a cell spanning a column
-    boundary there): on one of its visual lines, a piece (glyphs closer than
-    :data:`PIECE_GAP` font sizes) reaches :data:`CROSS_MARGIN` font sizes
-    past ``x`` on both sides."""
+def spans(band: Sequence[Glyph]) -> list[tuple[float, float]]:
+    """The x-ranges a row band's text runs across without a break, line by
+    line: its pieces (glyphs closer than :data:`PIECE_GAP` font sizes), each
+    shrunk by :data:`CROSS_MARGIN` font sizes at both ends."""
+    out = []
     for line in cluster_lines(band):
-        sizes = [g.size for g in line if g.text.strip()]
-        if not sizes:
-            continue
-        size = statistics.median(sizes)
+        size = statistics.median(g.size for g in line)
         m = CROSS_MARGIN * size
-        pieces = _join_intervals([(g.x0, g.x1) for g in line], PIECE_GAP * size)
-        if any(a < x - m and b > x + m for a, b in pieces):
-            return True
-    return False
+        out += [(a + m, b - m) for a, b in _join_intervals([(g.x0, g.x1) for g in line], PIECE_GAP * size)
+                if b - a > 2 * m]
+    return out
+
+
+def crosses(spans_: Sequence[tuple[float, float]], x: float) -> bool:
+    """Whether a row band's text (its :func:`spans`) runs across ``x``: a
+    cell spanning a column boundary there."""
+    return any(a < x < b for a, b in spans_)
 
 
 def stab_intervals(intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -915,7 +917,7 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     values in few rows sits inside a river, between two of its boundaries):
     the fewest points that fall in every band's gap between two of its text
     pieces.  Each boundary's rule is left out in the bands whose text crosses
-    it (:func:`crosses`, a spanning cell), unless the rules show a cell edge
+    it (:func:`spans`, a spanning cell), unless the rules show a cell edge
     there (:func:`edge_by_rules`) or a number stands on either side of it.
     """
     x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
@@ -973,6 +975,7 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     snap = SNAP_TOLERANCE * scale
     ends = snap_values([e for _, a, b in hs for e in (a, b) if x0 + snap < e < x1 - snap], snap)
     seps = sorted(ends + [x for x in seps if all(abs(x - e) > 3 * snap for e in ends)])
+    band_spans = [spans(band) for band in bands]
     out = []
     for n_sep, xr in enumerate(seps):
         lo = seps[n_sep - 1] if n_sep else x0
@@ -980,7 +983,7 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
         kept = edge_by_rules(hs, ys, xr, snap)
         for i in range(len(ys) - 1):
             band = bands[i]
-            if not kept[i] and crosses(band, xr):
+            if not kept[i] and crosses(band_spans[i], xr):
                 # A spanning cell, unless a number stands on either side:
                 # values never share a cell with their label.
                 left = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if lo <= g.cx < xr).strip()

@@ -101,6 +101,13 @@ GRID_MARGIN = 1.0
 """A glyph belongs to a grid when its centre lies within the grid's box grown
 by this many points."""
 
+HANGING_PUNCTUATION = frozenset("、，。；：！？）》」』”’〕】,.;:!?)")
+"""Closing punctuation, which may hang past the end of a cell's line."""
+
+HANGING_ANCHOR = 0.25
+"""Such a glyph is placed by the point this share of its width from its left
+edge (its ink), not by its centre."""
+
 BOLD_FONT = re.compile(r"bold|heavy|black|semibold|demibold|simhei|heiti|黑体|粗|^FZ(D)?HT", re.I)
 """Font names (subset tag removed) that are bold faces."""
 
@@ -440,18 +447,29 @@ def _cell_text(glyphs: Sequence[Glyph]) -> str:
     return join_fragments([join_glyphs(ln) for ln in cluster_lines(glyphs)])
 
 
+def anchor_x(g: Glyph) -> float:
+    """The x that places a glyph in a grid cell: its centre, but for closing
+    punctuation the left quarter (where its ink is), since a line of a cell
+    may end in punctuation hanging over the cell's right edge
+    (``…逾期不补正、`` must not put ``、`` before the next cell's number)."""
+    if g.text in HANGING_PUNCTUATION:
+        return g.x0 + HANGING_ANCHOR * (g.x1 - g.x0)
+    return g.cx
+
+
 def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
     """Split glyphs between grid cells and free text; build rows and lines."""
     per_cell: dict[tuple[int, int], list[Glyph]] = {}
     free: list[Glyph] = []
     for g in glyphs:
         placed = False
+        gx = anchor_x(g)
         for gi, grid in enumerate(grids):
             x0, t, x1, b = grid.bbox
-            if x0 - GRID_MARGIN <= g.cx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= g.cy <= b + GRID_MARGIN:
+            if x0 - GRID_MARGIN <= gx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= g.cy <= b + GRID_MARGIN:
                 for ci, cell in enumerate(grid.cells):
                     bx0, bt, bx1, bb = cell.box
-                    if bx0 - GRID_MARGIN <= g.cx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= g.cy <= bb + GRID_MARGIN:
+                    if bx0 - GRID_MARGIN <= gx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= g.cy <= bb + GRID_MARGIN:
                         per_cell.setdefault((gi, ci), []).append(g)
                         placed = True
                         break
