@@ -1,6 +1,6 @@
 """Page geometry shared by the input backends (text PDF and OCR).
 
-Two jobs, both on plain boxes so that either backend can feed them:
+Three jobs, all on plain boxes so that either backend can feed them:
 
 * **Text lines** -- :class:`Glyph` boxes (PDF characters, or OCR words) are
   clustered into visual lines (:func:`cluster_lines`) and joined into text
@@ -10,7 +10,12 @@ Two jobs, both on plain boxes so that either backend can feed them:
   or lines an image detector found) become :class:`Grid` objects
   (:func:`find_grids`): column and row boundaries, and cells with their
   ``row``/``col``/``rowspan``/``colspan`` where rules are missing between
-  elementary slots (merged cells).
+  elementary slots (merged cells).  Tables ruled between rows only get their
+  column boundaries from the text and the rules' ends
+  (:func:`infer_column_rules`).
+* **Tables without rules** -- visual lines ending in numbers are rows; the
+  lines of their wrapped labels join them (:func:`group_rows`), and a row's
+  pieces become its cells (:func:`row_cells`).
 
 Coordinates are ``x0, top, x1, bottom`` with ``top`` growing downwards (PDF
 points in the PDF backend, pixels in the OCR backend).  Every tolerance below
@@ -315,7 +320,7 @@ def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
     return bool(gs) and 2 * sum(g.bold for g in gs) >= len(gs)
 
 
-# --- unruled tables ----------------------------------------------------------------------------
+# --- tables without rules ------------------------------------------------------------------
 
 def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyph]]:
     """A visual line's glyphs (left to right) cut where two neighbours are
@@ -333,17 +338,13 @@ def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyp
     return pieces
 
 
-def _piece_text(piece: Sequence[Glyph]) -> str:
-    return join_glyphs(piece)
-
-
 def value_piece_x(pieces: Sequence[Sequence[Glyph]]) -> Optional[float]:
     """Where the values of a table row set without rules begin (the left edge
     of its first number), or None when the line is not such a row.  The
     values end the line, and there are at least two of them, or one set off
     from the text before it by :data:`VALUE_GAP` font sizes
     (``行政许可      29``); a number inside a sentence (``第 3 页``) is not one."""
-    nums = [is_number(_piece_text(p)) for p in pieces]
+    nums = [is_number(join_glyphs(p)) for p in pieces]
     if not nums or not nums[-1]:
         return None
     f = len(nums)
