@@ -14,6 +14,8 @@ IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Files above this size are refused outright rather than read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# Pages looked at when deciding that a PDF is a scan; past these it is read page by page.
+SCAN_PROBE_MAX_PAGES = 200
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -34,6 +36,32 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
+def is_image_only_pdf(path: Path) -> bool:
+    """True when no page of the PDF has a usable text layer (a scan): then the scan
+    backend reads it whole, with its page-level handling (running headers), instead
+    of the text-PDF backend OCR-ing it page by page.  Stops at the first page with
+    text, so a text PDF costs one page.  False when the PDF cannot be opened here
+    (damaged, encrypted: ``read_pdf`` reports those) or is longer than
+    SCAN_PROBE_MAX_PAGES pages."""
+    try:
+        import pdfplumber
+        from .backend.pdf import page_needs_ocr
+
+        with pdfplumber.open(path) as pdf:
+            pages = pdf.pages
+            if not pages or len(pages) > SCAN_PROBE_MAX_PAGES:
+                return False
+            for page in pages:
+                try:
+                    if not page_needs_ocr(page):
+                        return False
+                finally:
+                    page.close()
+        return True
+    except Exception:  # any failure to probe: leave it to read_pdf
+        return False
+
+
 def read_document(path: str | Path) -> Document:
     """Read one input file; raises InputError when it cannot be read as a report."""
     path = Path(path)
@@ -47,7 +75,12 @@ def read_document(path: str | Path) -> Document:
         raise InputError("empty file")
     digest = sha256_bytes(data)
     kind = sniff(data)
-    if kind == "pdf":
+    if kind == "pdf" and is_image_only_pdf(path):
+        from .backend.scan import read_scan
+        doc = read_scan(path)
+        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
+                               "read by OCR as a scan")
+    elif kind == "pdf":
         from .backend.pdf import read_pdf
         doc = read_pdf(path)
     elif kind == "image":

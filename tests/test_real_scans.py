@@ -3,6 +3,7 @@ every field of the gold right, and the published inconsistency is still reported
 import pytest
 
 from pipeline.extract import extract_file
+from pipeline.inputs import is_image_only_pdf
 
 from conftest import DATA
 from test_real_reports import field_diff, gold
@@ -21,7 +22,15 @@ def test_scan_every_field(results, path):
     g = gold(path)
     assert r.template == g["template"]
     assert field_diff(r, g) == {}
-    assert any("read by OCR" in w for w in r.warnings)
+    # No text layer anywhere: read whole by the scan backend, not page by page as a PDF.
+    assert any("read by OCR as a scan" in w for w in r.warnings)
+    assert not any("no usable text layer (" in w for w in r.warnings)
+
+
+def test_image_only_pdfs_are_told_from_text_pdfs():
+    for p in SCANS:
+        assert is_image_only_pdf(p)
+        assert not is_image_only_pdf(p.with_name(p.name.replace(".scan.pdf", ".pdf")))
 
 
 def test_scan_reports_published_inconsistency(results):
