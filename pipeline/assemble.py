@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 from rapidfuzz import fuzz
 
 from . import checks
-from .datamodel import Line
+from .datamodel import Cell, Line
 from .labels import NUMBER, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
@@ -53,6 +53,21 @@ class Assembly:
     present_rows: set = field(default_factory=set)
     # Rows read with fewer numbers than columns: (table, row or None for all of review, numbers).
     short_rows: list = field(default_factory=list)
+    # Where each field set from a cell was read: field id -> (page, Cell); the OCR
+    # backend's cells re-read when a check fails (``extract``).
+    sources: dict = field(default_factory=dict)
+
+
+class CellText(str):
+    """A token's text that remembers the cell (and page) it was read from."""
+    page: int
+    cell: Cell
+
+    @classmethod
+    def of(cls, text: str, page: int, cell: Cell) -> "CellText":
+        t = cls(text)
+        t.page, t.cell = page, cell
+        return t
 
 
 def parse_number(text: str, decimal: bool = False) -> Optional[float]:
@@ -112,9 +127,11 @@ def match_row(label: str, table: Table) -> Optional[Row]:
 def _tokens(line: Line) -> list[tuple[str, str, Optional[int]]]:
     """(kind, text, grid column) tokens of a line: kind is 'num' or 'text'."""
     if line.cells:
-        parts = [(c.text, c.col) for c in line.cells if c.text.strip()]
+        parts = [(CellText.of(c.text, line.page, c), c.col) for c in line.cells if c.text.strip()]
     else:
         parts = [(p, None) for p in line.text.split()]
+        if len(parts) == 1:  # a one-cell line is its own cell
+            parts = [(CellText.of(parts[0][0], line.page, Cell(parts[0][0], line.box, line.confidence)), None)]
     out = []
     for text, col in parts:
         kind = "num" if parse_number(text, decimal=True) is not None else "text"
@@ -216,9 +233,13 @@ def _placements(values: list[str], n: int) -> list[list[Optional[str]]]:
     return out
 
 
-def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[str]]) -> None:
+def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[str]],
+             sources: Optional[dict] = None) -> None:
     for col, text in zip(row.columns, cells):
-        fields[f"{table.id}.{row.id}.{col.id}"] = None if text is None else parse_number(text, col.decimal)
+        fid = f"{table.id}.{row.id}.{col.id}"
+        fields[fid] = None if text is None else parse_number(text, col.decimal)
+        if sources is not None and isinstance(text, CellText):
+            sources[fid] = (text.page, text.cell)
 
 
 def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
@@ -244,9 +265,9 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
                                 f"kept the first {n} ({' '.join(vals)})")
             vals = vals[:n]
         if rr.positional is not None:
-            _set_row(asm.fields, table, row, rr.positional)
+            _set_row(asm.fields, table, row, rr.positional, asm.sources)
         elif len(vals) == n:
-            _set_row(asm.fields, table, row, vals)
+            _set_row(asm.fields, table, row, vals, asm.sources)
         else:
             asm.short_rows.append((table, row, vals))
 
@@ -264,7 +285,7 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:
         for i, row in enumerate(table.rows):
-            _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols])
+            _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols], asm.sources)
     else:
         asm.short_rows.append((table, None, nums))
 
@@ -288,7 +309,7 @@ def resolve_short(template: Template, asm: Assembly) -> None:
             filled = checks.infer_lost(template, trial, asm.present_rows)
             fails = checks.count_failures(template, trial)
             ids = [f"{p}.{c.id}" for r, p in targets for c in r.columns]
-            results.append((fails, tuple(trial.get(f) for f in ids), filled, ids))
+            results.append((fails, tuple(trial.get(f) for f in ids), filled, ids, cells))
         best = min(r[0] for r in results)
         readings = {r[1] for r in results if r[0] == best}
         where = ", ".join(p for _, p in targets)
@@ -300,6 +321,10 @@ def resolve_short(template: Template, asm: Assembly) -> None:
                 asm.fields[fid] = v
                 if fid in lost and v is not None:
                     asm.inferred.append(fid)
+            placed = next(r[4] for r in results if r[0] == best)
+            for fid, text in zip(results[0][3], placed):
+                if isinstance(text, CellText):
+                    asm.sources[fid] = (text.page, text.cell)
             asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells; "
                                 f"the template's rules allow one reading")
         else:

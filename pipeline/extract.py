@@ -1,7 +1,9 @@
 """The pipeline: input -> lines -> labels -> tables -> checks -> Result.
 
-``extract_document`` is pure over a Document; ``extract_file`` adds the file
-read and turns unreadable input into a flagged Result instead of an exception.
+``extract_document`` is pure over a Document, except that a scan whose rules
+fail has the cells of those rules re-read from its file (``reread_failed``);
+``extract_file`` adds the file read and turns unreadable input into a flagged
+Result instead of an exception.
 """
 from __future__ import annotations
 
@@ -10,11 +12,14 @@ from pathlib import Path
 from typing import Optional
 
 from . import checks, narrative
-from .assemble import assemble
+from .assemble import assemble, parse_number
 from .datamodel import Document, InputError, Result
 from .inputs import read_document
 from .labels import Labeler, apply_labels
-from .template import get
+from .template import Template, get
+
+# Most OCR cells re-read per document when checks fail (each costs a few recognitions).
+MAX_REREAD_CELLS = 24
 
 
 def _run_together(doc: Document, result: Result, stated: dict) -> bool:
@@ -51,15 +56,88 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     result.meta = meta
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
+    sources: dict = {}
     if not _run_together(doc, result, stated):
         asm = assemble(lines)
         result.template, result.fields = asm.template, asm.fields
         result.inferred, result.warnings = asm.inferred, result.warnings + asm.warnings
+        sources = asm.sources
     if result.template:
         template = get(result.template)
+        # Cells in read_scan's pixel coordinates, of a file still there to re-read.
+        if doc.kind in ("scan", "image") and sources and Path(doc.source).is_file():
+            result.warnings += reread_failed(doc.source, template, result.fields, sources)
         result.checks = checks.run_checks(template, result.fields) + \
             checks.stated_checks(result.fields, stated)
     return result
+
+
+def reread_failed(path: str, template: Template, fields: dict, sources: dict,
+                  reread=None) -> list[str]:
+    """Re-read the OCR cells of failed rules; take a reading that repairs them when it is the only one.
+
+    Fields of failed equations read from cells (``sources``: field -> (page, Cell))
+    are read again by ``scan.reread_cells`` (``reread``: that function, for tests),
+    at most MAX_REREAD_CELLS.  A cell whose re-read agrees most with its first
+    reading is confirmed and stays.  Otherwise each other candidate is tried alone:
+    a substitution counts when it makes a failed rule pass and no other rule fail;
+    it is applied, in ``fields``, when it is the only one that repairs that rule.
+    A published inconsistency re-reads the same and is still reported.  Returns
+    warnings naming each change.
+    """
+    failing = _failing_equations(template, fields)
+    if not failing:
+        return []
+    suspects = [f for eq in failing for f in eq.lhs + eq.rhs if f in sources]
+    suspects = list(dict.fromkeys(suspects))[:MAX_REREAD_CELLS]
+    if not suspects:
+        return []
+    if reread is None:
+        from .backend.scan import reread_cells as reread
+    try:
+        cands = reread(path, [(sources[f][0], sources[f][1].box) for f in suspects])
+    except Exception as e:  # a best effort: the first reading and its failed checks stand
+        return [f"re-reading the cells of failed checks failed ({type(e).__name__}: {e})"]
+    options: dict[str, list[float]] = {}
+    for fid, texts in zip(suspects, cands):
+        values = [parse_number(t, template.column(fid).decimal) for t in texts]
+        values = [v for v in dict.fromkeys(values) if v is not None]
+        if not values or values[0] == fields[fid]:
+            continue  # read the same again: confirmed
+        options[fid] = [v for v in values if v != fields[fid]]
+    warnings: list[str] = []
+    while options:
+        before = {(eq.rule, eq.where) for eq in _failing_equations(template, fields)}
+        fixes: dict[tuple, list[tuple[str, float]]] = {}
+        for fid, values in options.items():
+            for v in values:
+                trial = dict(fields)
+                trial[fid] = v
+                after = {(eq.rule, eq.where) for eq in _failing_equations(template, trial)}
+                if after < before:
+                    for key in before - after:
+                        fixes.setdefault(key, []).append((fid, v))
+        unique = sorted((key, subs[0]) for key, subs in fixes.items() if len(subs) == 1)
+        if not unique:
+            break
+        (rule, where), (fid, v) = unique[0]
+        old = fields[fid]
+        fields[fid] = v
+        del options[fid]
+        warnings.append(f"{fid}: OCR read {old:g}, re-read as {v:g} (check {rule} at {where} now passes)")
+    return warnings
+
+
+def _failing_equations(template: Template, fields: dict) -> list:
+    """The template's equations whose members are all known and do not balance."""
+    out = []
+    for eq in checks.equations(template.name, checks.uses_split_other(fields)):
+        ids = eq.lhs + eq.rhs
+        if any(fields.get(i) is None for i in ids):
+            continue
+        if abs(sum(fields[i] for i in eq.lhs) - sum(fields[i] for i in eq.rhs)) > checks.DECIMAL_TOLERANCE:
+            out.append(eq)
+    return out
 
 
 def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:

@@ -85,15 +85,47 @@ def decode_numeric(res: RecResult) -> RecResult:
     """
     if res.numeric_probs is None:
         return res
-    p = res.numeric_probs
+    norm = numeric_distribution(res.numeric_probs)
+    text, confs = ctc_greedy(norm, ["", *NUMERIC_CHARS])
+    conf = float(np.mean(confs)) if confs else 0.0
+    return RecResult(text, conf, confs, res.numeric_probs)
+
+
+def numeric_distribution(p: np.ndarray) -> np.ndarray:
+    """Per-timestep probabilities over [blank, *NUMERIC_CHARS] that ``decode_numeric``
+    decodes (T x (1 + len(NUMERIC_CHARS)))."""
     allowed = p[:, :-1]
     norm = allowed / np.maximum(allowed.sum(axis=1, keepdims=True), 1e-9)
     no_digit = (p[:, -1] > allowed.sum(axis=1)) & (p[:, 1:-1].sum(axis=1) < NUMERIC_MIN_MASS)
     norm[no_digit] = 0.0
     norm[no_digit, 0] = 1.0
-    text, confs = ctc_greedy(norm, ["", *NUMERIC_CHARS])
-    conf = float(np.mean(confs)) if confs else 0.0
-    return RecResult(text, conf, confs, p)
+    return norm
+
+
+def second_choice_numeric(res: RecResult, min_prob: float = 0.0) -> Optional[str]:
+    """The digits-only reading with its least sure digit replaced by the model's next
+    best digit at that timestep (None when there is no digit or no reading, or the
+    next best has less than ``min_prob``)."""
+    if res.numeric_probs is None:
+        return None
+    norm = numeric_distribution(res.numeric_probs)
+    idx = norm.argmax(axis=1)
+    chars, where, prev = [], [], -1
+    for t, k in enumerate(idx.tolist()):
+        if k != prev and k != 0:
+            chars.append(NUMERIC_CHARS[k - 1])
+            where.append(t)
+        prev = k
+    digit_at = [j for j, ch in enumerate(chars) if ch.isdigit()]
+    if not digit_at:
+        return None
+    j = min(digit_at, key=lambda j: norm[where[j], idx[where[j]]])
+    digits = norm[where[j], 1:11].copy()  # "0".."9" follow the blank
+    digits[int(chars[j])] = -1.0
+    if digits.max() < min_prob:
+        return None
+    chars[j] = str(int(digits.argmax()))
+    return "".join(chars)
 
 
 class OcrEngine:

@@ -114,6 +114,14 @@ NUMBER_ROW_SHARE = 0.6  # a label-less borderless row with this share of numbers
 REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
+# Crops of a cell re-read when a check fails (``reread_cells``): (margin in heights,
+# (vertical margin, horizontal margin, both in heights; upscale; stroke: +1 thickened,
+# -1 thinned).  The first is the first pass's own crop.
+REREAD_VARIANTS = ((REC_PAD_V, REC_PAD_H, 1.0, 0), (0.6, 0.6, 1.0, 0), (1.2, 1.2, 1.0, 0),
+                   (REC_PAD_V, REC_PAD_H, 2.0, 0), (0.6, 0.6, 3.0, 0), (0.6, 0.6, 2.0, 1),
+                   (0.6, 0.6, 2.0, -1))
+REREAD_SECOND_MIN = 0.02  # a digit's second choice is a candidate when the model gave it this much
+REREAD_MIN_IOU = 0.5  # a cell is found again on the re-laid-out page by this much box overlap
 # Look-alikes of digits that the recogniser emits; applied only in numeric cells.
 DIGIT_LOOKALIKES = str.maketrans({
     "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "○": "0", "口": "0", "U": "0",
@@ -179,18 +187,27 @@ def read_page_image(image: np.ndarray, number: int = 1) -> Page:
     return _read_page(image, number)[0]
 
 
-def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
-    """:func:`read_page_image`, and the factor by which the image was resized."""
+def _working_image(image: np.ndarray) -> tuple[np.ndarray, Optional[np.ndarray], float, float]:
+    """The deskewed, size-normalised grey image, its ink (None when blank), the
+    pixel unit and the resize factor: the coordinates every Page of this backend uses."""
     gray, factor = normalise_size(_to_gray(image))
-    size = (float(gray.shape[1]), float(gray.shape[0]))
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
-        return Page(number, [], *size, "ocr", [f"page {number}: blank"]), factor
+        return gray, None, 1.0, factor
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
     angle = estimate_skew(ink)
     if abs(angle) >= MIN_DESKEW_DEG:
         gray = rotate(gray, angle)
         ink = binarize(gray, unit)
+    return gray, ink, unit, factor
+
+
+def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
+    """:func:`read_page_image`, and the factor by which the image was resized."""
+    gray, ink, unit, factor = _working_image(image)
+    size = (float(gray.shape[1]), float(gray.shape[0]))
+    if ink is None:
+        return Page(number, [], *size, "ocr", [f"page {number}: blank"]), factor
     lines = recognise_page(analyse(gray, ink, unit), number)
     page = Page(number, lines, *size, "ocr")
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
@@ -202,6 +219,101 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
 # =====================================================================================
 # input
 # =====================================================================================
+
+def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]]) -> list[list[str]]:
+    """Read numeric cells of a scan again, harder: the candidate readings of each cell.
+
+    ``cells`` are (page number, Cell.box) of cells this backend read (``read_scan``
+    coordinates).  Each page is prepared and laid out exactly as on the first pass
+    (deterministic), the cell's text crops found again, and recognised digits-only
+    from REREAD_VARIANTS (wider margins, upscaled, strokes thickened or thinned).
+    Per cell: the distinct numbers read, most often read first (ties: the plain crop's
+    reading, i.e. the first pass's, first), then the second choice of the weakest
+    digit of the top reading.  An empty list when the cell is not found again.
+    """
+    from ..ocr import get_engine, second_choice_numeric
+
+    path = Path(path)
+    data = _read_bytes(path)
+    numbers = sorted({p for p, _ in cells})
+    if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        images = _pdf_images(data, numbers, RENDER_DPI)
+    else:
+        images = [(img, k) for img, k in _image_frames(data) if k in numbers]
+    jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)
+    crops: list[np.ndarray] = []
+    for img, number in images:
+        gray, ink, unit, _ = _working_image(img)
+        if ink is None:
+            continue
+        lay = analyse(gray, ink, unit)
+        owners = _owner_boxes(lay)
+        for i, (pno, box) in enumerate(cells):
+            if pno != number:
+                continue
+            owner = _find_owner(owners, box)
+            if owner is None:
+                continue
+            parts = sorted((c for c in lay.crops if c.owner == owner and not c.chars),
+                           key=lambda c: (c.box[1], c.box[0]))
+            for v, (pad_v, pad_h, up, stroke) in enumerate(REREAD_VARIANTS):
+                for k, c in enumerate(parts):
+                    jobs.append((i, v, k))
+                    crops.append(_stroke(crop_image(lay.gray, c.box, c.clip, pad_v, pad_h, up), stroke))
+    results = get_engine().recognize(crops) if crops else []
+    by_read: dict[tuple[int, int], list] = {}
+    for (i, v, _k), res in zip(jobs, results):
+        by_read.setdefault((i, v), []).append(res)
+    out: list[list[str]] = []
+    for i in range(len(cells)):
+        votes: dict[str, list] = {}  # text -> [times read, first variant, its results]
+        for v in range(len(REREAD_VARIANTS)):
+            res_list = by_read.get((i, v))
+            if not res_list:
+                continue
+            text, _conf = _numeric_text(res_list)
+            if layout.is_number(text):
+                votes.setdefault(text, [0, v, res_list])[0] += 1
+        ranked = sorted(votes, key=lambda t: (-votes[t][0], votes[t][1]))
+        if ranked and len(votes[ranked[0]][2]) == 1:
+            alt = second_choice_numeric(votes[ranked[0]][2][0], REREAD_SECOND_MIN)
+            if alt and layout.is_number(alt) and alt not in ranked:
+                ranked.append(alt)
+        out.append(ranked)
+    return out
+
+
+def _owner_boxes(lay: Layout) -> list[tuple[tuple, Box]]:
+    """(crop owner, Cell.box as the first pass gave it) of every grid and free cell."""
+    out = []
+    for gi, g in enumerate(lay.grids):
+        out += [(("cell", gi, ci), tuple(float(v) for v in c.box)) for ci, c in enumerate(g.cells)]
+    for ri, row in enumerate(lay.free_rows):
+        out += [(("free", ri, ci), tuple(float(v) for v in _cell_box(boxes))) for ci, boxes in enumerate(row.cells)]
+    return out
+
+
+def _find_owner(owners: list[tuple[tuple, Box]], box: Box) -> Optional[tuple]:
+    """The owner whose box overlaps ``box`` most (at least REREAD_MIN_IOU)."""
+    def iou(a: Box, b: Box) -> float:
+        w = min(a[2], b[2]) - max(a[0], b[0])
+        h = min(a[3], b[3]) - max(a[1], b[1])
+        if w <= 0 or h <= 0:
+            return 0.0
+        inter = w * h
+        return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+    best = max(owners, key=lambda o: iou(o[1], box), default=None)
+    return best[0] if best is not None and iou(best[1], box) >= REREAD_MIN_IOU else None
+
+
+def _stroke(img: np.ndarray, stroke: int) -> np.ndarray:
+    """Strokes thickened (stroke > 0: grey erosion darkens) or thinned (< 0)."""
+    if stroke == 0:
+        return img
+    kernel = np.ones((2, 2), np.uint8)
+    return cv2.erode(img, kernel) if stroke > 0 else cv2.dilate(img, kernel)
+
 
 def _read_bytes(path: Path) -> bytes:
     try:

@@ -1,0 +1,98 @@
+"""Re-reading the OCR cells of failed rules (``extract.reread_failed``), with the
+re-read stubbed: which candidate readings are taken and which are not."""
+from pipeline.datamodel import Cell
+from pipeline.extract import reread_failed
+from pipeline.template import get
+
+T = get("2021")
+R = "review.reconsideration"
+
+
+def _fields():
+    f = {fid: None for fid in T.field_ids}
+    f.update({f"{R}.upheld": 10, f"{R}.corrected": 1, f"{R}.other": 0, f"{R}.pending": 0, f"{R}.total": 11})
+    return f
+
+
+def _sources(fields):
+    return {fid: (4, Cell(str(v), (i * 10.0, 0.0, i * 10.0 + 9, 9.0), 0.99))
+            for i, (fid, v) in enumerate(fields.items()) if v is not None}
+
+
+def _stub(readings, calls=None):
+    def reread(path, cells):
+        if calls is not None:
+            calls.append(cells)
+        return [readings.get(box, ["?"]) for _page, box in cells]
+    return reread
+
+
+def _box(sources, fid):
+    return sources[fid][1].box
+
+
+def test_only_repair_is_taken_and_named():
+    fields = _fields()
+    fields[f"{R}.total"] = 17  # first pass misread 11
+    src = _sources(fields)
+    readings = {box: [src_cell.text] for box, src_cell in ((c.box, c) for _p, c in src.values())}
+    readings[_box(src, f"{R}.total")] = ["11", "17"]
+    calls = []
+    w = reread_failed("x.pdf", T, fields, src, _stub(readings, calls))
+    assert fields[f"{R}.total"] == 11
+    assert w == [f"{R}.total: OCR read 17, re-read as 11 (check review_total at review reconsideration now passes)"]
+    assert len(calls) == 1 and len(calls[0]) == 5  # only the cells of the failed rule
+
+
+def test_same_reading_changes_nothing():
+    fields = _fields()
+    fields[f"{R}.total"] = 0  # printed so (a published inconsistency)
+    src = _sources(fields)
+    readings = {c.box: [c.text, "1"] for _p, c in src.values()}  # every cell reads the same again
+    assert reread_failed("x.pdf", T, fields, src, _stub(readings)) == []
+    assert fields[f"{R}.total"] == 0
+
+
+def test_two_repairs_are_ambiguous():
+    fields = _fields()
+    fields[f"{R}.total"] = 12
+    src = _sources(fields)
+    readings = {c.box: [c.text] for _p, c in src.values()}
+    readings[_box(src, f"{R}.total")] = ["11"]
+    readings[_box(src, f"{R}.corrected")] = ["2"]  # 10 + 2 = 12 repairs it too
+    assert reread_failed("x.pdf", T, fields, src, _stub(readings)) == []
+    assert fields[f"{R}.total"] == 12 and fields[f"{R}.corrected"] == 1
+
+
+def test_repair_that_breaks_another_rule_is_refused():
+    from training.generate import generate
+
+    g = generate(6)  # a 2021 report, every rule balanced; 46 new requests from natural persons
+    fields = dict(g.fields)
+    tmpl = get(g.template)
+    y, x = "requests.total.natural_person", "requests.new.natural_person"
+    fields[y] += 1  # misread; the balance and results rules of its column fail
+    src = _sources({k: v for k, v in fields.items() if k.startswith("requests.")})
+    readings = {c.box: [c.text] for _p, c in src.values()}  # y reads the same again
+    # x re-reads differently, and that reading would balance the column but break row new.
+    readings[_box(src, x)] = [str(fields[x] + 1)]
+    assert reread_failed("x.pdf", tmpl, fields, src, _stub(readings)) == []
+    assert fields[x] == g.fields[x]
+    # Re-read right, y alone repairs both rules of its column.
+    readings[_box(src, y)] = [str(g.fields[y])]
+    w = reread_failed("x.pdf", tmpl, fields, src, _stub(readings))
+    assert fields == g.fields and len(w) == 1 and w[0].startswith(f"{y}: OCR read ")
+
+
+def test_cells_reread_are_capped(monkeypatch):
+    import pipeline.extract
+
+    monkeypatch.setattr(pipeline.extract, "MAX_REREAD_CELLS", 4)
+    fields = {fid: None for fid in T.field_ids}
+    for c in ("upheld", "corrected", "other", "pending", "total"):
+        for g in [r.id for r in T.table("review").rows]:
+            fields[f"review.{g}.{c}"] = 9 if c == "total" else 1
+    src = _sources(fields)  # 15 cells in 3 failed rules
+    calls = []
+    reread_failed("x.pdf", T, fields, src, _stub({}, calls))
+    assert len(calls[0]) == 4
