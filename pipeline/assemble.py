@@ -323,7 +323,7 @@ def resolve_short(template: Template, asm: Assembly) -> None:
                     asm.inferred.append(fid)
             placed = next(r[4] for r in results if r[0] == best)
             for fid, text in zip(results[0][3], placed):
-                if isinstance(text, CellText):
+                if isinstance(text, CellText) and parse_number(text, True) == asm.fields[fid]:
                     asm.sources[fid] = (text.page, text.cell)
             asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells; "
                                 f"the template's rules allow one reading")
