@@ -64,21 +64,25 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         sources = asm.sources
     if result.template:
         template = get(result.template)
-        # Cells in read_scan's pixel coordinates, of a file still there to re-read.
-        if doc.kind in ("scan", "image") and sources and Path(doc.source).is_file():
-            result.warnings += reread_failed(doc.source, template, result.fields, sources)
+        # Cells the scan backend read (a scan, or a PDF's pages without a text layer),
+        # of a file still there to re-read.
+        ocr_pages = {p.number for p in doc.pages if p.source == "ocr"}
+        sources = {f: s for f, s in sources.items() if s[0] in ocr_pages}
+        if doc.kind in ("scan", "image", "pdf") and sources and Path(doc.source).is_file():
+            result.warnings += reread_failed(doc.source, template, result.fields, sources,
+                                             points=doc.kind == "pdf")
         result.checks = checks.run_checks(template, result.fields) + \
             checks.stated_checks(result.fields, stated)
     return result
 
 
 def reread_failed(path: str, template: Template, fields: dict, sources: dict,
-                  reread=None) -> list[str]:
+                  reread=None, points: bool = False) -> list[str]:
     """Re-read the OCR cells of failed rules; take a reading that repairs them when it is the only one.
 
     Fields of failed equations read from cells (``sources``: field -> (page, Cell))
     are read again by ``scan.reread_cells`` (``reread``: that function, for tests),
-    at most MAX_REREAD_CELLS.  A cell whose re-read agrees most with its first
+    at most MAX_REREAD_CELLS (``points``: cell boxes in PDF points, of OCR'd pages of a PDF).  A cell whose re-read agrees most with its first
     reading is confirmed and stays.  Otherwise each other candidate is tried alone:
     a substitution counts when it makes a failed rule pass and no other rule fail;
     it is applied, in ``fields``, when it is the only one that repairs that rule.
@@ -88,14 +92,20 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     failing = _failing_equations(template, fields)
     if not failing:
         return []
-    suspects = [f for eq in failing for f in eq.lhs + eq.rhs if f in sources]
-    suspects = list(dict.fromkeys(suspects))[:MAX_REREAD_CELLS]
+    # Cells in several failed rules first (a misread breaks its row and its column),
+    # then the least confident.
+    hits: dict[str, int] = {}
+    for eq in failing:
+        for f in eq.lhs + eq.rhs:
+            if f in sources:
+                hits[f] = hits.get(f, 0) + 1
+    suspects = sorted(hits, key=lambda f: (-hits[f], sources[f][1].confidence or 0.0))[:MAX_REREAD_CELLS]
     if not suspects:
         return []
     if reread is None:
         from .backend.scan import reread_cells as reread
     try:
-        cands = reread(path, [(sources[f][0], sources[f][1].box) for f in suspects])
+        cands = reread(path, [(sources[f][0], sources[f][1].box) for f in suspects], points=points)
     except Exception as e:  # a best effort: the first reading and its failed checks stand
         return [f"re-reading the cells of failed checks failed ({type(e).__name__}: {e})"]
     options: dict[str, list[float]] = {}

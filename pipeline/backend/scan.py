@@ -220,11 +220,11 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
 # input
 # =====================================================================================
 
-def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]]) -> list[list[str]]:
+def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: bool = False) -> list[list[str]]:
     """Read numeric cells of a scan again, harder: the candidate readings of each cell.
 
-    ``cells`` are (page number, Cell.box) of cells this backend read (``read_scan``
-    coordinates).  Each page is prepared and laid out exactly as on the first pass
+    ``cells`` are (page number, Cell.box) of cells this backend read: in ``read_scan``
+    pixels, or with ``points`` in the PDF points of ``ocr_pdf_pages``.  Each page is prepared and laid out exactly as on the first pass
     (deterministic), the cell's text crops found again, and recognised digits-only
     from REREAD_VARIANTS (wider margins, upscaled, strokes thickened or thinned).
     Per cell: the distinct numbers read, most often read first (ties: the plain crop's
@@ -243,14 +243,16 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]]) -> list[lis
     jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)
     crops: list[np.ndarray] = []
     for img, number in images:
-        gray, ink, unit, _ = _working_image(img)
+        gray, ink, unit, factor = _working_image(img)
         if ink is None:
             continue
         lay = analyse(gray, ink, unit)
         owners = _owner_boxes(lay)
+        to_px = RENDER_DPI / 72.0 * factor if points else 1.0
         for i, (pno, box) in enumerate(cells):
             if pno != number:
                 continue
+            box = tuple(v * to_px for v in box)
             owner = _find_owner(owners, box)
             if owner is None:
                 continue
