@@ -39,7 +39,8 @@ def is_number(text: str) -> bool:
 def section_of(text: str) -> Optional[str]:
     """The section id a heading line opens (overview … other), or None."""
     n = normalize(text)
-    if len(n) > MAX_HEADING_CHARS:
+    # A sentence (it ends in 。) that names a section is prose, not its heading.
+    if len(n) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "；", ";")):
         return None
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
     for sid, numeral, keys in SECTIONS:
