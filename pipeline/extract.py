@@ -80,10 +80,11 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
                   reread=None, points: bool = False) -> list[str]:
     """Re-read the OCR cells of failed rules; take a reading that repairs them when it is the only one.
 
-    Fields of failed equations read from cells (``sources``: field -> (page, Cell))
-    are read again by ``scan.reread_cells`` (``reread``: that function, for tests),
-    at most MAX_REREAD_CELLS (``points``: cell boxes in PDF points, of OCR'd pages of a PDF).  A cell whose re-read agrees most with its first
-    reading is confirmed and stays.  Otherwise each other candidate is tried alone:
+    Fields of failed equations read from cells (``sources``: field -> (page, Cell);
+    ``points``: boxes in PDF points, OCR'd pages of a PDF) are read again by
+    ``scan.reread_cells`` (``reread``: that function, for tests), at most
+    MAX_REREAD_CELLS.  A cell whose re-read agrees most with its first reading is
+    confirmed and stays.  Otherwise each other candidate is tried alone:
     a substitution counts when it makes a failed rule pass and no other rule fail;
     it is applied, in ``fields``, when it is the only one that repairs that rule.
     A published inconsistency re-reads the same and is still reported.  Returns
