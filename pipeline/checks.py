@@ -76,14 +76,31 @@ def _fmt(ids: Iterable[str], fields: dict) -> str:
     return text
 
 
+def balance(eq: Equation, fields: dict) -> Optional[tuple[float, float]]:
+    """(left sum, right sum) of a rule, or None while one of its members is unknown."""
+    if any(fields.get(i) is None for i in eq.lhs + eq.rhs):
+        return None
+    return sum(fields[i] for i in eq.lhs), sum(fields[i] for i in eq.rhs)
+
+
+def failing_equations(template: Template, fields: dict) -> list[Equation]:
+    """The rules whose members are all known and do not balance."""
+    out = []
+    for eq in equations(template.name, uses_split_other(fields)):
+        sums = balance(eq, fields)
+        if sums is not None and abs(sums[0] - sums[1]) > DECIMAL_TOLERANCE:
+            out.append(eq)
+    return out
+
+
 def run_checks(template: Template, fields: dict) -> list[Check]:
     """Evaluate every rule whose members are all known; plus non-negative integers."""
     out: list[Check] = []
     for eq in equations(template.name, uses_split_other(fields)):
-        ids = eq.lhs + eq.rhs
-        if any(fields.get(i) is None for i in ids):
+        sums = balance(eq, fields)
+        if sums is None:
             continue
-        left, right = sum(fields[i] for i in eq.lhs), sum(fields[i] for i in eq.rhs)
+        left, right = sums
         ok = abs(left - right) <= DECIMAL_TOLERANCE
         detail = f"{_fmt(eq.lhs, fields)} = {left:g} {'=' if ok else '≠'} {_fmt(eq.rhs, fields)} = {right:g}"
         out.append(Check(eq.rule, eq.where, ok, detail))

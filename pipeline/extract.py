@@ -90,7 +90,7 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     A published inconsistency re-reads the same and is still reported.  Returns
     warnings naming each change.
     """
-    failing = _failing_equations(template, fields)
+    failing = checks.failing_equations(template, fields)
     if not failing:
         return []
     # Cells in several failed rules first (a misread breaks its row and its column),
@@ -118,13 +118,13 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
         options[fid] = [v for v in values if v != fields[fid]]
     warnings: list[str] = []
     while options:
-        before = {(eq.rule, eq.where) for eq in _failing_equations(template, fields)}
+        before = {(eq.rule, eq.where) for eq in checks.failing_equations(template, fields)}
         fixes: dict[tuple, list[tuple[str, float]]] = {}
         for fid, values in options.items():
             for v in values:
                 trial = dict(fields)
                 trial[fid] = v
-                after = {(eq.rule, eq.where) for eq in _failing_equations(template, trial)}
+                after = {(eq.rule, eq.where) for eq in checks.failing_equations(template, trial)}
                 if after < before:
                     for key in before - after:
                         fixes.setdefault(key, []).append((fid, v))
@@ -137,31 +137,3 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
         del options[fid]
         warnings.append(f"{fid}: OCR read {old:g}, re-read as {v:g} (check {rule} at {where} now passes)")
     return warnings
-
-
-def _failing_equations(template: Template, fields: dict) -> list:
-    """The template's equations whose members are all known and do not balance."""
-    out = []
-    for eq in checks.equations(template.name, checks.uses_split_other(fields)):
-        ids = eq.lhs + eq.rhs
-        if any(fields.get(i) is None for i in ids):
-            continue
-        if abs(sum(fields[i] for i in eq.lhs) - sum(fields[i] for i in eq.rhs)) > checks.DECIMAL_TOLERANCE:
-            out.append(eq)
-    return out
-
-
-def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:
-    """Extract one file; unreadable input gives a Result with ``error`` set, never raises."""
-    try:
-        doc = read_document(path)
-    except InputError as e:
-        digest = ""
-        try:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            pass
-        r = Result(str(path), digest, None, error=str(e))
-        r.warnings.append(f"input error: {e}")
-        return r
-    return extract_document(doc, labeler)
