@@ -137,3 +137,19 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
         del options[fid]
         warnings.append(f"{fid}: OCR read {old:g}, re-read as {v:g} (check {rule} at {where} now passes)")
     return warnings
+
+
+def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:
+    """Extract one file; unreadable input gives a Result with ``error`` set, never raises."""
+    try:
+        doc = read_document(path)
+    except InputError as e:
+        digest = ""
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            pass
+        r = Result(str(path), digest, None, error=str(e))
+        r.warnings.append(f"input error: {e}")
+        return r
+    return extract_document(doc, labeler)
