@@ -58,15 +58,28 @@ def _iso(y: int, m: int, d: int) -> Optional[str]:
     return None
 
 
+# A laid-out line (PDF, OCR) that ends without one of these continues on the next line.
+PARAGRAPH_END = ("。", "：", ":", "；", ";", "！", "？")
+
+
 def sections(lines: Sequence[Line]) -> list[dict]:
-    """[{heading, text}] for the six numbered sections, text from narrative lines."""
+    """[{heading, text}] for the six numbered sections, text from narrative lines.
+
+    Lines of a page layout are wrapped paragraphs: they are joined back unless
+    the previous line ends a sentence or the line is a heading.
+    """
     out: list[dict] = []
+    prev_open = False
     for ln in lines:
+        text = ln.text.strip()
         if ln.label == "heading" and section_of(ln.text):
-            out.append({"heading": ln.text.strip(), "text": ""})
+            out.append({"heading": text, "text": ""})
+            prev_open = False
         elif out and ln.label in ("narrative", "heading"):
-            sep = "\n" if out[-1]["text"] else ""
-            out[-1]["text"] += sep + ln.text.strip()
+            joined = prev_open and ln.label == "narrative"
+            sep = "" if joined or not out[-1]["text"] else "\n"
+            out[-1]["text"] += sep + text
+            prev_open = ln.box is not None and not text.endswith(PARAGRAPH_END)
     return out
 
 

@@ -55,3 +55,11 @@ def test_narrative_count_that_disagrees_with_table_is_reported():
     stated = [c for c in r.checks if c.rule == "stated_count"]
     assert [(c.where, c.ok) for c in stated] == [("requests.new.total", False)]
     assert "17" in stated[0].detail and "95" in stated[0].detail
+
+
+def test_pdf_sections_join_wrapped_lines():
+    r = extract_file(REAL / "kiro__hzq2023_working.pdf")
+    assert [s["heading"][:2] for s in r.sections] == ["一、", "二、", "三、", "四、", "五、", "六、"]
+    # printed as "…中国特色社会" / "主义思想…" over two lines
+    assert "中国特色社会主义思想" in r.sections[0]["text"]
+    assert r.sections[-1]["text"].endswith("信息处理费0元。")
