@@ -147,11 +147,15 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     cols: list[Optional[int]] = []
     label_cols: list[Optional[int]] = []
 
+    line_slots: Optional[list[str]] = None
+
     def close() -> None:
         if values:
             label = "".join(label_parts)
             row = match_row(label, table)
-            positional = _positional(row, values, cols, label_cols) if row else None
+            positional = None
+            if row:
+                positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
             reads.append(RowRead(row, list(values), positional, label))
             label_parts.clear()
             label_cols.clear()
@@ -159,6 +163,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         cols.clear()
 
     for ln in lines:
+        line_slots = value_slots(ln)
         for kind, text, col in _tokens(ln):
             if kind == "num":
                 values.append(text)
@@ -171,6 +176,26 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def value_slots(line: Line) -> Optional[list[str]]:
+    """The cells after a grid row's last label cell, empty ones kept: one slot per printed cell.
+
+    A blank cell of a real table (HTML ``&nbsp;``, an empty ruled cell) keeps its
+    place this way, whatever the column spans; None for lines without cells.
+    """
+    if not line.cells:
+        return None
+    last_label = max((i for i, c in enumerate(line.cells)
+                      if c.text.strip() and parse_number(c.text, decimal=True) is None), default=-1)
+    return [c.text for c in line.cells[last_label + 1:]]
+
+
+def _by_slots(row: Row, values: list[str], slots: Optional[list[str]]) -> Optional[list[Optional[str]]]:
+    """Values by slot when the row prints exactly one cell per column, blanks included."""
+    if slots is None or len(slots) != len(row.columns) or [t for t in slots if t.strip()] != values:
+        return None
+    return [t if t.strip() else None for t in slots]
 
 
 def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
@@ -273,11 +298,21 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
 
 
 def _assemble_review(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
-    nums = [t for ln in lines if ln.label == "table_row" for k, t, _ in _tokens(ln) if k == "num"]
+    rows = [ln for ln in lines if ln.label == "table_row"]
+    nums = [t for ln in rows for k, t, _ in _tokens(ln) if k == "num"]
     if not nums:
         return
     n_cols = len(table.rows[0].columns)
     total = n_cols * len(table.rows)
+    # Grid rows of numbers and blanks only: every printed cell is a slot.
+    slots = [t for ln in rows for t in (value_slots(ln) or [])]
+    if len(slots) == total and [t for t in slots if t.strip()] == nums and len(nums) < total:
+        for row in table.rows:
+            asm.present_rows.add(f"review.{row.id}")
+        for i, row in enumerate(table.rows):
+            _set_row(asm.fields, table, row,
+                     [t if t.strip() else None for t in slots[i * n_cols:(i + 1) * n_cols]])
+        return
     if len(nums) > total:
         asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
         nums = nums[:total]

@@ -28,6 +28,10 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
         from . import runtogether
     except ImportError:  # decoder not installed in this build
         return False
+    # A document whose tables come as cells (HTML, DOCX, PDF grids) is not run together,
+    # however many of its cells are blank.
+    if any(len(ln.cells) > 1 for ln in doc.lines):
+        return False
     body = "\n".join(ln.text for ln in doc.lines if ln.label != "other")
     if not runtogether.is_run_together(body):
         return False
