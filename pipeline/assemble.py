@@ -195,7 +195,13 @@ def _by_slots(row: Row, values: list[str], slots: Optional[list[str]]) -> Option
     """Values by slot when the row prints exactly one cell per column, blanks included."""
     if slots is None or len(slots) != len(row.columns) or [t for t in slots if t.strip()] != values:
         return None
-    return [t if t.strip() else None for t in slots]
+    return _fill_slots(slots, values)
+
+
+def _fill_slots(slots: list[str], values: list[str]) -> list[Optional[str]]:
+    """The value tokens (which remember their cells) in the non-blank slots, None in blanks."""
+    it = iter(values)
+    return [next(it) if t.strip() else None for t in slots]
 
 
 def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
@@ -309,9 +315,9 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
     if len(slots) == total and [t for t in slots if t.strip()] == nums and len(nums) < total:
         for row in table.rows:
             asm.present_rows.add(f"review.{row.id}")
+        cells = _fill_slots(slots, nums)
         for i, row in enumerate(table.rows):
-            _set_row(asm.fields, table, row,
-                     [t if t.strip() else None for t in slots[i * n_cols:(i + 1) * n_cols]])
+            _set_row(asm.fields, table, row, cells[i * n_cols:(i + 1) * n_cols], asm.sources)
         return
     if len(nums) > total:
         asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
