@@ -74,9 +74,62 @@ class Check:
     where: str
     ok: bool
     detail: str
+    # Each member field of the rule -> its cell status (printed, inferred, reread, ...),
+    # so a check passing on values chosen to pass it says so.
+    members: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {"rule": self.rule, "where": self.where, "ok": self.ok, "detail": self.detail}
+        return {"rule": self.rule, "where": self.where, "ok": self.ok, "detail": self.detail,
+                "members": self.members}
+
+
+# Where a field's value came from (the JSON's ``cells[field]["status"]``).
+STATUSES = (
+    "printed",    # read where the document prints it
+    "blank",      # the document prints the cell empty
+    "absent",     # the document does not print that row or table
+    "inferred",   # forced by a rule of the template (the sole unknown of an equation)
+    "reread",     # the OCR re-read changed the first reading
+    "decoded",    # split from run-together digits by the rules or the narrative
+    "ambiguous",  # null: several readings fit every rule (``candidates``)
+    "corrected",  # a person's correction (``previous`` keeps the value it replaced)
+)
+# Statuses whose value the document itself gives; the rest were chosen by rules or people.
+PRINTED_STATUSES = ("printed", "blank")
+
+
+@dataclass
+class FieldCell:
+    """One template field of one report, with its evidence.
+
+    ``box`` is ``[x0, top, x1, bottom]`` in the page's own coordinates (PDF
+    points from the top-left for every PDF page, text or scanned; pixels for
+    image files); text dumps and web pages give ``text`` and ``span`` (character
+    offsets into the document's text) instead.
+    """
+    value: Optional[float]
+    status: str
+    page: Optional[int] = None
+    box: Optional[Box] = None
+    text: Optional[str] = None
+    span: Optional[tuple[int, int]] = None
+    confidence: Optional[float] = None
+    candidates: list = field(default_factory=list)
+    previous: Optional[dict] = None  # for ``corrected``: the record it replaced
+
+    @property
+    def chosen(self) -> bool:
+        """True when a rule or a person, not the document, gave the value."""
+        return self.status not in PRINTED_STATUSES and self.status != "absent"
+
+    def as_dict(self) -> dict:
+        d = {"value": self.value, "status": self.status, "page": self.page,
+             "box": list(self.box) if self.box is not None else None,
+             "text": self.text, "span": list(self.span) if self.span is not None else None,
+             "confidence": self.confidence, "candidates": list(self.candidates)}
+        if self.previous is not None:
+            d["previous"] = self.previous
+        return d
 
 
 @dataclass
@@ -93,6 +146,10 @@ class Result:
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
+    # Per-field evidence: field id -> FieldCell (``fields`` stays the plain id -> value map).
+    cells: dict = field(default_factory=dict)
+    # Page number -> (width, height) in the unit of that page's boxes.
+    page_sizes: dict = field(default_factory=dict)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -102,6 +159,8 @@ class Result:
             "inferred": self.inferred, "ambiguous": self.ambiguous,
             "checks": [c.as_dict() for c in self.checks],
             "warnings": self.warnings, "pages": self.pages,
+            "cells": {f: c.as_dict() for f, c in self.cells.items()},
+            "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
         }
         if self.error:
             d["error"] = self.error
