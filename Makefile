@@ -1,6 +1,6 @@
 # `make demo`: set up and run the main job on the bundled real reports.
 # `make test`: set up and run the tests.
-.PHONY: setup demo test bench
+.PHONY: setup demo test test-slow bench
 
 setup:
 	bash scripts/setup.sh
@@ -11,6 +11,9 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests
+
+test-slow: setup
+	.venv/bin/python -m pytest -q -p no:cacheprovider -m slow tests
 
 bench: setup
 	.venv/bin/python benchmarks/bench_ocr.py
