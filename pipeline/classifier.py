@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import tempfile
+import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,14 +54,39 @@ class ModelError(Exception):
     """A model file that cannot be used here (missing, corrupt, other library versions)."""
 
 
-def library_versions() -> dict:
-    """Versions of what a model depends on, written into its card."""
-    import numpy
-    import sklearn
+def dist_version(name: str) -> str:
+    """Installed version of a distribution.  Read from its ``*.dist-info`` folder
+    on ``sys.path`` when there is one: ``importlib.metadata`` costs a text dump's
+    start-up about 25 ms (it imports the email parser); the metadata API is the
+    fallback."""
+    prefix = name.replace("-", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as it:
+                for d in it:
+                    low = d.name.lower()
+                    if low.startswith(prefix) and low.endswith(".dist-info"):
+                        return d.name[len(prefix):-len(".dist-info")]
+        except OSError:
+            continue
     from importlib.metadata import version
-    return {"python": platform.python_version(), "numpy": numpy.__version__,
-            "sklearn": sklearn.__version__, "crfsuite": version("python-crfsuite"),
-            "features": FEATURE_VERSION}
+    return version(name)
+
+
+def library_versions(kind: Optional[str] = None) -> dict:
+    """Versions of what a model depends on, written into its card.
+
+    With ``kind="crf"`` only what a CRF needs (python-crfsuite, the features):
+    checking the shipped CRF then never imports scikit-learn or numpy, which
+    would cost a text dump most of its run time.
+    """
+    have = {"python": "%d.%d.%d" % sys.version_info[:3]}
+    if kind != "crf":
+        import numpy
+        import sklearn
+        have.update({"numpy": numpy.__version__, "sklearn": sklearn.__version__})
+    have.update({"crfsuite": dist_version("python-crfsuite"), "features": FEATURE_VERSION})
+    return have
 
 
 def _major_minor(v: str) -> tuple:
@@ -76,13 +100,13 @@ def compatibility_problems(card: dict, installed: Optional[dict] = None) -> list
     scikit-learn model is only safe with the scikit-learn (and numpy major) it
     was made with.
     """
-    have = installed or library_versions()
+    kind = card.get("kind")
+    have = installed or library_versions(kind if kind == "crf" else None)
     made = card.get("versions", {})
     problems = []
     if made.get("features") != have["features"]:
         problems.append(f"it uses line features version {made.get('features')}, this nianbao "
                         f"computes version {have['features']}")
-    kind = card.get("kind")
     if kind not in KINDS:
         problems.append(f"unknown model kind {kind!r}")
     elif kind == "crf" and _major_minor(made.get("crfsuite", "?")) != _major_minor(have["crfsuite"]):
@@ -142,6 +166,8 @@ def fit(docs: Sequence[tuple[Sequence[Line], Sequence[str]]], kind: str = DEFAUL
 
 
 def _fit_crf(docs) -> bytes:
+    import tempfile
+
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     for lines, ys in docs:
