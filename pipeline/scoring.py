@@ -213,6 +213,27 @@ def cell_scores(gold_fields: dict, pred_fields: dict) -> dict:
             "wrong": wrong}
 
 
+CELL_KINDS = ("nonzero", "zero", "blank")
+
+
+def cell_kind(gold) -> str:
+    """What the document prints in a cell: ``nonzero``, ``zero``, or ``blank`` (not printed)."""
+    if gold is None:
+        return "blank"
+    return "zero" if float(gold) == 0 else "nonzero"
+
+
+def cells_by_kind(gold_fields: dict, pred_fields: dict) -> dict:
+    """Cells right split by what the gold prints (CELL_KINDS): a reader that
+    returns nothing still gets every blank right, and most cells are zeros."""
+    out = {k: {"correct": 0, "total": 0} for k in CELL_KINDS}
+    for fid, g in gold_fields.items():
+        part = out[cell_kind(g)]
+        part["total"] += 1
+        part["correct"] += fid in pred_fields and same_value(g, pred_fields[fid])
+    return out
+
+
 def add_cells(a: dict, b: dict) -> dict:
     """Sum two cell_scores results (``wrong`` lists are not carried)."""
     by = defaultdict(lambda: {"correct": 0, "total": 0})
