@@ -24,10 +24,12 @@ by ``scale`` (pixels per point) when a caller works in pixels.
 """
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional, Sequence
 
 Box = tuple[float, float, float, float]
@@ -154,6 +156,7 @@ _CJK_RANGES = (
 _RADICAL_RANGES = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
 
 
+@lru_cache(maxsize=65536)
 def is_cjk(ch: str) -> bool:
     """True for a CJK ideograph, CJK punctuation or full-width form."""
     if not ch:
@@ -243,6 +246,13 @@ def _v_overlap(a_top: float, a_bottom: float, b_top: float, b_bottom: float) -> 
     return max(inter, 0.0) / shorter
 
 
+def _median_sorted(xs: Sequence[float]) -> float:
+    """statistics.median of an already sorted list, in O(1)."""
+    n = len(xs)
+    mid = n // 2
+    return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
 def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
     """Group glyphs into visual lines, top to bottom; each line left to right.
 
@@ -258,11 +268,14 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
             if ov >= overlap_min and ov > best_ov:
                 best, best_ov = ln, ov
         if best is None:
-            lines.append({"glyphs": [g], "top": g.top, "bottom": g.bottom})
+            lines.append({"glyphs": [g], "top": g.top, "bottom": g.bottom, "tops": [g.top],
+                          "bottoms": [g.bottom]})
         else:
             best["glyphs"].append(g)
-            best["top"] = statistics.median(h.top for h in best["glyphs"])
-            best["bottom"] = statistics.median(h.bottom for h in best["glyphs"])
+            bisect.insort(best["tops"], g.top)
+            bisect.insort(best["bottoms"], g.bottom)
+            best["top"] = _median_sorted(best["tops"])
+            best["bottom"] = _median_sorted(best["bottoms"])
     lines.sort(key=lambda ln: ln["top"])
     return [sorted(ln["glyphs"], key=lambda g: g.x0) for ln in lines]
 
