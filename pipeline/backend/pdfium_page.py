@@ -33,6 +33,9 @@ AXIS_TOLERANCE = 1.0
 LOOSE_BOX_MAX_EM = 2.0
 """A character's loose box wider than this many ems (or empty) is not trusted."""
 
+SIZE_DECIMALS = 4
+"""Decimals a character's font size keeps (PDFium's are single-precision floats)."""
+
 UNMAPPED = "\ufffd"
 """Text of a character PDFium could not map to Unicode (pdfminer's ``(cid:N)``)."""
 
@@ -110,7 +113,8 @@ def page_chars(page, height: float) -> list[RawChar]:
                 continue
             raw.FPDFText_GetMatrix(tp, i, mat)
             a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            size = raw.FPDFText_GetFontSize(tp, i) * (math.hypot(c, d) or 1.0)
+            # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
+            size = round(raw.FPDFText_GetFontSize(tp, i) * (math.hypot(c, d) or 1.0), SIZE_DECIMALS)
             upright = a * d > 0 and b * c <= 0
             if not raw.FPDFText_GetCharOrigin(tp, i, ox, oy):
                 ox.value, oy.value = rect.left, rect.bottom
