@@ -788,15 +788,20 @@ def foreign_band(band: Sequence[Glyph], typical: float) -> bool:
 def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]:
     """The blank glyphs that sit between two words of one line (a glyph
     ending just before and one starting just after, within half a size)."""
-    out = []
-    for b in blanks:
+    if not blanks or not solid:
+        return []
+    by_x1 = sorted(solid, key=lambda g: g.x1)
+    by_x0 = sorted(solid, key=lambda g: g.x0)
+    x1s, x0s = [g.x1 for g in by_x1], [g.x0 for g in by_x0]
+
+    def beside(b: Glyph, xs: list[float], gs: list[Glyph], x: float, key) -> bool:
         tol = 0.5 * b.size
-        def near(g: Glyph) -> bool:
-            return _v_overlap(g.top, g.bottom, b.top, b.bottom) >= LINE_OVERLAP_MIN
-        if any(near(g) and abs(g.x1 - b.x0) <= tol for g in solid) and \
-                any(near(g) and abs(g.x0 - b.x1) <= tol for g in solid):
-            out.append(b)
-    return out
+        for g in gs[bisect.bisect_left(xs, x - tol):bisect.bisect_right(xs, x + tol)]:
+            if abs(key(g) - x) <= tol and _v_overlap(g.top, g.bottom, b.top, b.bottom) >= LINE_OVERLAP_MIN:
+                return True
+        return False
+    return [b for b in blanks if beside(b, x1s, by_x1, b.x0, lambda g: g.x1)
+            and beside(b, x0s, by_x0, b.x1, lambda g: g.x0)]
 
 
 def _band_pieces(band: Sequence[Glyph]) -> list[tuple[float, float]]:

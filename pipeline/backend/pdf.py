@@ -103,6 +103,10 @@ GRID_MARGIN = 1.0
 """A glyph belongs to a grid when its centre lies within the grid's box grown
 by this many points."""
 
+CELL_BAND = 8.0
+"""Height in points of the bands that index a grid's cells for placing glyphs
+(speed only: any height gives the same placement)."""
+
 HANGING_PUNCTUATION = frozenset("、，。；：！？）》」』”’〕】,.;:!?)")
 """Closing punctuation, which may hang past the end of a cell's line."""
 
@@ -487,19 +491,32 @@ def anchor_x(g: Glyph) -> float:
     return g.cx
 
 
+def _cell_bands(grid: Grid) -> dict[int, list[int]]:
+    """Cell indices of a grid by CELL_BAND-high horizontal band, in grid order:
+    a glyph is tested against the cells of its band only."""
+    bands: dict[int, list[int]] = {}
+    for ci, cell in enumerate(grid.cells):
+        top, bottom = cell.box[1] - GRID_MARGIN, cell.box[3] + GRID_MARGIN
+        for k in range(int(top // CELL_BAND), int(bottom // CELL_BAND) + 1):
+            bands.setdefault(k, []).append(ci)
+    return bands
+
+
 def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
     """Split glyphs between grid cells and free text; build rows and lines."""
     per_cell: dict[tuple[int, int], list[Glyph]] = {}
     free: list[Glyph] = []
+    index = [_cell_bands(grid) for grid in grids]
     for g in glyphs:
         placed = False
-        gx = anchor_x(g)
+        gx, gy = anchor_x(g), g.cy
         for gi, grid in enumerate(grids):
             x0, t, x1, b = grid.bbox
-            if x0 - GRID_MARGIN <= gx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= g.cy <= b + GRID_MARGIN:
-                for ci, cell in enumerate(grid.cells):
-                    bx0, bt, bx1, bb = cell.box
-                    if bx0 - GRID_MARGIN <= gx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= g.cy <= bb + GRID_MARGIN:
+            if x0 - GRID_MARGIN <= gx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= gy <= b + GRID_MARGIN:
+                # The first cell (in grid order) whose grown box holds the anchor.
+                for ci in index[gi].get(int(gy // CELL_BAND), ()):
+                    bx0, bt, bx1, bb = grid.cells[ci].box
+                    if bx0 - GRID_MARGIN <= gx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= gy <= bb + GRID_MARGIN:
                         per_cell.setdefault((gi, ci), []).append(g)
                         placed = True
                         break
