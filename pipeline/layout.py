@@ -215,24 +215,28 @@ def union_box(boxes: Iterable[Box]) -> Optional[Box]:
 def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
     """Drop glyphs printed twice at (almost) the same place; the kept copy is
     marked bold, since overprinting with an offset is how fake bold is made."""
-    seen: dict[tuple[str, int, int], list[Glyph]] = {}
+    seen: dict[str, dict[tuple[int, int], list[Glyph]]] = {}  # text -> cell -> glyphs
     out: list[Glyph] = []
     for g in glyphs:
         if not g.text.strip():
             out.append(g)
             continue
         kx, ky = int(g.x0 // tolerance), int(g.top // tolerance)
+        cells = seen.get(g.text)
+        if cells is None:
+            cells = seen[g.text] = {}
         dup = None
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for h in seen.get((g.text, kx + dx, ky + dy), ()):
-                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
-                        dup = h
-                        break
+        if cells:
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for h in cells.get((kx + dx, ky + dy), ()):
+                        if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                            dup = h
+                            break
         if dup is not None:
             dup.bold = True
             continue
-        seen.setdefault((g.text, kx, ky), []).append(g)
+        cells.setdefault((kx, ky), []).append(g)
         out.append(g)
     return out
 
@@ -260,24 +264,29 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     ``overlap_min`` of the shorter height); lines are compared on their
     median band so that one tall glyph does not swallow the next line.
     """
-    lines: list[dict] = []
-    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: (g.cy, g.x0)):
+    # [top, bottom, glyphs, sorted tops, sorted bottoms]; _v_overlap written out (hot loop).
+    lines: list[list] = []
+    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
+        gt, gb = g.top, g.bottom
         best, best_ov = None, 0.0
         for ln in lines[-4:]:  # only recent lines can still be open
-            ov = _v_overlap(ln["top"], ln["bottom"], g.top, g.bottom)
+            lt, lb = ln[0], ln[1]
+            inter = min(lb, gb) - max(lt, gt)
+            if inter <= 0:
+                continue  # no overlap never joins (ov > best_ov fails)
+            ov = inter / max(min(lb - lt, gb - gt), 1e-6)
             if ov >= overlap_min and ov > best_ov:
                 best, best_ov = ln, ov
         if best is None:
-            lines.append({"glyphs": [g], "top": g.top, "bottom": g.bottom, "tops": [g.top],
-                          "bottoms": [g.bottom]})
+            lines.append([gt, gb, [g], [gt], [gb]])
         else:
-            best["glyphs"].append(g)
-            bisect.insort(best["tops"], g.top)
-            bisect.insort(best["bottoms"], g.bottom)
-            best["top"] = _median_sorted(best["tops"])
-            best["bottom"] = _median_sorted(best["bottoms"])
-    lines.sort(key=lambda ln: ln["top"])
-    return [sorted(ln["glyphs"], key=lambda g: g.x0) for ln in lines]
+            best[2].append(g)
+            bisect.insort(best[3], gt)
+            bisect.insort(best[4], gb)
+            best[0] = _median_sorted(best[3])
+            best[1] = _median_sorted(best[4])
+    lines.sort(key=lambda ln: ln[0])
+    return [sorted(ln[2], key=lambda g: g.x0) for ln in lines]
 
 
 def needs_space(left: Glyph, right: Glyph) -> bool:
@@ -301,8 +310,11 @@ def join_glyphs(glyphs: Sequence[Glyph]) -> str:
         t = g.text
         if not t.strip():
             continue
-        if prev is not None and needs_space(prev, g):
-            out.append(" ")
+        if prev is not None:  # needs_space(prev, g), written out (hot loop)
+            size = max(min(prev.size, g.size), 1e-6)
+            cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
+            if g.x0 - prev.x1 > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
+                out.append(" ")
         out.append(t.strip() if len(t) > 1 else t)
         prev = g
     return "".join(out)

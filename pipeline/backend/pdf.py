@@ -287,6 +287,7 @@ def _image_cover(page) -> float:
     return min(tot / area, 1.0)
 
 
+@lru_cache(maxsize=65536)
 def _glyph_text(text: str) -> str:
     """A character's text for output: ``(cid:N)`` becomes U+FFFD (so it cannot
     pass for digits), radicals become ideographs."""
@@ -353,9 +354,8 @@ def chars_to_glyphs(chars) -> list[Glyph]:
                                                             c.fontname, c.upright)
         if not t:
             continue
-        size = float(size or (bottom - top) or 1.0)
-        out.append(Glyph(_glyph_text(t), float(x0), float(top), float(x1), float(bottom), size,
-                         is_bold_font(font), bool(upright)))
+        out.append(Glyph(_glyph_text(t), float(x0), float(top), float(x1), float(bottom),
+                         float(size or (bottom - top) or 1.0), is_bold_font(font), bool(upright)))
     return dedupe_glyphs(out)
 
 

@@ -36,6 +36,10 @@ LOOSE_BOX_MAX_EM = 2.0
 SIZE_DECIMALS = 4
 """Decimals a character's font size keeps (PDFium's are single-precision floats)."""
 
+MAYBE_GENERATED = frozenset((0x20, 0x0A, 0x0D, 0x2D, 0x02))
+"""Code points PDFium's generated characters take (spaces, line breaks, hyphens):
+only these are asked whether they are generated."""
+
 UNMAPPED = "\ufffd"
 """Text of a character PDFium could not map to Unicode (pdfminer's ``(cid:N)``)."""
 
@@ -89,10 +93,25 @@ def _font_name(raw, tp, i: int, buf, flags, cache: dict) -> str:
     return name
 
 
+def _code_points(raw, tp, n: int) -> list[int]:
+    """The code point of each of the text page's ``n`` characters: one
+    FPDFText_GetText call (one UTF-16 unit per character), or one call per
+    character where a unit is a surrogate (a character outside the BMP)."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    units = list(buf[:n]) if n and raw.FPDFText_GetText(tp, 0, n, buf) else []
+    if len(units) != n or any(0xD800 <= u <= 0xDFFF for u in units):
+        return [raw.FPDFText_GetUnicode(tp, i) for i in range(n)]
+    return units
+
+
 def page_chars(page, height: float) -> list[RawChar]:
     """Every character of the page's content (PDFium's generated spaces and line
     breaks left out), in content order."""
     import pypdfium2.raw as raw
+    # The PDFium calls bound once: this loop runs for every character of every page.
+    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
+    loose_box, matrix, font_size, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, \
+        raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin
     textpage = page.get_textpage()
     tp = textpage.raw
     out: list[RawChar] = []
@@ -100,23 +119,23 @@ def page_chars(page, height: float) -> list[RawChar]:
     ox, oy = ctypes.c_double(), ctypes.c_double()
     fonts: dict = {}
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    hypot = math.hypot
     try:
-        for i in range(raw.FPDFText_CountChars(tp)):
-            if raw.FPDFText_IsGenerated(tp, i) == 1:
+        for i, u in enumerate(_code_points(raw, tp, raw.FPDFText_CountChars(tp))):
+            if u in MAYBE_GENERATED and is_generated(tp, i) == 1:
                 continue
-            u = raw.FPDFText_GetUnicode(tp, i)
-            if raw.FPDFText_HasUnicodeMapError(tp, i) == 1 or u == 0:
+            if u == 0 or u >= 0x110000 or map_error(tp, i) == 1:
                 text = UNMAPPED
             else:
-                text = chr(u) if u < 0x110000 else UNMAPPED
-            if not raw.FPDFText_GetLooseCharBox(tp, i, rect):
+                text = chr(u)
+            if not loose_box(tp, i, rect):
                 continue
-            raw.FPDFText_GetMatrix(tp, i, mat)
+            matrix(tp, i, mat)
             a, b, c, d = mat.a, mat.b, mat.c, mat.d
             # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
-            size = round(raw.FPDFText_GetFontSize(tp, i) * (math.hypot(c, d) or 1.0), SIZE_DECIMALS)
+            size = round(font_size(tp, i) * (hypot(c, d) or 1.0), SIZE_DECIMALS)
             upright = a * d > 0 and b * c <= 0
-            if not raw.FPDFText_GetCharOrigin(tp, i, ox, oy):
+            if not origin(tp, i, ox, oy):
                 ox.value, oy.value = rect.left, rect.bottom
             x0, x1, bottom = ox.value, rect.right, height - rect.bottom
             if not 0 < x1 - x0 <= LOOSE_BOX_MAX_EM * size:
@@ -142,10 +161,9 @@ def page_texts(page) -> list[str]:
     tp = textpage.raw
     try:
         out = []
-        for i in range(raw.FPDFText_CountChars(tp)):
-            if raw.FPDFText_IsGenerated(tp, i) == 1:
+        for i, u in enumerate(_code_points(raw, tp, raw.FPDFText_CountChars(tp))):
+            if u in MAYBE_GENERATED and raw.FPDFText_IsGenerated(tp, i) == 1:
                 continue
-            u = raw.FPDFText_GetUnicode(tp, i)
             bad = u == 0 or u >= 0x110000 or raw.FPDFText_HasUnicodeMapError(tp, i) == 1
             out.append(UNMAPPED if bad else chr(u))
         return out
