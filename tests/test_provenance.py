@@ -28,7 +28,8 @@ def printed_digits(text: str) -> str:
 
 
 def as_printed(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A value as a report prints it (money keeps its decimals, a whole number none)."""
+    return str(int(value)) if value == int(value) else repr(float(value))
 
 
 def crop_text(pdf, page: int, box) -> str:
@@ -115,3 +116,46 @@ def test_cells_in_json():
     assert cell["status"] == "inferred" and cell["value"] == obj["fields"]["requests.carried_out.total"]
     assert set(cell) >= {"value", "status", "page", "box", "text", "span", "confidence", "candidates"}
     assert all(set(c["members"]) for c in obj["checks"])
+
+
+def test_batch_writes_cells_parquet_with_statuses(tmp_path):
+    """A batch writes the long form of the evidence; DuckDB reads it (the README's query)."""
+    duckdb = pytest.importorskip("duckdb")
+    import openpyxl
+    import pandas as pd
+
+    from pipeline import batch
+
+    inputs = [SEED_000, PINGTAN_2019, SHANGHAI, TEXT_PDFS[0]]
+    summary = batch.run_batch([str(p) for p in inputs], tmp_path, workers=1, progress=False)
+    assert summary["done"] == len(inputs)
+    got = dict(duckdb.sql(f"""
+        SELECT status, count(*) FROM '{tmp_path / batch.CELLS_PARQUET}'
+        WHERE source LIKE '%pingtan%' GROUP BY status""").fetchall())
+    assert got["ambiguous"] == 19 and got["decoded"] > 100
+    boxed = duckdb.sql(f"""
+        SELECT field, page, x0, top, x1, bottom, value FROM '{tmp_path / batch.CELLS_PARQUET}'
+        WHERE source LIKE '%.pdf' AND status = 'printed' AND value IS NOT NULL""").fetchall()
+    assert len(boxed) > 150 and all(None not in r[1:6] for r in boxed)
+    with pdfplumber.open(TEXT_PDFS[0]) as pdf:
+        for fid, page, x0, top, x1, bottom, value in boxed[:20]:
+            assert crop_text(pdf, page, (x0, top, x1, bottom)) == as_printed(value)
+    cells = pd.read_csv(tmp_path / batch.CELLS_CSV)
+    assert len(cells) == len(duckdb.sql(f"SELECT * FROM '{tmp_path / batch.CELLS_PARQUET}'").fetchall())
+    # fields.*: counts by status and the lowest confidence per report; fields.csv has a BOM.
+    assert (tmp_path / batch.FIELDS_CSV).read_bytes().startswith("\ufeff".encode())
+    fields = pd.read_parquet(tmp_path / batch.FIELDS_PARQUET).set_index("source")
+    seed = fields.loc[str(SEED_000)]
+    assert seed["cells_inferred"] == 2 and pd.isna(seed["min_confidence"])
+    assert fields.loc[str(SHANGHAI)]["cells_blank"] == 135
+    # fields.xlsx: the ambiguous and inferred cells are shaded, header frozen, filters on.
+    ws = openpyxl.load_workbook(tmp_path / batch.FIELDS_XLSX)["报告"]
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if "pingtan" in str(r[0].value))
+    amb = [f for f, c in extract_file(PINGTAN_2019).cells.items() if c.status == "ambiguous"]
+    col = header.index(batch.field_label(amb[0]))
+    assert row[col].value is None and row[col].fill.start_color.rgb.endswith(batch.STATUS_FILLS["ambiguous"][0])
+    src_col = header.index("文件")
+    printed = next(r for r in ws.iter_rows(min_row=2) if r[src_col].value == str(TEXT_PDFS[0]))
+    assert all(c.fill.fill_type is None for c in printed)
