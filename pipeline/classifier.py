@@ -32,8 +32,20 @@ from .datamodel import LABELS, Line
 from .features import FEATURE_VERSION, line_features
 from .labels import Labeler, rule_label
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_NAME = "line_classifier"
+
+
+def models_dir() -> Path:
+    """Where the shipped model lives: ``models/`` of a source checkout, or the
+    ``pipeline/models`` package data of an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for d in (here.parent / "models", here / "models"):
+        if (d / f"{MODEL_NAME}.json").is_file():
+            return d
+    return here.parent / "models"
+
+
+MODELS_DIR = models_dir()
 DEFAULT_CARD = MODELS_DIR / f"{MODEL_NAME}.json"
 KINDS = ("crf", "logreg")
 WEIGHTS_SUFFIX = {"crf": ".crfsuite", "logreg": ".joblib"}
