@@ -32,3 +32,22 @@ def test_installed_layout_loads_the_shipped_model(tmp_path):
     out = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, check=True, capture_output=True,
                          text=True, env={"PYTHONPATH": str(lib), "PATH": "/usr/bin:/bin"}).stdout.split()
     assert out == [str(lib / "pipeline" / "__init__.py"), str(lib / "pipeline" / "models")]
+
+
+def test_shipped_card_describes_the_shipped_weights(tmp_path):
+    """The card is written with the model: it names its weights by sha256, and a card
+    left behind by a retrain (other weights) is refused as stale."""
+    import hashlib
+    import json
+
+    import pytest
+
+    from pipeline import classifier
+
+    card = json.loads(classifier.DEFAULT_CARD.read_text(encoding="utf-8"))
+    weights = classifier.DEFAULT_CARD.parent / card["weights"]
+    assert card["weights_sha256"] == hashlib.sha256(weights.read_bytes()).hexdigest()
+    shutil.copy(classifier.DEFAULT_CARD, tmp_path / classifier.DEFAULT_CARD.name)
+    (tmp_path / card["weights"]).write_bytes(weights.read_bytes() + b"\0")
+    with pytest.raises(classifier.ModelError, match="stale"):
+        classifier.load(tmp_path)
