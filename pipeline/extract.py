@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import checks, narrative
-from .assemble import assemble, parse_number
+from .assemble import NO_TEMPLATE_WARNING, assemble, parse_number
 from .datamodel import Document, InputError, Result
 from .inputs import read_document
 from .labels import Labeler, apply_labels
@@ -56,7 +56,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         labeler = default_labeler()
     apply_labels(doc, labeler)
     lines = doc.lines
-    meta = narrative.metadata(lines)
+    meta = narrative.metadata(lines, doc.page_meta)
     result.meta = meta
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
@@ -77,7 +77,17 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
                                              points=doc.kind == "pdf")
         result.checks = checks.run_checks(template, result.fields) + \
             checks.stated_checks(result.fields, stated)
+    _set_kind(result, lines)
     return result
+
+
+def _set_kind(result: Result, lines) -> None:
+    """``meta["kind"]``; a pre-2019 report says so instead of "no template table found"."""
+    kind = narrative.report_kind(lines, result.template, result.meta)
+    result.meta["kind"] = kind
+    if kind == "pre-2019-report":
+        result.warnings = [w for w in result.warnings if w != NO_TEMPLATE_WARNING]
+        result.warnings.append(narrative.PRE2019_WARNING)
 
 
 def reread_failed(path: str, template: Template, fields: dict, sources: dict,
