@@ -146,7 +146,8 @@ def _agency_name(raw: str) -> Optional[str]:
         if i >= 0 and len(name) - i - len(w) >= 2:
             name = name[i + len(w):]
     name = AGENCY_PREFIX.sub("", name)
-    if name in GENERIC_NAMES or len(name) < 2 or not (AGENCY_END.search(name) or REGION_END.search(name)):
+    bare = re.sub(r"[（(][^）)]*[）)]$", "", name)  # a dual name: X局（X办）
+    if bare in GENERIC_NAMES or len(bare) < 2 or not (AGENCY_END.search(bare) or REGION_END.search(bare)):
         return None
     return name
 
@@ -168,12 +169,27 @@ def _is_page_meta(text: str) -> bool:
     return bool(METADATA.match(text)) and not NAVIGATION.match(text)
 
 
+def _body_head(texts: list[str]) -> list[tuple[int, str]]:
+    """The first MAX_TITLE_LINES lines of the body, (index, text): page metadata lines
+    left out, with the value of a key printed on the line after it (发布机构： / X局),
+    and navigation cut off its line."""
+    out, after_key = [], False
+    for i, t in enumerate(texts[:MAX_TITLE_LINES * 3]):
+        if _is_page_meta(t):
+            after_key = bool(re.search(r"[:：]\s*$", t))
+            continue
+        if after_key:
+            after_key = False
+            continue
+        out.append((i, NAVIGATION.sub("", t)))
+    return out[:MAX_TITLE_LINES]
+
+
 def _title(texts: list[str]) -> Optional[tuple]:
     """The report title among the first body lines (navigation cut off): a line, or up to
     MAX_TITLE_JOIN lines, that starts with it (``title``); else the title named inside
     the preamble (``preamble``).  (agency, year, source, text, line)."""
-    head = [(i, NAVIGATION.sub("", t)) for i, t in enumerate(texts[:MAX_TITLE_LINES * 2])
-            if not _is_page_meta(t)][:MAX_TITLE_LINES]
+    head = _body_head(texts)
     for k, (i, t) in enumerate(head):
         joined = ""
         for _, x in head[k:k + MAX_TITLE_JOIN]:
