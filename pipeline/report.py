@@ -369,11 +369,9 @@ def write_xlsx(ov: Overview, path: Path) -> None:
                                                  "failed_checks": "未通过校验数", "same_as": "与之相同的文件",
                                                  **labels})
     chains = _chain_reports(ov)
-    pivot = pd.DataFrame([{"机关": a, "年度": y, "本年新收申请": key_figures(r)["new"]}
-                          for a, ys in chains.items() for y, r in ys.items()])
-    if len(pivot):
-        pivot = pivot.pivot_table(index="机关", columns="年度", values="本年新收申请", aggfunc="first")
-        pivot = pivot.reset_index()
+    years = sorted({y for ys in chains.values() for y in ys})
+    pivot = pd.DataFrame([{"机关": a, **{y: key_figures(ys[y])["new"] if y in ys else None for y in years}}
+                          for a, ys in sorted(chains.items())], columns=["机关", *years])
     coverage = pd.DataFrame([{"机关": a, **{str(y): KIND_MARK.get(r.kind, r.kind) for y, r in ys.items()}}
                              for a, ys in sorted(chains.items())])
     sheets = {
