@@ -28,6 +28,9 @@ MAX_REGIONS = 5
 # Words that end like a region but are part of a body (城市管理局, 住房和城乡建设局, 市场监督管理局).
 NOT_REGION_ENDINGS = ("城市", "城乡", "都市", "超市", "社区")
 NOT_REGION_NEXT = ("场",)  # 市场…
+# A region suffix that is also the last character of many place names (台州市, 通州区).
+NAME_SUFFIXES = ("州",)
+LEVEL_AFTER_NAME = ("市", "区", "县")
 # Common short forms of bodies, as printed in page metadata and signatures.
 BODY_ABBREVIATIONS = {
     "政府": "人民政府", "政府办公室": "人民政府办公室", "政府办": "人民政府办公室",
@@ -78,9 +81,9 @@ def _region_at(name: str, i: int) -> Optional[int]:
             continue
         if j < len(name) and name[j] in NOT_REGION_NEXT and token.endswith("市"):
             continue
-        if j < len(name) and (token + name[j]).endswith(REGION_SUFFIXES) and \
+        if token.endswith(NAME_SUFFIXES) and name[j:j + 1] in LEVEL_AFTER_NAME and \
                 name[j + 1:j + 2] not in NOT_REGION_NEXT:
-            continue  # 台州 + 市: the suffix goes on (not 吴中区 + 市场)
+            continue  # 台州 + 市: the suffix is part of the name (not 通州 + 区场…)
         best = j
         break  # the shortest: 淮安市 before 淮安市洪泽区
     return best
