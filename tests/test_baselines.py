@@ -7,7 +7,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from baselines import map_by_labels  # noqa: E402
-from pipeline.scoring import cells_by_kind  # noqa: E402
 
 
 def test_rows_found_by_label_values_by_position():
@@ -27,10 +26,3 @@ def test_rows_found_by_label_values_by_position():
     assert f["requests.other.total"] == 9 and f["requests.other_other.total"] is None
     assert f["review.reconsideration.upheld"] == 0 and f["review.litigation_after.total"] == 14
     assert f["active.licensing.decisions"] is None  # not printed: null
-
-
-def test_cells_by_kind_splits_printed_nonzero_zero_and_blank():
-    gold = {"a": 3, "b": 0, "c": None, "d": 0}
-    got = cells_by_kind(gold, {"a": 3, "b": 1, "c": None})
-    assert got == {"nonzero": {"correct": 1, "total": 1}, "zero": {"correct": 0, "total": 2},
-                   "blank": {"correct": 1, "total": 1}}
