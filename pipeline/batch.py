@@ -247,11 +247,16 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str) -> dict:
-    """Worker task: one file's extract object; an exception becomes an ``internal`` error object."""
+def process_file(path: str, model: Optional[str] = None) -> dict:
+    """Worker task: one file's extract object (lines labelled by the model at ``model``, else
+    the shipped one); an exception becomes an ``internal`` error object."""
     from .extract import extract_file
     try:
-        return extract_file(path).as_dict()
+        labeler = None
+        if model:
+            from .classifier import load_cached
+            labeler = load_cached(model)
+        return extract_file(path, labeler).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -565,14 +570,22 @@ def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
 def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT_WORKERS,
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
-              progress: bool = True, task: Callable[[str], dict] = process_file) -> dict:
+              progress: bool = True, task: Callable[[str], dict] = process_file,
+              model: Optional[str] = None) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
-    Failures of single files are recorded, never raised; the exports and ``summary.json`` are
-    written at the end of every run, also one stopped by Ctrl-C.
+    ``model``: a trained line classifier (folder or card) to label lines with instead of the
+    shipped one; checked here first (``classifier.ModelError``).  Failures of single files are
+    recorded, never raised; the exports and ``summary.json`` are written at the end of every
+    run, also one stopped by Ctrl-C.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if model:
+        from functools import partial
+        from .classifier import load
+        model = load(model).path  # refused here, not once per file
+        task = partial(task, model=model)
     from tqdm import tqdm
     t0 = time.monotonic()
     out = Path(out_dir)
@@ -625,7 +638,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
-                "engine": engine, "workers": workers, "timeout_s": timeout_s,
+                "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,
                 "interrupted": interrupted, **totals}
             _atomic(out / SUMMARY, lambda f: f.write_text(
                 json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
