@@ -67,8 +67,9 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256"}
-CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
+                "sha256": "SHA-256", "corrected": "人工更正"}
+# ``published_inconsistency``: a person confirmed the report prints it so (``nianbao review``).
+CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail", "published_inconsistency")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
 NOT_A_REPORT = "no report tables found (not a report, or its tables could not be read)"
@@ -459,6 +460,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["corrected"] = "; ".join((obj.get("review") or {}).get("corrected", []))
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
@@ -543,7 +545,8 @@ def export(out: Path) -> dict[str, int]:
             continue
         seen.add(obj.get("sha256"))
         rows.append(fields_row(obj))
-        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c}
+        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
+                    "published_inconsistency": bool(c.get("published"))}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
     df = fields_frame(rows)
@@ -631,6 +634,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         finally:
             bar.close()
             work_s = time.monotonic() - t1
+            from .corrections import apply_run  # a person's corrections reach every export
+            corrected = apply_run(out, RESULTS)
             totals = export(out)
             summary = {
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
@@ -639,7 +644,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,
-                "interrupted": interrupted, **totals}
+                "interrupted": interrupted, "reports_corrected": corrected, **totals}
             _atomic(out / SUMMARY, lambda f: f.write_text(
                 json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
     return summary
