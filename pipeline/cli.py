@@ -137,6 +137,18 @@ MODEL_HELP = ("a trained line classifier to label lines with (a `nianbao train -
               "card), used without installing it; default: the shipped model")
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import serve
+    try:
+        serve(args.run_dir, port=args.port, user=args.user)
+    except (FileNotFoundError, OSError) as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
@@ -188,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.set_defaults(func=cmd_evaluate)
+    rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
+                                       "mark printed inconsistencies, relabel lines")
+    rv.add_argument("run_dir", metavar="RUN_DIR", help="a `nianbao batch --out` directory")
+    rv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    rv.add_argument("--user", help="name corrections are signed with (default: the login name)")
+    rv.set_defaults(func=cmd_review)
     return p
 
 
