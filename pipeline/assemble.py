@@ -195,9 +195,21 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
                 label_parts.append(text.text)
                 label_cols.append(col)
         if ln.cells:  # a grid row ends its values at the row's end
+            if not values:
+                _blank_row(reads, "".join(label_parts), line_slots, table)
             close()
     close()
     return reads
+
+
+def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
+    """A grid row printed with its label and one empty cell per column: a read with no values
+    (its cells are blank, not absent; the label text stays for a wrapped next row)."""
+    if not slots or any(t.strip() for t in slots):
+        return
+    row = match_row(label, table)
+    if row is not None and len(slots) == len(row.columns):
+        reads.append(RowRead(row, [], [None] * len(slots), label))
 
 
 def value_slots(line: Line) -> Optional[list[str]]:
@@ -316,6 +328,9 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
     asm.warnings += place_unmatched(reads, table)
     for rr in reads:
         row = rr.row
+        if not rr.values:  # printed empty: its cells are blank, the row adds nothing to infer from
+            asm.blank.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+            continue
         if row.id in seen:
             # A repeated header row after a page break re-reads nothing new; a true
             # duplicate with other numbers is worth a warning.

@@ -67,25 +67,28 @@ def _in_document(cell: FieldCell, doc: Document, body: str) -> FieldCell:
     return cell
 
 
-def _scan_points(doc: Document) -> dict[int, float]:
-    """Page number -> factor from a scanned PDF's working pixels to its PDF points
-    (pages whose size cannot be read are left out: their boxes stay in pixels)."""
+def scan_page_points(doc: Document) -> dict[int, tuple[float, float, float]]:
+    """Page number -> (factor from the scan's working pixels to PDF points, width, height
+    in points) for a scanned PDF; pages whose size cannot be read are left out (their
+    boxes stay in pixels)."""
     try:
         import pdfplumber
         with pdfplumber.open(doc.source) as pdf:
-            sizes = {i + 1: float(p.width) for i, p in enumerate(pdf.pages)}
+            sizes = {i + 1: (float(p.width), float(p.height)) for i, p in enumerate(pdf.pages)}
     except Exception:  # a best effort: boxes stay in the scan's pixels
         return {}
-    return {p.number: sizes[p.number] / p.width for p in doc.pages if p.number in sizes and p.width}
+    return {p.number: (sizes[p.number][0] / p.width, *sizes[p.number])
+            for p in doc.pages if p.number in sizes and p.width}
 
 
-def page_sizes(doc: Document, to_points: dict[int, float]) -> dict[int, tuple[float, float]]:
+def page_sizes(doc: Document, points: dict[int, tuple[float, float, float]]) -> dict[int, tuple[float, float]]:
     """Page number -> (width, height) in the unit of that page's boxes in ``cells``."""
     out = {}
     for p in doc.pages:
-        if p.width is not None and p.height is not None:
-            k = to_points.get(p.number, 1.0)
-            out[p.number] = (round(p.width * k, 2), round(p.height * k, 2))
+        if p.number in points:
+            out[p.number] = points[p.number][1:]
+        elif p.width is not None and p.height is not None:
+            out[p.number] = (p.width, p.height)
     return out
 
 
@@ -112,8 +115,9 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     stated = narrative.stated_fields(meta)
     sources: dict = {}
     # A scanned PDF's boxes are pixels of its working images; the output gives PDF points.
-    to_points = _scan_points(doc) if doc.kind == "scan" else {}
-    result.page_sizes = page_sizes(doc, to_points)
+    points = scan_page_points(doc) if doc.kind == "scan" else {}
+    result.page_sizes = page_sizes(doc, points)
+    to_points = {n: k for n, (k, _, _) in points.items()}
     if not _run_together(doc, result, stated):
         asm = assemble(lines)
         result.template, result.fields = asm.template, asm.fields

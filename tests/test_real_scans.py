@@ -79,3 +79,14 @@ def _cell_of(doc, fid):
 
     apply_labels(doc, default_labeler())
     return assemble(doc.lines).sources[fid][1]
+
+
+@pytest.mark.parametrize("path", SCANS, ids=lambda p: p.name)
+def test_scan_boxes_hold_their_numbers_on_the_text_pdf(results, path):
+    """A scan's boxes are PDF points of its page: cropped from the same page of the
+    text PDF it was rendered from, each printed cell's box holds its number."""
+    from test_provenance import assert_boxes_hold_numbers
+
+    r = results[path.name]
+    assert_boxes_hold_numbers(r, path.with_name(path.name.replace(".scan.pdf", ".pdf")))
+    assert all(c.confidence is not None for c in r.cells.values() if c.status == "printed")
