@@ -120,7 +120,7 @@ def test_review_loop_in_the_browser(run, server, browser):
     wait(lambda: "review.reconsideration.total" in d.find_element(By.ID, "ev-meta").text, "the cell selected")
     d.find_element(By.TAG_NAME, "body").send_keys("1")
     d.switch_to.active_element.send_keys("1", Keys.ENTER)
-    wait(lambda: "st-corrected" in (css('td.cell[data-f="review.reconsideration.total"]') or [None])[0]
+    wait(lambda: "st-corrected" in css('td.cell[data-f="review.reconsideration.total"]')[0]
          .get_attribute("class"), "the corrected cell after the reload")
     # `i` on a member of the other failed 复议 total marks it as printed so.
     css('td.cell[data-f="review.litigation_after.total"]')[0].click()
@@ -157,6 +157,9 @@ def test_review_loop_in_the_browser(run, server, browser):
         assert row["review.reconsideration.total"] == 11 and row["corrected"] == "review.reconsideration.total"
     xl = pd.read_excel(run / batch.FIELDS_XLSX, sheet_name="报告")
     assert xl[xl["SHA-256"] == hzq["sha256"]].iloc[0][batch.field_label("review.reconsideration.total")] == 11
+    cells = pd.read_parquet(run / batch.CELLS_PARQUET)
+    c = cells[(cells.sha256 == hzq["sha256"]) & (cells.field == "review.reconsideration.total")].iloc[0]
+    assert (c["status"], c["value"], c["page"]) == ("corrected", 11, 4)
     chk = pd.read_csv(run / batch.CHECKS_CSV).set_index("where")
     assert chk.loc["review litigation_after", "published_inconsistency"]
     # ... and the next training set.
