@@ -273,9 +273,10 @@ def labeler_of(obj: dict):
 
 
 def source_path(obj: dict, run_dir: str | Path) -> Path:
-    """The report's file: its path as the batch was given it, else beside the run directory."""
+    """The report's file: its path as the batch was given it (from here), else from a folder
+    above the run directory (``runs/demo`` made in the checkout, reviewed from elsewhere)."""
     p = Path(obj["source"])
-    for cand in (p, Path(run_dir).resolve().parent / p):
+    for cand in [p] + [up / p for up in Path(run_dir).resolve().parents if not p.is_absolute()]:
         if cand.is_file():
             return cand
     raise FileNotFoundError(f"{obj['source']}: the report's file is not there any more")
