@@ -7,7 +7,8 @@ setup:
 
 demo: setup
 	.venv/bin/nianbao batch data/corpus/real data/seeds --out runs/demo
-	@echo "results in runs/demo: fields.csv fields.parquet fields.xlsx checks.csv errors.csv summary.json"
+	@echo "results in runs/demo: fields.csv fields.parquet fields.xlsx cells.parquet checks.csv errors.csv summary.json"
+	@echo "check and correct them: .venv/bin/nianbao review runs/demo"
 
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests
