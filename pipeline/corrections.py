@@ -282,6 +282,37 @@ def source_path(obj: dict, run_dir: str | Path) -> Path:
     raise FileNotFoundError(f"{obj['source']}: the report's file is not there any more")
 
 
+LINES_CACHE = ".lines"  # RUN_DIR/.lines/<sha256>.jsonl: a report's lines as read and labelled
+
+
+def _labelled_lines(obj: dict, run_dir: str | Path):
+    """A report's lines and their predicted labels, read once and kept in the run directory
+    (reading a scan again means OCR); the cache holds for the same labeler card only."""
+    from training.labelstudio import line_record, record_line
+    sha, card = obj["sha256"], (obj.get("labeler") or {}).get("sha256")
+    cache = Path(run_dir) / LINES_CACHE / f"{sha}.jsonl"
+    if cache.is_file():
+        with open(cache, encoding="utf-8") as fh:
+            head = json.loads(fh.readline() or "{}")
+            if head.get("labeler") == card:
+                recs = [json.loads(raw) for raw in fh]
+                return [record_line(r) for r in recs], [r["label"] for r in recs]
+    from .inputs import read_document
+    doc = read_document(source_path(obj, run_dir))
+    if sha and doc.sha256 != sha:
+        raise ValueError(f"{obj['source']}: the file changed since the run read it")
+    lines = doc.lines
+    labels = list(labeler_of(obj)(lines))
+    cache.parent.mkdir(exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"labeler": card}) + "\n")
+        for i, (ln, lab) in enumerate(zip(lines, labels)):
+            fh.write(json.dumps(line_record("", sha, i, ln, lab), ensure_ascii=False) + "\n")
+    os.replace(tmp, cache)
+    return lines, labels
+
+
 def report_lines(obj: dict, run_dir: str | Path, records: Iterable[dict] = ()):
     """``(lines, labels, records)`` of a report: its lines read again and labelled by the
     labeler its result names, each line's label after the run's line corrections, and
@@ -290,12 +321,7 @@ def report_lines(obj: dict, run_dir: str | Path, records: Iterable[dict] = ()):
     A record whose ``text`` is not the line's text any more (the file or the reader
     changed) is left out with a warning: it labelled another line.
     """
-    from .inputs import read_document
-    doc = read_document(source_path(obj, run_dir))
-    if obj.get("sha256") and doc.sha256 != obj["sha256"]:
-        raise ValueError(f"{obj['source']}: the file changed since the run read it")
-    lines = doc.lines
-    labels = list(labeler_of(obj)(lines))
+    lines, labels = _labelled_lines(obj, run_dir)
     marks = latest_lines(records, obj["sha256"])
     by_line: list[Optional[dict]] = []
     index: dict[int, int] = {}

@@ -121,3 +121,20 @@ def test_line_labels_reach_the_training_set(run):
 def test_run_without_corrections_is_left_alone(run):
     before = (run / batch.RESULTS).read_bytes()
     assert C.apply_run(run) == 0 and (run / batch.RESULTS).read_bytes() == before
+
+
+def test_lines_are_read_once_per_run(run, monkeypatch):
+    obj = result(run, SEED)
+    lines, labels, _ = C.report_lines(obj, run)
+    assert (run / C.LINES_CACHE / f"{obj['sha256']}.jsonl").is_file()
+    import pipeline.inputs
+    monkeypatch.setattr(pipeline.inputs, "read_document", lambda *a: pytest.fail("read again"))
+    again, labels2, _ = C.report_lines(obj, run)
+    assert labels2 == labels and [ln.text for ln in again] == [ln.text for ln in lines]
+    assert [ln.cells and [c.text for c in ln.cells] for ln in again] == \
+        [ln.cells and [c.text for c in ln.cells] for ln in lines]
+    # Another labeler: read and labelled again.
+    monkeypatch.undo()
+    other = dict(obj, labeler={"kind": "rules", "sha256": None, "name": "rules", "path": None})
+    from pipeline.labels import rule_label
+    assert C.report_lines(other, run)[1] == rule_label(lines)
