@@ -10,12 +10,13 @@ is served from this package: the page works offline.
 from __future__ import annotations
 
 import getpass
+import io
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from flask import Flask, abort, jsonify, render_template, request, send_file, url_for
+from flask import Flask, abort, jsonify, render_template, request, send_file
 
 from .. import corrections
 from ..datamodel import LABELS
@@ -130,7 +131,6 @@ def create_app(run_dir: str | Path, user: Optional[str] = None) -> Flask:
             png = pages.draw(src, page, boxes, crop=request.args.get("crop") == "1")
         except ValueError as e:
             abort(404, str(e))
-        import io
         return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
 
     @app.get("/r/<sha>/text")
@@ -213,7 +213,6 @@ def create_app(run_dir: str | Path, user: Optional[str] = None) -> Flask:
             return jsonify({"ok": False, "error": e.description}), e.code
         return render_template("error.html", error=e.description, code=e.code), e.code
 
-    app.jinja_env.globals["url_for"] = url_for
     return app
 
 
