@@ -70,7 +70,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256", "corrected": "人工更正字段",
+                "sha256": "SHA-256", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
@@ -282,7 +282,7 @@ def failure_of(obj: dict) -> Optional[tuple[str, str]]:
         return obj["kind"], obj.get("error", "")
     if obj.get("error"):
         return "input", obj["error"]
-    if not obj.get("template"):
+    if not obj.get("template") and (obj.get("meta") or {}).get("kind") != "pre-2019-report":
         return "not_report", NOT_A_REPORT
     return None
 
@@ -592,19 +592,31 @@ def _write_xlsx(path: Path, df, statuses: Optional[list[dict]] = None) -> None:
 
 
 def export(out: Path) -> dict[str, int]:
-    """Rebuild every export from the journal; counts of reports, failed checks and errors."""
+    """Rebuild every export from the journal; counts of reports, failed checks and errors.
+
+    The corpus comparisons (``pipeline.corpus``) run over the whole directory: canonical
+    agencies in fields.*, every comparison in cross_year.csv, failures in checks.csv.
+    """
+    from . import corpus
+    corp = corpus.analyse(out)
+    canonical = corp.canonical
     rows, checks, seen, statuses, cells = [], [], set(), [], []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
         seen.add(obj.get("sha256"))
-        rows.append(fields_row(obj))
+        rows.append({**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))})
         statuses.append(status_row(obj))
         cells += cell_rows(obj)
         checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
                     "published_inconsistency": bool(c.get("published"))}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
+    rows += [{**fields_row({**e["result"], "source": e["file"], "sha256": e["sha256"]}),
+              "agency_canonical": canonical.get(e["sha256"])}
+             for e in errors if isinstance(e.get("result"), dict)]  # read, not a report
+    checks += corp.failed_checks()
+    _write_csv(out / corpus.CROSS_YEAR_CSV, corpus.cross_year_rows(corp), corpus.CROSS_COLUMNS)
     df = fields_frame(rows)
     _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False, encoding=CSV_ENCODING))
     _atomic(out / FIELDS_PARQUET, lambda p: df.to_parquet(p, index=False))
@@ -678,8 +690,10 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 for job, obj in run(p.jobs, workers, timeout_s, task=task, ocr=ocr, **kwargs):
                     fail = failure_of(obj)
                     if fail:
+                        # A file read but not a report keeps what was read (fields.csv lists it).
+                        kept = {"result": obj} if fail[0] == "not_report" else {}
                         append_record(ef, {"file": job.path, "sha256": job.sha256, "kind": fail[0],
-                                           "error": fail[1], "timeout_s": timeout_s})
+                                           "error": fail[1], "timeout_s": timeout_s, **kept})
                         failed += 1
                     else:
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256

@@ -66,6 +66,8 @@ class Document:
     kind: str  # text | html | pdf | scan | image | docx
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the page says about itself, outside its text: a web page's <title> and <meta> tags.
+    page_meta: dict = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:

@@ -218,7 +218,7 @@ def markdown(report: dict) -> str:
     """The evaluation as a Markdown report (plots referenced by file name)."""
     c, d, ln = report["cells"], report["documents"], report["lines"]
     out = [f"# Evaluation: labeler `{report['labeler']}`", "",
-           f"Gold: `{report['gold']}`; {d['total']} documents, {report['speed']['pages']} pages, "
+           f"Gold: `{report['gold']}`; {d['total']} inputs of {d['reports']} reports, {report['speed']['pages']} pages, "
            f"{report['speed']['pages_per_second']} pages/s.", "",
            "| measure | value |", "|---|---|",
            f"| cells right | {c['correct']} / {c['total']} ({_pct(c['accuracy'])}) |",
