@@ -138,6 +138,7 @@ class OcrEngine:
         self._rapid = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
         rec = self._rapid._load_rec_model()
         self._det = None
+        self._cls = None
         self._session = rec.session.session  # onnxruntime.InferenceSession
         self._input_name = self._session.get_inputs()[0].name
         self.charset: list[str] = list(rec.postprocess_op.character)
@@ -207,6 +208,24 @@ class OcrEngine:
                 own = min(preds.shape[1], int(math.ceil(_resized_width(crops[i], width) * steps)) + 1)
                 results[i] = RecResult(text, conf, confs, num[j, :own] if keep_numeric else None)
         return [r if r is not None else RecResult("", 0.0) for r in results]
+
+    # --- text direction --------------------------------------------------------
+
+    def upside_down(self, crops: Sequence[np.ndarray]) -> list[float]:
+        """Probability that each text-line crop (grey or BGR) is upside down, by PP-OCR's
+        text direction classifier (loaded on first use: upright pages need only a few lines)."""
+        import cv2
+
+        if not crops:
+            return []
+        if self._cls is None:
+            self._rapid._load_cls_model()
+            self._cls = self._rapid.text_cls
+        x = np.stack([self._cls.resize_norm_img(cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c)
+                      for c in crops]).astype(np.float32)
+        probs = self._cls.session(x)
+        flip = self._cls.postprocess_op.label_list.index("180")
+        return [float(p[flip]) for p in probs]
 
     # --- detection -------------------------------------------------------------
 

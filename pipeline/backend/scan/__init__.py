@@ -93,13 +93,15 @@ def read_page_image(image: np.ndarray, number: int = 1) -> Page:
 
 def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     """:func:`read_page_image`, and the factor by which the image was resized."""
-    gray, ink, unit, factor = _working_image(image)
+    gray, ink, unit, factor, turned = _working_image(image)
     size = (float(gray.shape[1]), float(gray.shape[0]))
     if ink is None:
         return Page(number, [], *size, "ocr", [f"page {number}: blank"]), factor
     lines = recognise_page(analyse(gray, ink, unit), number)
     _label_furniture(lines, gray.shape[0])
-    page = Page(number, lines, *size, "ocr")
+    page = Page(number, lines, *size, "ocr", rotation=turned)
+    if turned:
+        page.warnings.append(f"page {number}: turned {turned}° on the scan; read upright")
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
     if len(confident) < MIN_REPORT_LINES:
         page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")

@@ -7,28 +7,43 @@ from typing import Optional
 import cv2
 import numpy as np
 
+from .orientation import upside_down
 from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, normalise_size
 
-MAX_SKEW_DEG = 5.0  # scans beyond this are not "skewed", they are rotated pages
+MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
 SKEW_COARSE_STEP = 0.5
+SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) runs on a quarter-size ink image
 SKEW_FINE_STEP = 0.05
 MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
-SKEW_SCALE = 0.5  # the angle search runs on a half-size ink image
+SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
 
 
-def _working_image(image: np.ndarray) -> tuple[np.ndarray, Optional[np.ndarray], float, float]:
-    """The deskewed, size-normalised grey image, its ink (None when blank), the
-    pixel unit and the resize factor: the coordinates every Page of this backend uses."""
+def _working_image(image: np.ndarray) -> tuple[np.ndarray, Optional[np.ndarray], float, float, int]:
+    """The upright, deskewed, size-normalised grey image, its ink (None when blank), the
+    pixel unit, the resize factor and the quarter turn applied (degrees, the page's
+    ``rotation``): the coordinates every Page of this backend uses."""
     gray, factor = normalise_size(_to_gray(image))
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
-        return gray, None, 1.0, factor
+        return gray, None, 1.0, factor, 0
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
-    angle = estimate_skew(ink)
+    coarse, vertical = coarse_skew(ink)
+    turns = 1 if vertical else 0
+    if turns:  # text runs down the page: turn it a quarter (the 180° test settles which way)
+        gray, ink = _turn(gray, 1), _turn(ink, 1)
+    angle = estimate_skew(ink, coarse)
     if abs(angle) >= MIN_DESKEW_DEG:
         gray = rotate(gray, angle)
         ink = binarize(gray, unit)
-    return gray, ink, unit, factor
+    if upside_down(gray, ink, unit):
+        gray, ink = _turn(gray, 2), _turn(ink, 2)
+        turns += 2
+    return gray, ink, unit, factor, 90 * turns
+
+
+def _turn(img: np.ndarray, k: int) -> np.ndarray:
+    """``img`` turned ``k`` quarter turns counter-clockwise (exact, no resampling)."""
+    return np.ascontiguousarray(np.rot90(img, k))
 
 
 def rotate(img: np.ndarray, angle: float, border: int = 255) -> np.ndarray:
@@ -44,12 +59,37 @@ def _profile_sharpness(ink_small: np.ndarray, angle: float) -> float:
     return float(np.square(np.diff(prof)).sum())
 
 
-def estimate_skew(ink: np.ndarray) -> float:
-    """Deskew angle (degrees, for :func:`rotate`) by coarse-to-fine profile search."""
+def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
+    """Sharpness of the row and of the column profile after rotating by ``angle``, each
+    per pixel of the length summed over (so that a portrait page's columns do not win)."""
+    r = rotate(ink_small, angle, 0)
+    rows = float(np.square(np.diff(r.sum(axis=1, dtype=np.float64))).sum()) / r.shape[1]
+    cols = float(np.square(np.diff(r.sum(axis=0, dtype=np.float64))).sum()) / r.shape[0]
+    return rows, cols
+
+
+def coarse_skew(ink: np.ndarray) -> tuple[float, bool]:
+    """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
+    whether the text runs vertically (the page is turned 90° or 270°): the axis whose
+    profile is sharpest at the best angle."""
+    small = cv2.resize(ink, None, fx=SKEW_COARSE_SCALE, fy=SKEW_COARSE_SCALE, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0, False
+    best = (-1.0, 0.0, False)
+    for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
+        rows, cols = _axis_sharpness(small, float(a))
+        if max(rows, cols) > best[0]:
+            best = (max(rows, cols), float(a), cols > rows)
+    return best[1], best[2]
+
+
+def estimate_skew(ink: np.ndarray, coarse: Optional[float] = None) -> float:
+    """Deskew angle (degrees, for :func:`rotate`): a fine profile search on a half-size
+    image around the coarse angle (found by :func:`coarse_skew` when not given)."""
     small = cv2.resize(ink, None, fx=SKEW_SCALE, fy=SKEW_SCALE, interpolation=cv2.INTER_AREA)
     if not small.any():
         return 0.0
-    coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP)
-    best = max(coarse, key=lambda a: _profile_sharpness(small, a))
-    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    if coarse is None:
+        coarse = coarse_skew(ink)[0]
+    fine = np.arange(coarse - SKEW_COARSE_STEP, coarse + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
     return float(max(fine, key=lambda a: _profile_sharpness(small, a)))

@@ -48,7 +48,7 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
     jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)
     crops: list[np.ndarray] = []
     for img, number in images:
-        gray, ink, unit, factor = _working_image(img)
+        gray, ink, unit, factor, _turned = _working_image(img)
         if ink is None:
             continue
         lay = analyse(gray, ink, unit)
