@@ -58,6 +58,13 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     lines = doc.lines
     meta = narrative.metadata(lines)
     result.meta = meta
+    # What the scan backend saw: seals (users ask whether a report is stamped), turned pages.
+    seals = [{"page": p.number, "box": [round(v, 1) for v in b]} for p in doc.pages for b in p.seals]
+    if seals:
+        meta["seals"] = seals
+    turned = {p.number: p.rotation for p in doc.pages if p.rotation}
+    if turned:
+        meta["rotated_pages"] = turned
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
     sources: dict = {}

@@ -2,12 +2,16 @@
 of this backend is in."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 import cv2
 import numpy as np
 
+from ...datamodel import Box
+from .dewarp import find_sheet, row_offsets, straighten_rows
 from .orientation import upside_down
+from .seals import find_seals
 from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, normalise_size
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
@@ -18,27 +22,79 @@ MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
 SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
 
 
-def _working_image(image: np.ndarray) -> tuple[np.ndarray, Optional[np.ndarray], float, float, int]:
-    """The upright, deskewed, size-normalised grey image, its ink (None when blank), the
-    pixel unit, the resize factor and the quarter turn applied (degrees, the page's
-    ``rotation``): the coordinates every Page of this backend uses."""
+@dataclass
+class WorkingPage:
+    """A page prepared for reading: upright, flat, deskewed, size-normalised grey, and
+    what was done to get there."""
+    gray: np.ndarray
+    ink: Optional[np.ndarray]  # None: a blank page
+    unit: float  # pixel constants scale by this (short side / REF_SHORT_SIDE)
+    factor: float  # resize factor from the input raster
+    rotation: int = 0  # degrees the page was turned clockwise as found
+    sheet: str = ""  # "photo" (warped flat), "bed" (scanner bed painted out) or ""
+    seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
+
+
+def _working_image(image: np.ndarray) -> WorkingPage:
+    """The whole preparation of one raster (grey or BGR): seals found and their red ink
+    separated, size normalised, the sheet found on its background (photo: warped flat),
+    the text axis and skew found and undone, bent rows straightened, an upside-down
+    page turned: the coordinates every Page of this backend uses."""
+    seals = [_corners(b) for b in find_seals(image)]
     gray, factor = normalise_size(_to_gray(image))
+    seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
-        return gray, None, 1.0, factor, 0
+        return WorkingPage(gray, None, 1.0, factor)
+    gray, sheet, warp = find_sheet(gray)
+    if warp is not None:  # the sheet alone, at working size (factor: approximate, photos have no dpi)
+        seals = [cv2.perspectiveTransform(p[None], warp)[0] for p in seals]
+        gray, again = normalise_size(gray)
+        factor *= again
+        seals = [p * again for p in seals]
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
     coarse, vertical = coarse_skew(ink)
     turns = 1 if vertical else 0
     if turns:  # text runs down the page: turn it a quarter (the 180° test settles which way)
+        seals = [_turned_points(p, gray.shape, 1) for p in seals]
         gray, ink = _turn(gray, 1), _turn(ink, 1)
     angle = estimate_skew(ink, coarse)
     if abs(angle) >= MIN_DESKEW_DEG:
-        gray = rotate(gray, angle)
+        m = cv2.getRotationMatrix2D((gray.shape[1] / 2.0, gray.shape[0] / 2.0), angle, 1.0)
+        seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
+        gray = rotate(gray, angle, border=_paper(gray))
+        ink = binarize(gray, unit)
+    bend = row_offsets(ink) if sheet == "photo" else None
+    if bend is not None:
+        gray = straighten_rows(gray, bend)
         ink = binarize(gray, unit)
     if upside_down(gray, ink, unit):
+        seals = [_turned_points(p, gray.shape, 2) for p in seals]
         gray, ink = _turn(gray, 2), _turn(ink, 2)
         turns += 2
-    return gray, ink, unit, factor, 90 * turns
+    boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
+             for p in seals]
+    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes)
+
+
+def _corners(box: Box) -> np.ndarray:
+    """The four corners of a box as a 4x2 array (boxes are carried through the warps as points)."""
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+
+
+def _turned_points(pts: np.ndarray, shape: tuple[int, ...], k: int) -> np.ndarray:
+    """Points of an image of ``shape`` after :func:`_turn` by ``k`` (1 or 2) quarter turns."""
+    h, w = shape[:2]
+    x, y = pts[:, 0], pts[:, 1]
+    if k == 1:  # counter-clockwise: (x, y) -> (y, w - x)
+        return np.stack([y, w - x], axis=1)
+    return np.stack([w - x, h - y], axis=1)
+
+
+def _paper(gray: np.ndarray) -> int:
+    """The paper's grey level (the page's bright mode), to fill corners a rotation uncovers."""
+    return int(np.percentile(gray[::8, ::8], 90))
 
 
 def _turn(img: np.ndarray, k: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box, InputError, Page
-from .seals import red_ink
+from .seals import red_ink, seal_free
 
 RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
@@ -67,45 +67,59 @@ def _render_pages(pdf, wanted: list[int], dpi: int):
                 arr = pdf[k - 1].render(scale=dpi / 72.0).to_numpy()
             except Exception as e:  # a damaged page stream
                 raise InputError(f"cannot render PDF page {k}: {e}") from e
-            yield _to_gray(np.array(arr)), k
+            yield np.array(arr), k  # grey (and seals found) later, in deskew._working_image
     finally:
         pdf.close()
 
 
 def _image_frames(data: bytes):
-    """Decode an image file (all frames of a TIFF) to grey arrays; InputError when corrupt."""
-    from PIL import Image, ImageOps
+    """Decode an image file (all frames of a TIFF) to BGR arrays, lazily (a long TIFF is
+    never all in memory); InputError now when the file is corrupt, or when a frame is."""
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         im = Image.open(io.BytesIO(data))
-        frames = []
-        for i in range(getattr(im, "n_frames", 1)):
+        n = getattr(im, "n_frames", 1)
+        im.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise InputError(f"cannot decode image: {e}") from e
+    if n < 1:
+        raise InputError("image has no frames")
+    return _decode_frames(im, n)
+
+
+def _decode_frames(im, n: int):
+    """The frames of an opened image as BGR arrays, EXIF orientation applied to the first."""
+    from PIL import Image, ImageOps
+
+    for i in range(n):
+        try:
             im.seek(i)
             fr = ImageOps.exif_transpose(im) if i == 0 else im
             rgb = np.array(fr.convert("RGB"))
-            frames.append((_to_gray(np.ascontiguousarray(rgb[:, :, ::-1])), i + 1))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-        raise InputError(f"cannot decode image: {e}") from e
-    if not frames:
-        raise InputError("image has no frames")
-    return frames
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+            raise InputError(f"cannot decode image frame {i + 1}: {e}") from e
+        yield np.ascontiguousarray(rgb[:, :, ::-1]), i + 1
 
 
 def _to_gray(img: np.ndarray) -> np.ndarray:
     """uint8 grey from grey, grey+channel, BGR or BGRA arrays; red seals turned to paper.
 
-    Official reports carry a red round seal over the signature and date: in plain
-    luminance it is as dark as text and garbles both.  Pixels clearly redder than
-    they are green or blue (by RED_MARGIN) become white; black text printed under
-    the seal stays black in every channel and is kept.
+    Official reports carry a red seal over the signature and date, and now and then
+    over the number columns: in plain luminance it is as dark as text and garbles
+    both.  Where the ink is red (``seals.red_ink``) the grey is divided by the
+    seal's own grey level nearby (``seals.seal_free``): the seal becomes paper,
+    black text printed under it, darker than the seal, stays dark.
     """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     elif img.ndim == 3:
         bgr = np.ascontiguousarray(img[:, :, :3])
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        gray[red_ink(bgr)] = 255
+        red = red_ink(bgr)
+        if red.any():
+            gray[red] = seal_free(gray, bgr)[red]
         img = gray
     return np.ascontiguousarray(img, dtype=np.uint8)
 
@@ -134,6 +148,7 @@ def scale_page(page: Page, k: float) -> Page:
         ln.font_size = None if ln.font_size is None else ln.font_size * k
         for c in ln.cells:
             c.box = sb(c.box)
+    page.seals = [sb(b) for b in page.seals]
     page.width = None if page.width is None else page.width * k
     page.height = None if page.height is None else page.height * k
     return page
