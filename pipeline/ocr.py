@@ -128,6 +128,9 @@ def second_choice_numeric(res: RecResult, min_prob: float = 0.0) -> Optional[str
     return "".join(chars)
 
 
+DET_MIN_SIDE = 8  # px; regions thinner than this hold no text for the detector
+
+
 class OcrEngine:
     """PP-OCR detection and recognition sessions from the rapidocr wheel."""
 
@@ -233,6 +236,8 @@ class OcrEngine:
         """Text boxes (x0, top, x1, bottom) found by the PP-OCR detector in ``image``."""
         import cv2
 
+        if min(image.shape[:2]) < DET_MIN_SIDE:
+            return []  # a sliver: the detector's resize would blow it up to a huge canvas
         if self._det is None:
             self._det = self._rapid._load_det_model()
         if image.ndim == 2:

@@ -213,6 +213,26 @@ def cell_scores(gold_fields: dict, pred_fields: dict) -> dict:
             "wrong": wrong}
 
 
+CELL_KINDS = ("nonzero", "zero", "blank")  # printed non-zero, printed zero, blank/absent
+
+
+def cell_kind(gold) -> str:
+    """Which of CELL_KINDS a gold cell is."""
+    if gold is None:
+        return "blank"
+    return "zero" if float(gold) == 0 else "nonzero"
+
+
+def cells_by_kind(gold_fields: dict, pred_fields: dict) -> dict:
+    """Cells right split by the gold's kind: {kind: [right, total]} over CELL_KINDS."""
+    out = {k: [0, 0] for k in CELL_KINDS}
+    for fid, g in gold_fields.items():
+        k = out[cell_kind(g)]
+        k[0] += fid in pred_fields and same_value(g, pred_fields[fid])
+        k[1] += 1
+    return out
+
+
 def add_cells(a: dict, b: dict) -> dict:
     """Sum two cell_scores results (``wrong`` lists are not carried)."""
     by = defaultdict(lambda: {"correct": 0, "total": 0})

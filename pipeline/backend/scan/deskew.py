@@ -12,7 +12,7 @@ from ...datamodel import Box
 from .dewarp import find_sheet, row_offsets, straighten_rows
 from .orientation import upside_down
 from .seals import find_seals
-from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, normalise_size
+from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
 SKEW_COARSE_STEP = 0.5
@@ -41,7 +41,11 @@ def _working_image(image: np.ndarray) -> WorkingPage:
     the text axis and skew found and undone, bent rows straightened, an upside-down
     page turned: the coordinates every Page of this backend uses."""
     seals = [_corners(b) for b in find_seals(image)]
-    gray, factor = normalise_size(_to_gray(image))
+    gray, factor = _to_gray(image), 1.0
+    if is_bilevel(gray):
+        gray, factor = clean_bilevel(gray)
+    gray, again = normalise_size(gray)
+    factor *= again
     seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)

@@ -24,11 +24,12 @@ PAPER_FULL_SHARE = 0.985  # a paper region this large leaves no background to ha
 BED_CONTRAST = 30  # grey levels: background at least this much darker than the paper
 QUAD_EPS = 0.02  # outline simplification, share of its length, for the four corners
 QUAD_EDGE = 3  # px (small copy): a corner this near the image edge means the sheet runs off
+SHEET_TRIM = 0.008  # share of a photographed sheet's width/height cut off each side (its edge)
 EDGE_ERODE = 4  # px (full size): the paper mask is pulled in this far (the edge's shadow)
 LIGHT_KERNEL = 41  # px (small copy of the sheet): wider than any text, narrower than shading
 LIGHT_MIN_RANGE = 0.12  # even out lighting only when the paper's brightness varies this much
 CURL_STRIPS = 8  # vertical strips whose row offsets are measured
-CURL_MAX_SHIFT = 40  # px; largest row offset looked for between a strip and the middle
+CURL_MAX_STEP = 8  # px; largest row offset looked for between neighbouring strips
 CURL_MIN_SHIFT = 2.0  # px; a bend smaller than this is left alone
 CURL_DEGREE = 2  # polynomial fitted to the strip offsets
 
@@ -85,9 +86,12 @@ def flatten_photo(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np
     tl, tr, br, bl = corners
     w = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
     h = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
-    dst = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    # The sheet's edge (and the desk showing past a rounded corner) is trimmed off: a dark
+    # line down the whole page would join every text line into one band.
+    tx, ty = SHEET_TRIM * w, SHEET_TRIM * h
+    dst = np.float32([[-tx, -ty], [w - 1 + tx, -ty], [w - 1 + tx, h - 1 + ty], [-tx, h - 1 + ty]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE), m
+    return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), m
 
 
 def even_lighting(gray: np.ndarray) -> np.ndarray:
@@ -124,25 +128,30 @@ def find_sheet(gray: np.ndarray) -> tuple[np.ndarray, str, Optional[np.ndarray]]
     return out, "bed", None
 
 
+def _best_shift(ref: np.ndarray, p: np.ndarray, max_shift: int) -> int:
+    """The shift s (|s| <= max_shift) for which ``p``'s rows best match ``ref``'s s rows lower."""
+    h = len(ref)
+    scores = [float(np.dot(ref[max(0, s):h + min(0, s)], p[max(0, -s):h - max(0, s)]))
+              for s in range(-max_shift, max_shift + 1)]
+    return int(np.argmax(scores)) - max_shift
+
+
 def row_offsets(ink: np.ndarray) -> Optional[np.ndarray]:
-    """Vertical offset (px, per column) of the rows against the middle strip, from a
-    polynomial fit to each strip's best profile shift; None when the rows are straight."""
+    """Per column, the vertical shift (px) that lines its rows up with the middle strip's
+    (for :func:`straighten_rows`: minus the bend), from a polynomial fit to the strips'
+    profile shifts; None when the rows are straight.
+
+    Shifts are measured between neighbouring strips only (each well under half the line
+    pitch, where the periodic text lines cannot be matched one line off) and summed."""
     h, w = ink.shape
     bounds = np.linspace(0, w, CURL_STRIPS + 1).astype(int)
     profs = [ink[:, a:b].sum(axis=1, dtype=np.float64) for a, b in zip(bounds[:-1], bounds[1:])]
-    ref = profs[CURL_STRIPS // 2]
-    if not ref.any():
+    if sum(1 for p in profs if p.any()) < CURL_STRIPS:
         return None
-    xs, shifts = [], []
-    for k, p in enumerate(profs):
-        if not p.any():
-            continue
-        scores = [float(np.dot(ref[max(0, s):h + min(0, s)], p[max(0, -s):h - max(0, s)]))
-                  for s in range(-CURL_MAX_SHIFT, CURL_MAX_SHIFT + 1)]
-        xs.append((bounds[k] + bounds[k + 1]) / 2)
-        shifts.append(int(np.argmax(scores)) - CURL_MAX_SHIFT)
-    if len(xs) <= CURL_DEGREE:
-        return None
+    steps = [_best_shift(profs[k], profs[k + 1], CURL_MAX_STEP) for k in range(CURL_STRIPS - 1)]
+    shifts = np.concatenate([[0], np.cumsum(steps)]).astype(float)
+    shifts -= shifts[CURL_STRIPS // 2]
+    xs = (bounds[:-1] + bounds[1:]) / 2
     fit = np.polyval(np.polyfit(xs, shifts, CURL_DEGREE), np.arange(w))
     if np.abs(fit).max() < CURL_MIN_SHIFT:
         return None

@@ -15,6 +15,10 @@ RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~1
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
 MAX_SHORT_SIDE = 1500  # larger images (300 dpi scans, photos) are scaled down to this: recognition
 # reads at 48 px line height anyway, and every image step costs per pixel
+BILEVEL_SHARE = 0.93  # pages with this share of pure black/white pixels are 1-bit (faxes), even
+# rendered from a PDF at another resolution (the interpolated edges are the rest) …
+BILEVEL_BLACK_SHARE = 0.15  # … when this share of their dark pixels is pure black
+BILEVEL_SMOOTH = 0.6  # px (input pixels) of Gaussian smoothing on an upscaled 1-bit page
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
 MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
@@ -122,6 +126,29 @@ def _to_gray(img: np.ndarray) -> np.ndarray:
             gray[red] = seal_free(gray, bgr)[red]
         img = gray
     return np.ascontiguousarray(img, dtype=np.uint8)
+
+
+def is_bilevel(gray: np.ndarray) -> bool:
+    """Whether a page is 1-bit (a fax, a bilevel TIFF): nearly every pixel pure black or white."""
+    sample = gray[::2, ::2]
+    dark = sample < 128
+    if not dark.any():
+        return False
+    # Both: (almost) no greys, and dark pixels pure black (anti-aliased renders have grey edges).
+    return float(((sample == 0) | (sample == 255)).mean()) >= BILEVEL_SHARE \
+        and float((sample[dark] == 0).mean()) >= BILEVEL_BLACK_SHARE
+
+
+def clean_bilevel(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """A 1-bit page made like a grey scan: line noise and dust (lone flipped pixels) removed
+    by a median filter, scaled up to REF_SHORT_SIDE, and its staircase edges smoothed
+    (the recogniser was trained on anti-aliased text).  Returns (image, scale factor)."""
+    factor = max(1.0, REF_SHORT_SIDE / min(gray.shape))
+    if factor > 1.0:  # at its own low resolution a lone pixel is noise; rendered larger, a stroke
+        gray = cv2.medianBlur(gray, 3)
+    if factor > 1.0:
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
+    return cv2.GaussianBlur(gray, (0, 0), BILEVEL_SMOOTH * factor), factor
 
 
 def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:

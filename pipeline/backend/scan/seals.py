@@ -5,10 +5,11 @@ import cv2
 import numpy as np
 
 RED_MARGIN = 60  # a pixel whose red exceeds green and blue by this much is seal ink, not text
-RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink
+RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink …
+RED_NEAR = 9  # px; … within this window (thin seal lettering is only faintly red at its core)
 SEAL_LEVEL_KERNEL = 15  # px; the seal's grey level is taken this near (a digit's height at 150 dpi)
-SEAL_PAPER_RATIO = 0.9  # red-ink pixels at least this share of the seal's grey are seal (-> paper) …
-SEAL_TEXT_RATIO = 0.5  # … and at most this share are text printed under it (-> black)
+SEAL_PAPER_RATIO = 0.85  # red-ink pixels at least this share of the seal's grey are seal (-> paper) …
+SEAL_TEXT_RATIO = 0.45  # … and at most this share are text printed under it (-> black)
 SEAL_MERGE = 0.012  # ring, star and lettering of one seal join across gaps this wide (share of the short side)
 SEAL_SIZE = (0.05, 0.4)  # a seal is this wide and high, as a share of the page's short side …
 SEAL_ASPECT = (0.6, 1.7)  # … about as wide as high (round, oval or square) …
@@ -20,7 +21,7 @@ def red_ink(bgr: np.ndarray) -> np.ndarray:
     faintly red ones (RED_EDGE_MARGIN) next to them, since JPEG smears colour at stroke edges."""
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
     redness = r - np.maximum(g, b)
-    near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((RED_NEAR, RED_NEAR), np.uint8)) > 0
     return near & (redness > RED_EDGE_MARGIN)
 
 
