@@ -47,7 +47,7 @@ def test_skewed_sheet_on_grey_bed(tmp_path):
     assert wp.ink[:, :5].mean() < 5 and wp.ink[:, -5:].mean() < 5
 
 
-def test_red_ink_divided_out_but_text_under_seal_kept():
+def test_red_ink_removed_but_text_under_seal_kept():
     img = np.full((80, 80, 3), 240, np.uint8)
     cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
     img[36:44, 20:60] = (20, 20, 25)  # black text printed under it

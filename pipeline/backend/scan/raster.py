@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box, InputError, Page
-from .seals import red_ink, seal_free
+from .seals import red_ink
 
 RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
@@ -112,18 +112,17 @@ def _to_gray(img: np.ndarray) -> np.ndarray:
 
     Official reports carry a red seal over the signature and date, and now and then
     over the number columns: in plain luminance it is as dark as text and garbles
-    both.  Where the ink is red (``seals.red_ink``) the grey is divided by the
-    seal's own grey level nearby (``seals.seal_free``): the seal becomes paper,
-    black text printed under it, darker than the seal, stays dark.
+    both.  Red ink (``seals.red_ink``) becomes paper; black text printed under the
+    seal stays black in every channel and is kept.  (Dividing by the seal's own grey
+    instead kept more of the strokes under it but read fewer
+    cells on the development scans.)
     """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     elif img.ndim == 3:
         bgr = np.ascontiguousarray(img[:, :, :3])
         gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        red = red_ink(bgr)
-        if red.any():
-            gray[red] = seal_free(gray, bgr)[red]
+        gray[red_ink(bgr)] = 255
         img = gray
     return np.ascontiguousarray(img, dtype=np.uint8)
 
