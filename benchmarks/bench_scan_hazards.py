@@ -125,16 +125,16 @@ def positional(nums: list[str], gold: dict) -> dict:
 
 def summary(name: str, golds: list[dict], preds: list[dict], secs: float, pages: int, peak: float,
             orient: str) -> str:
-    from pipeline.scoring import CELL_KINDS, cells_by_kind
+    from pipeline.scoring import cell_scores
 
-    kinds = {k: [0, 0] for k in CELL_KINDS}
+    kinds = {k: [0, 0] for k in ("printed_nonzero", "printed_zero", "blank_absent")}
     exact = 0
     for g, p in zip(golds, preds):
-        by = cells_by_kind(g["fields"], p)
-        for k in CELL_KINDS:
-            kinds[k][0] += by[k][0]
-            kinds[k][1] += by[k][1]
-        exact += all(by[k][0] == by[k][1] for k in CELL_KINDS)
+        sc = cell_scores(g["fields"], p)
+        for k in kinds:
+            kinds[k][0] += sc["by_kind"][k]["correct"]
+            kinds[k][1] += sc["by_kind"][k]["total"]
+        exact += sc["correct"] == sc["total"]
     right, total = sum(v[0] for v in kinds.values()), sum(v[1] for v in kinds.values())
     split = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in kinds.items())
     return (f"  {name:<22} cells {right}/{total} = {100 * right / max(total, 1):6.2f}%  ({split})  "
