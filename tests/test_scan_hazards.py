@@ -120,6 +120,13 @@ def test_hazards_are_deterministic_and_turn_pages(tmp_path):
         w, h = page.get_size()
         assert (w > h) == (p["rotation"] in (90, 270))
     pdf.close()
+    # Boxes of a page read upright map to PDF points with the page's sides swapped when turned.
+    from pipeline.datamodel import Document, Page
+    from pipeline.extract import scan_page_points
+    rots = [p["rotation"] for p in hazard_params(7003, "rotated", len(s.pages))["pages"]]
+    doc = Document(str(a), "", "scan", [Page(k + 1, [], 1240.0, 1754.0, "ocr", rotation=r) for k, r in enumerate(rots)])
+    for n, (k, w, h) in scan_page_points(doc).items():
+        assert h > w and abs(k * 1240.0 - w) < 1
     with pytest.raises(ValueError):
         hazard_params(1, "coffee", 1)
     assert set(HAZARDS) == {"rotated", "skew", "seal", "fax", "photo"}
