@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from . import checks
 from .datamodel import Cell, FieldCell, Line
-from .labels import NUMBER, section_of
+from .lexicon import NUMBER, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 
@@ -34,6 +34,7 @@ MAX_PLACEMENTS = 64
 POSITION_MIN_SCORE = 60
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
+NO_TEMPLATE_WARNING = "no template table found: not an annual report, or its tables are missing"
 
 
 @dataclass(frozen=True)
@@ -486,7 +487,7 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Asse
     name = template_name or detect_format(lines)
     asm = Assembly(name)
     if name is None:
-        asm.warnings.append("no template table found: not an annual report, or its tables are missing")
+        asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm
     template = get(name)
     asm.fields = {f: None for f in template.field_ids}

@@ -70,7 +70,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256",
+                "sha256": "SHA-256", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
@@ -82,7 +82,8 @@ STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出�
                 "decoded": ("E2EFDA", "由连写数字按规则拆分"),
                 "ambiguous": ("F8CBAD", "留空：多种读法都符合规则"),
                 "corrected": ("D9D2E9", "人工更正")}
-CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
+# ``published_inconsistency``: a person confirmed the report prints it so (``nianbao review``).
+CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail", "published_inconsistency")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
 NOT_A_REPORT = "no report tables found (not a report, or its tables could not be read)"
@@ -261,11 +262,16 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str) -> dict:
-    """Worker task: one file's extract object; an exception becomes an ``internal`` error object."""
+def process_file(path: str, model: Optional[str] = None) -> dict:
+    """Worker task: one file's extract object (lines labelled by the model at ``model``, else
+    the shipped one); an exception becomes an ``internal`` error object."""
     from .extract import extract_file
     try:
-        return extract_file(path).as_dict()
+        labeler = None
+        if model:
+            from .classifier import load_cached
+            labeler = load_cached(model)
+        return extract_file(path, labeler).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -276,7 +282,7 @@ def failure_of(obj: dict) -> Optional[tuple[str, str]]:
         return obj["kind"], obj.get("error", "")
     if obj.get("error"):
         return "input", obj["error"]
-    if not obj.get("template"):
+    if not obj.get("template") and (obj.get("meta") or {}).get("kind") != "pre-2019-report":
         return "not_report", NOT_A_REPORT
     return None
 
@@ -468,6 +474,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["corrected"] = "; ".join((obj.get("review") or {}).get("corrected", []))
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
@@ -585,18 +592,31 @@ def _write_xlsx(path: Path, df, statuses: Optional[list[dict]] = None) -> None:
 
 
 def export(out: Path) -> dict[str, int]:
-    """Rebuild every export from the journal; counts of reports, failed checks and errors."""
+    """Rebuild every export from the journal; counts of reports, failed checks and errors.
+
+    The corpus comparisons (``pipeline.corpus``) run over the whole directory: canonical
+    agencies in fields.*, every comparison in cross_year.csv, failures in checks.csv.
+    """
+    from . import corpus
+    corp = corpus.analyse(out)
+    canonical = corp.canonical
     rows, checks, seen, statuses, cells = [], [], set(), [], []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
         seen.add(obj.get("sha256"))
-        rows.append(fields_row(obj))
+        rows.append({**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))})
         statuses.append(status_row(obj))
         cells += cell_rows(obj)
-        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c}
+        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
+                    "published_inconsistency": bool(c.get("published"))}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
+    rows += [{**fields_row({**e["result"], "source": e["file"], "sha256": e["sha256"]}),
+              "agency_canonical": canonical.get(e["sha256"])}
+             for e in errors if isinstance(e.get("result"), dict)]  # read, not a report
+    checks += corp.failed_checks()
+    _write_csv(out / corpus.CROSS_YEAR_CSV, corpus.cross_year_rows(corp), corpus.CROSS_COLUMNS)
     df = fields_frame(rows)
     _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False, encoding=CSV_ENCODING))
     _atomic(out / FIELDS_PARQUET, lambda p: df.to_parquet(p, index=False))
@@ -624,14 +644,22 @@ def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
 def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT_WORKERS,
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
-              progress: bool = True, task: Callable[[str], dict] = process_file) -> dict:
+              progress: bool = True, task: Callable[[str], dict] = process_file,
+              model: Optional[str] = None) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
-    Failures of single files are recorded, never raised; the exports and ``summary.json`` are
-    written at the end of every run, also one stopped by Ctrl-C.
+    ``model``: a trained line classifier (folder or card) to label lines with instead of the
+    shipped one; checked here first (``classifier.ModelError``).  Failures of single files are
+    recorded, never raised; the exports and ``summary.json`` are written at the end of every
+    run, also one stopped by Ctrl-C.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if model:
+        from functools import partial
+        from .classifier import load
+        model = load(model).path  # refused here, not once per file
+        task = partial(task, model=model)
     from tqdm import tqdm
     t0 = time.monotonic()
     out = Path(out_dir)
@@ -662,8 +690,10 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 for job, obj in run(p.jobs, workers, timeout_s, task=task, ocr=ocr, **kwargs):
                     fail = failure_of(obj)
                     if fail:
+                        # A file read but not a report keeps what was read (fields.csv lists it).
+                        kept = {"result": obj} if fail[0] == "not_report" else {}
                         append_record(ef, {"file": job.path, "sha256": job.sha256, "kind": fail[0],
-                                           "error": fail[1], "timeout_s": timeout_s})
+                                           "error": fail[1], "timeout_s": timeout_s, **kept})
                         failed += 1
                     else:
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256
@@ -677,6 +707,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         finally:
             bar.close()
             work_s = time.monotonic() - t1
+            from .corrections import apply_run  # a person's corrections reach every export
+            corrected = apply_run(out, RESULTS)
             totals = export(out)
             summary = {
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
@@ -684,8 +716,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
-                "engine": engine, "workers": workers, "timeout_s": timeout_s,
-                "interrupted": interrupted, **totals}
+                "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,
+                "interrupted": interrupted, "reports_corrected": corrected, **totals}
             _atomic(out / SUMMARY, lambda f: f.write_text(
                 json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
     return summary

@@ -116,6 +116,8 @@ class LineClassifier:
     kind: str
     model: Any  # crf: the CRFsuite model bytes; logreg: a fitted sklearn Pipeline
     card: dict = field(default_factory=dict)
+    path: Optional[str] = None  # the card it was loaded from
+    card_sha256: Optional[str] = None  # of the card file's bytes: which model, exactly
 
     def __post_init__(self) -> None:
         self._tagger = None
@@ -227,13 +229,31 @@ def load(path: str | Path) -> LineClassifier:
     if digest and hashlib.sha256(weights.read_bytes()).hexdigest() != digest:
         raise ModelError(f"model card {p} describes other weights than {weights.name} (sha256 differs): "
                          "the card is stale; retrain with `nianbao train training/data --replace`")
+    where = {"path": str(p.resolve()), "card_sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
     try:
         if card["kind"] == "crf":
-            return LineClassifier("crf", weights.read_bytes(), card)
+            return LineClassifier("crf", weights.read_bytes(), card, **where)
         import joblib
-        return LineClassifier("logreg", joblib.load(weights), card)
+        return LineClassifier("logreg", joblib.load(weights), card, **where)
     except Exception as e:  # a corrupt file must say which file
         raise ModelError(f"cannot load model weights {weights}: {type(e).__name__}: {e}") from e
+
+
+@lru_cache(maxsize=4)
+def load_cached(path: str) -> LineClassifier:
+    """``load``, once per process and path (batch workers label many files with one model)."""
+    return load(path)
+
+
+def describe(labeler: Labeler) -> dict:
+    """What a result records as its ``labeler``: name, kind, card path and the card's sha256."""
+    if isinstance(labeler, LineClassifier):
+        return {"name": labeler.card.get("name", MODEL_NAME), "kind": labeler.kind,
+                "path": labeler.path, "sha256": labeler.card_sha256}
+    if labeler is rule_label:
+        return {"name": "rules", "kind": "rules", "path": None, "sha256": None}
+    return {"name": getattr(labeler, "__name__", type(labeler).__name__), "kind": "custom",
+            "path": None, "sha256": None}
 
 
 @lru_cache(maxsize=1)

@@ -68,6 +68,8 @@ class Document:
     kind: str  # text | html | pdf | scan | image | docx
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the page says about itself, outside its text: a web page's <title> and <meta> tags.
+    page_meta: dict = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:
@@ -157,6 +159,8 @@ class Result:
     cells: dict = field(default_factory=dict)
     # Page number -> (width, height) in the unit of that page's boxes.
     page_sizes: dict = field(default_factory=dict)
+    # The line labeler that labelled it: name, kind, path and sha256 of its model card.
+    labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -168,6 +172,7 @@ class Result:
             "warnings": self.warnings, "pages": self.pages,
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
+            "labeler": self.labeler,
         }
         if self.error:
             d["error"] = self.error

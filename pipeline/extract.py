@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import checks, narrative
-from .assemble import assemble, field_cells, parse_number
+from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
 from .labels import Labeler, apply_labels
@@ -109,12 +109,13 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     ``labeler``, the shipped line classifier labels the lines."""
     result = Result(doc.source, doc.sha256, None, pages=len(doc.pages))
     result.warnings += doc.warnings
+    from .classifier import default_labeler, describe
     if labeler is None:
-        from .classifier import default_labeler  # loaded once per process
-        labeler = default_labeler()
+        labeler = default_labeler()  # loaded once per process
+    result.labeler = describe(labeler)
     apply_labels(doc, labeler)
     lines = doc.lines
-    meta = narrative.metadata(lines)
+    meta = narrative.metadata(lines, doc.page_meta)
     result.meta = meta
     # What the scan backend saw: seals (users ask whether a report is stamped), turned pages.
     # A scanned PDF's boxes are pixels of its working images; the output gives PDF points.
@@ -156,7 +157,17 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses) + \
             checks.stated_checks(result.fields, stated, statuses)
+    _set_kind(result, lines)
     return result
+
+
+def _set_kind(result: Result, lines) -> None:
+    """``meta["kind"]``; a pre-2019 report says so instead of "no template table found"."""
+    kind = narrative.report_kind(lines, result.template, result.meta)
+    result.meta["kind"] = kind
+    if kind == "pre-2019-report":
+        result.warnings = [w for w in result.warnings if w != NO_TEMPLATE_WARNING]
+        result.warnings.append(narrative.PRE2019_WARNING)
 
 
 def reread_failed(path: str, template: Template, fields: dict, sources: dict,

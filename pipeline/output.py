@@ -11,7 +11,7 @@ from typing import Iterable, Optional, TextIO
 from .datamodel import STATUSES
 from .template import all_field_ids
 
-CSV_META = ("source", "sha256", "template", "agency", "year", "published", "failed_checks", "error")
+CSV_META = ("source", "sha256", "template", "kind", "agency", "year", "published", "failed_checks", "error")
 # Per-report evidence columns of the wide exports: cells by status, and the least OCR confidence.
 STATUS_COLUMNS = tuple(f"cells_{s}" for s in STATUSES)
 MIN_CONFIDENCE = "min_confidence"
@@ -62,7 +62,7 @@ def csv_row(obj: dict) -> dict:
     """A flat row: identity, meta, failed-check count, then every field id."""
     meta = obj.get("meta") or {}
     row = {"source": obj.get("source"), "sha256": obj.get("sha256"), "template": obj.get("template"),
-           "agency": meta.get("agency"), "year": meta.get("year"), "published": meta.get("published"),
+           "kind": meta.get("kind"), "agency": meta.get("agency"), "year": meta.get("year"), "published": meta.get("published"),
            "failed_checks": sum(1 for c in obj.get("checks", []) if not c["ok"]),
            "error": obj.get("error", ""), **evidence_counts(obj)}
     fields = obj.get("fields") or {}

@@ -158,7 +158,8 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     assert df["failed_list"][0] == "balance@requests.total"
     checks = pd.read_csv(tmp_path / batch.CHECKS_CSV)
     assert checks.to_dict("records") == [{"source": "r.txt", "sha256": "h", "rule": "balance",
-                                          "where": "requests.total", "detail": "5 != 4"}]
+                                          "where": "requests.total", "detail": "5 != 4",
+                                          "published_inconsistency": False}]
     assert pd.read_csv(tmp_path / batch.ERRORS_CSV)["file"].tolist() == ["bad.pdf"]
     sheets = pd.read_excel(tmp_path / batch.FIELDS_XLSX, sheet_name=None)
     report, mapping = sheets["报告"], sheets["字段"]
@@ -218,7 +219,10 @@ def test_kill_9_resume_and_third_run(tmp_path):
     dups = pd.read_csv(run / batch.DUPLICATES_CSV)
     assert dups[["file", "same_as"]].values.tolist() == [[str(dup), str(good[0])]]
     fields = pd.read_csv(run / batch.FIELDS_CSV)
-    assert len(fields) == len(good) and fields["sha256"].is_unique
+    # A row for every input read: the reports, and the text that is not one (notes.txt).
+    assert len(fields) == len(good) + 1 and fields["sha256"].is_unique
+    kinds = dict(zip(fields["source"].map(lambda s: Path(s).name), fields["kind"]))
+    assert kinds["notes.txt"] == "not-a-report" and all(kinds[p.name].startswith("template-") for p in good)
     for name in (batch.FIELDS_PARQUET, batch.FIELDS_XLSX, batch.CHECKS_CSV):
         assert (run / name).stat().st_size > 0
     s2 = _summary(run)

@@ -96,6 +96,18 @@ def set_spans(lines: list[Line]) -> None:
         at += len(ln.text) + 1
 
 
+def page_meta(soup: BeautifulSoup) -> dict:
+    """The page's <title> and its named <meta> tags (name or property -> content)."""
+    out = {}
+    if soup.title and soup.title.string:
+        out["title"] = clean(soup.title.string)
+    for m in soup.find_all("meta"):
+        key = m.get("name") or m.get("property") or m.get("itemprop")
+        if key and m.get("content"):
+            out.setdefault(str(key), clean(str(m["content"])))
+    return out
+
+
 def read_html_text(text: str, source: str, sha256: str) -> Document:
     soup = BeautifulSoup(text, "lxml")
     root = soup.body or soup
@@ -104,7 +116,7 @@ def read_html_text(text: str, source: str, sha256: str) -> Document:
     _walk(root, lines, buf)
     _flush(lines, buf)
     set_spans(lines)
-    doc = Document(source, sha256, "html", [Page(1, lines, source="html")])
+    doc = Document(source, sha256, "html", [Page(1, lines, source="html")], page_meta=page_meta(soup))
     if not lines:
         raise InputError("web page without text")
     if not re.search(r"</html\s*>", text[-2000:], re.I):

@@ -66,21 +66,26 @@ def _style(rng: random.Random, layout: Optional[str]) -> dict:
 
 
 def generate(seed: int, *, fmt: Optional[str] = None, layout: Optional[str] = None,
-             inconsistent: bool | str = False) -> Synthetic:
+             inconsistent: bool | str = False, agency: Optional[str] = None,
+             year: Optional[int] = None) -> Synthetic:
     """A synthetic report, the same for the same arguments.
 
     ``fmt``: "2021" or "2019" (default: drawn, mostly 2021).  ``layout``: the table ruling,
     one of ``LAYOUTS`` (default: drawn); fonts, sizes, margins and the rest are drawn from the
     seed and recorded in ``meta["layout"]``.  ``inconsistent``: True (a random kind) or one of
     ``INCONSISTENCIES`` to break one rule on purpose, recorded in ``meta["inconsistency"]``.
+    ``agency``, ``year``: this agency and year instead of drawn ones (the same agency's
+    reports of several years, for corpus tests); the rest is drawn as without them.
     """
     rng = random.Random(f"nianbao-synthetic:{seed}")
     if fmt is None:
         fmt = "2019" if rng.random() < P_FORMAT_2019 else "2021"
     if fmt not in T.FORMATS:
         raise ValueError(f"unknown format {fmt!r}; one of {T.FORMATS}")
-    year = rng.choice((2019, 2020, 2020, 2021)) if fmt == "2019" else rng.choice((2021, 2022, 2023, 2023, 2024, 2024))
-    agency = _agency(rng)
+    drawn_year = rng.choice((2019, 2020, 2020, 2021)) if fmt == "2019" else rng.choice((2021, 2022, 2023, 2023, 2024, 2024))
+    drawn_agency = _agency(rng)  # drawn even when given: the seed's other draws stay the same
+    year = drawn_year if year is None else year
+    agency = drawn_agency if agency is None else agency
     style = _style(rng, layout)
     single_other = fmt == "2019" or rng.random() < P_SINGLE_OTHER_2021
     ctx = {"format": fmt, "year": year, "agency": agency, "we": _we(agency),
