@@ -57,6 +57,8 @@ class Page:
     height: Optional[float] = None
     source: str = "text"
     warnings: list[str] = field(default_factory=list)
+    rotation: int = 0  # degrees the page was turned clockwise as found (0/90/180/270); read upright
+    seals: list[Box] = field(default_factory=list)  # seal impressions found (scans), page coordinates
 
 
 @dataclass

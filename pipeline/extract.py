@@ -77,8 +77,14 @@ def scan_page_points(doc: Document) -> dict[int, tuple[float, float, float]]:
             sizes = {i + 1: (float(p.width), float(p.height)) for i, p in enumerate(pdf.pages)}
     except Exception:  # a best effort: boxes stay in the scan's pixels
         return {}
-    return {p.number: (sizes[p.number][0] / p.width, *sizes[p.number])
-            for p in doc.pages if p.number in sizes and p.width}
+    out = {}
+    for p in doc.pages:
+        if p.number in sizes and p.width:
+            w, h = sizes[p.number]
+            if p.rotation in (90, 270):  # read upright: the boxes' width runs along the PDF page's height
+                w, h = h, w
+            out[p.number] = (w / p.width, w, h)
+    return out
 
 
 def page_sizes(doc: Document, points: dict[int, tuple[float, float, float]]) -> dict[int, tuple[float, float]]:
@@ -111,11 +117,19 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     lines = doc.lines
     meta = narrative.metadata(lines, doc.page_meta)
     result.meta = meta
+    # What the scan backend saw: seals (users ask whether a report is stamped), turned pages.
+    # A scanned PDF's boxes are pixels of its working images; the output gives PDF points.
+    points = scan_page_points(doc) if doc.kind == "scan" else {}
+    seals = [{"page": p.number, "box": [round(v * points.get(p.number, (1.0,))[0], 1) for v in b]}
+             for p in doc.pages for b in p.seals]
+    if seals:
+        meta["seals"] = seals
+    turned = {p.number: p.rotation for p in doc.pages if p.rotation}
+    if turned:
+        meta["rotated_pages"] = turned
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
     sources: dict = {}
-    # A scanned PDF's boxes are pixels of its working images; the output gives PDF points.
-    points = scan_page_points(doc) if doc.kind == "scan" else {}
     result.page_sizes = page_sizes(doc, points)
     to_points = {n: k for n, (k, _, _) in points.items()}
     if not _run_together(doc, result, stated):

@@ -128,6 +128,9 @@ def second_choice_numeric(res: RecResult, min_prob: float = 0.0) -> Optional[str
     return "".join(chars)
 
 
+DET_MIN_SIDE = 8  # px; regions thinner than this hold no text for the detector
+
+
 class OcrEngine:
     """PP-OCR detection and recognition sessions from the rapidocr wheel."""
 
@@ -138,6 +141,7 @@ class OcrEngine:
         self._rapid = RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False})
         rec = self._rapid._load_rec_model()
         self._det = None
+        self._cls = None
         self._session = rec.session.session  # onnxruntime.InferenceSession
         self._input_name = self._session.get_inputs()[0].name
         self.charset: list[str] = list(rec.postprocess_op.character)
@@ -208,12 +212,32 @@ class OcrEngine:
                 results[i] = RecResult(text, conf, confs, num[j, :own] if keep_numeric else None)
         return [r if r is not None else RecResult("", 0.0) for r in results]
 
+    # --- text direction --------------------------------------------------------
+
+    def upside_down(self, crops: Sequence[np.ndarray]) -> list[float]:
+        """Probability that each text-line crop (grey or BGR) is upside down, by PP-OCR's
+        text direction classifier (loaded on first use: upright pages need only a few lines)."""
+        import cv2
+
+        if not crops:
+            return []
+        if self._cls is None:
+            self._rapid._load_cls_model()
+            self._cls = self._rapid.text_cls
+        x = np.stack([self._cls.resize_norm_img(cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) if c.ndim == 2 else c)
+                      for c in crops]).astype(np.float32)
+        probs = self._cls.session(x)
+        flip = self._cls.postprocess_op.label_list.index("180")
+        return [float(p[flip]) for p in probs]
+
     # --- detection -------------------------------------------------------------
 
     def detect(self, image: np.ndarray) -> list[tuple[float, float, float, float]]:
         """Text boxes (x0, top, x1, bottom) found by the PP-OCR detector in ``image``."""
         import cv2
 
+        if min(image.shape[:2]) < DET_MIN_SIDE:
+            return []  # a sliver: the detector's resize would blow it up to a huge canvas
         if self._det is None:
             self._det = self._rapid._load_det_model()
         if image.ndim == 2:

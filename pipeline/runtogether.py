@@ -34,6 +34,7 @@ from functools import lru_cache
 from pipeline import checks
 from pipeline import template as tpl
 from pipeline.datamodel import FieldCell
+from pipeline.unionfind import UnionFind
 from pipeline.template import Row, Table, Template, normalize
 
 __all__ = ["Decoded", "decode", "detect_format", "is_run_together", "split_run"]
@@ -325,21 +326,13 @@ def _fmt(reading: tuple) -> str:
 def _components(chunks: list[_Chunk], eqs: list[_Eq], where: dict) -> list[list[int]]:
     """Ambiguous chunks grouped by the rules they share (chunks in no rule stand alone)."""
     amb = [ci for ci, ch in enumerate(chunks) if len(ch.readings) > 1]
-    parent = {ci: ci for ci in amb}
-
-    def root(ci: int) -> int:
-        while parent[ci] != ci:
-            ci = parent[ci]
-        return ci
-
+    index = {ci: k for k, ci in enumerate(amb)}
+    uf = UnionFind(len(amb))
     for e in eqs:
         tied = sorted({where[f][0] for f in e.lhs + e.rhs} & set(amb))
         for ci in tied[1:]:
-            parent[root(ci)] = root(tied[0])
-    groups: dict[int, list[int]] = {}
-    for ci in amb:
-        groups.setdefault(root(ci), []).append(ci)
-    return list(groups.values())
+            uf.union(index[ci], index[tied[0]])
+    return [[amb[k] for k in members] for members in uf.groups().values()]
 
 
 def _best_combos(chunks: list[_Chunk], comp: list[int], eqs: list[_Eq],

@@ -11,6 +11,7 @@ from typing import Optional
 
 from .constants import FONTS, PAGE_H, PAGE_W, PDF_DATE, SCAN_DPI, STAMP_RED
 from .fonts import _embeddable, _font_path, available_fonts
+from .hazards import FAX_DPI, apply_page, hazard_params, number_runs
 from .layout import PageModel
 from .record import Synthetic
 
@@ -102,7 +103,7 @@ def _draw_stamp(img, centre_px: tuple[float, float], radius: int, agency: str, r
 
 
 def _degrade(img, rng: random.Random, params: dict):
-    """Scanner look: paper tint and low contrast, blur, skew, noise; returns JPEG bytes."""
+    """Scanner look: paper tint and low contrast, blur, skew, noise; returns the RGB array."""
     import cv2
     import numpy as np
     arr = np.asarray(img.convert("RGB")).astype(np.float32)
@@ -118,8 +119,15 @@ def _degrade(img, rng: random.Random, params: dict):
     arr = (arr + noise[..., None]).clip(0, 255).astype(np.uint8)
     if params["gray"]:
         arr = cv2.cvtColor(cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
-    ok, buf = cv2.imencode(".jpg", cv2.cvtColor(arr, cv2.COLOR_RGB2BGR),
-                           [cv2.IMWRITE_JPEG_QUALITY, params["jpeg_quality"]])
+    return arr
+
+
+def _encode(arr, quality: int, lossless: bool = False) -> bytes:
+    """JPEG bytes of an RGB page (PNG for 1-bit fax pages, which JPEG would smear)."""
+    import cv2
+    bgr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
+    ok, buf = (cv2.imencode(".png", bgr[:, :, 0]) if lossless
+               else cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality]))
     assert ok
     return buf.tobytes()
 
@@ -134,11 +142,18 @@ def scan_params(seed: int) -> dict:
             "gray": rng.random() < 0.35, "stamp": rng.random() < 0.5}
 
 
-def _scan_pages(s: Synthetic, dpi: int, seed: int) -> list[bytes]:
-    """Render each page with pdfium, stamp the signature page, degrade; JPEG bytes per page."""
+def _scan_pages(s: Synthetic, dpi: int, seed: int, hazard: Optional[str] = None) -> list[tuple[bytes, int, int]]:
+    """Render each page with pdfium, stamp the signature page, degrade, apply the hazard
+    (see ``hazards``); (encoded bytes, width px, height px) per page."""
     import pypdfium2 as pdfium
     params = scan_params(seed)
+    hz = hazard_params(seed, hazard, len(s.pages))
+    if hazard == "fax":
+        dpi = FAX_DPI
+    if hazard in ("seal", "photo"):
+        params["gray"] = False  # a seal is told by its colour; phones shoot colour
     rng = random.Random(f"nianbao-scan-noise:{seed}")
+    seal_rng = random.Random(hz["seal_seed"])
     doc = pdfium.PdfDocument(_pdf_bytes(s))
     out = []
     try:
@@ -148,33 +163,51 @@ def _scan_pages(s: Synthetic, dpi: int, seed: int) -> list[bytes]:
             if params["stamp"] and at:
                 img = _draw_stamp(img, (at[0] * dpi / 72, at[1] * dpi / 72), int(40 * dpi / 72),
                                   s.meta["agency"], rng)
-            out.append(_degrade(img, rng, params))
+            numbers = number_runs(s.pages[i]) if hazard == "seal" else []
+            if numbers:  # the seal lands on the number columns
+                x, y = seal_rng.choice(numbers)
+                img = _draw_stamp(img, (x * dpi / 72, y * dpi / 72), int(hz["seal_radius_pt"] * dpi / 72),
+                                  s.meta["agency"], seal_rng)
+            arr = apply_page(_degrade(img, rng, params), hz["pages"][i], dpi, rng)
+            out.append((_encode(arr, params["jpeg_quality"], lossless=hazard == "fax"), arr.shape[1], arr.shape[0]))
     finally:
         doc.close()
     return out
 
 
-def write_scan(s: Synthetic, path, *, dpi: int = SCAN_DPI, seed: Optional[int] = None) -> None:
+def write_scan(s: Synthetic, path, *, dpi: int = SCAN_DPI, seed: Optional[int] = None,
+               hazard: Optional[str] = None) -> None:
     """Write a degraded raster copy with no text layer.
 
-    ``path`` ending in ``.pdf``: one image per page (JPEG, embedded as is).  Otherwise PNG files
-    ``<stem>-<n>.png`` beside ``path``.  ``seed`` picks the degradation (default: the report's).
+    ``path`` ending in ``.pdf``: one image per page (JPEG, embedded as is; pages turned by the
+    hazard are landscape).  ``.tif``/``.tiff``: one multi-page TIFF at full resolution (phone
+    photos).  Otherwise PNG files ``<stem>-<n>.png`` beside ``path``.  ``seed`` picks the
+    degradation (default: the report's); ``hazard`` one of ``hazards.HAZARDS``.
     """
     from fpdf import FPDF
     seed = s.meta["seed"] if seed is None else seed
-    pages = _scan_pages(s, dpi, seed)
+    pages = _scan_pages(s, dpi, seed, hazard)
     path = Path(path)
     if path.suffix.lower() != ".pdf":
         import cv2
         import numpy as np
-        for n, jpg in enumerate(pages, 1):
-            img = cv2.imdecode(np.frombuffer(jpg, np.uint8), cv2.IMREAD_COLOR)
+        imgs = [cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR) for data, _, _ in pages]
+        if path.suffix.lower() in (".tif", ".tiff"):
+            from PIL import Image
+            frames = [Image.fromarray(img[:, :, ::-1]) for img in imgs]
+            frames[0].save(path, save_all=True, append_images=frames[1:], compression="jpeg", quality=90)
+            return
+        for n, img in enumerate(imgs, 1):
             cv2.imwrite(str(path.with_name(f"{path.stem}-{n}.png")), img)
         return
+    pt = 72.0 / (FAX_DPI if hazard == "fax" else dpi)
     pdf = FPDF(unit="pt", format=(PAGE_W, PAGE_H))
     pdf.set_auto_page_break(False)
     pdf.set_creation_date(PDF_DATE)
-    for jpg in pages:
-        pdf.add_page()
-        pdf.image(io.BytesIO(jpg), x=0, y=0, w=PAGE_W, h=PAGE_H)
+    for data, w, h in pages:
+        # A photo embedded in a PDF is shown about page-sized, whatever its pixels.
+        size = ((PAGE_W, PAGE_H) if hazard is None else
+                (w * pt, h * pt) if hazard != "photo" else (w * PAGE_H / max(w, h), h * PAGE_H / max(w, h)))
+        pdf.add_page(format=size)
+        pdf.image(io.BytesIO(data), x=0, y=0, w=size[0], h=size[1])
     path.write_bytes(bytes(pdf.output()))

@@ -61,7 +61,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Docume
         images = _pdf_images(data, wanted, RENDER_DPI)
     else:
         kind = "image"
-        images = [(img, k) for img, k in _image_frames(data) if wanted is None or k in wanted]
+        images = ((img, k) for img, k in _image_frames(data) if wanted is None or k in wanted)
     doc = Document(str(path), digest, kind)
     for img, number in images:
         doc.pages.append(read_page_image(img, number))
@@ -93,14 +93,14 @@ def read_page_image(image: np.ndarray, number: int = 1) -> Page:
 
 def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     """:func:`read_page_image`, and the factor by which the image was resized."""
-    gray, ink, unit, factor = _working_image(image)
-    size = (float(gray.shape[1]), float(gray.shape[0]))
-    if ink is None:
-        return Page(number, [], *size, "ocr", [f"page {number}: blank"]), factor
-    lines = recognise_page(analyse(gray, ink, unit), number)
-    _label_furniture(lines, gray.shape[0])
-    page = Page(number, lines, *size, "ocr")
+    wp = _working_image(image)
+    size = (float(wp.gray.shape[1]), float(wp.gray.shape[0]))
+    if wp.ink is None:
+        return Page(number, [], *size, "ocr", [f"page {number}: blank"]), wp.factor
+    lines = recognise_page(analyse(wp.gray, wp.ink, wp.unit), number)
+    _label_furniture(lines, wp.gray.shape[0])
+    page = Page(number, lines, *size, "ocr", rotation=wp.rotation, seals=wp.seals)
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
     if len(confident) < MIN_REPORT_LINES:
         page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")
-    return page, factor
+    return page, wp.factor

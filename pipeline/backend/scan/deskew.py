@@ -2,33 +2,108 @@
 of this backend is in."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Optional
 
 import cv2
 import numpy as np
 
-from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, normalise_size
+from ...datamodel import Box
+from .dewarp import find_sheet, row_offsets, straighten_rows
+from .orientation import upside_down
+from .seals import find_seals
+from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size
 
-MAX_SKEW_DEG = 5.0  # scans beyond this are not "skewed", they are rotated pages
+MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
 SKEW_COARSE_STEP = 0.5
+SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) runs on a quarter-size ink image
 SKEW_FINE_STEP = 0.05
 MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
-SKEW_SCALE = 0.5  # the angle search runs on a half-size ink image
+SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
 
 
-def _working_image(image: np.ndarray) -> tuple[np.ndarray, Optional[np.ndarray], float, float]:
-    """The deskewed, size-normalised grey image, its ink (None when blank), the
-    pixel unit and the resize factor: the coordinates every Page of this backend uses."""
-    gray, factor = normalise_size(_to_gray(image))
+@dataclass
+class WorkingPage:
+    """A page prepared for reading: upright, flat, deskewed, size-normalised grey, and
+    what was done to get there."""
+    gray: np.ndarray
+    ink: Optional[np.ndarray]  # None: a blank page
+    unit: float  # pixel constants scale by this (short side / REF_SHORT_SIDE)
+    factor: float  # resize factor from the input raster
+    rotation: int = 0  # degrees the page was turned clockwise as found
+    sheet: str = ""  # "photo" (warped flat), "bed" (scanner bed painted out) or ""
+    seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
+
+
+def _working_image(image: np.ndarray) -> WorkingPage:
+    """The whole preparation of one raster (grey or BGR): seals found and their red ink
+    separated, size normalised, the sheet found on its background (photo: warped flat),
+    the text axis and skew found and undone, bent rows straightened, an upside-down
+    page turned: the coordinates every Page of this backend uses."""
+    seals = [_corners(b) for b in find_seals(image)]
+    gray, factor = _to_gray(image), 1.0
+    if is_bilevel(gray):
+        gray, factor = clean_bilevel(gray)
+    gray, again = normalise_size(gray)
+    factor *= again
+    seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
-        return gray, None, 1.0, factor
+        return WorkingPage(gray, None, 1.0, factor)
+    gray, sheet, warp = find_sheet(gray)
+    if warp is not None:  # the sheet alone, at working size (factor: approximate, photos have no dpi)
+        seals = [cv2.perspectiveTransform(p[None], warp)[0] for p in seals]
+        gray, again = normalise_size(gray)
+        factor *= again
+        seals = [p * again for p in seals]
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
-    angle = estimate_skew(ink)
+    coarse, vertical = coarse_skew(ink)
+    turns = 1 if vertical else 0
+    if turns:  # text runs down the page: turn it a quarter (the 180° test settles which way)
+        seals = [_turned_points(p, gray.shape, 1) for p in seals]
+        gray, ink = _turn(gray, 1), _turn(ink, 1)
+    angle = estimate_skew(ink, coarse)
     if abs(angle) >= MIN_DESKEW_DEG:
-        gray = rotate(gray, angle)
+        m = cv2.getRotationMatrix2D((gray.shape[1] / 2.0, gray.shape[0] / 2.0), angle, 1.0)
+        seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
+        gray = rotate(gray, angle, border=_paper(gray))
         ink = binarize(gray, unit)
-    return gray, ink, unit, factor
+    bend = row_offsets(ink) if sheet == "photo" else None
+    if bend is not None:
+        gray = straighten_rows(gray, bend)
+        ink = binarize(gray, unit)
+    if upside_down(gray, ink, unit):
+        seals = [_turned_points(p, gray.shape, 2) for p in seals]
+        gray, ink = _turn(gray, 2), _turn(ink, 2)
+        turns += 2
+    boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
+             for p in seals]
+    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes)
+
+
+def _corners(box: Box) -> np.ndarray:
+    """The four corners of a box as a 4x2 array (boxes are carried through the warps as points)."""
+    x0, y0, x1, y1 = box
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+
+
+def _turned_points(pts: np.ndarray, shape: tuple[int, ...], k: int) -> np.ndarray:
+    """Points of an image of ``shape`` after :func:`_turn` by ``k`` (1 or 2) quarter turns."""
+    h, w = shape[:2]
+    x, y = pts[:, 0], pts[:, 1]
+    if k == 1:  # counter-clockwise: (x, y) -> (y, w - x)
+        return np.stack([y, w - x], axis=1)
+    return np.stack([w - x, h - y], axis=1)
+
+
+def _paper(gray: np.ndarray) -> int:
+    """The paper's grey level (the page's bright mode), to fill corners a rotation uncovers."""
+    return int(np.percentile(gray[::8, ::8], 90))
+
+
+def _turn(img: np.ndarray, k: int) -> np.ndarray:
+    """``img`` turned ``k`` quarter turns counter-clockwise (exact, no resampling)."""
+    return np.ascontiguousarray(np.rot90(img, k))
 
 
 def rotate(img: np.ndarray, angle: float, border: int = 255) -> np.ndarray:
@@ -44,12 +119,37 @@ def _profile_sharpness(ink_small: np.ndarray, angle: float) -> float:
     return float(np.square(np.diff(prof)).sum())
 
 
-def estimate_skew(ink: np.ndarray) -> float:
-    """Deskew angle (degrees, for :func:`rotate`) by coarse-to-fine profile search."""
+def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
+    """Sharpness of the row and of the column profile after rotating by ``angle``, each
+    per pixel of the length summed over (so that a portrait page's columns do not win)."""
+    r = rotate(ink_small, angle, 0)
+    rows = float(np.square(np.diff(r.sum(axis=1, dtype=np.float64))).sum()) / r.shape[1]
+    cols = float(np.square(np.diff(r.sum(axis=0, dtype=np.float64))).sum()) / r.shape[0]
+    return rows, cols
+
+
+def coarse_skew(ink: np.ndarray) -> tuple[float, bool]:
+    """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
+    whether the text runs vertically (the page is turned 90° or 270°): the axis whose
+    profile is sharpest at the best angle."""
+    small = cv2.resize(ink, None, fx=SKEW_COARSE_SCALE, fy=SKEW_COARSE_SCALE, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0, False
+    best = (-1.0, 0.0, False)
+    for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
+        rows, cols = _axis_sharpness(small, float(a))
+        if max(rows, cols) > best[0]:
+            best = (max(rows, cols), float(a), cols > rows)
+    return best[1], best[2]
+
+
+def estimate_skew(ink: np.ndarray, coarse: Optional[float] = None) -> float:
+    """Deskew angle (degrees, for :func:`rotate`): a fine profile search on a half-size
+    image around the coarse angle (found by :func:`coarse_skew` when not given)."""
     small = cv2.resize(ink, None, fx=SKEW_SCALE, fy=SKEW_SCALE, interpolation=cv2.INTER_AREA)
     if not small.any():
         return 0.0
-    coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP)
-    best = max(coarse, key=lambda a: _profile_sharpness(small, a))
-    fine = np.arange(best - SKEW_COARSE_STEP, best + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
+    if coarse is None:
+        coarse = coarse_skew(ink)[0]
+    fine = np.arange(coarse - SKEW_COARSE_STEP, coarse + SKEW_COARSE_STEP + 1e-9, SKEW_FINE_STEP)
     return float(max(fine, key=lambda a: _profile_sharpness(small, a)))

@@ -6,6 +6,7 @@ from typing import Optional
 
 import numpy as np
 
+from ...unionfind import UnionFind
 from .raster import MIN_SPECK_AREA
 
 DEFAULT_LINE_H = 22  # px; text height assumed when a page gives no estimate
@@ -116,14 +117,8 @@ def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[lis
     hold a line of the same piece: a column of stacked characters down a label
     column overlaps every row and would otherwise chain them all into one.
     """
-    parent = list(range(len(subs)))
+    uf = UnionFind(len(subs))
     pieces = [{k} for k, _ in subs]
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     links = []
     for i, (ki, bi) in enumerate(subs):
@@ -135,14 +130,12 @@ def link_sublines(subs: list[tuple[int, tuple[int, int, int, int]]]) -> list[lis
             if share > ROW_LINK_OVERLAP:
                 links.append((share, i, j))
     for _share, i, j in sorted(links, reverse=True):
-        ri, rj = find(i), find(j)
+        ri, rj = uf.find(i), uf.find(j)
         if ri != rj and not pieces[ri] & pieces[rj]:
-            parent[ri] = rj
+            uf.union(ri, rj)
             pieces[rj] |= pieces[ri]
-    groups: dict[int, list] = {}
-    for i, sub in enumerate(subs):
-        groups.setdefault(find(i), []).append(sub)
-    return sorted(groups.values(), key=lambda g: min(bx[1] for _, bx in g))
+    groups = [[subs[i] for i in members] for members in uf.groups().values()]
+    return sorted(groups, key=lambda g: min(bx[1] for _, bx in g))
 
 
 def merge_wrapped(groups: list[list]) -> list[list]:

@@ -15,6 +15,10 @@ RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~1
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
 MAX_SHORT_SIDE = 1500  # larger images (300 dpi scans, photos) are scaled down to this: recognition
 # reads at 48 px line height anyway, and every image step costs per pixel
+BILEVEL_SHARE = 0.93  # pages with this share of pure black/white pixels are 1-bit (faxes), even
+# rendered from a PDF at another resolution (the interpolated edges are the rest) …
+BILEVEL_BLACK_SHARE = 0.15  # … when this share of their dark pixels is pure black
+BILEVEL_SMOOTH = 0.6  # px (input pixels) of Gaussian smoothing on an upscaled 1-bit page
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
 MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
@@ -67,38 +71,51 @@ def _render_pages(pdf, wanted: list[int], dpi: int):
                 arr = pdf[k - 1].render(scale=dpi / 72.0).to_numpy()
             except Exception as e:  # a damaged page stream
                 raise InputError(f"cannot render PDF page {k}: {e}") from e
-            yield _to_gray(np.array(arr)), k
+            yield np.array(arr), k  # grey (and seals found) later, in deskew._working_image
     finally:
         pdf.close()
 
 
 def _image_frames(data: bytes):
-    """Decode an image file (all frames of a TIFF) to grey arrays; InputError when corrupt."""
-    from PIL import Image, ImageOps
+    """Decode an image file (all frames of a TIFF) to BGR arrays, lazily (a long TIFF is
+    never all in memory); InputError now when the file is corrupt, or when a frame is."""
+    from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         im = Image.open(io.BytesIO(data))
-        frames = []
-        for i in range(getattr(im, "n_frames", 1)):
+        n = getattr(im, "n_frames", 1)
+        im.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        raise InputError(f"cannot decode image: {e}") from e
+    if n < 1:
+        raise InputError("image has no frames")
+    return _decode_frames(im, n)
+
+
+def _decode_frames(im, n: int):
+    """The frames of an opened image as BGR arrays, EXIF orientation applied to the first."""
+    from PIL import Image, ImageOps
+
+    for i in range(n):
+        try:
             im.seek(i)
             fr = ImageOps.exif_transpose(im) if i == 0 else im
             rgb = np.array(fr.convert("RGB"))
-            frames.append((_to_gray(np.ascontiguousarray(rgb[:, :, ::-1])), i + 1))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-        raise InputError(f"cannot decode image: {e}") from e
-    if not frames:
-        raise InputError("image has no frames")
-    return frames
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+            raise InputError(f"cannot decode image frame {i + 1}: {e}") from e
+        yield np.ascontiguousarray(rgb[:, :, ::-1]), i + 1
 
 
 def _to_gray(img: np.ndarray) -> np.ndarray:
     """uint8 grey from grey, grey+channel, BGR or BGRA arrays; red seals turned to paper.
 
-    Official reports carry a red round seal over the signature and date: in plain
-    luminance it is as dark as text and garbles both.  Pixels clearly redder than
-    they are green or blue (by RED_MARGIN) become white; black text printed under
-    the seal stays black in every channel and is kept.
+    Official reports carry a red seal over the signature and date, and now and then
+    over the number columns: in plain luminance it is as dark as text and garbles
+    both.  Red ink (``seals.red_ink``) becomes paper; black text printed under the
+    seal stays black in every channel and is kept.  (Dividing by the seal's own grey
+    instead kept more of the strokes under it but read fewer
+    cells on the development scans.)
     """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
@@ -108,6 +125,29 @@ def _to_gray(img: np.ndarray) -> np.ndarray:
         gray[red_ink(bgr)] = 255
         img = gray
     return np.ascontiguousarray(img, dtype=np.uint8)
+
+
+def is_bilevel(gray: np.ndarray) -> bool:
+    """Whether a page is 1-bit (a fax, a bilevel TIFF): nearly every pixel pure black or white."""
+    sample = gray[::2, ::2]
+    dark = sample < 128
+    if not dark.any():
+        return False
+    # Both: (almost) no greys, and dark pixels pure black (anti-aliased renders have grey edges).
+    return float(((sample == 0) | (sample == 255)).mean()) >= BILEVEL_SHARE \
+        and float((sample[dark] == 0).mean()) >= BILEVEL_BLACK_SHARE
+
+
+def clean_bilevel(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """A 1-bit page made like a grey scan: line noise and dust (lone flipped pixels) removed
+    by a median filter, scaled up to REF_SHORT_SIDE, and its staircase edges smoothed
+    (the recogniser was trained on anti-aliased text).  Returns (image, scale factor)."""
+    factor = max(1.0, REF_SHORT_SIDE / min(gray.shape))
+    if factor > 1.0:  # at its own low resolution a lone pixel is noise; rendered larger, a stroke
+        gray = cv2.medianBlur(gray, 3)
+    if factor > 1.0:
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
+    return cv2.GaussianBlur(gray, (0, 0), BILEVEL_SMOOTH * factor), factor
 
 
 def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:
@@ -134,6 +174,7 @@ def scale_page(page: Page, k: float) -> Page:
         ln.font_size = None if ln.font_size is None else ln.font_size * k
         for c in ln.cells:
             c.box = sb(c.box)
+    page.seals = [sb(b) for b in page.seals]
     page.width = None if page.width is None else page.width * k
     page.height = None if page.height is None else page.height * k
     return page

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...layout import Grid
 from .borderless import align_columns, split_at_columns
-from .lines import (FreeRow, TALL_BAND, _pieces, bands, cell_line_boxes, estimate_line_height, link_sublines,
+from .lines import (VERTICAL_MIN_WIDTH, FreeRow, TALL_BAND, _pieces, bands, cell_line_boxes, estimate_line_height, link_sublines,
                     merge_wrapped, vertical_chars)
 from .raster import MIN_SPECK_AREA, _px
 from .rules import _rule_mask, find_grids, ruling_segments
@@ -104,7 +104,8 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
                 if (box[2] - box[0]) * (box[3] - box[1]) < MIN_SPECK_AREA * 3:
                     continue
                 if box[3] - box[1] > TALL_BAND * line_h:
-                    tall.append(box)  # a picture, stamp or odd layout: the detector decides
+                    if box[2] - box[0] >= VERTICAL_MIN_WIDTH * line_h:  # narrower: a stray line, not text
+                        tall.append(box)  # a picture, stamp or odd layout: the detector decides
                     continue
                 subs.append((k, box))
         for group in merge_wrapped(link_sublines(subs)):

@@ -44,14 +44,15 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         images = _pdf_images(data, numbers, RENDER_DPI)
     else:
-        images = [(img, k) for img, k in _image_frames(data) if k in numbers]
+        images = ((img, k) for img, k in _image_frames(data) if k in numbers)
     jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)
     crops: list[np.ndarray] = []
     for img, number in images:
-        gray, ink, unit, factor = _working_image(img)
-        if ink is None:
+        wp = _working_image(img)
+        if wp.ink is None:
             continue
-        lay = analyse(gray, ink, unit)
+        lay = analyse(wp.gray, wp.ink, wp.unit)
+        factor = wp.factor
         owners = _owner_boxes(lay)
         to_px = RENDER_DPI / 72.0 * factor if points else 1.0
         for i, (pno, box) in enumerate(cells):

@@ -9,6 +9,8 @@ import numpy as np
 
 from ... import layout
 from ...layout import Grid
+from ...grid import grid_from_rects, merge_slots, split_region
+from ...unionfind import UnionFind
 from .raster import RENDER_DPI, _px
 
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
@@ -167,55 +169,18 @@ def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -
 
 def _table_groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list, list]]:
     """Rules that cross or touch (within tol) form one table: (horizontal, vertical) per table."""
-    parent = list(range(len(hsegs) + len(vsegs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    uf = UnionFind(len(hsegs) + len(vsegs))
 
     for i, h in enumerate(hsegs):
         for j, v in enumerate(vsegs):
             if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
-                parent[find(i)] = find(len(hsegs) + j)
+                uf.union(i, len(hsegs) + j)
     groups: dict[int, tuple[list, list]] = {}
     for i, h in enumerate(hsegs):
-        groups.setdefault(find(i), ([], []))[0].append(h)
+        groups.setdefault(uf.find(i), ([], []))[0].append(h)
     for j, v in enumerate(vsegs):
-        groups.setdefault(find(len(hsegs) + j), ([], []))[1].append(v)
+        groups.setdefault(uf.find(len(hsegs) + j), ([], []))[1].append(v)
     return [g for g in groups.values() if g[0] and g[1]]
-
-
-def split_region(slots: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
-    """Rectangles (r0, c0, r1, c1), inclusive, covering a set of merged grid slots.
-
-    Consecutive rows with the same contiguous column run form one rectangle, so an
-    L-shaped region becomes its two arms rather than their bounding box.
-    """
-    runs_by_row: dict[int, list[tuple[int, int]]] = {}
-    for r in sorted({r for r, _ in slots}):
-        cols = sorted(c for rr, c in slots if rr == r)
-        runs, start = [], cols[0]
-        for prev, c in zip(cols, cols[1:] + [None]):
-            if c != prev + 1 if c is not None else True:
-                runs.append((start, prev))
-                start = c
-        runs_by_row[r] = runs
-    rects: list[list[int]] = []
-    open_: dict[tuple[int, int], list[int]] = {}
-    for r in sorted(runs_by_row):
-        nxt = {}
-        for run in runs_by_row[r]:
-            rect = open_.get(run)
-            if rect is not None and rect[2] == r - 1:
-                rect[2] = r
-            else:
-                rect = [r, run[0], r, run[1]]
-                rects.append(rect)
-            nxt[run] = rect
-        open_ = nxt
-    return [tuple(x) for x in rects]
 
 
 def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Optional[Grid]:
@@ -234,41 +199,15 @@ def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Option
     if len(xs) < 2 or len(ys) < 2:
         return None
     nr, nc = len(ys) - 1, len(xs) - 1
-    parent = list(range(nr * nc))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < layout.RULE_COVER_MIN:
-                parent[find(r * nc + c)] = find(r * nc + c + 1)
-            if r + 1 < nr and _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < layout.RULE_COVER_MIN:
-                parent[find(r * nc + c)] = find((r + 1) * nc + c)
-    regions: dict[int, set[tuple[int, int]]] = {}
-    for i in range(nr * nc):
-        regions.setdefault(find(i), set()).add((i // nc, i % nc))
-    rects = sorted(rect for reg in regions.values() for rect in split_region(reg))
+    cover = layout.RULE_COVER_MIN
+    groups = merge_slots(nr, nc, lambda r, c: _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < cover,
+                         lambda r, c: _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < cover)
+    # A region a faint rule left open is split into rectangles, not closed to its bounding box.
+    rects = sorted((r0, c0, r1 + 1, c1 + 1) for members in groups
+                   for r0, c0, r1, c1 in split_region({(i // nc, i % nc) for i in members}))
     if len(rects) < layout.MIN_GRID_CELLS:
         return None
-    # Keep only boundaries where some cell starts (plus the far edges), as layout does,
-    # so column indices agree with the text-PDF backend's.
-    row_keep = sorted({r0 for r0, _, _, _ in rects} | {nr})
-    col_keep = sorted({c0 for _, c0, _, _ in rects} | {nc})
-    ri = {r: k for k, r in enumerate(row_keep)}
-    ci = {c: k for k, c in enumerate(col_keep)}
-
-    def idx(m: dict, v: int) -> int:
-        return m[v] if v in m else sum(1 for k in m if k < v)
-
-    cells = [layout.GridCell(ri[r0], ci[c0], idx(ri, r1 + 1) - ri[r0], idx(ci, c1 + 1) - ci[c0],
-                             (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
-             for r0, c0, r1, c1 in rects]
-    cells.sort(key=lambda c: (c.row, c.col))
-    return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
+    return grid_from_rects(rects, xs, ys)
 
 
 def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float

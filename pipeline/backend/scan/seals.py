@@ -1,11 +1,16 @@
-"""Seals: red ink told from black text."""
+"""Seals: red ink told from black text, and the seal impressions found (``meta.seals``)."""
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
 RED_MARGIN = 60  # a pixel whose red exceeds green and blue by this much is seal ink, not text
-RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink
+RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink …
+RED_NEAR = 5  # px; … within this window
+SEAL_MERGE = 0.012  # ring, star and lettering of one seal join across gaps this wide (share of the short side)
+SEAL_SIZE = (0.05, 0.4)  # a seal is this wide and high, as a share of the page's short side …
+SEAL_ASPECT = (0.6, 1.7)  # … about as wide as high (round, oval or square) …
+SEAL_MIN_FILL = 0.04  # … with at least this share of its box in strong red
 
 
 def red_ink(bgr: np.ndarray) -> np.ndarray:
@@ -13,5 +18,33 @@ def red_ink(bgr: np.ndarray) -> np.ndarray:
     faintly red ones (RED_EDGE_MARGIN) next to them, since JPEG smears colour at stroke edges."""
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
     redness = r - np.maximum(g, b)
-    near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((RED_NEAR, RED_NEAR), np.uint8)) > 0
     return near & (redness > RED_EDGE_MARGIN)
+
+
+def find_seals(bgr: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, y0, x1, y1, pixels of ``bgr``) of the seal impressions on a colour page:
+    clusters of strong red ink about as wide as high and of a seal's size."""
+    if bgr.ndim != 3 or bgr.shape[2] < 3:
+        return []
+    b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
+    strong = ((r - np.maximum(g, b)) > RED_MARGIN).astype(np.uint8)
+    if not strong.any():
+        return []
+    short = min(bgr.shape[:2])
+    k = max(3, int(SEAL_MERGE * short)) | 1
+    joined = cv2.dilate(strong, np.ones((k, k), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    out = []
+    for i in range(1, n):
+        x, y, w, h, _area = stats[i]
+        w, h = w - (k - 1), h - (k - 1)  # the dilation's growth taken back
+        if not (SEAL_SIZE[0] * short <= max(w, h) <= SEAL_SIZE[1] * short):
+            continue
+        if not SEAL_ASPECT[0] <= w / max(h, 1) <= SEAL_ASPECT[1]:
+            continue
+        x0, y0 = x + k // 2, y + k // 2
+        if strong[y0:y0 + h, x0:x0 + w].mean() < SEAL_MIN_FILL:
+            continue
+        out.append((float(x0), float(y0), float(x0 + w), float(y0 + h)))
+    return out

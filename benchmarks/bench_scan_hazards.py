@@ -1,0 +1,188 @@
+"""Scans as offices make them: cells right, documents exact, orientation, time and memory
+per hazard, against plain full-page RapidOCR (its defaults: detection, angle classifier on,
+recognition) on the same pages in the same run.
+
+Per hazard, ``--docs`` generated reports (``training.generate``, seeds from ``--seed``: a
+range no test and no tuning used) are scanned with the hazard (``write_scan(...,
+hazard=...)``; borderless tables: ``generate(..., layout="borderless")``).  Each side runs in
+its own process per hazard, so its peak memory (max RSS) is that hazard's worst page or
+less.  Cells are split into printed non-zero, printed zero and blank; the baseline's cells
+come from positional mapping (the n-th number of the document to the n-th printed field).
+
+    nice .venv/bin/python benchmarks/bench_scan_hazards.py [--docs 10] [--seed 900000]
+        [--hazards rotated skew seal fax photo borderless] [--baseline-docs N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+HAZARDS = ("rotated", "skew", "seal", "fax", "photo", "borderless")
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def scan_path(tmp: Path, hazard: str, seed: int) -> Path:
+    return tmp / f"{hazard}_{seed}{'.tif' if hazard == 'photo' else '.pdf'}"
+
+
+def make(hazard: str, seed: int, tmp: Path) -> dict:
+    """Write one hazard scan; its gold fields and the truth rotation per page."""
+    from training.generate import generate, write_scan
+    from training.generate.hazards import hazard_params
+
+    s = generate(seed, layout="borderless" if hazard == "borderless" else None)
+    scan_hazard = None if hazard == "borderless" else hazard
+    path = scan_path(tmp, hazard, seed)
+    write_scan(s, path, hazard=scan_hazard)
+    rot = [p["rotation"] for p in hazard_params(seed, scan_hazard, len(s.pages))["pages"]]
+    return {"path": str(path), "fields": s.fields, "template": s.template, "rotations": rot}
+
+
+def page_images(path: str):
+    """The pages of a scan as arrays, as a plain OCR user would feed them (150 dpi renders)."""
+    import numpy as np
+
+    if path.endswith(".pdf"):
+        import pypdfium2 as pdfium
+        pdf = pdfium.PdfDocument(path)
+        for page in pdf:
+            yield np.array(page.render(scale=150 / 72).to_pil().convert("RGB"))[:, :, ::-1].copy()
+        pdf.close()
+    else:
+        from PIL import Image
+        im = Image.open(path)
+        for i in range(getattr(im, "n_frames", 1)):
+            im.seek(i)
+            yield np.array(im.convert("RGB"))[:, :, ::-1].copy()
+
+
+def worker_ours(files: list[str]) -> None:
+    from pipeline.extract import extract_file
+
+    for f in files:
+        t = time.perf_counter()
+        r = extract_file(f)
+        secs = time.perf_counter() - t
+        rot = r.meta.get("rotated_pages", {})
+        print(json.dumps({"path": f, "secs": secs, "pages": r.pages, "fields": r.fields,
+                          "rotations": [rot.get(k, 0) for k in range(1, r.pages + 1)],
+                          "seals": len(r.meta.get("seals", []))}), flush=True)
+    report_peak()
+
+
+def worker_plain(files: list[str]) -> None:
+    from rapidocr import RapidOCR
+
+    eng = RapidOCR()  # its defaults: angle classifier on
+    for f in files:
+        t = time.perf_counter()
+        nums, pages = [], 0
+        for img in page_images(f):
+            res = eng(img)
+            pages += 1
+            if res.boxes is None:
+                continue
+            items = sorted(zip(res.boxes, res.txts), key=lambda b: (round(b[0][0][1] / 12), b[0][0][0]))
+            nums += [t.strip() for _, t in items if NUMBER.fullmatch(t.strip())]
+        print(json.dumps({"path": f, "secs": time.perf_counter() - t, "pages": pages, "numbers": nums}),
+              flush=True)
+    report_peak()
+
+
+def run_worker(kind: str, files: list[str]) -> tuple[list[dict], float]:
+    """Run a worker process; its JSON lines and its peak RSS in MiB (its own max RSS,
+    start-up and models included)."""
+    cmd = ["nice", sys.executable, __file__, "--worker", kind, *files]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise SystemExit(f"{kind} worker failed: {p.stderr[-3000:]}")
+    rows = [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
+    peak = next(r["peak_mib"] for r in rows if "peak_mib" in r)
+    return [r for r in rows if "path" in r], peak
+
+
+def report_peak() -> None:
+    print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+
+
+def positional(nums: list[str], gold: dict) -> dict:
+    """The n-th number of the document to the n-th printed field (the baseline's mapping)."""
+    from pipeline.template import get
+
+    printed = [f for f in get(gold["template"]).field_ids if gold["fields"][f] is not None]
+    return {f: float(v) for f, v in zip(printed, nums)}
+
+
+def summary(name: str, golds: list[dict], preds: list[dict], secs: float, pages: int, peak: float,
+            orient: str) -> str:
+    from pipeline.scoring import cell_scores
+
+    kinds = {k: [0, 0] for k in ("printed_nonzero", "printed_zero", "blank_absent")}
+    exact = 0
+    for g, p in zip(golds, preds):
+        sc = cell_scores(g["fields"], p)
+        for k in kinds:
+            kinds[k][0] += sc["by_kind"][k]["correct"]
+            kinds[k][1] += sc["by_kind"][k]["total"]
+        exact += sc["correct"] == sc["total"]
+    right, total = sum(v[0] for v in kinds.values()), sum(v[1] for v in kinds.values())
+    split = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in kinds.items())
+    return (f"  {name:<22} cells {right}/{total} = {100 * right / max(total, 1):6.2f}%  ({split})  "
+            f"exact {exact}/{len(golds)}  orientation {orient}  {secs / max(pages, 1):5.1f} s/page  "
+            f"peak {peak:5.0f} MiB")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=10, help="generated reports per hazard")
+    ap.add_argument("--seed", type=int, default=900000, help="first seed (a range kept for figures)")
+    ap.add_argument("--hazards", nargs="+", choices=HAZARDS, default=list(HAZARDS))
+    ap.add_argument("--baseline-docs", type=int, help="run the baseline on the first N (default: all)")
+    ap.add_argument("--worker", choices=("ours", "plain"), help=argparse.SUPPRESS)
+    ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.worker == "ours":
+        worker_ours(args.files)
+        return 0
+    if args.worker == "plain":
+        worker_plain(args.files)
+        return 0
+    tmp = Path(tempfile.mkdtemp(prefix="nianbao-hazards-"))
+    nb = args.docs if args.baseline_docs is None else min(args.baseline_docs, args.docs)
+    print(f"{args.docs} documents per hazard, seeds {args.seed}..{args.seed + args.docs - 1}; "
+          f"baseline on the first {nb}; files in {tmp}", flush=True)
+    for hz in args.hazards:
+        golds = [make(hz, args.seed + i, tmp) for i in range(args.docs)]
+        files = [g["path"] for g in golds]
+        ours, peak = run_worker("ours", files)
+        by = {o["path"]: o for o in ours}
+        pages = sum(by[f]["pages"] for f in files)
+        page_ok = sum(a == b for g in golds for a, b in zip(g["rotations"], by[g["path"]]["rotations"]))
+        print(f"{hz} ({pages} pages; seals reported on {sum(1 for o in ours if o['seals'])} of {len(files)} docs)")
+        print(summary("ours (nianbao)", golds, [by[f]["fields"] for f in files],
+                      sum(by[f]["secs"] for f in files), pages, peak, f"{page_ok}/{pages} pages"), flush=True)
+        if nb:
+            plain, ppeak = run_worker("plain", files[:nb])
+            pb = {o["path"]: o for o in plain}
+            sub = golds[:nb]
+            psecs = sum(pb[g["path"]]["secs"] for g in sub)
+            osecs = sum(by[g["path"]]["secs"] for g in sub)
+            ppages = sum(pb[g["path"]]["pages"] for g in sub)
+            print(summary("plain RapidOCR", sub, [positional(pb[g["path"]]["numbers"], g) for g in sub],
+                          psecs, ppages, ppeak, "(cls)"))
+            print(f"  time ours / plain on the same {nb} documents: {osecs / max(psecs, 1e-9):.2f}x", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Scans as offices make them (pipeline.backend.scan): turned pages, strong skew on a grey
+bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
+
+Generated documents here use seeds 7000-7099 (tests only; tuning used 5001, the benchmark
+uses 900000 and up)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.backend import scan
+from pipeline.backend.scan import dewarp, raster, seals
+from pipeline.backend.scan.deskew import _working_image, estimate_skew
+from training import generate as G
+from training.generate.hazards import HAZARDS, hazard_params
+
+REAL_SCAN = Path(__file__).resolve().parents[1] / "data" / "corpus" / "real" / "kiro__hzq2023_working.scan.pdf"
+
+
+@pytest.fixture(scope="module")
+def real_page():
+    return next(iter(scan._pdf_images(REAL_SCAN.read_bytes(), [5], 150)))[0]
+
+
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_turned_page_is_found_and_read_upright(real_page, turn):
+    upright = _working_image(real_page)
+    turned = _working_image(np.ascontiguousarray(np.rot90(real_page, -turn // 90)))
+    assert upright.rotation == 0
+    assert turned.rotation == turn
+    assert turned.gray.shape == upright.gray.shape
+
+
+def test_skewed_sheet_on_grey_bed(tmp_path):
+    s = G.generate(7001)
+    path = tmp_path / "skew.pdf"
+    G.write_scan(s, path, hazard="skew")
+    truth = hazard_params(7001, "skew", len(s.pages))["pages"][1]["skew"]
+    assert 6 <= abs(truth) <= 15
+    wp = _working_image(next(iter(scan._pdf_images(path.read_bytes(), [2], 150)))[0])
+    assert wp.sheet == "bed" and wp.rotation == 0
+    assert abs(estimate_skew(wp.ink)) < 0.3  # level after the deskew
+    # No ink along the page's edges: the bed's border is gone.
+    assert wp.ink[:, :5].mean() < 5 and wp.ink[:, -5:].mean() < 5
+
+
+def test_red_ink_removed_but_text_under_seal_kept():
+    img = np.full((80, 80, 3), 240, np.uint8)
+    cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
+    img[36:44, 20:60] = (20, 20, 25)  # black text printed under it
+    gray = raster._to_gray(img)
+    assert gray[20, 40] >= 230 and gray[60, 40] >= 230  # seal -> paper
+    assert gray[40, 25:55].max() < 100  # the text stays dark
+
+
+def test_seals_are_found_where_stamped(tmp_path):
+    s = G.generate(7002)
+    path = tmp_path / "seal.pdf"
+    G.write_scan(s, path, hazard="seal")
+    found = [seals.find_seals(img) for img, _ in scan._pdf_images(path.read_bytes(), None, 150)]
+    table_pages = [i for i, p in enumerate(s.pages) if G.hazards.number_runs(p)]
+    assert all(found[i] for i in table_pages)
+    for boxes in found:
+        for x0, y0, x1, y1 in boxes:
+            assert 0.6 <= (x1 - x0) / (y1 - y0) <= 1.7
+
+
+def test_bilevel_pages_are_told_from_grey_scans(real_page):
+    grey = raster._to_gray(real_page)
+    fax = np.where(grey < 170, 0, 255).astype(np.uint8)
+    assert raster.is_bilevel(fax) and not raster.is_bilevel(grey)
+    small = fax[::3, ::3]  # 50 dpi-ish: scaled up to the reference size and smoothed
+    clean, factor = raster.clean_bilevel(small)
+    assert factor > 1 and min(clean.shape) >= raster.REF_SHORT_SIDE - 1
+    assert 0 < ((clean > 0) & (clean < 255)).mean()  # no longer 1-bit
+
+
+def test_photo_sheet_is_found_and_warped():
+    page = np.full((700, 500), 245, np.uint8)
+    for y in range(60, 650, 30):
+        cv2.line(page, (50, y), (450, y), 30, 2)
+    desk = np.full((900, 800), 70, np.uint8)
+    src = np.float32([[0, 0], [500, 0], [500, 700], [0, 700]])
+    dst = np.float32([[150, 90], [640, 130], [610, 830], [120, 790]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    photo = np.where(cv2.warpPerspective(np.full_like(page, 255), m, (800, 900)) > 127,
+                     cv2.warpPerspective(page, m, (800, 900)), desk).astype(np.uint8)
+    flat, kind, warp = dewarp.find_sheet(photo)
+    assert kind == "photo" and warp is not None
+    assert abs(flat.shape[0] / flat.shape[1] - 1.4) < 0.1
+    assert flat[:, :10].min() > 150  # the desk is gone
+
+
+def test_bent_rows_are_measured_and_straightened():
+    ink = np.zeros((600, 800), np.uint8)
+    bend = 10 * np.sin(np.pi * np.arange(800) / 800)
+    for y in range(40, 560, 28):
+        for x in range(800):
+            ink[int(y + bend[x]):int(y + bend[x]) + 4, x] = 255
+    off = dewarp.row_offsets(ink)
+    assert off is not None and abs((off[400] - off[0]) + (bend[400] - bend[0])) < 3  # the correction
+    flat = dewarp.straighten_rows(255 - ink, off)
+    assert dewarp.row_offsets(255 - flat) is None
+
+
+def test_hazards_are_deterministic_and_turn_pages(tmp_path):
+    assert hazard_params(7003, "rotated", 3) == hazard_params(7003, "rotated", 3)
+    assert any(p["rotation"] for p in hazard_params(7003, "rotated", 3)["pages"])
+    s = G.generate(7003)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    G.write_scan(s, a, hazard="rotated")
+    G.write_scan(s, b, hazard="rotated")
+    assert a.read_bytes() == b.read_bytes()
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(str(a))
+    for page, p in zip(pdf, hazard_params(7003, "rotated", len(s.pages))["pages"]):
+        w, h = page.get_size()
+        assert (w > h) == (p["rotation"] in (90, 270))
+    pdf.close()
+    # Boxes of a page read upright map to PDF points with the page's sides swapped when turned.
+    from pipeline.datamodel import Document, Page
+    from pipeline.extract import scan_page_points
+    rots = [p["rotation"] for p in hazard_params(7003, "rotated", len(s.pages))["pages"]]
+    doc = Document(str(a), "", "scan", [Page(k + 1, [], 1240.0, 1754.0, "ocr", rotation=r) for k, r in enumerate(rots)])
+    for n, (k, w, h) in scan_page_points(doc).items():
+        assert h > w and abs(k * 1240.0 - w) < 1
+    with pytest.raises(ValueError):
+        hazard_params(1, "coffee", 1)
+    assert set(HAZARDS) == {"rotated", "skew", "seal", "fax", "photo"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("hazard", ["rotated", "skew"])
+def test_hazard_scan_reads_every_cell(tmp_path, hazard):
+    from pipeline.extract import extract_file
+    from pipeline.scoring import cell_scores
+
+    s = G.generate(7010)
+    path = tmp_path / f"{hazard}.pdf"
+    G.write_scan(s, path, hazard=hazard)
+    r = extract_file(path)
+    assert cell_scores(s.fields, r.fields)["correct"] == len(s.fields)
+    truth = {i + 1: p["rotation"] for i, p in enumerate(hazard_params(7010, hazard, len(s.pages))["pages"])}
+    assert r.meta.get("rotated_pages", {}) == {k: v for k, v in truth.items() if v}
