@@ -3,7 +3,10 @@
 What comes out (the contract the assembler relies on):
 
 * Pages in order, 1-based, with ``width``/``height`` in points.  Lines are in
-  reading order (top to bottom) on each page.
+  reading order (top to bottom) on each page.  A page whose text is turned
+  (``/Rotate``, or drawn through a rotation matrix) is read turned back
+  (:mod:`.pdf_orientation`): its boxes and size are those of the page turned
+  so its text is upright.
 * Text outside ruled tables: one :class:`Line` per visual line, Chinese text
   unspaced (see :mod:`pipeline.layout`), with ``box``, ``font_size`` (median
   glyph size), ``bold`` and ``source="pdf"``.
@@ -47,6 +50,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from .pdf_orientation import upright_page
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
                       mostly_bold, row_cells, snap_values, union_box, value_piece_x)
@@ -442,6 +446,17 @@ def _extract_page(ppage, number: int) -> _PageData:
     return pd
 
 
+def _upright(ppage):
+    """The page turned so its text reads upright (:mod:`.pdf_orientation`: boxes are then
+    in that upright page's points); as it is when it cannot be parsed in time, for
+    :func:`_extract_page` to report."""
+    try:
+        with _deadline(PAGE_TIMEOUT_S):
+            return upright_page(ppage)
+    except Exception:  # _Timeout, a broken content stream
+        return ppage
+
+
 def _cell_text(glyphs: Sequence[Glyph]) -> str:
     """A cell's text: its visual lines joined without newlines."""
     return join_fragments([join_glyphs(ln) for ln in cluster_lines(glyphs)])
@@ -759,7 +774,7 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
             doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
         datas = []
         for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
-            datas.append(_extract_page(ppage, i + 1))
+            datas.append(_extract_page(_upright(ppage), i + 1))
             ppage.close()
     finally:
         pdf.close()
