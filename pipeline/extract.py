@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from . import checks, narrative
+from . import checks, coverage, narrative
 from .assemble import assemble, parse_number
 from .datamodel import Document, InputError, Result
 from .inputs import read_document
@@ -61,13 +61,16 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
     sources: dict = {}
+    present: set = set()
     if not _run_together(doc, result, stated):
         asm = assemble(lines)
         result.template, result.fields = asm.template, asm.fields
         result.inferred, result.warnings = asm.inferred, result.warnings + asm.warnings
-        sources = asm.sources
+        sources, present = asm.sources, asm.present_rows
     if result.template:
         template = get(result.template)
+        result.coverage = coverage.table_coverage(template, result.fields, present, result.ambiguous, lines)
+        result.warnings += coverage.coverage_warnings(result.coverage)
         # Cells the scan backend read (a scan, or a PDF's pages without a text layer),
         # of a file still there to re-read.
         ocr_pages = {p.number for p in doc.pages if p.source == "ocr"}
