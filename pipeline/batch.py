@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from . import coverage
 from .output import csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -67,7 +68,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256"}
+                "sha256": "SHA-256", "status": "状态"}
 CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
@@ -454,6 +455,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["status"] = coverage.outcome(obj)  # partial: a template table partly or not read
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
@@ -547,7 +549,8 @@ def export(out: Path) -> dict[str, int]:
     _write_xlsx(out / FIELDS_XLSX, df)
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)
-    return {"reports_total": len(rows), "failed_checks_total": len(checks), "errors_total": len(errors)}
+    return {"reports_total": len(rows), "partial_total": sum(r["status"] == "partial" for r in rows),
+            "failed_checks_total": len(checks), "errors_total": len(errors)}
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -585,7 +588,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         paths = list_inputs(inputs)
         p = plan(paths, _hash_all(paths), done, latest_errors(out), timeout_s, retry_errors)
         _write_csv(out / DUPLICATES_CSV, p.duplicates, DUPLICATE_COLUMNS)
-        ok = failed = pages = 0
+        ok = failed = pages = partial = 0
         interrupted = True
         t1 = time.monotonic()
         run = run_ray if engine == "ray" else run_local
@@ -610,6 +613,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256
                         append_record(rf, obj)
                         ok += 1
+                        partial += coverage.outcome(obj) == "partial"
                         pages += int(obj.get("pages") or 0)
                     bar.update(1)
                     bar.set_postfix(pages_s=f"{pages / max(time.monotonic() - t1, 1e-9):.1f}",
@@ -623,6 +627,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
                 "duplicates": len(p.duplicates), "skipped": len(p.skipped),
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
+                # of "done": reports with a template table partly or not read, and the rest
+                "partial": partial, "clean": ok - partial,
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s,
