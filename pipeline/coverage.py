@@ -23,7 +23,7 @@ MISSING_ROWS_SHOWN = 6
 """Rows named in a partial table's warning, before ``+N more``."""
 
 
-def _label(line: Line) -> str:
+def row_label(line: Line) -> str:
     """A table line's label text: its pieces that are not numbers."""
     from .assemble import parse_number
     parts = [c.text for c in line.cells] if line.cells else line.text.split()
@@ -38,7 +38,7 @@ def rows_printed(lines: Sequence[Line], template: Template) -> set[str]:
     for tid, group in split_tables(lines, template).items():
         table = template.table(tid)
         for ln in group:
-            label = _label(ln) if ln.label == "table_row" else ""
+            label = row_label(ln) if ln.label == "table_row" else ""
             row = match_row(label, table) if label else None
             if row is not None:
                 out.add(f"{tid}.{row.id}")

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from .pdf_images import picture_boxes, read_pictures
 from .pdf_orientation import upright_page
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
@@ -772,15 +773,18 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
             doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
         if n_pages > MAX_PAGES:
             doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
-        datas = []
+        datas, pictures = [], []
         for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
-            datas.append(_extract_page(_upright(ppage), i + 1))
+            page = _upright(ppage)
+            datas.append(_extract_page(page, i + 1))
+            pictures.append(picture_boxes(page, i + 1))
             ppage.close()
     finally:
         pdf.close()
 
     page_lines = assemble_lines(datas)
     bad = [pd.number for pd in datas if pd.problem]
+    doc.warnings += read_pictures(path, page_lines, pictures, skip=bad)
     ocr = _ocr_pages(path, bad, doc.warnings) if bad else {}
     for pd in datas:
         if pd.problem:
