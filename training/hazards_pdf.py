@@ -175,9 +175,20 @@ def table_as_image(data: bytes, seed: int, table: str = "requests") -> tuple[byt
         page.gen_content()
     out = io.BytesIO()
     pdf.save(out)
+    out = _deterministic(out.getvalue())
     info = {"table": table, "dpi": dpi, "kind": kind, "quality": quality,
             "regions": [{"page": r.page, "box": [round(v, 2) for v in r.box]} for r in regions]}
-    return out.getvalue(), info
+    return out, info
+
+
+def _deterministic(data: bytes) -> bytes:
+    """The same PDF written again with a file ID drawn from its content (PDFium's
+    differs per run), so the same seed gives the same bytes."""
+    import pikepdf
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 # --- the hazards by name -------------------------------------------------------------------

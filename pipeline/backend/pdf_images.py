@@ -26,6 +26,10 @@ MIN_PICTURE_WIDTH_PT = 100.0
 MIN_PICTURE_HEIGHT_PT = 30.0
 """... nor one lower than this (two lines of 10.5 pt text with their leading)."""
 
+MIN_NUMBER_SHARE = 0.6
+"""A template table's section whose text layer holds fewer numbers than this share of
+the table's cells is missing rows there (a table pasted as a picture holds none)."""
+
 PICTURE_DPI = 150
 """Resolution pictures are rendered at for OCR (the scan backend's own for pages)."""
 
@@ -50,43 +54,40 @@ def picture_boxes(page, number: int) -> PagePictures:
 
 
 def _tables_short_of_rows(page_lines: dict[int, list[Line]]):
-    """Per template table missing rows from the text layer: the pages its section spans
-    (None: its heading was not found either, so any page)."""
-    from ..assemble import detect_format, match_row
-    from ..coverage import expected_rows, row_label
+    """Per template table the text layer lacks: the pages its section spans (None: its
+    heading was not found either, so any page).  A table is lacking when its section
+    holds fewer numbers than :data:`MIN_NUMBER_SHARE` of the table's cells (row
+    labels are no test: the review table prints its rows as column headers, and a
+    real report's typo loses a label that the assembler still places)."""
+    from ..assemble import detect_format, parse_number
+    from ..coverage import expected_rows
     from ..labels import section_of
     from ..template import get
     lines = [ln for n in sorted(page_lines) for ln in page_lines[n] if ln.label != "other"]
-    name = detect_format(lines)
-    template = get(name or "2021")
-    starts: dict[str, int] = {}  # section id -> page of its heading
-    found: set[str] = set()
+    template = get(detect_format(lines) or "2021")
+    numbers: dict[str, int] = {}
+    order: list[tuple[str, int]] = []  # (section id, page of its heading)
     current: Optional[str] = None
-    order: list[tuple[str, int]] = []
     for ln in lines:
         sid = section_of(ln.text) if len(ln.cells) <= 1 else None
         if sid:
             current = sid
-            starts.setdefault(sid, ln.page)
             order.append((sid, ln.page))
             continue
-        if current in ("active", "requests", "review"):
-            table = template.table(current)
-            row = match_row(row_label(ln), table)
-            if row is not None:
-                found.add(f"{table.id}.{row.id}")
+        if current is not None:
+            parts = [c.text for c in ln.cells] if ln.cells else ln.text.split()
+            numbers[current] = numbers.get(current, 0) + sum(
+                1 for t in parts if t.strip() and parse_number(t, decimal=True) is not None)
     out: dict[str, Optional[tuple[int, int]]] = {}
     last = max(page_lines) if page_lines else 1
     for table in template.tables:
-        rows = expected_rows(table, found)
-        if all(f"{table.id}.{r}" in found for r in rows):
+        cells = sum(len(table.row(r).columns) for r in expected_rows(table, set()))
+        if numbers.get(table.id, 0) >= MIN_NUMBER_SHARE * cells:
             continue
-        if table.id not in starts:
-            out[table.id] = None
-            continue
+        i = next((i for i, (sid, _) in enumerate(order) if sid == table.id), None)
         # From its heading's page to the page of the next section's heading.
-        i = next(i for i, (sid, _) in enumerate(order) if sid == table.id)
-        out[table.id] = (order[i][1], order[i + 1][1] if i + 1 < len(order) else last)
+        out[table.id] = None if i is None else \
+            (order[i][1], order[i + 1][1] if i + 1 < len(order) else last)
     return out
 
 
