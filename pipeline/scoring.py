@@ -213,6 +213,27 @@ def cell_scores(gold_fields: dict, pred_fields: dict) -> dict:
             "wrong": wrong}
 
 
+CELL_KINDS = ("nonzero", "zero", "blank")
+"""Gold cells split as the project reports them: printed non-zero, printed zero, blank or absent."""
+
+
+def cell_kind(gold) -> str:
+    """``nonzero``, ``zero`` or ``blank`` (null: printed empty, or not printed)."""
+    if gold is None:
+        return "blank"
+    return "zero" if same_value(gold, 0) else "nonzero"
+
+
+def cells_by_kind(gold_fields: dict, pred_fields: dict) -> dict[str, dict[str, int]]:
+    """Cells right and cells per :data:`CELL_KINDS` (a field missing from the prediction is wrong)."""
+    out = {k: {"correct": 0, "total": 0} for k in CELL_KINDS}
+    for fid, g in gold_fields.items():
+        k = out[cell_kind(g)]
+        k["total"] += 1
+        k["correct"] += fid in pred_fields and same_value(g, pred_fields[fid])
+    return out
+
+
 def add_cells(a: dict, b: dict) -> dict:
     """Sum two cell_scores results (``wrong`` lists are not carried)."""
     by = defaultdict(lambda: {"correct": 0, "total": 0})
