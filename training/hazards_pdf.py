@@ -31,12 +31,7 @@ JPEG_QUALITIES = (60, 75, 90)
 REGION_PAD_PT = 2.0  # points around the table's ink kept in the picture
 FURNITURE_BAND = 0.07  # share of the page height at top and bottom holding page numbers
 
-# The heading that opens each template table's section, and the one after it.
-TABLE_SECTIONS = {
-    "active": ("主动公开政府信息情况", "收到和处理政府信息公开申请情况"),
-    "requests": ("收到和处理政府信息公开申请情况", "行政诉讼情况"),
-    "review": ("行政诉讼情况", "存在的主要问题"),
-}
+TABLES = ("active", "requests", "review")  # template tables; each is drawn in the section of its id
 
 
 # --- rotation ----------------------------------------------------------------------------
@@ -89,7 +84,9 @@ def table_regions(data: bytes, table: str = "requests") -> list[Region]:
     section heading and the next section's heading (page numbers left out)."""
     import pdfplumber
     from pipeline.backend.pdf import is_page_number
-    start_key, end_key = TABLE_SECTIONS[table]
+    from pipeline.labels import section_of
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
     out: list[Region] = []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         started = False
@@ -98,11 +95,12 @@ def table_regions(data: bytes, table: str = "requests") -> list[Region]:
             lines = page.extract_text_lines(return_chars=False)
             top, bottom = 0.0, h
             if not started:
-                hit = next((ln for ln in lines if start_key in ln["text"].replace(" ", "")), None)
+                hit = next((ln for ln in lines if section_of(ln["text"]) == table), None)
                 if hit is None:
                     continue
                 started, top = True, hit["bottom"] + 0.5
-            end = next((ln for ln in lines if end_key in ln["text"].replace(" ", "") and ln["top"] > top), None)
+            end = next((ln for ln in lines if ln["top"] > top and section_of(ln["text"]) not in (None, table)),
+                       None)
             if end is not None:
                 bottom = end["top"] - 0.5
             boxes = [(ln["x0"], ln["top"], ln["x1"], ln["bottom"]) for ln in lines

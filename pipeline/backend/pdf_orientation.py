@@ -100,7 +100,8 @@ class UprightPage:
     Offers what the PDF backend reads of a page (``width``, ``height``, ``chars``,
     ``lines``, ``rects``, ``curves``, ``images``, ``close``), in the upright
     frame described in the module docstring.  A character is ``upright`` when its
-    own baseline has the page's turn.
+    own baseline has the page's turn; its ``size`` is then its upright box's height,
+    as pdfminer gives for an upright page.
     """
 
     def __init__(self, page, quarter_turns: int):
@@ -124,6 +125,10 @@ class UprightPage:
             for c in self._turned("chars"):
                 c["upright"] = c.get("matrix") is not None and \
                     char_quarter_turns(c["matrix"]) == self.quarter_turns
+                if c["upright"]:
+                    # pdfminer sizes a char by its displayed box's height: for a sideways
+                    # char that is its advance; the upright box's height is the size.
+                    c["size"] = c["bottom"] - c["top"]
         return self._cache["chars"]
 
     @property
