@@ -27,18 +27,17 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_extract import PLAIN_OCR, TABLES, positional  # noqa: E402
 from pipeline.scoring import CELL_KINDS, cells_by_kind  # noqa: E402
-from training.generate import _pdf_bytes, generate  # noqa: E402
-from training.hazards_pdf import HAZARDS, apply_hazard  # noqa: E402
+from training.generate import generate  # noqa: E402
+from training.hazards_pdf import HAZARDS, apply_hazard, pdf_bytes  # noqa: E402
 
 PY = sys.executable
-# The CLI in a process that reports its own peak memory (start-up and all files included).
-NIANBAO = [PY, "-c", "import resource, runpy, sys\n"
-           "sys.argv = ['nianbao'] + sys.argv[1:]\n"
-           "try:\n    runpy.run_module('pipeline.cli', run_name='__main__')\n"
-           "finally:\n    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"]
-MEASURED = "import resource, runpy, sys\n" \
-    "try:\n    exec(sys.argv.pop(1))\n" \
-    "finally:\n    print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+# The CLI in a process that reports its own peak memory (start-up and all files included):
+# VmHWM, the peak of this process's own memory (ru_maxrss would carry the parent's over exec).
+PEAK = ("finally:\n    print('PEAK_KB', next(int(ln.split()[1]) for ln in open('/proc/self/status') "
+        "if ln.startswith('VmHWM')), file=sys.stderr)")
+NIANBAO = [PY, "-c", "import runpy, sys\nsys.argv = ['nianbao'] + sys.argv[1:]\n"
+           "try:\n    runpy.run_module('pipeline.cli', run_name='__main__')\n" + PEAK]
+MEASURED = "import runpy, sys\ntry:\n    exec(sys.argv.pop(1))\n" + PEAK
 
 
 def run(cmd: list[str]) -> tuple[float, str, float]:
@@ -48,7 +47,7 @@ def run(cmd: list[str]) -> tuple[float, str, float]:
     secs = time.perf_counter() - t
     if p.returncode not in (0, 1):
         raise SystemExit(f"{cmd[:3]} failed: {p.stderr[-2000:]}")
-    kb = [int(ln.split()[1]) for ln in p.stderr.splitlines() if ln.startswith("MAXRSS_KB")]
+    kb = [int(ln.split()[1]) for ln in p.stderr.splitlines() if ln.startswith("PEAK_KB")]
     return secs, p.stdout, (kb[-1] / 1024 if kb else float("nan"))
 
 
@@ -90,7 +89,7 @@ def main(argv=None) -> int:
         files, gold, pages, drawn, templates = [], {}, {}, [], {}
         for seed in range(args.seed, args.seed + args.n):
             s = generate(seed)
-            data, info = apply_hazard(_pdf_bytes(s), hazard, seed)
+            data, info = apply_hazard(pdf_bytes(s), hazard, seed)
             p = tmp / f"{hazard}_{seed}.pdf"
             p.write_bytes(data)
             files.append(p)

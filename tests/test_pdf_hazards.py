@@ -18,8 +18,9 @@ from pipeline.backend.pdf import read_pdf
 from pipeline.extract import extract_file
 from pipeline.scoring import cell_scores
 from pipeline.template import get
-from training.generate import _pdf_bytes, generate
-from training.hazards_pdf import QUARTER_ANGLES, ROTATION_MODES, apply_hazard, rotate_pages, table_as_image
+from training.generate import generate
+from training.hazards_pdf import (QUARTER_ANGLES, ROTATION_MODES, apply_hazard, pdf_bytes, rotate_pages,
+                                  table_as_image)
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "data" / "corpus" / "real" / "kiro__hzq2023_working.pdf"
@@ -83,7 +84,7 @@ def test_real_pdf_with_rotate_gives_every_gold_cell(tmp_path):
 @pytest.mark.parametrize("hazard", ["rotate_page", "rotate_content", "rotate_counter"])
 def test_generated_turned_pdfs_read_exactly(tmp_path, seed, hazard):
     s = generate(seed)
-    data, info = apply_hazard(_pdf_bytes(s), hazard, seed)
+    data, info = apply_hazard(pdf_bytes(s), hazard, seed)
     p = tmp_path / f"{hazard}.pdf"
     p.write_bytes(data)
     r = extract_file(p)
@@ -92,7 +93,7 @@ def test_generated_turned_pdfs_read_exactly(tmp_path, seed, hazard):
 
 
 def test_hazards_are_deterministic_from_the_seed():
-    data = _pdf_bytes(generate(5))
+    data = pdf_bytes(generate(5))
     for hazard in ("rotate_page", "rotate_counter", "table_image"):
         a, ia = apply_hazard(data, hazard, 5)
         b, ib = apply_hazard(data, hazard, 5)
@@ -105,7 +106,7 @@ def test_hazards_are_deterministic_from_the_seed():
 def pasted(tmp_path_factory):
     """Seed 4 with table 三 pasted as a picture, and its gold."""
     s = generate(4)
-    data, info = table_as_image(_pdf_bytes(s), 4)
+    data, info = table_as_image(pdf_bytes(s), 4)
     p = tmp_path_factory.mktemp("pasted") / "pasted.pdf"
     p.write_bytes(data)
     return p, s, info

@@ -34,6 +34,17 @@ FURNITURE_BAND = 0.07  # share of the page height at top and bottom holding page
 TABLES = ("active", "requests", "review")  # template tables; each is drawn in the section of its id
 
 
+def pdf_bytes(synthetic) -> bytes:
+    """A generated report's text PDF (``training.generate.write_pdf``) as bytes."""
+    import tempfile
+    from pathlib import Path
+    from training.generate import write_pdf
+    with tempfile.TemporaryDirectory(prefix="nianbao-hazard-") as tmp:
+        path = Path(tmp) / "report.pdf"
+        write_pdf(synthetic, path)
+        return path.read_bytes()
+
+
 # --- rotation ----------------------------------------------------------------------------
 
 def _turn_matrix(q: int, w: float, h: float, x0: float = 0.0, y0: float = 0.0) -> list[float]:
