@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_extract import PLAIN_OCR, TABLES, positional  # noqa: E402
-from pipeline.scoring import CELL_KINDS, cells_by_kind  # noqa: E402
+from pipeline.scoring import CELL_KINDS, cell_scores  # noqa: E402
 from training.generate import generate  # noqa: E402
 from training.hazards_pdf import HAZARDS, apply_hazard, pdf_bytes  # noqa: E402
 
@@ -61,14 +61,14 @@ def report(name: str, files: list[Path], preds: dict, gold: dict, pages: dict, s
     kinds = {k: [0, 0] for k in CELL_KINDS}
     exact = 0
     for f in files:
-        by = cells_by_kind(gold[str(f)], preds.get(str(f), {}))
+        by = cell_scores(gold[str(f)], preds.get(str(f), {}))["by_kind"]
         for k, v in by.items():
             kinds[k][0] += v["correct"]
             kinds[k][1] += v["total"]
         exact += all(v["correct"] == v["total"] for v in by.values())
     right, total = sum(v[0] for v in kinds.values()), sum(v[1] for v in kinds.values())
     n_pages = sum(pages[str(f)] for f in files)
-    split = "  ".join(f"{k} {c}/{t}" for k, (c, t) in kinds.items())
+    split = "  ".join(f"{k} {c}/{t}" for k, (c, t) in kinds.items() if t)
     print(f"  {name:<38} cells {right}/{total} = {100 * right / total:6.2f}%  ({split})  "
           f"docs exact {exact}/{len(files)}  {secs / n_pages:6.3f} s/page  peak {mb:5.0f} MB")
     return {"cells": [right, total], "kinds": kinds, "exact": exact, "docs": len(files),

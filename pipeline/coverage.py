@@ -114,7 +114,12 @@ def coverage_warnings(coverage: Iterable[TableCoverage]) -> list[str]:
 
 
 def outcome(obj: dict) -> str:
-    """``ok`` or ``partial`` for an extract object with a template: ``partial`` when
-    any of its tables was partly or not read (by its ``coverage``)."""
+    """An extract object's outcome: ``partial`` when any template table was partly or
+    not read (by its ``coverage``), ``not_report`` without a template (a pre-2019
+    report aside: it has none to read), else ``ok``."""
     cov = obj.get("coverage") or []
-    return "partial" if any(c.get("status") != "found" for c in cov) else "ok"
+    if any(c.get("status") != "found" for c in cov):
+        return "partial"
+    if not obj.get("template") and (obj.get("meta") or {}).get("kind") != "pre-2019-report":
+        return "not_report"
+    return "ok"

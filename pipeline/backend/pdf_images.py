@@ -132,8 +132,9 @@ def _inside(box: Optional[Box], boxes: Sequence[Box]) -> bool:
 def ocr_pictures(path, pics: PagePictures, dpi: int = PICTURE_DPI) -> list[Line]:
     """The lines the scan backend reads in a page's pictures, in PDF points of the upright page."""
     scan = importlib.import_module("pipeline.backend.scan")
+    raster = getattr(scan, "raster", scan)  # the scan package's size limits live in its raster module
     img, k = _render_upright(path, pics.number, pics.quarter_turns, dpi,
-                             (scan.MIN_SHORT_SIDE, scan.MAX_SHORT_SIDE))
+                             (raster.MIN_SHORT_SIDE, raster.MAX_SHORT_SIDE))
     masked = np.full_like(img, 255)
     for x0, t, x1, b in pics.boxes:
         ys, xs = slice(int(t * k), int(np.ceil(b * k))), slice(int(x0 * k), int(np.ceil(x1 * k)))
