@@ -218,3 +218,11 @@ def test_batch_counts_partial_reports_apart(tmp_path):
     obj = next(o for o in batch.read_jsonl(tmp_path / batch.RESULTS) if o["source"].endswith("004_871b3160cb0e6f38.txt"))
     assert {c["table"]: c["status"] for c in obj["coverage"]} == {"active": "partial", "requests": "partial",
                                                                   "review": "found"}
+
+
+def test_outcome_of_reports_non_reports_and_partial_reads():
+    found = [{"table": "active", "status": "found"}]
+    assert coverage.outcome({"template": "2021", "coverage": found}) == "ok"
+    assert coverage.outcome({"template": "2021", "coverage": found + [{"status": "missing"}]}) == "partial"
+    assert coverage.outcome({"template": None, "meta": {"kind": "not-a-report"}}) == "not_report"
+    assert coverage.outcome({"template": None, "meta": {"kind": "pre-2019-report"}}) == "ok"
