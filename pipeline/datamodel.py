@@ -186,6 +186,8 @@ class Result:
     page_sizes: dict = field(default_factory=dict)
     # One record per template table, in template order (empty without a template).
     coverage: list[TableCoverage] = field(default_factory=list)
+    # The line labeler that labelled it: name, kind, path and sha256 of its model card.
+    labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -198,6 +200,7 @@ class Result:
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
             "coverage": [c.as_dict() for c in self.coverage],
+            "labeler": self.labeler,
         }
         if self.error:
             d["error"] = self.error
