@@ -16,8 +16,6 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-import numpy as np
-
 from ..datamodel import Box, Line
 
 MIN_PICTURE_WIDTH_PT = 100.0
@@ -106,10 +104,11 @@ def pages_wanting_pictures(page_lines: dict[int, list[Line]], pictures: Sequence
 
 
 def _render_upright(path, number: int, quarter_turns: int, dpi: int, short_range: tuple[int, int]
-                    ) -> tuple[np.ndarray, float]:
+                    ) -> tuple["np.ndarray", float]:
     """A page rendered (BGR) in the upright frame of the text backend, and its pixels per
     point: ``dpi``, or what brings the short side into ``short_range`` pixels (the
     scan backend then keeps the size, so its pixels map back to points exactly)."""
+    import numpy as np  # only when a picture is read (text PDFs import no numpy)
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -131,6 +130,7 @@ def _inside(box: Optional[Box], boxes: Sequence[Box]) -> bool:
 
 def ocr_pictures(path, pics: PagePictures, dpi: int = PICTURE_DPI) -> list[Line]:
     """The lines the scan backend reads in a page's pictures, in PDF points of the upright page."""
+    import numpy as np
     scan = importlib.import_module("pipeline.backend.scan")
     raster = getattr(scan, "raster", scan)  # the scan package's size limits live in its raster module
     img, k = _render_upright(path, pics.number, pics.quarter_turns, dpi,
