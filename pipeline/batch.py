@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from . import coverage
 from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -70,7 +71,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
+                "sha256": "SHA-256", "status": "状态", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
@@ -474,6 +475,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["status"] = coverage.outcome(obj)  # partial: a template table partly or not read
     row["corrected"] = "; ".join((obj.get("review") or {}).get("corrected", []))
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
@@ -626,7 +628,8 @@ def export(out: Path) -> dict[str, int]:
     _atomic(out / CELLS_PARQUET, lambda p: cf.to_parquet(p, index=False))
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)
-    return {"reports_total": len(rows), "failed_checks_total": len(checks), "errors_total": len(errors)}
+    return {"reports_total": len(rows), "partial_total": sum(r["status"] == "partial" for r in rows),
+            "failed_checks_total": len(checks), "errors_total": len(errors)}
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -672,7 +675,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         paths = list_inputs(inputs)
         p = plan(paths, _hash_all(paths), done, latest_errors(out), timeout_s, retry_errors)
         _write_csv(out / DUPLICATES_CSV, p.duplicates, DUPLICATE_COLUMNS)
-        ok = failed = pages = 0
+        ok = failed = pages = n_partial = 0
         interrupted = True
         t1 = time.monotonic()
         run = run_ray if engine == "ray" else run_local
@@ -699,6 +702,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256
                         append_record(rf, obj)
                         ok += 1
+                        n_partial += coverage.outcome(obj) == "partial"
                         pages += int(obj.get("pages") or 0)
                     bar.update(1)
                     bar.set_postfix(pages_s=f"{pages / max(time.monotonic() - t1, 1e-9):.1f}",
@@ -714,6 +718,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
                 "duplicates": len(p.duplicates), "skipped": len(p.skipped),
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
+                # of "done": reports with a template table partly or not read, and the rest
+                "partial": n_partial, "clean": ok - n_partial,
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,

@@ -141,6 +141,33 @@ class FieldCell:
         return d
 
 
+# How much of a template table a report gave (``TableCoverage.status``).
+COVERAGE_STATUSES = (
+    "found",    # every row the template expects was read
+    "partial",  # some rows were read, others not
+    "missing",  # none of its rows was read
+)
+
+
+@dataclass
+class TableCoverage:
+    """How much of one template table was read: rows the template expects there
+    (one form of （六）其他处理, the one the report prints), rows read, and cells
+    with a value (read, or forced by a rule; a cell printed blank has none)."""
+    table: str
+    rows_expected: int
+    rows_found: int
+    cells_expected: int
+    cells_read: int
+    status: str
+    missing_rows: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "rows_expected": self.rows_expected, "rows_found": self.rows_found,
+                "cells_expected": self.cells_expected, "cells_read": self.cells_read,
+                "status": self.status, "missing_rows": list(self.missing_rows)}
+
+
 @dataclass
 class Result:
     source: str
@@ -159,6 +186,8 @@ class Result:
     cells: dict = field(default_factory=dict)
     # Page number -> (width, height) in the unit of that page's boxes.
     page_sizes: dict = field(default_factory=dict)
+    # One record per template table, in template order (empty without a template).
+    coverage: list[TableCoverage] = field(default_factory=list)
     # The line labeler that labelled it: name, kind, path and sha256 of its model card.
     labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
@@ -172,6 +201,7 @@ class Result:
             "warnings": self.warnings, "pages": self.pages,
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
+            "coverage": [c.as_dict() for c in self.coverage],
             "labeler": self.labeler,
         }
         if self.error:

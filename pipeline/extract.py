@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from . import checks, narrative
+from . import checks, coverage, narrative
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
@@ -130,6 +130,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
     sources: dict = {}
+    present: set = set()
     result.page_sizes = page_sizes(doc, points)
     to_points = {n: k for n, (k, _, _) in points.items()}
     if not _run_together(doc, result, stated):
@@ -137,12 +138,14 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         result.template, result.fields = asm.template, asm.fields
         result.inferred, result.warnings = asm.inferred, result.warnings + asm.warnings
         result.ambiguous = dict(asm.ambiguous)
-        sources = asm.sources
+        sources, present = asm.sources, asm.present_rows
         if asm.template:
             result.cells = {f: _scaled(c, to_points.get(c.page)) for f, c in
                             field_cells(get(asm.template), asm).items()}
     if result.template:
         template = get(result.template)
+        result.coverage = coverage.table_coverage(template, result.fields, present, result.ambiguous, lines)
+        result.warnings += coverage.coverage_warnings(result.coverage)
         # Cells the scan backend read (a scan, or a PDF's pages without a text layer),
         # of a file still there to re-read.
         ocr_pages = {p.number for p in doc.pages if p.source == "ocr"}

@@ -151,7 +151,8 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     (tmp_path / batch.ERRORS).write_text(
         json.dumps({"file": "bad.pdf", "sha256": "x", "kind": "input", "error": "empty file"}) + "\n"
         + json.dumps({"file": "r.txt", "sha256": "h", "kind": "timeout", "error": "old"}) + "\n")
-    assert batch.export(tmp_path) == {"reports_total": 1, "failed_checks_total": 1, "errors_total": 1}
+    assert batch.export(tmp_path) == {"reports_total": 1, "partial_total": 0, "failed_checks_total": 1,
+                                      "errors_total": 1}
     df = pd.read_parquet(tmp_path / batch.FIELDS_PARQUET)
     assert list(df.columns[:6]) == ["source", "agency", "year", "template", "failed_checks", "failed_list"]
     assert str(df["requests.new.total"].dtype) == "Int64" and df["active.fees.amount"][0] == 1.5

@@ -3,7 +3,10 @@
 What comes out (the contract the assembler relies on):
 
 * Pages in order, 1-based, with ``width``/``height`` in points.  Lines are in
-  reading order (top to bottom) on each page.
+  reading order (top to bottom) on each page.  A page whose text is turned
+  (``/Rotate``, or drawn through a rotation matrix) is read turned back
+  (:mod:`.pdf_orientation`): its boxes and size are those of the page turned
+  so its text is upright.
 * Text outside ruled tables: one :class:`Line` per visual line, Chinese text
   unspaced (see :mod:`pipeline.layout`), with ``box``, ``font_size`` (median
   glyph size), ``bold`` and ``source="pdf"``.
@@ -48,6 +51,8 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from .pdf_images import picture_boxes, read_pictures
+from .pdf_orientation import needs_plumber, upright_page
 from .pdfium_page import page_content, page_image_cover, page_texts
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
@@ -476,6 +481,17 @@ def _extract_page(ppage, number: int) -> _PageData:
     return pd
 
 
+def _upright(ppage):
+    """The page turned so its text reads upright (:mod:`.pdf_orientation`: boxes are then
+    in that upright page's points); as it is when it cannot be parsed in time, for
+    :func:`_extract_page` to report."""
+    try:
+        with _deadline(PAGE_TIMEOUT_S):
+            return upright_page(ppage)
+    except Exception:  # _Timeout, a broken content stream
+        return ppage
+
+
 def _cell_text(glyphs: Sequence[Glyph]) -> str:
     """A cell's text: its visual lines joined without newlines."""
     return join_fragments([join_glyphs(ln) for ln in cluster_lines(glyphs)])
@@ -799,7 +815,7 @@ def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document) -> l
 
 
 def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str],
-                        doc: Document) -> list[_PageData]:
+                        doc: Document, pictures: Optional[list] = None) -> list[_PageData]:
     """Every page (up to MAX_PAGES) read with pdfplumber, for a file PDFium refuses
     (pdfminer recovers some damaged files)."""
     pdf = _open_plumber(path, password, pdfium_error)
@@ -813,7 +829,10 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
             doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
         datas = []
         for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
-            datas.append(_extract_page(ppage, i + 1))
+            page = _upright(ppage)
+            datas.append(_extract_page(page, i + 1))
+            if pictures is not None:
+                pictures.append(picture_boxes(page, i + 1))
             ppage.close()
         return datas
     finally:
@@ -837,13 +856,16 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
     if n_pages == 0:
         raise InputError("PDF has no pages")
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
-    if pdfium_error is None:
+    # Turned pages and pictures are read through pdfplumber (pdf_orientation, pdf_images).
+    pictures: list = []
+    if pdfium_error is None and not needs_plumber(data, password):
         datas = _read_pages_pdfium(data, password, doc)
     else:
-        datas = _read_pages_plumber(path, password, pdfium_error, doc)
+        datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures)
 
     page_lines = assemble_lines(datas)
     bad = [pd.number for pd in datas if pd.problem]
+    doc.warnings += read_pictures(path, page_lines, pictures, skip=bad)
     ocr = _ocr_pages(path, bad, doc.warnings) if bad else {}
     for pd in datas:
         if pd.problem:
