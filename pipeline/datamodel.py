@@ -62,10 +62,18 @@ class Document:
     kind: str  # text | html | pdf | scan | image | docx
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Set when the file was damaged and read by recovery (see RECOVERY_STATUSES).
+    recovery: Optional[dict] = None
 
     @property
     def lines(self) -> list[Line]:
         return [ln for p in self.pages for ln in p.lines]
+
+
+# ``recovery["status"]`` of a damaged input: ``repaired`` when everything was recovered
+# (a rebuilt PDF with all its pages; text with invalid bytes replaced), ``partial`` when
+# pages were lost (``recovery["pages_lost"]``).  ``recovery["how"]`` says what was done.
+RECOVERY_STATUSES = ("repaired", "partial")
 
 
 @dataclass
@@ -150,6 +158,8 @@ class Result:
     cells: dict = field(default_factory=dict)
     # Page number -> (width, height) in the unit of that page's boxes.
     page_sizes: dict = field(default_factory=dict)
+    # The Document's recovery record (a damaged input read in part or repaired), else None.
+    recovery: Optional[dict] = None
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -162,6 +172,8 @@ class Result:
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
         }
+        if self.recovery:
+            d["recovery"] = self.recovery
         if self.error:
             d["error"] = self.error
         return d

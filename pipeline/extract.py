@@ -49,7 +49,7 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
 def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result:
     """Labels, tables, narrative and checks for one read Document; without a
     ``labeler``, the shipped line classifier labels the lines."""
-    result = Result(doc.source, doc.sha256, None, pages=len(doc.pages))
+    result = Result(doc.source, doc.sha256, None, pages=len(doc.pages), recovery=doc.recovery)
     result.warnings += doc.warnings
     if labeler is None:
         from .classifier import default_labeler  # loaded once per process
