@@ -5,6 +5,7 @@ The file type is sniffed from its bytes, not trusted from its name.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 from .datamodel import Document, InputError
@@ -62,6 +63,48 @@ def is_image_only_pdf(path: Path) -> bool:
         return False
 
 
+def _read_pdf_file(path: Path) -> Document:
+    """A PDF as a scan (no page has a text layer) or as a text PDF."""
+    if is_image_only_pdf(path):
+        from .backend.scan import read_scan
+        doc = read_scan(path)
+        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
+                               "read by OCR as a scan")
+        return doc
+    from .backend.pdf import read_pdf
+    return read_pdf(path)
+
+
+def read_pdf_document(path: Path, data: bytes) -> Document:
+    """Read a PDF; one that cannot be opened (cut short, broken, permissions-encrypted) is
+    rebuilt by qpdf and its surviving pages read, the Document flagged (``recovery``) and
+    the pages lost named in a warning.  InputError when even the rebuild fails."""
+    try:
+        return _read_pdf_file(path)
+    except InputError as e:
+        first = e
+    from .backend.repair import recovery_record, repair_pdf
+    try:
+        rep = repair_pdf(data)
+    except InputError as e:
+        if "password" in str(e):
+            raise e from first
+        raise InputError(f"{first}; {e}") from first
+    with tempfile.TemporaryDirectory(prefix="nianbao-repair-") as tmp:
+        fixed = Path(tmp) / path.name
+        fixed.write_bytes(rep.data)
+        doc = _read_pdf_file(fixed)
+    record, warnings = recovery_record(rep, str(first))
+    # The rebuilt file's pages carry their numbers in the original.
+    for page, number in zip(doc.pages, rep.pages_kept):
+        page.number = number
+        for line in page.lines:
+            line.page = number
+    doc.warnings[:0] = warnings
+    doc.recovery = record
+    return doc
+
+
 def read_document(path: str | Path) -> Document:
     """Read one input file; raises InputError when it cannot be read as a report."""
     path = Path(path)
@@ -75,14 +118,8 @@ def read_document(path: str | Path) -> Document:
         raise InputError("empty file")
     digest = sha256_bytes(data)
     kind = sniff(data)
-    if kind == "pdf" and is_image_only_pdf(path):
-        from .backend.scan import read_scan
-        doc = read_scan(path)
-        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
-                               "read by OCR as a scan")
-    elif kind == "pdf":
-        from .backend.pdf import read_pdf
-        doc = read_pdf(path)
+    if kind == "pdf":
+        doc = read_pdf_document(path, data)
     elif kind == "image":
         from .backend.scan import read_scan
         doc = read_scan(path)
