@@ -303,7 +303,8 @@ class _Worker:
     def __init__(self, ctx, task, ocr: bool):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, task, ocr), daemon=True)
-        self.proc.start()
+        with _signals_ignored((signal.SIGINT,)):  # inherited: a Ctrl-C during start-up is not its own
+            self.proc.start()
         child.close()
         self.ready, self.job, self.deadline, self.limit = False, None, 0.0, 0.0
 
@@ -550,6 +551,67 @@ def export(out: Path) -> dict[str, int]:
     return {"reports_total": len(rows), "failed_checks_total": len(checks), "errors_total": len(errors)}
 
 
+# --- interruptions ------------------------------------------------------------------------------
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Exit statuses of a run stopped by a signal (128 + its number, as shells report it).
+EXIT_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class BatchInterrupted(Exception):
+    """A run stopped by SIGINT or SIGTERM after writing its journal and exports; ``summary``
+    is the run's summary (``interrupted`` holds the signal's name)."""
+
+    def __init__(self, signum: int, summary: dict):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum, self.summary = signum, summary
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_STATUS.get(self.signum, 128 + self.signum)
+
+
+class _Stop(BaseException):
+    """Raised by the signal handlers in the main thread (a BaseException, like KeyboardInterrupt,
+    so no ``except Exception`` on the way swallows it)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_ignored(signums):
+    """Ignore these signals for a while (main thread only; elsewhere a no-op)."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in signums}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    """SIGINT and SIGTERM raise :class:`_Stop` in the main thread while this holds."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Stop(signum)
+    old = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
@@ -569,7 +631,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
     Failures of single files are recorded, never raised; the exports and ``summary.json`` are
-    written at the end of every run, also one stopped by Ctrl-C.
+    written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then
+    raises :class:`BatchInterrupted` (workers are stopped, a file they were reading is read
+    again by the next run).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
@@ -586,7 +650,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         p = plan(paths, _hash_all(paths), done, latest_errors(out), timeout_s, retry_errors)
         _write_csv(out / DUPLICATES_CSV, p.duplicates, DUPLICATE_COLUMNS)
         ok = failed = pages = 0
-        interrupted = True
+        interrupted: str | bool = "error"  # False when the run finishes, else what stopped it
+        stopped: Optional[int] = None
         t1 = time.monotonic()
         run = run_ray if engine == "ray" else run_local
         kwargs = {"address": address} if engine == "ray" else {}
@@ -594,7 +659,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         bar = tqdm(total=p.processed, unit="file", file=sys.stderr, disable=not progress,
                    dynamic_ncols=True)
         try:
-            with open(out / RESULTS, "a", encoding="utf-8") as rf, \
+            with _stop_on_signals(), open(out / RESULTS, "a", encoding="utf-8") as rf, \
                     open(out / ERRORS, "a", encoding="utf-8") as ef:
                 for rec in p.unreadable:
                     append_record(ef, rec)
@@ -615,10 +680,16 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                     bar.set_postfix(pages_s=f"{pages / max(time.monotonic() - t1, 1e-9):.1f}",
                                     failed=failed, refresh=False)
             interrupted = False
+        except (_Stop, KeyboardInterrupt) as e:
+            stopped = e.signum if isinstance(e, _Stop) else signal.SIGINT
+            interrupted = signal.Signals(stopped).name
         finally:
             bar.close()
+            if stopped is not None:
+                print(f"nianbao: {interrupted}: stopping; writing the exports", file=sys.stderr)
             work_s = time.monotonic() - t1
-            totals = export(out)
+            with _signals_ignored(STOP_SIGNALS):  # a second Ctrl-C must not leave half an export
+                totals = export(out)
             summary = {
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
                 "duplicates": len(p.duplicates), "skipped": len(p.skipped),
@@ -626,7 +697,10 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s,
-                "interrupted": interrupted, **totals}
-            _atomic(out / SUMMARY, lambda f: f.write_text(
-                json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+                "interrupted": interrupted, "left": p.processed - ok - failed, **totals}
+            with _signals_ignored(STOP_SIGNALS):
+                _atomic(out / SUMMARY, lambda f: f.write_text(
+                    json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+    if stopped is not None:
+        raise BatchInterrupted(stopped, summary)
     return summary

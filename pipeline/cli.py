@@ -24,8 +24,26 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The ``nianbao batch`` command line that goes on with an interrupted run (same options)."""
+    import shlex
+    from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS
+    cmd = ["nianbao", "batch", *args.inputs, "--out", str(args.out)]
+    if args.workers != DEFAULT_WORKERS:
+        cmd += ["--workers", str(args.workers)]
+    if args.engine != "local":
+        cmd += ["--engine", args.engine]
+    if args.address:
+        cmd += ["--address", args.address]
+    if args.timeout != DEFAULT_TIMEOUT_S:
+        cmd += ["--timeout", f"{args.timeout:g}"]
+    if args.retry_errors:
+        cmd.append("--retry-errors")
+    return shlex.join(cmd)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import BatchInterrupted, run_batch
     try:
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
@@ -33,6 +51,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except (RuntimeError, ValueError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
+    except BatchInterrupted as e:
+        s = e.summary
+        print(f"nianbao: interrupted by {s['interrupted']}: {s['processed']} of {s['processed'] + s['left']} "
+              f"files done in this run ({s['done']} read, {s['failed']} failed), {s['left']} left; "
+              f"exports in {args.out} hold {s['reports_total']} reports.\n"
+              f"nianbao: resume with: {resume_command(args)}", file=sys.stderr)
+        return e.exit_status
     print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
           f"{s['duplicates']} duplicates; {s['reports_per_minute']} reports/min; exports in {args.out}",
           file=sys.stderr)
