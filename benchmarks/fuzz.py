@@ -191,7 +191,7 @@ def read_case(path: str) -> dict:
             "recovery": (r.recovery or {}).get("status")}
 
 
-def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk: int = 1000) -> dict:
+def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk: int = 500) -> dict:
     """Run the cases in chunks of files on the batch engine; the figures."""
     from pipeline.batch import Job, run_local
     files = seed_files()
@@ -226,6 +226,12 @@ def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk:
                 os.unlink(job.path)
             print(f"fuzz: {tally['cases']} cases, {tally['crashes']} crashes, {tally['hangs']} hangs "
                   f"({time.monotonic() - t0:.0f} s)", file=sys.stderr, flush=True)
+            (out / "figures.json").write_text(json.dumps(_figures(tally, kinds, t0, seed, timeout_s, workers),
+                                                         indent=1) + "\n")
+    return _figures(tally, kinds, t0, seed, timeout_s, workers)
+
+
+def _figures(tally: Counter, kinds: Counter, t0: float, seed: int, timeout_s: float, workers: int) -> dict:
     return {"cases": tally["cases"], "crashes": tally["crashes"], "hangs": tally["hangs"],
             "read": tally["read"], "not_report": tally["not_report"], "input_error": tally["error"],
             "recovered_repaired": tally["recovered_repaired"], "recovered_partial": tally["recovered_partial"],
