@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from .limits import DEFAULT_LIMITS, TIMEOUT_S, Limits
 from .output import csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -49,7 +50,7 @@ REPORT_EXTENSIONS = frozenset({".pdf", ".txt", ".html", ".htm", ".docx",
                                ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 # Inputs that may need the OCR models (scanned PDFs, images): workers load them at start-up.
 OCR_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-DEFAULT_TIMEOUT_S = 300.0  # per file; a long scanned report OCRs in well under this on one core
+DEFAULT_TIMEOUT_S = TIMEOUT_S  # per file, enforced by replacing the worker
 DEFAULT_WORKERS = os.cpu_count() or 1
 ENGINES = ("local", "ray")
 POLL_S = 0.5  # the local pool's longest wait between looks at the clock
@@ -247,11 +248,14 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str) -> dict:
-    """Worker task: one file's extract object; an exception becomes an ``internal`` error object."""
+def process_file(path: str, limits: Limits = DEFAULT_LIMITS) -> dict:
+    """Worker task: one file's extract object under ``limits`` (its time limit is the engine's to
+    enforce: a timeout record, retried under a longer one); an exception becomes an ``internal``
+    error object."""
+    import dataclasses
     from .extract import extract_file
     try:
-        return extract_file(path).as_dict()
+        return extract_file(path, limits=dataclasses.replace(limits, timeout_s=None)).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -627,9 +631,11 @@ def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
 def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT_WORKERS,
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
-              progress: bool = True, task: Callable[[str], dict] = process_file) -> dict:
+              progress: bool = True, task: Callable[[str], dict] = process_file,
+              limits: Limits = DEFAULT_LIMITS) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
+    ``limits``: pages and pixels per file (the time limit is ``timeout_s``).
     Failures of single files are recorded, never raised; the exports and ``summary.json`` are
     written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then
     raises :class:`BatchInterrupted` (workers are stopped, a file they were reading is read
@@ -638,6 +644,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     from tqdm import tqdm
+    if task is process_file and limits != DEFAULT_LIMITS:
+        import functools
+        task = functools.partial(process_file, limits=limits)
     t0 = time.monotonic()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -6,13 +6,20 @@ import sys
 from typing import Optional, Sequence
 
 
+def _limits(args: argparse.Namespace):
+    from .limits import Limits
+    return Limits(max_pages=args.max_pages, timeout_s=args.timeout or None,
+                  max_image_pixels=args.max_image_pixels)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_file
     from .output import render
     objs, failed = [], 0
+    limits = _limits(args)
     for path in args.files:
         try:
-            obj = extract_file(path).as_dict()
+            obj = extract_file(path, limits=limits).as_dict()
         except Exception as e:  # a bug on one file must not lose the others
             obj = {"source": path, "template": None, "error": f"internal error: {type(e).__name__}: {e}",
                    "fields": {}, "checks": [], "warnings": [], "inferred": [], "meta": {}, "sections": []}
@@ -39,6 +46,11 @@ def resume_command(args: argparse.Namespace) -> str:
         cmd += ["--timeout", f"{args.timeout:g}"]
     if args.retry_errors:
         cmd.append("--retry-errors")
+    from .limits import MAX_IMAGE_PIXELS, MAX_PAGES
+    if args.max_pages != MAX_PAGES:
+        cmd += ["--max-pages", str(args.max_pages)]
+    if args.max_image_pixels != MAX_IMAGE_PIXELS:
+        cmd += ["--max-image-pixels", str(args.max_image_pixels)]
     return shlex.join(cmd)
 
 
@@ -47,7 +59,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
-                      progress=not args.no_progress)
+                      progress=not args.no_progress, limits=_limits(args))
     except (RuntimeError, ValueError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
@@ -132,24 +144,51 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    """The installed package's version, or the checkout's (``pyproject.toml``) when not installed."""
+    from importlib import metadata
+    try:
+        return metadata.version("nianbao")
+    except metadata.PackageNotFoundError:
+        import re
+        from pathlib import Path
+        toml = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        m = re.search(r'^version\s*=\s*"([^"]+)"', toml.read_text(encoding="utf-8"), re.M) if toml.is_file() else None
+        return m.group(1) if m else "unknown"
+
+
+def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
+    """``--max-pages``, ``--max-image-pixels`` (and ``--timeout``), with their documented defaults."""
+    from .limits import MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S
+    p.add_argument("--max-pages", type=int, default=MAX_PAGES, metavar="N",
+                   help=f"pages read from one PDF; the rest are skipped with a warning (default {MAX_PAGES})")
+    p.add_argument("--max-image-pixels", type=int, default=MAX_IMAGE_PIXELS, metavar="N",
+                   help=f"larger image files are refused (default {MAX_IMAGE_PIXELS:,})")
+    if timeout:
+        p.add_argument("--timeout", type=float, default=TIMEOUT_S, metavar="S",
+                       help=f"time limit per file in seconds, 0 for none (default {TIMEOUT_S:g})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
         "into checked, structured data."))
+    p.add_argument("--version", action="version", version=f"nianbao {version()}")
     sub = p.add_subparsers(dest="command", required=True)
-    e = sub.add_parser("extract", help="extract fields, checks and narrative from report files")
+    e = sub.add_parser("extract", help="extract fields, checks and narrative from report files "
+                                       "(a folder: use batch)")
     e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+    add_limit_options(e)
     e.set_defaults(func=cmd_extract)
-    from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS, ENGINES
+    from .batch import DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (walked) or globs")
     b.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (re-run to resume)")
     b.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes (default: CPU count)")
     b.add_argument("--engine", choices=ENGINES, default="local")
     b.add_argument("--address", help="Ray cluster to join (with --engine ray); default: start a local one")
-    b.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                   help=f"time limit per file in seconds (default {DEFAULT_TIMEOUT_S:g})")
+    add_limit_options(b)
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_batch)

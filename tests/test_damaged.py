@@ -171,3 +171,27 @@ def test_declared_page_tree_and_ranges():
     assert page_ranges([2, 3, 4, 5, 7]) == "2–5, 7"
     rep = repair_pdf(H2024.read_bytes()[: len(H2024.read_bytes()) // 2])
     assert rep.pages_kept == [1] and rep.pages_lost == [2, 3, 4, 5]
+
+
+# --- found by the fuzzer (benchmarks/fuzz.py, seed 0) ------------------------------------------
+
+def test_page_dictionary_broken_by_one_byte_is_repaired(tmp_path):
+    # Case 915: "/MediaBox" -> "/MediaB /x": pdfminer raised again while closing the file it
+    # could not open (an uncaught PdfminerException); now qpdf rebuilds it.
+    data = H2024.read_bytes()
+    i = data.index(b"/MediaBox")
+    p = tmp_path / "mediab.pdf"
+    p.write_bytes(data[:i] + b"/MediaB /x" + data[i + len(b"/MediaBox"):])
+    r = extract_file(p)
+    assert r.error is None and r.recovery is not None and r.pages == 5
+
+
+def test_detector_input_is_bounded_for_a_thin_region():
+    # Case 3505: a region 1 px wide went to the text detector, which scales the shorter side
+    # to 736 px: a 6 GB array and a worker killed for memory.
+    import numpy as np
+    from pipeline.ocr import DET_MAX_ASPECT, pad_to_aspect
+    img = np.zeros((968, 1, 3), np.uint8)
+    out = pad_to_aspect(img, DET_MAX_ASPECT)
+    assert out.shape[0] == 968 and out.shape[1] == 121 and (out[:, :1] == 0).all() and (out[:, 1:] == 255).all()
+    assert pad_to_aspect(np.zeros((10, 20), np.uint8), DET_MAX_ASPECT).shape == (10, 20)

@@ -41,6 +41,7 @@ import importlib
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,10 +350,12 @@ class _Timeout(Exception):
 
 @contextmanager
 def _deadline(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only, and only
-    if no other interval timer is running; elsewhere a no-op)."""
+    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere a no-op).
+    Inside a longer outer timer (the file's limit) it runs first and then hands the outer
+    one back its remaining time; an outer timer due sooner is left to fire alone."""
+    outer = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "setitimer") else 0.0
     usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+              and (outer == 0 or outer > seconds))
     if not usable:
         yield
         return
@@ -360,12 +363,15 @@ def _deadline(seconds: float):
     def on_alarm(signum, frame):
         raise _Timeout()
     old = signal.signal(signal.SIGALRM, on_alarm)
+    start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -411,7 +417,10 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
         return pdf
     except Exception as e:  # pdfminer raises many kinds; all mean "cannot read"
         if pdf is not None:
-            pdf.close()
+            try:
+                pdf.close()  # walks the pages again: may raise what len() raised
+            except Exception:
+                pass
         cause = e.__cause__ or e
         name = type(cause).__name__
         if "Password" in name or "Encryption" in name:
@@ -731,11 +740,11 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
 
 
-def read_pdf(path, *, password: Optional[str] = None) -> Document:
+def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
     Raises InputError for a file that is not a readable PDF.  Pages past
-    :data:`MAX_PAGES` are skipped with a warning; pages without a usable text
+    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; pages without a usable text
     layer are warned about and OCR'd when the OCR backend is installed.
     """
     path = Path(path)
@@ -755,10 +764,11 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
             raise InputError("PDF has no pages")
         if pdfium_error:
             doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
-        if n_pages > MAX_PAGES:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+        limit = MAX_PAGES if max_pages is None else max_pages
+        if n_pages > limit:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
         datas = []
-        for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
+        for i, ppage in enumerate(pdf.pages[:limit]):
             datas.append(_extract_page(ppage, i + 1))
             ppage.close()
     finally:

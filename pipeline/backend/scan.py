@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
@@ -142,10 +143,12 @@ BLANK_RANGE = 16  # grey levels; a page whose darkest and lightest pixels are cl
 # public API
 # =====================================================================================
 
-def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Document:
+def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
+              max_image_pixels: int = MAX_IMAGE_PIXELS) -> Document:
     """Read a scanned PDF (no text layer; kind ``scan``) or an image file (kind ``image``).
 
     ``pages``: 1-based page (or TIFF frame) numbers to read; all when None.
+    ``max_image_pixels``: an image file larger than this is refused.
     Raises InputError for unreadable, corrupt or empty files.
     """
     path = Path(path)
@@ -157,7 +160,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Docume
         images = _pdf_images(data, wanted, RENDER_DPI)
     else:
         kind = "image"
-        images = [(img, k) for img, k in _image_frames(data) if wanted is None or k in wanted]
+        images = [(img, k) for img, k in _image_frames(data, max_image_pixels) if wanted is None or k in wanted]
     doc = Document(str(path), digest, kind)
     for img, number in images:
         doc.pages.append(read_page_image(img, number))
@@ -364,13 +367,19 @@ def _render_pages(pdf, wanted: list[int], dpi: int):
         pdf.close()
 
 
-def _image_frames(data: bytes):
-    """Decode an image file (all frames of a TIFF) to grey arrays; InputError when corrupt."""
+def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
+    """Decode an image file (all frames of a TIFF) to grey arrays; InputError when corrupt
+    or larger than ``max_pixels``."""
     from PIL import Image, ImageOps
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
     try:
-        im = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # above the limit is refused below, in our words
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+        if im.width * im.height > max_pixels:  # PIL itself refuses only at twice its limit
+            raise InputError(f"image of {im.width}×{im.height} = {im.width * im.height:,} pixels is above "
+                             f"the limit of {max_pixels:,} (raise it with --max-image-pixels)")
         frames = []
         for i in range(getattr(im, "n_frames", 1)):
             im.seek(i)
