@@ -68,7 +68,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256"}
+                "recovery": "损坏修复", "sha256": "SHA-256"}
 CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
@@ -267,7 +267,8 @@ def failure_of(obj: dict) -> Optional[tuple[str, str]]:
     if obj.get("error"):
         return "input", obj["error"]
     if not obj.get("template"):
-        return "not_report", NOT_A_REPORT
+        rec = obj.get("recovery")  # a damaged file: what was lost may be why
+        return "not_report", NOT_A_REPORT + (f"; {obj['warnings'][0]}" if rec and obj.get("warnings") else "")
     return None
 
 
@@ -459,6 +460,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["recovery"] = (obj.get("recovery") or {}).get("status")  # repaired / partial: a damaged file
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
@@ -659,6 +661,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         p = plan(paths, _hash_all(paths), done, latest_errors(out), timeout_s, retry_errors)
         _write_csv(out / DUPLICATES_CSV, p.duplicates, DUPLICATE_COLUMNS)
         ok = failed = pages = 0
+        recovered = {"repaired": 0, "partial": 0}  # damaged files read (see datamodel.RECOVERY_STATUSES)
         interrupted: str | bool = "error"  # False when the run finishes, else what stopped it
         stopped: Optional[int] = None
         t1 = time.monotonic()
@@ -684,6 +687,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256
                         append_record(rf, obj)
                         ok += 1
+                        status = (obj.get("recovery") or {}).get("status")
+                        if status in recovered:
+                            recovered[status] += 1
                         pages += int(obj.get("pages") or 0)
                     bar.update(1)
                     bar.set_postfix(pages_s=f"{pages / max(time.monotonic() - t1, 1e-9):.1f}",
@@ -703,6 +709,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
                 "duplicates": len(p.duplicates), "skipped": len(p.skipped),
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
+                "repaired": recovered["repaired"], "partial": recovered["partial"],
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s,

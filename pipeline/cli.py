@@ -26,6 +26,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if obj.get("error"):
             failed += 1
             print(f"nianbao: {path}: {obj['error']}", file=sys.stderr)
+        elif obj.get("recovery"):  # a damaged file: read, but say so where a person looks
+            print(f"nianbao: {path}: {obj['recovery']['status']}: {obj['warnings'][0]}", file=sys.stderr)
         objs.append(obj)
     sys.stdout.write(render(objs, args.format))
     return 1 if failed else 0
@@ -70,7 +72,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
               f"exports in {args.out} hold {s['reports_total']} reports.\n"
               f"nianbao: resume with: {resume_command(args)}", file=sys.stderr)
         return e.exit_status
-    print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
+    damaged = (f" ({s['partial']} partial, {s['repaired']} repaired from damaged files)"
+               if s["partial"] or s["repaired"] else "")
+    print(f"nianbao: {s['files']} files: {s['done']} read{damaged}, {s['failed']} failed, {s['skipped']} skipped, "
           f"{s['duplicates']} duplicates; {s['reports_per_minute']} reports/min; exports in {args.out}",
           file=sys.stderr)
     return 0

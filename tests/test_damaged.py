@@ -195,3 +195,24 @@ def test_detector_input_is_bounded_for_a_thin_region():
     out = pad_to_aspect(img, DET_MAX_ASPECT)
     assert out.shape[0] == 968 and out.shape[1] == 121 and (out[:, :1] == 0).all() and (out[:, 1:] == 255).all()
     assert pad_to_aspect(np.zeros((10, 20), np.uint8), DET_MAX_ASPECT).shape == (10, 20)
+
+
+def test_batch_counts_and_exports_damaged_files(tmp_path):
+    import pandas as pd
+    from pipeline.batch import ERRORS_CSV, FIELDS_CSV, run_batch
+    inp = tmp_path / "in"
+    inp.mkdir()
+    data = H2024.read_bytes()
+    (inp / "cut50.pdf").write_bytes(data[: len(data) // 2])
+    (inp / "cut90.pdf").write_bytes(data[: int(len(data) * 0.9)])
+    (inp / "bad.txt").write_bytes(_damage(SEED.read_bytes(), 0.6, "flip"))
+    (inp / "clean.txt").write_bytes(SEED.read_bytes() + b"\n")
+    s = run_batch([str(inp)], tmp_path / "run", workers=1, progress=False)
+    assert (s["done"], s["failed"], s["repaired"], s["partial"]) == (3, 1, 2, 0)
+    rows = pd.read_csv(tmp_path / "run" / FIELDS_CSV).set_index("source")
+    assert rows.loc[str(inp / "cut90.pdf"), "recovery"] == "repaired"
+    assert rows.loc[str(inp / "bad.txt"), "recovery"] == "repaired"
+    # Page 1 alone holds no table: an error record that says what was lost.
+    err = pd.read_csv(tmp_path / "run" / ERRORS_CSV).set_index("file")
+    assert "pages lost: 2–5 of 5" in err.loc[str(inp / "cut50.pdf"), "error"]
+    assert pd.isna(rows.loc[str(inp / "clean.txt"), "recovery"])
