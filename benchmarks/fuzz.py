@@ -28,6 +28,7 @@ import time
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -191,10 +192,12 @@ def read_case(path: str) -> dict:
             "recovery": (r.recovery or {}).get("status")}
 
 
-def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk: int = 500) -> dict:
-    """Run the cases in chunks of files on the batch engine; the figures."""
+def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk: int = 500,
+        kinds: Optional[set] = None) -> dict:
+    """Run the cases in chunks of files on the batch engine; the figures.  ``kinds``: mutate
+    only the files with these suffixes (``{".txt", ".html"}``), all when None."""
     from pipeline.batch import Job, run_local
-    files = seed_files()
+    files = {n: b for n, b in seed_files().items() if kinds is None or Path(n).suffix in kinds}
     out.mkdir(parents=True, exist_ok=True)
     tally: Counter = Counter()
     kinds: Counter = Counter()
@@ -246,8 +249,10 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per case before it is a hang")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "fuzz")
+    ap.add_argument("--kinds", help="only files with these suffixes, comma-separated (.txt,.html,.docx,.pdf)")
     a = ap.parse_args(argv)
-    figures = run(a.cases, a.seed, a.workers, a.timeout, a.out)
+    kinds = set(a.kinds.split(",")) if a.kinds else None
+    figures = run(a.cases, a.seed, a.workers, a.timeout, a.out, kinds=kinds)
     print(json.dumps(figures, indent=1))
     return 1 if figures["crashes"] or figures["hangs"] else 0
 

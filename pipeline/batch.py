@@ -293,13 +293,13 @@ def _worker_main(conn, task: Callable[[str], dict], ocr: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     with contextlib.suppress(Exception):
         warm_up(ocr)
-    conn.send(READY)
-    while True:
-        try:
+    try:
+        conn.send(READY)
+        while True:
             path = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_safe_call(task, path))
+            conn.send(_safe_call(task, path))
+    except (EOFError, OSError):  # the pipe closed: the run ended or stopped while we worked
+        return
 
 
 class _Worker:
