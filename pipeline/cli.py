@@ -12,14 +12,33 @@ def _limits(args: argparse.Namespace):
                   max_image_pixels=args.max_image_pixels)
 
 
+def _model(path: Optional[str]):
+    """``--model DIR`` -> (the loaded model, or None for the shipped one; exit status 2 on refusal)."""
+    from .classifier import ModelError, describe, load
+    if not path:
+        return None, 0
+    try:
+        clf = load(path)
+    except ModelError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return None, 2
+    d = describe(clf)
+    print(f"nianbao: labelling lines with the model {d['path']} ({d['kind']}, card sha256 "
+          f"{d['sha256'][:12]}…)", file=sys.stderr)
+    return clf, 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_file
     from .output import render
+    labeler, rc = _model(args.model)
+    if rc:
+        return rc
     objs, failed = [], 0
     limits = _limits(args)
     for path in args.files:
         try:
-            obj = extract_file(path, limits=limits).as_dict()
+            obj = extract_file(path, labeler, limits=limits).as_dict()
         except Exception as e:  # a bug on one file must not lose the others
             obj = {"source": path, "template": None, "error": f"internal error: {type(e).__name__}: {e}",
                    "fields": {}, "checks": [], "warnings": [], "inferred": [], "meta": {}, "sections": []}
@@ -48,6 +67,8 @@ def resume_command(args: argparse.Namespace) -> str:
         cmd += ["--timeout", f"{args.timeout:g}"]
     if args.retry_errors:
         cmd.append("--retry-errors")
+    if getattr(args, "model", None):
+        cmd += ["--model", args.model]
     from .limits import MAX_IMAGE_PIXELS, MAX_PAGES
     if args.max_pages != MAX_PAGES:
         cmd += ["--max-pages", str(args.max_pages)]
@@ -58,14 +79,19 @@ def resume_command(args: argparse.Namespace) -> str:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import BatchInterrupted, run_batch
+    from .classifier import ModelError
+    clf, rc = _model(args.model)
+    if rc:
+        return rc
     try:
         if args.aliases:
             from .corpus import install_aliases
             install_aliases(args.out, args.aliases)
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
-                      progress=not args.no_progress, limits=_limits(args))
-    except (RuntimeError, ValueError) as e:
+                      progress=not args.no_progress, model=clf.path if clf else None,
+                      limits=_limits(args))
+    except (RuntimeError, ValueError, ModelError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
     except BatchInterrupted as e:
@@ -149,10 +175,13 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
     from .evaluate import evaluate, markdown, write_report
-    labeler = _labeler(args.labeler)
+    labeler, rc = _model(args.model)
+    if rc:
+        return rc
+    labeler = labeler or _labeler(args.labeler)
     if labeler is None:
         return 2
-    report = evaluate(args.gold, args.inputs, labeler, args.labeler)
+    report = evaluate(args.gold, args.inputs, labeler, args.model or args.labeler)
     if args.out:
         path = write_report(report, args.out)
         print(f"nianbao: wrote {path}", file=sys.stderr)
@@ -188,6 +217,22 @@ def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
                        help=f"time limit per file in seconds, 0 for none (default {TIMEOUT_S:g})")
 
 
+MODEL_HELP = ("a trained line classifier to label lines with (a `nianbao train --out` folder or its "
+              "card), used without installing it; default: the shipped model")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import serve
+    try:
+        serve(args.run_dir, port=args.port, user=args.user)
+    except (FileNotFoundError, OSError) as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
@@ -199,6 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
     add_limit_options(e)
+    e.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     e.set_defaults(func=cmd_extract)
     from .batch import DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
@@ -210,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_limit_options(b)
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     b.add_argument("--aliases", metavar="CSV", help="agency alias table (columns alias,canonical), "
                    "kept in the run directory for every later export")
     b.set_defaults(func=cmd_batch)
@@ -241,9 +288,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("inputs", nargs="+", metavar="INPUT")
     ev.add_argument("--gold", required=True, metavar="DIR", help="gold JSON per report, matched by file stem")
     ev.add_argument("--labeler", default="model", help="rules, model (the shipped one) or a model path")
+    ev.add_argument("--model", metavar="DIR", help=MODEL_HELP + " (instead of --labeler)")
     ev.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.set_defaults(func=cmd_evaluate)
+    rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
+                                       "mark printed inconsistencies, relabel lines")
+    rv.add_argument("run_dir", metavar="RUN_DIR", help="a `nianbao batch --out` directory")
+    rv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    rv.add_argument("--user", help="name corrections are signed with (default: the login name)")
+    rv.set_defaults(func=cmd_review)
     return p
 
 

@@ -167,6 +167,8 @@ class Result:
     page_sizes: dict = field(default_factory=dict)
     # The Document's recovery record (a damaged input read in part or repaired), else None.
     recovery: Optional[dict] = None
+    # The line labeler that labelled it: name, kind, path and sha256 of its model card.
+    labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -178,6 +180,7 @@ class Result:
             "warnings": self.warnings, "pages": self.pages,
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
+            "labeler": self.labeler,
         }
         if self.recovery:
             d["recovery"] = self.recovery

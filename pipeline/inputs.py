@@ -44,21 +44,24 @@ def is_image_only_pdf(path: Path, max_pages: int = DEFAULT_LIMITS.max_pages) -> 
     (damaged, encrypted: ``read_pdf`` reports those) or is longer than
     ``max_pages`` (then ``read_pdf`` reads its first pages, OCR-ing those without text)."""
     try:
-        import pdfplumber
+        import pypdfium2 as pdfium
         from .backend.pdf import page_needs_ocr
 
-        with pdfplumber.open(path) as pdf:
-            pages = pdf.pages
-            if not pages or len(pages) > max_pages:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            if not len(pdf) or len(pdf) > max_pages:
                 return False
-            for page in pages:
+            for i in range(len(pdf)):
+                page = pdf[i]
                 try:
                     if not page_needs_ocr(page):
                         return False
                 finally:
                     page.close()
+        finally:
+            pdf.close()
         return True
-    except Exception:  # any failure to probe: leave it to read_pdf
+    except Exception:  # any failure to probe (PDFium refuses the file): leave it to read_pdf
         return False
 
 
