@@ -65,8 +65,9 @@ def is_image_only_pdf(path: Path, max_pages: int = DEFAULT_LIMITS.max_pages) -> 
         return False
 
 
-def _read_pdf_file(path: Path, limits: Limits) -> Document:
-    """A PDF as a scan (no page has a text layer) or as a text PDF."""
+def _read_pdf_file(path: Path, limits: Limits, rebuilt: bool = False) -> Document:
+    """A PDF as a scan (no page has a text layer) or as a text PDF; ``rebuilt`` (by qpdf): its
+    text read by pdfminer, which keeps text whose font lost its glyph program (PDFium does not)."""
     if is_image_only_pdf(path, limits.max_pages):
         from .backend.scan import read_scan
         doc = read_scan(path)
@@ -74,7 +75,7 @@ def _read_pdf_file(path: Path, limits: Limits) -> Document:
                                "read by OCR as a scan")
         return doc
     from .backend.pdf import read_pdf
-    return read_pdf(path, max_pages=limits.max_pages)
+    return read_pdf(path, max_pages=limits.max_pages, pdfminer=rebuilt)
 
 
 def read_pdf_document(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -95,7 +96,7 @@ def read_pdf_document(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) 
     with tempfile.TemporaryDirectory(prefix="nianbao-repair-") as tmp:
         fixed = Path(tmp) / path.name
         fixed.write_bytes(rep.data)
-        doc = _read_pdf_file(fixed, limits)
+        doc = _read_pdf_file(fixed, limits, rebuilt=True)
     record, warnings = recovery_record(rep, str(first))
     # The rebuilt file's pages carry their numbers in the original.
     for page, number in zip(doc.pages, rep.pages_kept):

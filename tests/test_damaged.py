@@ -177,13 +177,16 @@ def test_declared_page_tree_and_ranges():
 
 def test_page_dictionary_broken_by_one_byte_is_repaired(tmp_path):
     # Case 915: "/MediaBox" -> "/MediaB /x": pdfminer raised again while closing the file it
-    # could not open (an uncaught PdfminerException); now qpdf rebuilds it.
+    # could not open (an uncaught PdfminerException).
     data = H2024.read_bytes()
     i = data.index(b"/MediaBox")
     p = tmp_path / "mediab.pdf"
     p.write_bytes(data[:i] + b"/MediaB /x" + data[i + len(b"/MediaBox"):])
-    r = extract_file(p)
-    assert r.error is None and r.recovery is not None and r.pages == 5
+    r = extract_file(p)  # PDFium reads it as it is
+    assert r.error is None and r.pages == 5
+    from pipeline.backend.pdf import _open_plumber
+    with pytest.raises(InputError, match="corrupt PDF"):  # and pdfminer's refusal is a clean one
+        _open_plumber(p, None)
 
 
 def test_detector_input_is_bounded_for_a_thin_region():

@@ -830,11 +830,13 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
         pdf.close()
 
 
-def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None) -> Document:
+def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None,
+             pdfminer: bool = False) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
     Raises InputError for a file that is not a readable PDF.  Pages past
-    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; pages without a usable text
+    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer``
+    reads with pdfplumber even when PDFium opens the file; pages without a usable text
     layer are warned about and OCR'd when the OCR backend is installed.
     """
     path = Path(path)
@@ -848,7 +850,7 @@ def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] =
         raise InputError("PDF has no pages")
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     limit = MAX_PAGES if max_pages is None else max_pages
-    if pdfium_error is None:
+    if pdfium_error is None and not pdfminer:  # pdfminer: asked for (a file rebuilt by qpdf)
         datas = _read_pages_pdfium(data, password, doc, limit)
     else:
         datas = _read_pages_plumber(path, password, pdfium_error, doc, limit)
