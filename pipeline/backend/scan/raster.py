@@ -78,7 +78,7 @@ def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
     or larger than ``max_pixels``."""
     from PIL import Image, ImageOps
 
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels  # PIL's is process-wide
     try:
         with warnings.catch_warnings():  # above the limit is refused below, in our words
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -94,6 +94,8 @@ def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
             frames.append((_to_gray(np.ascontiguousarray(rgb[:, :, ::-1])), i + 1))
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"cannot decode image: {e}") from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     if not frames:
         raise InputError("image has no frames")
     return frames
