@@ -103,6 +103,24 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
 
 # --- row matching ---------------------------------------------------------------
 
+REPLACEMENT = "\ufffd"  # a character lost to an invalid byte (see backend.text.decode_text)
+# Characters of a key a label may have lost that way and still match it.
+MAX_LOST_CHARS = 1
+
+
+def find_with_lost(key: str, text: str) -> int:
+    """Last position where ``key`` occurs in ``text`` with at most MAX_LOST_CHARS of its
+    characters replaced by U+FFFD (and at least one kept); -1 when it does not."""
+    if REPLACEMENT not in text or len(key) <= MAX_LOST_CHARS:
+        return -1
+    for i in range(len(text) - len(key), -1, -1):
+        window = text[i:i + len(key)]
+        lost = window.count(REPLACEMENT)
+        if 0 < lost <= MAX_LOST_CHARS and all(w == k or w == REPLACEMENT for w, k in zip(window, key)):
+            return i
+    return -1
+
+
 def match_row(label: str, table: Table) -> Optional[Row]:
     """The row whose key ends latest in the label text (group labels come first)."""
     n = normalize(label)[-MAX_LABEL_CHARS:]
@@ -112,6 +130,8 @@ def match_row(label: str, table: Table) -> Optional[Row]:
     for row in table.rows:
         for key in row.keys:
             pos = n.rfind(key)
+            if pos < 0:
+                pos = find_with_lost(key, n)
             if pos >= 0:
                 end = pos + len(key)
             elif len(key) >= FUZZY_MIN_KEY_LEN:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import coverage
+from .limits import DEFAULT_LIMITS, TIMEOUT_S, Limits
 from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -50,7 +51,7 @@ REPORT_EXTENSIONS = frozenset({".pdf", ".txt", ".html", ".htm", ".docx",
                                ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 # Inputs that may need the OCR models (scanned PDFs, images): workers load them at start-up.
 OCR_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
-DEFAULT_TIMEOUT_S = 300.0  # per file; a long scanned report OCRs in well under this on one core
+DEFAULT_TIMEOUT_S = TIMEOUT_S  # per file, enforced by replacing the worker
 DEFAULT_WORKERS = os.cpu_count() or 1
 ENGINES = ("local", "ray")
 POLL_S = 0.5  # the local pool's longest wait between looks at the clock
@@ -71,7 +72,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256", "status": "状态", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
+                "sha256": "SHA-256", "status": "状态", "recovery": "损坏修复", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
@@ -263,16 +264,18 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str, model: Optional[str] = None) -> dict:
+def process_file(path: str, model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
     """Worker task: one file's extract object (lines labelled by the model at ``model``, else
-    the shipped one); an exception becomes an ``internal`` error object."""
+    the shipped one) under ``limits`` (its time limit is the engine's to enforce: a timeout
+    record, retried under a longer one); an exception becomes an ``internal`` error object."""
+    import dataclasses
     from .extract import extract_file
     try:
         labeler = None
         if model:
             from .classifier import load_cached
             labeler = load_cached(model)
-        return extract_file(path, labeler).as_dict()
+        return extract_file(path, labeler, limits=dataclasses.replace(limits, timeout_s=None)).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -284,7 +287,8 @@ def failure_of(obj: dict) -> Optional[tuple[str, str]]:
     if obj.get("error"):
         return "input", obj["error"]
     if not obj.get("template") and (obj.get("meta") or {}).get("kind") != "pre-2019-report":
-        return "not_report", NOT_A_REPORT
+        rec = obj.get("recovery")  # a damaged file: what was lost may be why
+        return "not_report", NOT_A_REPORT + (f"; {obj['warnings'][0]}" if rec and obj.get("warnings") else "")
     return None
 
 
@@ -309,13 +313,13 @@ def _worker_main(conn, task: Callable[[str], dict], ocr: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     with contextlib.suppress(Exception):
         warm_up(ocr)
-    conn.send(READY)
-    while True:
-        try:
+    try:
+        conn.send(READY)
+        while True:
             path = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_safe_call(task, path))
+            conn.send(_safe_call(task, path))
+    except (EOFError, OSError):  # the pipe closed: the run ended or stopped while we worked
+        return
 
 
 class _Worker:
@@ -324,7 +328,8 @@ class _Worker:
     def __init__(self, ctx, task, ocr: bool):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker_main, args=(child, task, ocr), daemon=True)
-        self.proc.start()
+        with _signals_ignored((signal.SIGINT,)):  # inherited: a Ctrl-C during start-up is not its own
+            self.proc.start()
         child.close()
         self.ready, self.job, self.deadline, self.limit = False, None, 0.0, 0.0
 
@@ -476,6 +481,7 @@ def fields_row(obj: dict) -> dict:
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
     row["status"] = coverage.outcome(obj)  # partial: a template table partly or not read
+    row["recovery"] = (obj.get("recovery") or {}).get("status")  # repaired / partial: a damaged file
     row["corrected"] = "; ".join((obj.get("review") or {}).get("corrected", []))
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
@@ -632,6 +638,67 @@ def export(out: Path) -> dict[str, int]:
             "failed_checks_total": len(checks), "errors_total": len(errors)}
 
 
+# --- interruptions ------------------------------------------------------------------------------
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# Exit statuses of a run stopped by a signal (128 + its number, as shells report it).
+EXIT_STATUS = {signal.SIGINT: 130, signal.SIGTERM: 143}
+
+
+class BatchInterrupted(Exception):
+    """A run stopped by SIGINT or SIGTERM after writing its journal and exports; ``summary``
+    is the run's summary (``interrupted`` holds the signal's name)."""
+
+    def __init__(self, signum: int, summary: dict):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum, self.summary = signum, summary
+
+    @property
+    def exit_status(self) -> int:
+        return EXIT_STATUS.get(self.signum, 128 + self.signum)
+
+
+class _Stop(BaseException):
+    """Raised by the signal handlers in the main thread (a BaseException, like KeyboardInterrupt,
+    so no ``except Exception`` on the way swallows it)."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_ignored(signums):
+    """Ignore these signals for a while (main thread only; elsewhere a no-op)."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in signums}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+@contextlib.contextmanager
+def _stop_on_signals():
+    """SIGINT and SIGTERM raise :class:`_Stop` in the main thread while this holds."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Stop(signum)
+    old = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
@@ -648,18 +715,22 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
               progress: bool = True, task: Callable[[str], dict] = process_file,
-              model: Optional[str] = None) -> dict:
+              model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
     ``model``: a trained line classifier (folder or card) to label lines with instead of the
-    shipped one; checked here first (``classifier.ModelError``).  Failures of single files are
-    recorded, never raised; the exports and ``summary.json`` are written at the end of every
-    run, also one stopped by Ctrl-C.
+    shipped one; checked here first (``classifier.ModelError``).  ``limits``: pages and pixels
+    per file (the time limit is ``timeout_s``).  Failures of single files are recorded, never
+    raised; the exports and ``summary.json`` are written at the end of every run, also one
+    stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
+    (workers are stopped, a file they were reading is read again by the next run).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    from functools import partial
+    if task is process_file and limits != DEFAULT_LIMITS:
+        task = partial(process_file, limits=limits)
     if model:
-        from functools import partial
         from .classifier import load
         model = load(model).path  # refused here, not once per file
         task = partial(task, model=model)
@@ -676,7 +747,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         p = plan(paths, _hash_all(paths), done, latest_errors(out), timeout_s, retry_errors)
         _write_csv(out / DUPLICATES_CSV, p.duplicates, DUPLICATE_COLUMNS)
         ok = failed = pages = n_partial = 0
-        interrupted = True
+        recovered = {"repaired": 0, "partial": 0}  # damaged files read (see datamodel.RECOVERY_STATUSES)
+        interrupted: str | bool = "error"  # False when the run finishes, else what stopped it
+        stopped: Optional[int] = None
         t1 = time.monotonic()
         run = run_ray if engine == "ray" else run_local
         kwargs = {"address": address} if engine == "ray" else {}
@@ -684,7 +757,7 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         bar = tqdm(total=p.processed, unit="file", file=sys.stderr, disable=not progress,
                    dynamic_ncols=True)
         try:
-            with open(out / RESULTS, "a", encoding="utf-8") as rf, \
+            with _stop_on_signals(), open(out / RESULTS, "a", encoding="utf-8") as rf, \
                     open(out / ERRORS, "a", encoding="utf-8") as ef:
                 for rec in p.unreadable:
                     append_record(ef, rec)
@@ -703,27 +776,42 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                         append_record(rf, obj)
                         ok += 1
                         n_partial += coverage.outcome(obj) == "partial"
+                        status = (obj.get("recovery") or {}).get("status")
+                        if status in recovered:
+                            recovered[status] += 1
                         pages += int(obj.get("pages") or 0)
                     bar.update(1)
                     bar.set_postfix(pages_s=f"{pages / max(time.monotonic() - t1, 1e-9):.1f}",
                                     failed=failed, refresh=False)
             interrupted = False
+        except (_Stop, KeyboardInterrupt) as e:
+            stopped = e.signum if isinstance(e, _Stop) else signal.SIGINT
+            interrupted = signal.Signals(stopped).name
         finally:
             bar.close()
+            if stopped is not None:
+                print(f"nianbao: {interrupted}: stopping; writing the exports", file=sys.stderr)
             work_s = time.monotonic() - t1
-            from .corrections import apply_run  # a person's corrections reach every export
-            corrected = apply_run(out, RESULTS)
-            totals = export(out)
+            with _signals_ignored(STOP_SIGNALS):  # a second Ctrl-C must not leave half an export
+                from .corrections import apply_run  # a person's corrections reach every export
+                corrected = apply_run(out, RESULTS)
+                totals = export(out)
             summary = {
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
                 "duplicates": len(p.duplicates), "skipped": len(p.skipped),
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
                 # of "done": reports with a template table partly or not read, and the rest
                 "partial": n_partial, "clean": ok - n_partial,
+                # damaged files read: rebuilt whole, or in part (pages lost)
+                "repaired": recovered["repaired"], "damaged_partial": recovered["partial"],
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
                 "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,
-                "interrupted": interrupted, "reports_corrected": corrected, **totals}
-            _atomic(out / SUMMARY, lambda f: f.write_text(
-                json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+                "interrupted": interrupted, "left": p.processed - ok - failed,
+                "reports_corrected": corrected, **totals}
+            with _signals_ignored(STOP_SIGNALS):
+                _atomic(out / SUMMARY, lambda f: f.write_text(
+                    json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
+    if stopped is not None:
+        raise BatchInterrupted(stopped, summary)
     return summary

@@ -6,6 +6,12 @@ import sys
 from typing import Optional, Sequence
 
 
+def _limits(args: argparse.Namespace):
+    from .limits import Limits
+    return Limits(max_pages=args.max_pages, timeout_s=args.timeout or None,
+                  max_image_pixels=args.max_image_pixels)
+
+
 def _model(path: Optional[str]):
     """``--model DIR`` -> (the loaded model, or None for the shipped one; exit status 2 on refusal)."""
     from .classifier import ModelError, describe, load
@@ -29,22 +35,50 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if rc:
         return rc
     objs, failed = [], 0
+    limits = _limits(args)
     for path in args.files:
         try:
-            obj = extract_file(path, labeler).as_dict()
+            obj = extract_file(path, labeler, limits=limits).as_dict()
         except Exception as e:  # a bug on one file must not lose the others
             obj = {"source": path, "template": None, "error": f"internal error: {type(e).__name__}: {e}",
                    "fields": {}, "checks": [], "warnings": [], "inferred": [], "meta": {}, "sections": []}
         if obj.get("error"):
             failed += 1
             print(f"nianbao: {path}: {obj['error']}", file=sys.stderr)
+        elif obj.get("recovery"):  # a damaged file: read, but say so where a person looks
+            print(f"nianbao: {path}: {obj['recovery']['status']}: {obj['warnings'][0]}", file=sys.stderr)
         objs.append(obj)
     sys.stdout.write(render(objs, args.format))
     return 1 if failed else 0
 
 
+def resume_command(args: argparse.Namespace) -> str:
+    """The ``nianbao batch`` command line that goes on with an interrupted run (same options)."""
+    import shlex
+    from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS
+    cmd = ["nianbao", "batch", *args.inputs, "--out", str(args.out)]
+    if args.workers != DEFAULT_WORKERS:
+        cmd += ["--workers", str(args.workers)]
+    if args.engine != "local":
+        cmd += ["--engine", args.engine]
+    if args.address:
+        cmd += ["--address", args.address]
+    if args.timeout != DEFAULT_TIMEOUT_S:
+        cmd += ["--timeout", f"{args.timeout:g}"]
+    if args.retry_errors:
+        cmd.append("--retry-errors")
+    if getattr(args, "model", None):
+        cmd += ["--model", args.model]
+    from .limits import MAX_IMAGE_PIXELS, MAX_PAGES
+    if args.max_pages != MAX_PAGES:
+        cmd += ["--max-pages", str(args.max_pages)]
+    if args.max_image_pixels != MAX_IMAGE_PIXELS:
+        cmd += ["--max-image-pixels", str(args.max_image_pixels)]
+    return shlex.join(cmd)
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import BatchInterrupted, run_batch
     from .classifier import ModelError
     clf, rc = _model(args.model)
     if rc:
@@ -55,11 +89,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
             install_aliases(args.out, args.aliases)
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
-                      progress=not args.no_progress, model=clf.path if clf else None)
+                      progress=not args.no_progress, model=clf.path if clf else None,
+                      limits=_limits(args))
     except (RuntimeError, ValueError, ModelError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
-    print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
+    except BatchInterrupted as e:
+        s = e.summary
+        print(f"nianbao: interrupted by {s['interrupted']}: {s['processed']} of {s['processed'] + s['left']} "
+              f"files done in this run ({s['done']} read, {s['failed']} failed), {s['left']} left; "
+              f"exports in {args.out} hold {s['reports_total']} reports.\n"
+              f"nianbao: resume with: {resume_command(args)}", file=sys.stderr)
+        return e.exit_status
+    damaged = (f" ({s['damaged_partial']} partial, {s['repaired']} repaired from damaged files)"
+               if s["damaged_partial"] or s["repaired"] else "")
+    print(f"nianbao: {s['files']} files: {s['done']} read{damaged}, {s['failed']} failed, {s['skipped']} skipped, "
           f"{s['duplicates']} duplicates; {s['reports_per_minute']} reports/min; exports in {args.out}",
           file=sys.stderr)
     return 0
@@ -148,6 +192,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def version() -> str:
+    """The installed package's version, or the checkout's (``pyproject.toml``) when not installed."""
+    from importlib import metadata
+    try:
+        return metadata.version("nianbao")
+    except metadata.PackageNotFoundError:
+        import re
+        from pathlib import Path
+        toml = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        m = re.search(r'^version\s*=\s*"([^"]+)"', toml.read_text(encoding="utf-8"), re.M) if toml.is_file() else None
+        return m.group(1) if m else "unknown"
+
+
+def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
+    """``--max-pages``, ``--max-image-pixels`` (and ``--timeout``), with their documented defaults."""
+    from .limits import MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S
+    p.add_argument("--max-pages", type=int, default=MAX_PAGES, metavar="N",
+                   help=f"pages read from one PDF; the rest are skipped with a warning (default {MAX_PAGES})")
+    p.add_argument("--max-image-pixels", type=int, default=MAX_IMAGE_PIXELS, metavar="N",
+                   help=f"larger image files are refused (default {MAX_IMAGE_PIXELS:,})")
+    if timeout:
+        p.add_argument("--timeout", type=float, default=TIMEOUT_S, metavar="S",
+                       help=f"time limit per file in seconds, 0 for none (default {TIMEOUT_S:g})")
+
+
 MODEL_HELP = ("a trained line classifier to label lines with (a `nianbao train --out` folder or its "
               "card), used without installing it; default: the shipped model")
 
@@ -168,21 +237,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
         "into checked, structured data."))
+    p.add_argument("--version", action="version", version=f"nianbao {version()}")
     sub = p.add_subparsers(dest="command", required=True)
-    e = sub.add_parser("extract", help="extract fields, checks and narrative from report files")
+    e = sub.add_parser("extract", help="extract fields, checks and narrative from report files "
+                                       "(a folder: use batch)")
     e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+    add_limit_options(e)
     e.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     e.set_defaults(func=cmd_extract)
-    from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS, ENGINES
+    from .batch import DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (walked) or globs")
     b.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (re-run to resume)")
     b.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes (default: CPU count)")
     b.add_argument("--engine", choices=ENGINES, default="local")
     b.add_argument("--address", help="Ray cluster to join (with --engine ray); default: start a local one")
-    b.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="S",
-                   help=f"time limit per file in seconds (default {DEFAULT_TIMEOUT_S:g})")
+    add_limit_options(b)
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--model", metavar="DIR", help=MODEL_HELP)

@@ -68,12 +68,20 @@ class Document:
     kind: str  # text | html | pdf | scan | image | docx
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Set when the file was damaged and read by recovery (see RECOVERY_STATUSES).
+    recovery: Optional[dict] = None
     # What the page says about itself, outside its text: a web page's <title> and <meta> tags.
     page_meta: dict = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:
         return [ln for p in self.pages for ln in p.lines]
+
+
+# ``recovery["status"]`` of a damaged input: ``repaired`` when everything was recovered
+# (a rebuilt PDF with all its pages; text with invalid bytes replaced), ``partial`` when
+# pages were lost (``recovery["pages_lost"]``).  ``recovery["how"]`` says what was done.
+RECOVERY_STATUSES = ("repaired", "partial")
 
 
 @dataclass
@@ -188,6 +196,8 @@ class Result:
     page_sizes: dict = field(default_factory=dict)
     # One record per template table, in template order (empty without a template).
     coverage: list[TableCoverage] = field(default_factory=list)
+    # The Document's recovery record (a damaged input read in part or repaired), else None.
+    recovery: Optional[dict] = None
     # The line labeler that labelled it: name, kind, path and sha256 of its model card.
     labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
@@ -204,6 +214,8 @@ class Result:
             "coverage": [c.as_dict() for c in self.coverage],
             "labeler": self.labeler,
         }
+        if self.recovery:
+            d["recovery"] = self.recovery
         if self.error:
             d["error"] = self.error
         return d

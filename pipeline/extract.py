@@ -15,6 +15,7 @@ from . import checks, coverage, narrative
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
+from .limits import DEFAULT_LIMITS, FileTimeout, Limits, file_deadline
 from .labels import Labeler, apply_labels
 from .template import Template, get
 
@@ -107,7 +108,7 @@ def _scaled(cell: FieldCell, k: Optional[float]) -> FieldCell:
 def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result:
     """Labels, tables, narrative and checks for one read Document; without a
     ``labeler``, the shipped line classifier labels the lines."""
-    result = Result(doc.source, doc.sha256, None, pages=len(doc.pages))
+    result = Result(doc.source, doc.sha256, None, pages=len(doc.pages), recovery=doc.recovery)
     result.warnings += doc.warnings
     from .classifier import default_labeler, describe
     if labeler is None:
@@ -236,17 +237,28 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     return warnings
 
 
-def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:
-    """Extract one file; unreadable input gives a Result with ``error`` set, never raises."""
+def _failed(path: str | Path, message: str) -> Result:
+    """The Result of a file that could not be read: ``error`` set, and said in the warnings."""
+    digest = ""
     try:
-        doc = read_document(path)
-    except InputError as e:
-        digest = ""
-        try:
-            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-        except OSError:
-            pass
-        r = Result(str(path), digest, None, error=str(e))
-        r.warnings.append(f"input error: {e}")
-        return r
-    return extract_document(doc, labeler)
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        pass
+    r = Result(str(path), digest, None, error=message)
+    r.warnings.append(f"input error: {message}")
+    return r
+
+
+def extract_file(path: str | Path, labeler: Optional[Labeler] = None,
+                 limits: Limits = DEFAULT_LIMITS) -> Result:
+    """Extract one file under ``limits``; unreadable input, or a file past its time limit,
+    gives a Result with ``error`` set, never raises."""
+    try:
+        with file_deadline(limits.timeout_s):
+            try:
+                doc = read_document(path, limits)
+            except InputError as e:
+                return _failed(path, str(e))
+            return extract_document(doc, labeler)
+    except FileTimeout as e:
+        return _failed(path, str(e))

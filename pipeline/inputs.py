@@ -5,17 +5,17 @@ The file type is sniffed from its bytes, not trusted from its name.
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 from .datamodel import Document, InputError
+from .limits import DEFAULT_LIMITS, Limits
 
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 # OLE2 compound files: legacy .doc/.xls, and encrypted .docx (Office wraps those in OLE2).
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Files above this size are refused outright rather than read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
-# Pages looked at when deciding that a PDF is a scan; past these it is read page by page.
-SCAN_PROBE_MAX_PAGES = 200
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -36,20 +36,20 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def is_image_only_pdf(path: Path) -> bool:
+def is_image_only_pdf(path: Path, max_pages: int = DEFAULT_LIMITS.max_pages) -> bool:
     """True when no page of the PDF has a usable text layer (a scan): then the scan
     backend reads it whole, with its page-level handling (running headers), instead
     of the text-PDF backend OCR-ing it page by page.  Stops at the first page with
     text, so a text PDF costs one page.  False when the PDF cannot be opened here
     (damaged, encrypted: ``read_pdf`` reports those) or is longer than
-    SCAN_PROBE_MAX_PAGES pages."""
+    ``max_pages`` (then ``read_pdf`` reads its first pages, OCR-ing those without text)."""
     try:
         import pypdfium2 as pdfium
         from .backend.pdf import page_needs_ocr
 
         pdf = pdfium.PdfDocument(str(path))
         try:
-            if not len(pdf) or len(pdf) > SCAN_PROBE_MAX_PAGES:
+            if not len(pdf) or len(pdf) > max_pages:
                 return False
             for i in range(len(pdf)):
                 page = pdf[i]
@@ -65,9 +65,55 @@ def is_image_only_pdf(path: Path) -> bool:
         return False
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one input file; raises InputError when it cannot be read as a report."""
+def _read_pdf_file(path: Path, limits: Limits, rebuilt: bool = False) -> Document:
+    """A PDF as a scan (no page has a text layer) or as a text PDF; ``rebuilt`` (by qpdf): its
+    text read by pdfminer, which keeps text whose font lost its glyph program (PDFium does not)."""
+    if is_image_only_pdf(path, limits.max_pages):
+        from .backend.scan import read_scan
+        doc = read_scan(path)
+        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
+                               "read by OCR as a scan")
+        return doc
+    from .backend.pdf import read_pdf
+    return read_pdf(path, max_pages=limits.max_pages, pdfminer=rebuilt)
+
+
+def read_pdf_document(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a PDF; one that cannot be opened (cut short, broken, permissions-encrypted) is
+    rebuilt by qpdf and its surviving pages read, the Document flagged (``recovery``) and
+    the pages lost named in a warning.  InputError when even the rebuild fails."""
+    try:
+        return _read_pdf_file(path, limits)
+    except InputError as e:
+        first = e
+    from .backend.repair import recovery_record, repair_pdf
+    try:
+        rep = repair_pdf(data)
+    except InputError as e:
+        if "password" in str(e):
+            raise e from first
+        raise InputError(f"{first}; {e}") from first
+    with tempfile.TemporaryDirectory(prefix="nianbao-repair-") as tmp:
+        fixed = Path(tmp) / path.name
+        fixed.write_bytes(rep.data)
+        doc = _read_pdf_file(fixed, limits, rebuilt=True)
+    record, warnings = recovery_record(rep, str(first))
+    # The rebuilt file's pages carry their numbers in the original.
+    for page, number in zip(doc.pages, rep.pages_kept):
+        page.number = number
+        for line in page.lines:
+            line.page = number
+    doc.warnings[:0] = warnings
+    doc.recovery = record
+    return doc
+
+
+def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read one input file under ``limits``; raises InputError when it cannot be read as a report."""
     path = Path(path)
+    if path.is_dir():
+        import shlex
+        raise InputError(f"a folder: read a corpus with `nianbao batch {shlex.quote(str(path))} --out RUN_DIR`")
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InputError(f"file larger than {MAX_FILE_BYTES >> 20} MiB")
@@ -78,17 +124,11 @@ def read_document(path: str | Path) -> Document:
         raise InputError("empty file")
     digest = sha256_bytes(data)
     kind = sniff(data)
-    if kind == "pdf" and is_image_only_pdf(path):
-        from .backend.scan import read_scan
-        doc = read_scan(path)
-        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
-                               "read by OCR as a scan")
-    elif kind == "pdf":
-        from .backend.pdf import read_pdf
-        doc = read_pdf(path)
+    if kind == "pdf":
+        doc = read_pdf_document(path, data, limits)
     elif kind == "image":
         from .backend.scan import read_scan
-        doc = read_scan(path)
+        doc = read_scan(path, max_image_pixels=limits.max_image_pixels)
     elif kind == "ole":
         raise InputError("encrypted Office file or legacy .doc/.xls: save it as .docx or PDF")
     elif kind == "docx":

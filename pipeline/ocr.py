@@ -34,6 +34,11 @@ REC_BATCH_MAX = 64
 REC_BATCH_RATIO_SPREAD = 1.6
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
+# The detector scales a region's *shorter* side up to 736 px: a thin strip would become a
+# huge array (a 1 px x 1000 px region: 736 x 736,000 px, 6 GB).  Regions are padded with
+# paper to at most this aspect ratio first, which bounds the input at 736 x 5,888 px.
+DET_MAX_ASPECT = 8.0
+
 NUMERIC_CHARS = "0123456789.,-+"
 # A timestep won by a non-numeric character becomes its best digit only when the
 # digits got at least this much probability there (O vs 0: yes; a dash: no).
@@ -242,11 +247,26 @@ class OcrEngine:
             self._det = self._rapid._load_det_model()
         if image.ndim == 2:
             image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        if image.size == 0:
+            return []
+        image = pad_to_aspect(image, DET_MAX_ASPECT)
         out = self._det(image)
         if out.boxes is None:
             return []
         return [(float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 0].max()), float(b[:, 1].max()))
                 for b in out.boxes]
+
+
+def pad_to_aspect(image: np.ndarray, max_aspect: float) -> np.ndarray:
+    """``image`` padded with white at the right or bottom so that neither side exceeds
+    ``max_aspect`` times the other (coordinates of its content unchanged)."""
+    h, w = image.shape[:2]
+    pad_h = max(0, int(math.ceil(w / max_aspect)) - h)
+    pad_w = max(0, int(math.ceil(h / max_aspect)) - w)
+    if not pad_h and not pad_w:
+        return image
+    widths = ((0, pad_h), (0, pad_w)) + ((0, 0),) * (image.ndim - 2)
+    return np.pad(image, widths, constant_values=255)
 
 
 def _resized_width(img: np.ndarray, width: int) -> int:

@@ -559,7 +559,8 @@ def test_page_cap(tmp_path, monkeypatch):
     p = write(tmp_path, "long.pdf", [[("text", 60, 100, 12, f"第{i}节")] for i in range(4)])
     doc = read_pdf(p)
     assert len(doc.pages) == 2
-    assert doc.warnings == ["PDF has 4 pages; only the first 2 were read"]
+    assert doc.warnings == ["PDF has 4 pages; only the first 2 were read (--max-pages)"]
+    assert len(read_pdf(p, max_pages=3).pages) == 3
 
 
 # --- layout helpers -------------------------------------------------------------------------------

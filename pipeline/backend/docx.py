@@ -1,7 +1,6 @@
 """Word documents (.docx): paragraphs as lines, tables read as tables, in body order."""
 from __future__ import annotations
 
-import zipfile
 
 from ..datamodel import Cell, Document, InputError, Line, Page
 from .html import clean
@@ -33,14 +32,25 @@ def _table_lines(table) -> list[Line]:
 
 
 def read_docx(path) -> Document:
+    """A Word file's paragraphs and tables as lines; InputError for a damaged archive or XML."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
     try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as e:
+    except Exception as e:  # zipfile, zlib, lxml and python-docx each raise their own on damage
         raise InputError(f"not a readable .docx file ({type(e).__name__})") from e
+    try:
+        lines = _body_lines(d, Paragraph, Table)
+    except Exception as e:  # well-formed XML that is not a valid document body
+        raise InputError(f"damaged .docx document ({type(e).__name__}: {str(e)[:120]})") from e
+    if not lines:
+        raise InputError("empty .docx document")
+    return Document(str(path), "", "docx", [Page(1, lines, source="docx")])
+
+
+def _body_lines(d, Paragraph, Table) -> list[Line]:
+    """Lines of the document body in order: paragraphs, then each table's rows where it stands."""
     lines: list[Line] = []
     for block in d.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
@@ -52,6 +62,4 @@ def read_docx(path) -> Document:
                 lines.append(Line(text, source="docx", bold=bold))
         elif tag == "tbl":
             lines.extend(_table_lines(Table(block, d)))
-    if not lines:
-        raise InputError("empty .docx document")
-    return Document(str(path), "", "docx", [Page(1, lines, source="docx")])
+    return lines

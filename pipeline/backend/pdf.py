@@ -44,6 +44,7 @@ import importlib
 import re
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -375,10 +376,12 @@ class _Timeout(Exception):
 
 @contextmanager
 def _deadline(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only, and only
-    if no other interval timer is running; elsewhere a no-op)."""
+    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere a no-op).
+    Inside a longer outer timer (the file's limit) it runs first and then hands the outer
+    one back its remaining time; an outer timer due sooner is left to fire alone."""
+    outer = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "setitimer") else 0.0
     usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+              and (outer == 0 or outer > seconds))
     if not usable:
         yield
         return
@@ -386,12 +389,15 @@ def _deadline(seconds: float):
     def on_alarm(signum, frame):
         raise _Timeout()
     old = signal.signal(signal.SIGALRM, on_alarm)
+    start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -437,7 +443,10 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
         return pdf
     except Exception as e:  # pdfminer raises many kinds; all mean "cannot read"
         if pdf is not None:
-            pdf.close()
+            try:
+                pdf.close()  # walks the pages again: may raise what len() raised
+            except Exception:
+                pass
         cause = e.__cause__ or e
         name = type(cause).__name__
         if "Password" in name or "Encryption" in name:
@@ -794,16 +803,17 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
 
 
-def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document) -> list[_PageData]:
-    """Every page (up to MAX_PAGES) read with PDFium, the fast path."""
+def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document,
+                       limit: int = MAX_PAGES) -> list[_PageData]:
+    """Every page (up to ``limit``) read with PDFium, the fast path."""
     import pypdfium2 as pdfium
     pdf = pdfium.PdfDocument(data, password=password)
     try:
         n_pages = len(pdf)
-        if n_pages > MAX_PAGES:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+        if n_pages > limit:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
         datas = []
-        for i in range(min(n_pages, MAX_PAGES)):
+        for i in range(min(n_pages, limit)):
             page = pdf[i]
             try:
                 datas.append(_extract_page(page, i + 1))
@@ -815,8 +825,9 @@ def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document) -> l
 
 
 def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str],
-                        doc: Document, pictures: Optional[list] = None) -> list[_PageData]:
-    """Every page (up to MAX_PAGES) read with pdfplumber, for a file PDFium refuses
+                        doc: Document, pictures: Optional[list] = None,
+                        limit: int = MAX_PAGES) -> list[_PageData]:
+    """Every page (up to ``limit``) read with pdfplumber, for a file PDFium refuses
     (pdfminer recovers some damaged files)."""
     pdf = _open_plumber(path, password, pdfium_error)
     try:
@@ -825,10 +836,10 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
             raise InputError("PDF has no pages")
         if pdfium_error:
             doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
-        if n_pages > MAX_PAGES:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+        if n_pages > limit:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
         datas = []
-        for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
+        for i, ppage in enumerate(pdf.pages[:limit]):
             page = _upright(ppage)
             datas.append(_extract_page(page, i + 1))
             if pictures is not None:
@@ -839,11 +850,13 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
         pdf.close()
 
 
-def read_pdf(path, *, password: Optional[str] = None) -> Document:
+def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None,
+             pdfminer: bool = False) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
     Raises InputError for a file that is not a readable PDF.  Pages past
-    :data:`MAX_PAGES` are skipped with a warning; pages without a usable text
+    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer``
+    reads with pdfplumber even when PDFium opens the file; pages without a usable text
     layer are warned about and OCR'd when the OCR backend is installed.
     """
     path = Path(path)
@@ -856,12 +869,14 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
     if n_pages == 0:
         raise InputError("PDF has no pages")
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
-    # Turned pages and pictures are read through pdfplumber (pdf_orientation, pdf_images).
+    limit = MAX_PAGES if max_pages is None else max_pages
+    # Turned pages and pictures are read through pdfplumber (pdf_orientation, pdf_images),
+    # and so is a file rebuilt by qpdf (``pdfminer``: PDFium drops text of its lost fonts).
     pictures: list = []
-    if pdfium_error is None and not needs_plumber(data, password):
-        datas = _read_pages_pdfium(data, password, doc)
+    if pdfium_error is None and not pdfminer and not needs_plumber(data, password):
+        datas = _read_pages_pdfium(data, password, doc, limit)
     else:
-        datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures)
+        datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures, limit)
 
     page_lines = assemble_lines(datas)
     bad = [pd.number for pd in datas if pd.problem]

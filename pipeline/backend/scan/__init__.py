@@ -38,7 +38,7 @@ from .deskew import MAX_SKEW_DEG, MIN_DESKEW_DEG, SKEW_FINE_STEP, _working_image
 from .furniture import MIN_REPORT_LINES, _document_warnings, _label_furniture, label_running_lines
 from .lines import FreeRow, bands, cell_line_boxes, estimate_line_height, split_segments, vertical_chars
 from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
-from .raster import (MAX_PDF_PAGES, RENDER_DPI, _image_frames, _pdf_images, _read_bytes, _to_gray,
+from .raster import (MAX_IMAGE_PIXELS, MAX_PDF_PAGES, RENDER_DPI, _image_frames, _pdf_images, _read_bytes, _to_gray,
                      binarize, normalise_size, scale_page)
 from .recognise import MIN_LINE_CONF, join_wrapped_labels, recognise_page
 from .regions import Crop, Layout, analyse
@@ -46,10 +46,12 @@ from .reread import reread_cells
 from .rules import Segment, build_grid, find_grids, ruling_segments, split_region
 
 
-def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Document:
+def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
+              max_image_pixels: int = MAX_IMAGE_PIXELS) -> Document:
     """Read a scanned PDF (no text layer; kind ``scan``) or an image file (kind ``image``).
 
     ``pages``: 1-based page (or TIFF frame) numbers to read; all when None.
+    ``max_image_pixels``: an image file larger than this is refused.
     Raises InputError for unreadable, corrupt or empty files.
     """
     path = Path(path)
@@ -61,7 +63,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None) -> Docume
         images = _pdf_images(data, wanted, RENDER_DPI)
     else:
         kind = "image"
-        images = ((img, k) for img, k in _image_frames(data) if wanted is None or k in wanted)
+        images = ((img, k) for img, k in _image_frames(data, max_image_pixels) if wanted is None or k in wanted)
     doc = Document(str(path), digest, kind)
     for img, number in images:
         doc.pages.append(read_page_image(img, number))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -76,34 +77,45 @@ def _render_pages(pdf, wanted: list[int], dpi: int):
         pdf.close()
 
 
-def _image_frames(data: bytes):
+def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
     """Decode an image file (all frames of a TIFF) to BGR arrays, lazily (a long TIFF is
-    never all in memory); InputError now when the file is corrupt, or when a frame is."""
+    never all in memory); InputError now when the file is corrupt or larger than
+    ``max_pixels``, or later when a frame is."""
     from PIL import Image
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels  # PIL's is process-wide
     try:
-        im = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # above the limit is refused below, in our words
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+        if im.width * im.height > max_pixels:  # PIL itself refuses only at twice its limit
+            raise InputError(f"image of {im.width}×{im.height} = {im.width * im.height:,} pixels is above "
+                             f"the limit of {max_pixels:,} (raise it with --max-image-pixels)")
         n = getattr(im, "n_frames", 1)
         im.load()
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         raise InputError(f"cannot decode image: {e}") from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = guard
     if n < 1:
         raise InputError("image has no frames")
-    return _decode_frames(im, n)
+    return _decode_frames(im, n, max_pixels)
 
 
-def _decode_frames(im, n: int):
+def _decode_frames(im, n: int, max_pixels: int = MAX_IMAGE_PIXELS):
     """The frames of an opened image as BGR arrays, EXIF orientation applied to the first."""
     from PIL import Image, ImageOps
 
     for i in range(n):
+        guard, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, max_pixels  # PIL's is process-wide
         try:
             im.seek(i)
             fr = ImageOps.exif_transpose(im) if i == 0 else im
             rgb = np.array(fr.convert("RGB"))
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
             raise InputError(f"cannot decode image frame {i + 1}: {e}") from e
+        finally:
+            Image.MAX_IMAGE_PIXELS = guard
         yield np.ascontiguousarray(rgb[:, :, ::-1]), i + 1
 
 
