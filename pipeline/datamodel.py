@@ -150,6 +150,8 @@ class Result:
     cells: dict = field(default_factory=dict)
     # Page number -> (width, height) in the unit of that page's boxes.
     page_sizes: dict = field(default_factory=dict)
+    # The figures the narrative states (``facts.Fact``), linked to the cells they state.
+    facts: list = field(default_factory=list)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -161,6 +163,7 @@ class Result:
             "warnings": self.warnings, "pages": self.pages,
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
+            "facts": [f.as_dict() for f in self.facts],
         }
         if self.error:
             d["error"] = self.error

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from . import checks, narrative
+from . import checks, facts, narrative
 from .assemble import assemble, parse_number
 from .datamodel import Document, InputError, Result
 from .inputs import read_document
@@ -46,9 +46,20 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
     return True
 
 
-def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result:
+def read_facts(text: str, classify=None) -> tuple[Optional[list], Optional[str]]:
+    """The narrative's facts, or None and why when the facts pipeline is unavailable."""
+    try:
+        return facts.extract_facts(text, classify), None
+    except ImportError as e:  # spaCy not installed in this build
+        return None, f"narrative facts not read: {e}"
+    except RuntimeError as e:  # factmodel.ModelMissing: no shipped pipeline, or refused
+        return None, f"narrative facts not read: {e}"
+
+
+def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=None) -> Result:
     """Labels, tables, narrative and checks for one read Document; without a
-    ``labeler``, the shipped line classifier labels the lines."""
+    ``labeler``, the shipped line classifier labels the lines; without ``classify``
+    (see ``facts.extract_facts``), the shipped facts pipeline names the narrative's figures."""
     result = Result(doc.source, doc.sha256, None, pages=len(doc.pages))
     result.warnings += doc.warnings
     if labeler is None:
@@ -60,6 +71,9 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
     result.meta = meta
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
+    found, why = read_facts(facts.narrative_text(lines, result.sections), classify)
+    if why:
+        result.warnings.append(why + "; the regexes' stated counts are checked instead")
     sources: dict = {}
     if not _run_together(doc, result, stated):
         asm = assemble(lines)
@@ -75,8 +89,13 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         if doc.kind in ("scan", "image", "pdf") and sources and Path(doc.source).is_file():
             result.warnings += reread_failed(doc.source, template, result.fields, sources,
                                              points=doc.kind == "pdf")
-        result.checks = checks.run_checks(template, result.fields) + \
-            checks.stated_checks(result.fields, stated)
+        result.checks = checks.run_checks(template, result.fields)
+        if found is None:
+            result.checks += checks.stated_checks(result.fields, stated)
+    if found is not None:
+        facts.link(found, result.template, result.fields)
+        result.facts = found
+        result.checks += facts.fact_checks(found, result.template, result.fields)
     return result
 
 
@@ -143,7 +162,7 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     return warnings
 
 
-def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:
+def extract_file(path: str | Path, labeler: Optional[Labeler] = None, classify=None) -> Result:
     """Extract one file; unreadable input gives a Result with ``error`` set, never raises."""
     try:
         doc = read_document(path)
@@ -156,4 +175,4 @@ def extract_file(path: str | Path, labeler: Optional[Labeler] = None) -> Result:
         r = Result(str(path), digest, None, error=str(e))
         r.warnings.append(f"input error: {e}")
         return r
-    return extract_document(doc, labeler)
+    return extract_document(doc, labeler, classify)

@@ -50,7 +50,7 @@ class Quantity:
 
 def cn_number(s: str) -> Optional[int]:
     """Chinese numerals -> int (十九, 二百三十, 两, 二〇二四); None when not a number."""
-    if not s or all(c in CN_UNIT for c in s):
+    if not s or all(c in "百千万" for c in s):
         return None  # a bare 万 (of 万元) or 百 is not a number
     if all(c in CN_DIGIT for c in s):
         return int("".join(str(CN_DIGIT[c]) for c in s))
@@ -305,12 +305,15 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     """The facts of a narrative text.
 
     ``classify`` maps sentences to, per sentence, the (start, end, name, score) of each
-    named quantity; default: the shipped spaCy pipeline (``factmodel.default_classifier``).
+    named quantity; default: the shipped spaCy pipeline (``factmodel.default_classifier``),
+    loaded only when the text holds a quantity.
     """
+    sents = [s for _, s in sentences(text) if quantities(s)]
+    if not sents:
+        return []
     if classify is None:
         from .factmodel import default_classifier  # spaCy is imported only here
         classify = default_classifier()
-    sents = [s for _, s in sentences(text) if quantities(s)]
     out: list[Fact] = []
     for sent, named in zip(sents, classify(sents)):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
