@@ -61,6 +61,7 @@ HASH_CHUNK = 1 << 20
 
 RESULTS, ERRORS = "results.jsonl", "errors.jsonl"
 FIELDS_CSV, FIELDS_PARQUET, FIELDS_XLSX = "fields.csv", "fields.parquet", "fields.xlsx"
+FACTS_PARQUET = "facts.parquet"  # a row per narrative fact (pipeline.facts.fact_rows)
 CHECKS_CSV, ERRORS_CSV, DUPLICATES_CSV, SUMMARY = "checks.csv", "errors.csv", "duplicates.csv", "summary.json"
 LOCK = ".lock"
 
@@ -532,18 +533,21 @@ def _write_xlsx(path: Path, df) -> None:
 
 def export(out: Path) -> dict[str, int]:
     """Rebuild every export from the journal; counts of reports, failed checks and errors."""
-    rows, checks, seen = [], [], set()
+    from .facts import fact_rows, facts_frame
+    rows, checks, seen, facts = [], [], set(), []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
         seen.add(obj.get("sha256"))
         rows.append(fields_row(obj))
+        facts += fact_rows(obj)
         checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
     df = fields_frame(rows)
     _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False))
     _atomic(out / FIELDS_PARQUET, lambda p: df.to_parquet(p, index=False))
+    _atomic(out / FACTS_PARQUET, lambda p: facts_frame(facts).to_parquet(p, index=False))
     _write_xlsx(out / FIELDS_XLSX, df)
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)

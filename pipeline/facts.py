@@ -200,6 +200,24 @@ FACTS: dict[str, tuple[str, dict[str, list[list[str]]]]] = {
     "processing_fees": ("disclosure processing fees charged", {}),
 }
 FACT_NAMES = tuple(FACTS)
+# The units a fact is stated in (None: a stated absence); a name given to a quantity in
+# another unit is dropped (a fee is money, an application count is never 条).
+COUNT_UNITS = ("件", "个", "次", None)
+FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
+    "active_total": ("条", "件", "篇", None), "active_channel": ("条", "件", "篇"),
+    "processing_fees": ("元", "万元", None)}
+# Facts stated once per report: the largest value is the total, smaller ones are parts
+# (平潭 2022: 14571 in all, then 77 of one 专栏).
+LARGEST_ONLY = ("active_total",)
+
+
+def consistent(facts: Sequence["Fact"]) -> list["Fact"]:
+    """Facts whose unit suits their name; of each LARGEST_ONLY name, the largest."""
+    out = [f for f in facts if f.unit in FACT_UNITS.get(f.name, ())]
+    for name in LARGEST_ONLY:
+        top = max((f.value for f in out if f.name == name), default=None)
+        out = [f for f in out if f.name != name or f.value == top]
+    return out
 
 
 @dataclass
@@ -322,4 +340,40 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
             if q is None or name not in FACTS:
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score))
-    return out
+    return consistent(out)
+
+
+# --- exports -------------------------------------------------------------------
+
+FACT_COLUMNS = ("source", "sha256", "agency", "year", "name", "value", "unit", "quantity", "text",
+                "fields", "table", "check_ok")
+
+
+def fact_rows(obj: dict) -> list[dict]:
+    """An extract object's facts as rows of ``facts.parquet`` (its stated_* check beside each)."""
+    meta = obj.get("meta") or {}
+    checks = [c for c in obj.get("checks") or [] if c.get("rule", "").startswith("stated_")]
+    rows = []
+    for f in obj.get("facts") or []:
+        where = " + ".join(f.get("fields") or [])
+        c = next((c for c in checks if c["rule"] == f"stated_{f['name']}" and c["where"] == where
+                  and f["text"].strip() in c["detail"]), None)
+        a, b = f["span"]
+        rows.append({"source": obj.get("source"), "sha256": obj.get("sha256"), "agency": meta.get("agency"),
+                     "year": meta.get("year"), "name": f["name"], "value": f["value"], "unit": f["unit"],
+                     "quantity": f["text"][a:b], "text": f["text"], "fields": where or None,
+                     "table": c["detail"].rsplit("; table: ", 1)[-1] if c else None,
+                     "check_ok": c["ok"] if c else None})
+    return rows
+
+
+def facts_frame(rows: list[dict]):
+    """facts.parquet as a DataFrame with stable types."""
+    import pandas as pd
+    df = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("Float64")
+    df["check_ok"] = df["check_ok"].astype("boolean")
+    for col in ("source", "sha256", "agency", "name", "unit", "quantity", "text", "fields", "table"):
+        df[col] = df[col].astype("string")
+    return df

@@ -31,7 +31,7 @@ FACT_GOLD_DIR = ROOT / "data" / "gold" / "facts"
 INPUT_DIRS = (ROOT / "data" / "seeds", ROOT / "data" / "corpus" / "real")
 # Generated reports trained on (seeds 0..N-1) and phrase-bank sentences per report.
 GENERATED_SEEDS = 300
-PHRASES_PER_REPORT = 6
+PHRASES_PER_REPORT = 8
 # Hand-annotated training sentences are few: each is seen this many times per epoch.
 REAL_REPEAT = 4
 EPOCHS = 12
@@ -106,6 +106,8 @@ PHRASES = (
     "收到依申请公开{requests_received}件",
     "受理依申请公开事项{requests_received}件",
     "接收政府信息公开申请共计{requests_received}件",
+    "通过信函、网络等渠道提交的政府信息公开申请共计{requests_received}件",
+    "全年受理各类政府信息公开申请{requests_received}件",
     "共收到{requests_received}件申请",
     "受理申请{requests_received}件，其中自然人申请{requests_natural_person}件，法人或其他组织申请{requests_legal_person}件",
     "共收到政府信息公开申请{requests_received}件，涉及自然人{requests_natural_person}件、商业企业{requests_commercial}件",
@@ -150,7 +152,11 @@ PHRASES = (
     "政府信息公开行政诉讼{review_litigation}件，其中结果维持{-}件，尚未审结{-}件",
     "被提起行政诉讼{review_litigation}件",
     "共有行政复议案件{review_reconsideration}件、行政诉讼案件{review_litigation}件",
+    "共有行政诉讼案件{review_litigation}件、行政复议案件{review_reconsideration}件",
+    "行政诉讼{review_litigation}件，行政复议{review_reconsideration}件",
     "因政府信息公开引起的行政复议和行政诉讼案件共{review_total}件",
+    "因政府信息公开引起的行政复议案件{review_reconsideration}件、行政诉讼案件{review_litigation}件",
+    "因政府信息公开被申请行政复议{review_reconsideration}件，被提起行政诉讼{review_litigation}件",
     "涉及政府信息公开的行政复议、行政诉讼案件{review_total}件",
     "[未发生|review_total]因政府信息公开引起的行政复议、行政诉讼",
     "[未发生|review_reconsideration]因政府信息公开被申请行政复议的情况",
@@ -176,11 +182,19 @@ PHRASES = (
     "新制发规范性文件{normative_issued}件，废止规范性文件{normative_repealed}件",
     "已宣布废止规范性文件{normative_repealed}件",
     "现行有效行政规范性文件{normative_in_force}件",
+    "清理并发布现行有效规范性文件{normative_in_force}件",
+    "更新发布本年度制发的行政规范性文件{normative_issued}件",
     "集中公开现行有效的规范性文件{normative_in_force}件",
     "清理规范性文件{-}件，拟修改{-}件",
     "制定规章{rules_issued}件",
+    "主动公开规章{rules_issued}件，行政规范性文件{normative_issued}件",
+    "新增公开政府规章{rules_issued}件",
+    "本年度制发规章{rules_issued}件，废止规章{-}件",
     "公开政府规章{rules_issued}件、行政规范性文件{normative_issued}件",
     "发布其他政策文件{-}件",
+    "公开市政府其他文件{-}件，人事任免文件{-}件",
+    "公开政策性文件{-}件",
+    "发布惠企政策文件{-}件",
     # fees
     "全年收取政府信息公开信息处理费{processing_fees}元",
     "收取信息处理费{processing_fees}元",
