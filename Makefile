@@ -6,8 +6,9 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/nianbao batch data/corpus/real data/seeds --out runs/demo
-	@echo "results in runs/demo: fields.csv fields.parquet fields.xlsx checks.csv errors.csv summary.json"
+	.venv/bin/nianbao batch data/corpus/real data/seeds data/corpus/written --out runs/demo
+	.venv/bin/nianbao report runs/demo
+	@echo "results in runs/demo: report.html report.xlsx fields.csv fields.parquet fields.xlsx checks.csv cross_year.csv errors.csv summary.json"
 
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests

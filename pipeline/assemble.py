@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 from rapidfuzz import fuzz
 
 from . import checks
-from .datamodel import Cell, Line
+from .datamodel import Cell, FieldCell, Line
 from .labels import NUMBER, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
@@ -34,13 +34,26 @@ MAX_PLACEMENTS = 64
 POSITION_MIN_SCORE = 60
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
+NO_TEMPLATE_WARNING = "no template table found: not an annual report, or its tables are missing"
+
+
+@dataclass(frozen=True)
+class Token:
+    """A printed piece of a table line: its text, and the cell and page it was read from."""
+    text: str
+    page: int
+    cell: Cell
+
+    @property
+    def number(self) -> Optional[float]:
+        return parse_number(self.text, decimal=True)
 
 
 @dataclass
 class RowRead:
     row: Optional[Row]  # None: numbers under a label that matched no row
-    values: list[str]
-    positional: Optional[list[Optional[str]]] = None  # values by grid column, when the source has a grid
+    values: list[Token]
+    positional: Optional[list[Optional[Token]]] = None  # values by grid column, when the source has a grid
     label: str = ""
 
 
@@ -56,18 +69,12 @@ class Assembly:
     # Where each field set from a cell was read: field id -> (page, Cell); the OCR
     # backend's cells re-read when a check fails (``extract``).
     sources: dict = field(default_factory=dict)
-
-
-class CellText(str):
-    """A token's text that remembers the cell (and page) it was read from."""
-    page: int
-    cell: Cell
-
-    @classmethod
-    def of(cls, text: str, page: int, cell: Cell) -> "CellText":
-        t = cls(text)
-        t.page, t.cell = page, cell
-        return t
+    # Cells of printed rows that the document prints empty (a blank slot of a grid row).
+    blank: set = field(default_factory=set)
+    # Printed numbers whose column the template's rules chose (a short row's one reading).
+    placed: set = field(default_factory=set)
+    # Cells left null because several placements fit the rules: field id -> candidate values.
+    ambiguous: dict = field(default_factory=dict)
 
 
 def parse_number(text: str, decimal: bool = False) -> Optional[float]:
@@ -124,18 +131,34 @@ def match_row(label: str, table: Table) -> Optional[Row]:
 
 # --- token streams --------------------------------------------------------------
 
-def _tokens(line: Line) -> list[tuple[str, str, Optional[int]]]:
-    """(kind, text, grid column) tokens of a line: kind is 'num' or 'text'."""
+def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
+    """(kind, token, grid column) tokens of a line: kind is 'num' or 'text'."""
     if line.cells:
-        parts = [(CellText.of(c.text, line.page, c), c.col) for c in line.cells if c.text.strip()]
+        parts = [(Token(c.text, line.page, c), c.col) for c in line.cells if c.text.strip()]
     else:
-        parts = [(p, None) for p in line.text.split()]
-        if len(parts) == 1:  # a one-cell line is its own cell
-            parts = [(CellText.of(parts[0][0], line.page, Cell(parts[0][0], line.box, line.confidence)), None)]
+        parts = [(Token(c.text, line.page, c), None) for c in _split_line(line)]
     out = []
-    for text, col in parts:
-        kind = "num" if parse_number(text, decimal=True) is not None else "text"
-        out.append((kind, text, col))
+    for tok, col in parts:
+        kind = "num" if tok.number is not None else "text"
+        out.append((kind, tok, col))
+    return out
+
+
+def _split_line(line: Line) -> list[Cell]:
+    """The space-separated pieces of a line without cells, as cells.
+
+    A one-piece line is its own cell (box, confidence); pieces of a longer line
+    keep their character span where the line has one (text dumps).
+    """
+    parts = line.text.split()
+    if len(parts) == 1:
+        return [Cell(parts[0], line.box, line.confidence, span=line.span)]
+    out, at = [], 0
+    for p in parts:
+        at = line.text.index(p, at)
+        span = None if line.span is None else (line.span[0] + at, line.span[0] + at + len(p))
+        out.append(Cell(p, span=span))
+        at += len(p)
     return out
 
 
@@ -170,12 +193,24 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
                 cols.append(col)
             else:
                 close()
-                label_parts.append(text)
+                label_parts.append(text.text)
                 label_cols.append(col)
         if ln.cells:  # a grid row ends its values at the row's end
+            if not values:
+                _blank_row(reads, "".join(label_parts), line_slots, table)
             close()
     close()
     return reads
+
+
+def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
+    """A grid row printed with its label and one empty cell per column: a read with no values
+    (its cells are blank, not absent; the label text stays for a wrapped next row)."""
+    if not slots or any(t.strip() for t in slots):
+        return
+    row = match_row(label, table)
+    if row is not None and len(slots) == len(row.columns):
+        reads.append(RowRead(row, [], [None] * len(slots), label))
 
 
 def value_slots(line: Line) -> Optional[list[str]]:
@@ -191,15 +226,16 @@ def value_slots(line: Line) -> Optional[list[str]]:
     return [c.text for c in line.cells[last_label + 1:]]
 
 
-def _by_slots(row: Row, values: list[str], slots: Optional[list[str]]) -> Optional[list[Optional[str]]]:
+def _by_slots(row: Row, values: list[Token], slots: Optional[list[str]]) -> Optional[list[Optional[Token]]]:
     """Values by slot when the row prints exactly one cell per column, blanks included."""
-    if slots is None or len(slots) != len(row.columns) or [t for t in slots if t.strip()] != values:
+    if slots is None or len(slots) != len(row.columns) or \
+            [t for t in slots if t.strip()] != [v.text for v in values]:
         return None
     return _fill_slots(slots, values)
 
 
-def _fill_slots(slots: list[str], values: list[str]) -> list[Optional[str]]:
-    """The value tokens (which remember their cells) in the non-blank slots, None in blanks."""
+def _fill_slots(slots: list[str], values: list[Token]) -> list[Optional[Token]]:
+    """The value tokens in the non-blank slots, None in blanks."""
     it = iter(values)
     return [next(it) if t.strip() else None for t in slots]
 
@@ -228,19 +264,23 @@ def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
             rr.row = gap[0]
             read_ids.add(gap[0].id)
             warnings.append(f"{table.id}.{gap[0].id}: label {rr.label!r} read as {gap[0].label!r} "
-                            f"from its place between the rows around it ({' '.join(rr.values)})")
+                            f"from its place between the rows around it ({_joined(rr.values)})")
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
 
 
-def _positional(row: Row, values: list[str], cols: list[Optional[int]],
-                label_cols: list[Optional[int]]) -> Optional[list[Optional[str]]]:
+def _joined(tokens: Sequence[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _positional(row: Row, values: list[Token], cols: list[Optional[int]],
+                label_cols: list[Optional[int]]) -> Optional[list[Optional[Token]]]:
     """Values by column when grid columns are known and consistent, else None."""
     if any(c is None for c in cols) or not cols:
         return None
     first = max((c for c in label_cols if c is not None), default=min(cols) - 1) + 1
     n = len(row.columns)
-    out: list[Optional[str]] = [None] * n
+    out: list[Optional[Token]] = [None] * n
     for v, c in zip(values, cols):
         i = c - first
         if not 0 <= i < n or out[i] is not None:
@@ -251,11 +291,11 @@ def _positional(row: Row, values: list[str], cols: list[Optional[int]],
 
 # --- placing values ---------------------------------------------------------------
 
-def _placements(values: list[str], n: int) -> list[list[Optional[str]]]:
+def _placements(values: list[Token], n: int) -> list[list[Optional[Token]]]:
     """Every order-preserving placement of len(values) <= n values into n slots."""
     out = []
     for slots in itertools.combinations(range(n), len(values)):
-        row: list[Optional[str]] = [None] * n
+        row: list[Optional[Token]] = [None] * n
         for s, v in zip(slots, values):
             row[s] = v
         out.append(row)
@@ -264,13 +304,19 @@ def _placements(values: list[str], n: int) -> list[list[Optional[str]]]:
     return out
 
 
-def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[str]],
-             sources: Optional[dict] = None) -> None:
-    for col, text in zip(row.columns, cells):
+def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[Token]],
+             asm: Optional[Assembly] = None, blanks: bool = False) -> None:
+    """Set a row's fields from its tokens; with ``asm``, record where each was read
+    (and, with ``blanks``, that a None is a cell the document prints empty)."""
+    for col, tok in zip(row.columns, cells):
         fid = f"{table.id}.{row.id}.{col.id}"
-        fields[fid] = None if text is None else parse_number(text, col.decimal)
-        if sources is not None and isinstance(text, CellText):
-            sources[fid] = (text.page, text.cell)
+        fields[fid] = None if tok is None else parse_number(tok.text, col.decimal)
+        if asm is None:
+            continue
+        if tok is not None:
+            asm.sources[fid] = (tok.page, tok.cell)
+        elif blanks:
+            asm.blank.add(fid)
 
 
 def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm: Assembly) -> None:
@@ -283,6 +329,9 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
     asm.warnings += place_unmatched(reads, table)
     for rr in reads:
         row = rr.row
+        if not rr.values:  # printed empty: its cells are blank, the row adds nothing to infer from
+            asm.blank.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+            continue
         if row.id in seen:
             # A repeated header row after a page break re-reads nothing new; a true
             # duplicate with other numbers is worth a warning.
@@ -293,12 +342,12 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         vals = rr.values
         if len(vals) > n:
             asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
-                                f"kept the first {n} ({' '.join(vals)})")
+                                f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
         if rr.positional is not None:
-            _set_row(asm.fields, table, row, rr.positional, asm.sources)
+            _set_row(asm.fields, table, row, rr.positional, asm, blanks=True)
         elif len(vals) == n:
-            _set_row(asm.fields, table, row, vals, asm.sources)
+            _set_row(asm.fields, table, row, vals, asm)
         else:
             asm.short_rows.append((table, row, vals))
 
@@ -312,12 +361,12 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
     total = n_cols * len(table.rows)
     # Grid rows of numbers and blanks only: every printed cell is a slot.
     slots = [t for ln in rows for t in (value_slots(ln) or [])]
-    if len(slots) == total and [t for t in slots if t.strip()] == nums and len(nums) < total:
+    if len(slots) == total and [t for t in slots if t.strip()] == [t.text for t in nums] and len(nums) < total:
         for row in table.rows:
             asm.present_rows.add(f"review.{row.id}")
         cells = _fill_slots(slots, nums)
         for i, row in enumerate(table.rows):
-            _set_row(asm.fields, table, row, cells[i * n_cols:(i + 1) * n_cols], asm.sources)
+            _set_row(asm.fields, table, row, cells[i * n_cols:(i + 1) * n_cols], asm, blanks=True)
         return
     if len(nums) > total:
         asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
@@ -326,7 +375,7 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:
         for i, row in enumerate(table.rows):
-            _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols], asm.sources)
+            _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols], asm)
     else:
         asm.short_rows.append((table, None, nums))
 
@@ -363,16 +412,48 @@ def resolve_short(template: Template, asm: Assembly) -> None:
                 if fid in lost and v is not None:
                     asm.inferred.append(fid)
             placed = next(r[4] for r in results if r[0] == best)
-            for fid, text in zip(results[0][3], placed):
-                if isinstance(text, CellText) and parse_number(text, True) == asm.fields[fid]:
-                    asm.sources[fid] = (text.page, text.cell)
+            for fid, tok in zip(results[0][3], placed):
+                if tok is not None and tok.number == asm.fields[fid]:
+                    asm.sources[fid] = (tok.page, tok.cell)
+                    asm.placed.add(fid)
             asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells; "
                                 f"the template's rules allow one reading")
         else:
+            for k, fid in enumerate(results[0][3]):
+                values = sorted({r[k] for r in readings if r[k] is not None})
+                if len(values) > 1 or (values and any(r[k] is None for r in readings)):
+                    asm.ambiguous[fid] = values
             shown = " / ".join("|".join("?" if v is None else f"{v:g}" for v in r) for r in sorted(
                 readings, key=str)[:5])
             asm.warnings.append(f"{where}: {len(vals)} numbers for {n} cells and {len(readings)} "
                                 f"readings fit the rules ({shown}); left null")
+
+
+# --- evidence -----------------------------------------------------------------------
+
+def field_cells(template: Template, asm: Assembly) -> dict[str, FieldCell]:
+    """Every field of the template with where its value came from (``FieldCell``).
+
+    Boxes are those of the backend's cells (their page's own units); the caller
+    converts them where a page's unit is not the one the output promises.
+    """
+    inferred = set(asm.inferred)
+    out: dict[str, FieldCell] = {}
+    for fid in template.field_ids:
+        value = asm.fields.get(fid)
+        if fid in inferred:
+            out[fid] = FieldCell(value, "inferred")
+        elif fid in asm.ambiguous and value is None:
+            out[fid] = FieldCell(None, "ambiguous", candidates=list(asm.ambiguous[fid]))
+        elif fid in asm.sources:
+            page, cell = asm.sources[fid]
+            out[fid] = FieldCell(value, "placed" if fid in asm.placed else "printed", page,
+                                 cell.box, cell.text, cell.span, cell.confidence)
+        elif fid in asm.blank:
+            out[fid] = FieldCell(None, "blank")
+        else:
+            out[fid] = FieldCell(value, "absent" if value is None else "inferred")
+    return out
 
 
 # --- the whole document -------------------------------------------------------------
@@ -392,7 +473,7 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
             continue
         if ln.label == "table_row" and current != "review":
             # A row label of another table means its heading was lost with a page.
-            label = "".join(t for k, t, _ in _tokens(ln) if k == "text")
+            label = "".join(t.text for k, t, _ in _tokens(ln) if k == "text")
             if label and current != "requests" and match_row(label, template.table("requests")) \
                     and not match_row(label, template.table("active")):
                 current = "requests"
@@ -406,7 +487,7 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Asse
     name = template_name or detect_format(lines)
     asm = Assembly(name)
     if name is None:
-        asm.warnings.append("no template table found: not an annual report, or its tables are missing")
+        asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm
     template = get(name)
     asm.fields = {f: None for f in template.field_ids}

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from .output import csv_row
+from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
 
 # Extensions a folder walk picks up (files named on the command line are taken as they are).
@@ -61,14 +61,28 @@ HASH_CHUNK = 1 << 20
 
 RESULTS, ERRORS = "results.jsonl", "errors.jsonl"
 FIELDS_CSV, FIELDS_PARQUET, FIELDS_XLSX = "fields.csv", "fields.parquet", "fields.xlsx"
+CELLS_CSV, CELLS_PARQUET = "cells.csv", "cells.parquet"
 FACTS_PARQUET = "facts.parquet"  # a row per narrative fact (pipeline.facts.fact_rows)
+# fields.csv opens in Chinese-locale Excel only with a byte-order mark.
+CSV_ENCODING = "utf-8-sig"
 CHECKS_CSV, ERRORS_CSV, DUPLICATES_CSV, SUMMARY = "checks.csv", "errors.csv", "duplicates.csv", "summary.json"
 LOCK = ".lock"
 
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256"}
+                "sha256": "SHA-256", "kind": "类型", "agency_canonical": "机关（规范名）",
+                "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
+                "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
+                "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
+                MIN_CONFIDENCE: "最低识别置信度"}
+# Statuses shaded in fields.xlsx (values the rules or a person chose), with their legend.
+STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出或未读出）"),
+                "placed": ("FCE4D6", "印出的数，所在列由勾稽关系确定（该行印少了格）"),
+                "reread": ("DDEBF7", "OCR 复读后改变的读数（使校验通过）"),
+                "decoded": ("E2EFDA", "由连写数字按规则拆分"),
+                "ambiguous": ("F8CBAD", "留空：多种读法都符合规则"),
+                "corrected": ("D9D2E9", "人工更正")}
 CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
@@ -263,7 +277,7 @@ def failure_of(obj: dict) -> Optional[tuple[str, str]]:
         return obj["kind"], obj.get("error", "")
     if obj.get("error"):
         return "input", obj["error"]
-    if not obj.get("template"):
+    if not obj.get("template") and (obj.get("meta") or {}).get("kind") != "pre-2019-report":
         return "not_report", NOT_A_REPORT
     return None
 
@@ -458,6 +472,11 @@ def fields_row(obj: dict) -> dict:
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
+def status_row(obj: dict) -> dict:
+    """field id -> status of one report's cells (fields.xlsx shades by it)."""
+    return {f: c.get("status") for f, c in (obj.get("cells") or {}).items()}
+
+
 def field_label(field_id: str) -> str:
     """A field's Chinese header: the 2021 template's label, or the 2019 one for 2019-only fields."""
     for name in FORMATS:
@@ -482,7 +501,9 @@ def fields_frame(rows: list[dict]):
     import pandas as pd
     df = pd.DataFrame(rows, columns=list(META_COLUMNS) + all_field_ids())
     for col in df.columns:
-        if col in ("year", "failed_checks"):
+        if col == MIN_CONFIDENCE:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
+        elif col in ("year", "failed_checks") or col in EVIDENCE_COLUMNS:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
         elif col in META_COLUMNS:
             df[col] = df[col].astype("string")
@@ -492,6 +513,20 @@ def fields_frame(rows: list[dict]):
                 df[col] = df[col].astype(kind)
             except (TypeError, ValueError):  # a count that is not an integer (a failed check says so)
                 df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
+    return df
+
+
+def cells_frame(rows: list[dict]):
+    """cells.* (long form) with stable types: value and coordinates Float64, page Int64."""
+    import pandas as pd
+    df = pd.DataFrame(rows, columns=list(CELL_COLUMNS))
+    for col in df.columns:
+        if col in ("page", "start", "end"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
+        elif col in ("value", "x0", "top", "x1", "bottom", "confidence"):
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
+        else:
+            df[col] = df[col].astype("string")
     return df
 
 
@@ -507,13 +542,17 @@ def _write_csv(path: Path, rows: list[dict], columns: Iterable[str]) -> None:
     _atomic(path, lambda p: pd.DataFrame(rows, columns=list(columns)).to_csv(p, index=False))
 
 
-def _write_xlsx(path: Path, df) -> None:
-    """Chinese labels as headers; a second sheet maps each label to its field id.
+def _write_xlsx(path: Path, df, statuses: Optional[list[dict]] = None) -> None:
+    """Chinese labels as headers; a second sheet maps each label to its field id; a third
+    is the legend of the shading.  Values the rules or a person chose (``STATUS_FILLS``,
+    from ``statuses``: one field -> status map per row) are shaded; the header is frozen
+    and filters are on.
 
     Control characters (which Excel files cannot hold) are dropped from text cells.
     """
     import pandas as pd
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import PatternFill
     if len(df) > EXCEL_MAX_ROWS:
         print(f"nianbao: {len(df)} reports do not fit one Excel sheet; no {path.name}", file=sys.stderr)
         path.unlink(missing_ok=True)
@@ -522,33 +561,65 @@ def _write_xlsx(path: Path, df) -> None:
     df = df.copy()
     for col in df.select_dtypes("string").columns:
         df[col] = df[col].str.replace(ILLEGAL_CHARACTERS_RE, "", regex=True)
+    fills = {s: PatternFill("solid", start_color=rgb, end_color=rgb) for s, (rgb, _) in STATUS_FILLS.items()}
+    col_of = {c: i + 1 for i, c in enumerate(df.columns)}
 
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xw:
             df.rename(columns=labels).to_excel(xw, sheet_name="报告", index=False)
             pd.DataFrame({"表头": list(labels.values()), "field_id": list(labels)}).to_excel(
                 xw, sheet_name="字段", index=False)
+            legend = [("印出（无底色）", "文件中印出的数；空白格与未印的格也无底色")] + \
+                [(s, text) for s, (_, text) in STATUS_FILLS.items()]
+            pd.DataFrame(legend, columns=["状态", "说明"]).to_excel(xw, sheet_name="图例", index=False)
+            ws = xw.sheets["报告"]
+            ws.freeze_panes = "B2"
+            ws.auto_filter.ref = ws.dimensions
+            for r, row in enumerate(statuses or [], start=2):
+                for fid, status in row.items():
+                    if status in fills and fid in col_of:
+                        ws.cell(row=r, column=col_of[fid]).fill = fills[status]
+            key = xw.sheets["图例"]
+            for r, (status, _) in enumerate(legend[1:], start=3):
+                key.cell(row=r, column=1).fill = fills[status]
     _atomic(path, write)
 
 
 def export(out: Path) -> dict[str, int]:
-    """Rebuild every export from the journal; counts of reports, failed checks and errors."""
+    """Rebuild every export from the journal; counts of reports, failed checks and errors.
+
+    The corpus comparisons (``pipeline.corpus``) run over the whole directory: canonical
+    agencies in fields.*, every comparison in cross_year.csv, failures in checks.csv.
+    """
+    from . import corpus
+    corp = corpus.analyse(out)
+    canonical = corp.canonical
     from .facts import fact_rows, facts_frame
-    rows, checks, seen, facts = [], [], set(), []
+    rows, checks, seen, statuses, cells, facts = [], [], set(), [], [], []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
         seen.add(obj.get("sha256"))
-        rows.append(fields_row(obj))
+        rows.append({**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))})
+        statuses.append(status_row(obj))
+        cells += cell_rows(obj)
         facts += fact_rows(obj)
         checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
+    rows += [{**fields_row({**e["result"], "source": e["file"], "sha256": e["sha256"]}),
+              "agency_canonical": canonical.get(e["sha256"])}
+             for e in errors if isinstance(e.get("result"), dict)]  # read, not a report
+    checks += corp.failed_checks()
+    _write_csv(out / corpus.CROSS_YEAR_CSV, corpus.cross_year_rows(corp), corpus.CROSS_COLUMNS)
     df = fields_frame(rows)
-    _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False))
+    _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False, encoding=CSV_ENCODING))
     _atomic(out / FIELDS_PARQUET, lambda p: df.to_parquet(p, index=False))
+    _write_xlsx(out / FIELDS_XLSX, df, statuses)
+    cf = cells_frame(cells)
+    _atomic(out / CELLS_CSV, lambda p: cf.to_csv(p, index=False, encoding=CSV_ENCODING))
+    _atomic(out / CELLS_PARQUET, lambda p: cf.to_parquet(p, index=False))
     _atomic(out / FACTS_PARQUET, lambda p: facts_frame(facts).to_parquet(p, index=False))
-    _write_xlsx(out / FIELDS_XLSX, df)
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)
     return {"reports_total": len(rows), "failed_checks_total": len(checks), "errors_total": len(errors)}
@@ -607,8 +678,10 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 for job, obj in run(p.jobs, workers, timeout_s, task=task, ocr=ocr, **kwargs):
                     fail = failure_of(obj)
                     if fail:
+                        # A file read but not a report keeps what was read (fields.csv lists it).
+                        kept = {"result": obj} if fail[0] == "not_report" else {}
                         append_record(ef, {"file": job.path, "sha256": job.sha256, "kind": fail[0],
-                                           "error": fail[1], "timeout_s": timeout_s})
+                                           "error": fail[1], "timeout_s": timeout_s, **kept})
                         failed += 1
                     else:
                         obj["source"], obj["sha256"] = job.path, obj.get("sha256") or job.sha256

@@ -93,8 +93,18 @@ def failing_equations(template: Template, fields: dict) -> list[Equation]:
     return out
 
 
-def run_checks(template: Template, fields: dict) -> list[Check]:
-    """Evaluate every rule whose members are all known; plus non-negative integers."""
+def members(ids: Iterable[str], statuses: Optional[dict]) -> dict[str, str]:
+    """Each member field of a check -> its cell status (``printed`` when none is known)."""
+    statuses = statuses or {}
+    return {i: statuses.get(i, "printed") for i in ids}
+
+
+def run_checks(template: Template, fields: dict, statuses: Optional[dict] = None) -> list[Check]:
+    """Evaluate every rule whose members are all known; plus non-negative integers.
+
+    ``statuses`` (field id -> cell status) fills each check's ``members``, so a
+    rule passing on values chosen to pass it says so.
+    """
     out: list[Check] = []
     for eq in equations(template.name, uses_split_other(fields)):
         sums = balance(eq, fields)
@@ -103,14 +113,14 @@ def run_checks(template: Template, fields: dict) -> list[Check]:
         left, right = sums
         ok = abs(left - right) <= DECIMAL_TOLERANCE
         detail = f"{_fmt(eq.lhs, fields)} = {left:g} {'=' if ok else '≠'} {_fmt(eq.rhs, fields)} = {right:g}"
-        out.append(Check(eq.rule, eq.where, ok, detail))
+        out.append(Check(eq.rule, eq.where, ok, detail, members(eq.lhs + eq.rhs, statuses)))
     for fid in template.field_ids:
         v = fields.get(fid)
         col = template.column(fid)
         if v is None or col.decimal:
             continue
         if (v < 0 and not col.signed) or v != int(v):
-            out.append(Check("non_negative_integer", fid, False, f"{fid} = {v}"))
+            out.append(Check("non_negative_integer", fid, False, f"{fid} = {v}", members([fid], statuses)))
     return out
 
 
@@ -155,7 +165,7 @@ def count_failures(template: Template, fields: dict) -> int:
     return len(failed(run_checks(template, fields)))
 
 
-def stated_checks(fields: dict, stated: dict[str, int]) -> list[Check]:
+def stated_checks(fields: dict, stated: dict[str, int], statuses: Optional[dict] = None) -> list[Check]:
     """Compare counts the narrative states with the table cells they describe.
 
     "收到申请N件" is written both for the new requests and for new plus carried-in
@@ -167,9 +177,11 @@ def stated_checks(fields: dict, stated: dict[str, int]) -> list[Check]:
         if cell is None:
             continue
         ok = cell == value
+        ids = [fid]
         if not ok and fid.startswith("requests.new."):
             carried = fields.get(fid.replace(".new.", ".carried_in."))
             ok = carried is not None and cell + carried == value
+            ids.append(fid.replace(".new.", ".carried_in."))
         out.append(Check("stated_count", fid, ok,
-                         f"narrative states {value}, table has {cell:g}"))
+                         f"narrative states {value}, table has {cell:g}", members(ids, statuses)))
     return out

@@ -18,6 +18,7 @@ joblib pickle: load only models you trust.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -32,8 +33,20 @@ from .datamodel import LABELS, Line
 from .features import FEATURE_VERSION, line_features
 from .labels import Labeler, rule_label
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 MODEL_NAME = "line_classifier"
+
+
+def models_dir() -> Path:
+    """Where the shipped model lives: ``models/`` of a source checkout, or the
+    ``pipeline/models`` package data of an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for d in (here.parent / "models", here / "models"):
+        if (d / f"{MODEL_NAME}.json").is_file():
+            return d
+    return here.parent / "models"
+
+
+MODELS_DIR = models_dir()
 DEFAULT_CARD = MODELS_DIR / f"{MODEL_NAME}.json"
 KINDS = ("crf", "logreg")
 WEIGHTS_SUFFIX = {"crf": ".crfsuite", "logreg": ".joblib"}
@@ -180,7 +193,10 @@ def save(clf: LineClassifier, out_dir: str | Path, name: str = MODEL_NAME, card:
         joblib.dump(clf.model, weights)
     full = dict(clf.card)
     full.update(card or {})
-    full.update({"kind": clf.kind, "weights": weights.name, "versions": library_versions()})
+    # The card names its weights by content, so a card left behind by a retrain is caught.
+    full.update({"kind": clf.kind, "weights": weights.name,
+                 "weights_sha256": hashlib.sha256(weights.read_bytes()).hexdigest(),
+                 "versions": library_versions()})
     path = out / f"{name}.json"
     path.write_text(json.dumps(full, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     clf.card = full
@@ -207,6 +223,10 @@ def load(path: str | Path) -> LineClassifier:
     weights = p.parent / card.get("weights", "")
     if not weights.is_file():
         raise ModelError(f"model card {p} names weights {weights.name}, which are missing")
+    digest = card.get("weights_sha256")
+    if digest and hashlib.sha256(weights.read_bytes()).hexdigest() != digest:
+        raise ModelError(f"model card {p} describes other weights than {weights.name} (sha256 differs): "
+                         "the card is stale; retrain with `nianbao train training/data --replace`")
     try:
         if card["kind"] == "crf":
             return LineClassifier("crf", weights.read_bytes(), card)

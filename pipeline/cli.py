@@ -27,6 +27,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
     try:
+        if args.aliases:
+            from .corpus import install_aliases
+            install_aliases(args.out, args.aliases)
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
                       progress=not args.no_progress)
@@ -36,6 +39,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
           f"{s['duplicates']} duplicates; {s['reports_per_minute']} reports/min; exports in {args.out}",
           file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .agency import read_aliases
+    from .report import write_report
+    try:
+        html, xlsx = write_report(args.run_dir, read_aliases(args.aliases) if args.aliases else None)
+    except ValueError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    print(f"nianbao: wrote {html} and {xlsx}", file=sys.stderr)
     return 0
 
 
@@ -159,7 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"time limit per file in seconds (default {DEFAULT_TIMEOUT_S:g})")
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--aliases", metavar="CSV", help="agency alias table (columns alias,canonical), "
+                   "kept in the run directory for every later export")
     b.set_defaults(func=cmd_batch)
+    rep = sub.add_parser("report", help="write RUN_DIR/report.html and report.xlsx: the corpus overview")
+    rep.add_argument("run_dir", metavar="RUN_DIR")
+    rep.add_argument("--aliases", metavar="CSV", help="agency alias table (default: RUN_DIR/aliases.csv)")
+    rep.set_defaults(func=cmd_report)
     lab = sub.add_parser("label", help="label report lines with the classifier, for a person to correct")
     lab.add_argument("files", nargs="+", metavar="FILE")
     lab.add_argument("--format", choices=("jsonl", "labelstudio"), default="jsonl",

@@ -24,6 +24,8 @@ class Cell:
     col: Optional[int] = None
     rowspan: int = 1
     colspan: int = 1
+    # Character offsets into the document's text, for sources without boxes (text dumps).
+    span: Optional[tuple[int, int]] = None
 
 
 @dataclass
@@ -39,6 +41,8 @@ class Line:
     confidence: Optional[float] = None
     in_grid: bool = False  # inside a ruled table grid
     label: Optional[str] = None
+    # Character offsets of ``text`` into the document's text, where ``text`` is verbatim there.
+    span: Optional[tuple[int, int]] = None
 
     @property
     def cell_texts(self) -> list[str]:
@@ -62,6 +66,8 @@ class Document:
     kind: str  # text | html | pdf | scan | image | docx
     pages: list[Page] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the page says about itself, outside its text: a web page's <title> and <meta> tags.
+    page_meta: dict = field(default_factory=dict)
 
     @property
     def lines(self) -> list[Line]:
@@ -87,8 +93,9 @@ class Check:
 STATUSES = (
     "printed",    # read where the document prints it
     "blank",      # the document prints the cell empty
-    "absent",     # the document does not print that row or table
+    "absent",     # no value was read: the document does not print that row or table (or lost the cell)
     "inferred",   # forced by a rule of the template (the sole unknown of an equation)
+    "placed",     # a printed number whose column the rules chose (a row printed short)
     "reread",     # the OCR re-read changed the first reading
     "decoded",    # split from run-together digits by the rules or the narrative
     "ambiguous",  # null: several readings fit every rule (``candidates``)

@@ -26,6 +26,24 @@ def doc_stem(path: str | Path) -> str:
     return Path(path).name.split(".", 1)[0]
 
 
+# In a gold folder: the documents used to fix the code ({stem: why}); every other gold
+# document is held out.  A held-out document whose failure is fixed moves here.
+SPLITS_FILE = "splits.json"
+SPLITS = ("held_out", "development")
+
+
+def load_splits(gold_dir: str | Path) -> dict[str, str]:
+    """Stem -> the reason it is development data (empty when the folder lists none)."""
+    p = Path(gold_dir) / SPLITS_FILE
+    if not p.is_file():
+        return {}
+    return dict(json.loads(p.read_text(encoding="utf-8")).get("development", {}))
+
+
+def split_of(stem: str, development: dict[str, str]) -> str:
+    return "development" if stem in development else "held_out"
+
+
 def load_gold(gold_dir: str | Path) -> dict[str, dict]:
     """Gold JSON files of a folder, by stem."""
     out = {}
@@ -73,7 +91,9 @@ def score_document(path: str | Path, doc: Optional[Document], read_seconds: floa
         except Exception as e:  # as in read_input
             error = f"internal error: {type(e).__name__}: {e}"
     seconds = read_seconds + time.perf_counter() - t0
-    cells = scoring.cell_scores(gold.get("fields", {}), result.fields if result else {})
+    cells = scoring.cell_scores(gold.get("fields", {}), result.fields if result else {},
+                                {f: c.status for f, c in result.cells.items()} if result else {},
+                                gold.get("ambiguous") or {})
     out = {"input": str(path), "gold": doc_stem(path), "pages": len(doc.pages) if doc else 0,
            "seconds": round(seconds, 3), "template": result.template if result else None,
            "gold_template": gold.get("template"), "cells": cells,
@@ -114,7 +134,7 @@ def summarize(docs: Sequence[dict], labels: Sequence[str] = LABELS) -> dict:
     lines = scoring.line_metrics(true, pred, labels)
     lines.update({"documents": line_docs, "gold_lines": gold_lines, "unmatched_lines": unmatched,
                   "missed_gold_lines": missed})
-    return {"documents": {"exact": sum(1 for d in docs if d["exact"]), "total": len(docs)},
+    return {"documents": scoring.document_counts(docs),
             "cells": scoring.with_accuracy(cells),
             "lines": lines,
             "checks": chk,
@@ -125,6 +145,13 @@ def summarize(docs: Sequence[dict], labels: Sequence[str] = LABELS) -> dict:
 def _finish(docs: list[dict], name: str, gold_dir, skipped: list[str]) -> dict:
     report = {"labeler": name, "gold": str(gold_dir)}
     report.update(summarize(docs))
+    development = load_splits(gold_dir)
+    for d in docs:
+        d["split"] = split_of(d["gold"], development)
+    # Held-out figures apart from documents the code was fixed on.
+    report["splits"] = {sp: {k: v for k, v in summarize([d for d in docs if d["split"] == sp]).items()
+                             if k in ("documents", "cells", "checks")}
+                        for sp in SPLITS if any(d["split"] == sp for d in docs)}
     for d in docs:  # per-document summaries without the raw label lists
         if "lines" in d:
             pairs = d.pop("lines")
@@ -166,21 +193,51 @@ def _pct(x: Optional[float]) -> str:
     return "–" if x is None else f"{100 * x:.2f}%"
 
 
+def _kind_cells(cells: dict) -> list[str]:
+    by = cells.get("by_kind", {})
+    return [f"{by[k]['correct']} / {by[k]['total']}" if k in by else "–" for k in scoring.CELL_KINDS]
+
+
+def split_table(report: dict) -> list[str]:
+    """Cells right by kind of gold cell, held-out and development apart (Markdown lines)."""
+    out = ["## Cells right by kind, held out apart from development", "",
+           "Development: documents the code was fixed on (`" + SPLITS_FILE + "` in the gold folder). "
+           "Printed zero and blank/absent cells are counted apart from printed non-zero ones; "
+           "ambiguous: the gold itself cannot read the cell from the input.", "",
+           "| split | inputs | reports | printed non-zero | printed zero | blank / absent | ambiguous | all |",
+           "|---|---|---|---|---|---|---|---|"]
+    rows = list(report.get("splits", {}).items()) + [("all", report)]
+    for name, part in rows:
+        d, c = part["documents"], part["cells"]
+        out.append(f"| {name} | {d['total']} ({d['simulated_scans']} simulated scans) | {d['reports']} | "
+                   + " | ".join(_kind_cells(c)) + f" | {c['correct']} / {c['total']} |")
+    return out + [""]
+
+
 def markdown(report: dict) -> str:
     """The evaluation as a Markdown report (plots referenced by file name)."""
     c, d, ln = report["cells"], report["documents"], report["lines"]
     out = [f"# Evaluation: labeler `{report['labeler']}`", "",
-           f"Gold: `{report['gold']}`; {d['total']} documents, {report['speed']['pages']} pages, "
+           f"Gold: `{report['gold']}`; {d['total']} inputs of {d['reports']} reports, {report['speed']['pages']} pages, "
            f"{report['speed']['pages_per_second']} pages/s.", "",
            "| measure | value |", "|---|---|",
            f"| cells right | {c['correct']} / {c['total']} ({_pct(c['accuracy'])}) |",
-           f"| documents with every cell right | {d['exact']} / {d['total']} |",
+           f"| inputs with every cell right | {d['exact']} / {d['total']} "
+           f"({d['simulated_scans']} simulated scans) |",
+           f"| reports with every cell right (a PDF and its scan: one report) | "
+           f"{d['reports_exact']} / {d['reports']} |",
            f"| line macro-F1 | {ln['macro_f1']:.4f} ({ln['total']} matched lines, {ln['documents']} documents) |",
            f"| line accuracy | {_pct(ln['accuracy'])} |",
            f"| checks passed / failed | {report['checks']['passed']} / {report['checks']['failed']} |",
            f"| failed table checks the gold does not fail | {report['checks']['unexpected']} |", "",
+           ] + split_table(report) + [
            "## Cells by table", "", "| table | right | total | accuracy |", "|---|---|---|---|"]
     for t, v in c["by_table"].items():
+        out.append(f"| {t} | {v['correct']} | {v['total']} | {_pct(v['accuracy'])} |")
+    out += ["", "## Cells by how we got the value", "",
+            "A value the rules chose (inferred, placed, re-read, decoded) is not evidence that the rules hold.",
+            "", "| status | right | total | accuracy |", "|---|---|---|---|"]
+    for t, v in c.get("by_status", {}).items():
         out.append(f"| {t} | {v['correct']} | {v['total']} | {_pct(v['accuracy'])} |")
     if ln["total"]:
         out += ["", "## Lines", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]

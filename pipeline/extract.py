@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Optional
 
 from . import checks, facts, narrative
-from .assemble import assemble, parse_number
-from .datamodel import Document, InputError, Result
+from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
+from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
 from .labels import Labeler, apply_labels
 from .template import Template, get
@@ -43,6 +43,7 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
     result.fields = dec.fields
     result.ambiguous = dec.ambiguous
     result.warnings += dec.warnings
+    result.cells = {f: _in_document(c, doc, body) for f, c in dec.cells.items()}
     return True
 
 
@@ -56,6 +57,57 @@ def read_facts(text: str, classify=None) -> tuple[Optional[list], Optional[str]]
         return None, f"narrative facts not read: {e}"
 
 
+def _in_document(cell: FieldCell, doc: Document, body: str) -> FieldCell:
+    """A decoded cell whose span indexes ``body`` (the joined lines), re-pointed at the
+    document's text where the line holding it is verbatim there (text dumps)."""
+    if cell.span is None:
+        return cell
+    start, end = cell.span
+    at = 0
+    for ln in (ln for ln in doc.lines if ln.label != "other"):
+        if at <= start and end <= at + len(ln.text):
+            if ln.span is not None:
+                cell.span = (ln.span[0] + start - at, ln.span[0] + end - at)
+                cell.page = ln.page
+            else:
+                cell.span = None
+            return cell
+        at += len(ln.text) + 1
+    cell.span = None
+    return cell
+
+
+def scan_page_points(doc: Document) -> dict[int, tuple[float, float, float]]:
+    """Page number -> (factor from the scan's working pixels to PDF points, width, height
+    in points) for a scanned PDF; pages whose size cannot be read are left out (their
+    boxes stay in pixels)."""
+    try:
+        import pdfplumber
+        with pdfplumber.open(doc.source) as pdf:
+            sizes = {i + 1: (float(p.width), float(p.height)) for i, p in enumerate(pdf.pages)}
+    except Exception:  # a best effort: boxes stay in the scan's pixels
+        return {}
+    return {p.number: (sizes[p.number][0] / p.width, *sizes[p.number])
+            for p in doc.pages if p.number in sizes and p.width}
+
+
+def page_sizes(doc: Document, points: dict[int, tuple[float, float, float]]) -> dict[int, tuple[float, float]]:
+    """Page number -> (width, height) in the unit of that page's boxes in ``cells``."""
+    out = {}
+    for p in doc.pages:
+        if p.number in points:
+            out[p.number] = points[p.number][1:]
+        elif p.width is not None and p.height is not None:
+            out[p.number] = (p.width, p.height)
+    return out
+
+
+def _scaled(cell: FieldCell, k: Optional[float]) -> FieldCell:
+    if cell.box is not None and k is not None:
+        cell.box = tuple(round(v * k, 2) for v in cell.box)
+    return cell
+
+
 def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=None) -> Result:
     """Labels, tables, narrative and checks for one read Document; without a
     ``labeler``, the shipped line classifier labels the lines; without ``classify``
@@ -67,7 +119,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
         labeler = default_labeler()
     apply_labels(doc, labeler)
     lines = doc.lines
-    meta = narrative.metadata(lines)
+    meta = narrative.metadata(lines, doc.page_meta)
     result.meta = meta
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
@@ -75,11 +127,19 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
     if why:
         result.warnings.append(why + "; the regexes' stated counts are checked instead")
     sources: dict = {}
+    # A scanned PDF's boxes are pixels of its working images; the output gives PDF points.
+    points = scan_page_points(doc) if doc.kind == "scan" else {}
+    result.page_sizes = page_sizes(doc, points)
+    to_points = {n: k for n, (k, _, _) in points.items()}
     if not _run_together(doc, result, stated):
         asm = assemble(lines)
         result.template, result.fields = asm.template, asm.fields
         result.inferred, result.warnings = asm.inferred, result.warnings + asm.warnings
+        result.ambiguous = dict(asm.ambiguous)
         sources = asm.sources
+        if asm.template:
+            result.cells = {f: _scaled(c, to_points.get(c.page)) for f, c in
+                            field_cells(get(asm.template), asm).items()}
     if result.template:
         template = get(result.template)
         # Cells the scan backend read (a scan, or a PDF's pages without a text layer),
@@ -87,16 +147,32 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
         ocr_pages = {p.number for p in doc.pages if p.source == "ocr"}
         sources = {f: s for f, s in sources.items() if s[0] in ocr_pages}
         if doc.kind in ("scan", "image", "pdf") and sources and Path(doc.source).is_file():
+            before = dict(result.fields)
             result.warnings += reread_failed(doc.source, template, result.fields, sources,
                                              points=doc.kind == "pdf")
-        result.checks = checks.run_checks(template, result.fields)
+            for f, v in result.fields.items():
+                if v != before[f] and f in result.cells:
+                    result.cells[f].value, result.cells[f].status = v, "reread"
+        statuses = {f: c.status for f, c in result.cells.items()}
+        result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:
-            result.checks += checks.stated_checks(result.fields, stated)
+            result.checks += checks.stated_checks(result.fields, stated, statuses)
     if found is not None:
+        statuses = {f: c.status for f, c in result.cells.items()}
         facts.link(found, result.template, result.fields)
         result.facts = found
-        result.checks += facts.fact_checks(found, result.template, result.fields)
+        result.checks += facts.fact_checks(found, result.template, result.fields, statuses)
+    _set_kind(result, lines)
     return result
+
+
+def _set_kind(result: Result, lines) -> None:
+    """``meta["kind"]``; a pre-2019 report says so instead of "no template table found"."""
+    kind = narrative.report_kind(lines, result.template, result.meta)
+    result.meta["kind"] = kind
+    if kind == "pre-2019-report":
+        result.warnings = [w for w in result.warnings if w != NO_TEMPLATE_WARNING]
+        result.warnings.append(narrative.PRE2019_WARNING)
 
 
 def reread_failed(path: str, template: Template, fields: dict, sources: dict,

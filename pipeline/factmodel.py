@@ -27,7 +27,16 @@ from thinc.api import Ragged, get_current_ops
 
 from .facts import quantities, segments
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "facts"
+def _models_dir() -> Path:
+    """``models/`` of a checkout, or the ``pipeline/models`` package data of an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for d in (here.parent / "models", here / "models"):
+        if (d / "facts" / "config.cfg").is_file():
+            return d
+    return here.parent / "models"
+
+
+MODEL_DIR = _models_dir() / "facts"
 SPANS_KEY = "facts"
 QUANTITIES_KEY = "quantities"
 # The trained component's model (spaCy's single-label span categorizer, smaller embeddings:

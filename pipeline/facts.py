@@ -297,8 +297,12 @@ def _agrees(f: Fact, table: float) -> bool:
     return abs(table - v) <= MONEY_TOLERANCE
 
 
-def fact_checks(facts: Sequence[Fact], template: Optional[str], fields: dict) -> list[Check]:
-    """A ``stated_<name>`` check per fact with table cells: passing when one reading agrees."""
+def fact_checks(facts: Sequence[Fact], template: Optional[str], fields: dict,
+                statuses: Optional[dict] = None) -> list[Check]:
+    """A ``stated_<name>`` check per fact with table cells: passing when one reading agrees.
+
+    ``statuses`` (field id -> cell status) become the check's ``members``.
+    """
     out = []
     for f in facts:
         rs = readings(f.name, template)
@@ -310,7 +314,9 @@ def fact_checks(facts: Sequence[Fact], template: Optional[str], fields: dict) ->
         shown = " or ".join(f"{' + '.join(r)} = {v:g}" for r, v in values)
         q = f.text[f.span[0]:f.span[1]]
         detail = (f"narrative states {f.value:g} ({q}) in “{f.text.strip()}”; table: {shown}")
-        out.append(Check(f"stated_{f.name}", " + ".join(f.fields), ok, detail))
+        cells = dict.fromkeys(c for r, _ in values for c in r)
+        out.append(Check(f"stated_{f.name}", " + ".join(f.fields), ok, detail,
+                         {c: (statuses or {}).get(c) for c in cells}))
     return out
 
 

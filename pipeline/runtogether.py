@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from pipeline import checks
 from pipeline import template as tpl
+from pipeline.datamodel import FieldCell
 from pipeline.template import Row, Table, Template, normalize
 
 __all__ = ["Decoded", "decode", "detect_format", "is_run_together", "split_run"]
@@ -57,6 +58,9 @@ class Decoded:
     fields: dict[str, int | float | None]   # every field id of template.field_ids
     warnings: list[str] = field(default_factory=list)   # ambiguities (with readings), unparsed rows
     ambiguous: dict[str, list] = field(default_factory=dict)   # field id -> candidate values
+    # Every field id -> its evidence: ``printed`` (its cells printed apart), ``decoded``
+    # (split from a glued run), ``ambiguous`` or ``absent``; ``span`` indexes the decoded text.
+    cells: dict[str, FieldCell] = field(default_factory=dict)
 
 
 # --- text views ----------------------------------------------------------------
@@ -66,6 +70,7 @@ class _Text:
     raw: str                 # NFKC text: ASCII digits, spaces, '.', '-' kept
     norm: str                # normalize()d text, where row keys are matched
     at: tuple[int, ...]      # at[i] = index in raw of norm[i]
+    src: tuple[int, ...] | None = None  # src[i] = index in the given text of raw[i]
 
     def raw_pos(self, i: int) -> int:
         return self.at[i] if i < len(self.at) else len(self.raw)
@@ -83,7 +88,9 @@ def _index(text: str) -> _Text:
         for c in normalize(ch):  # per character, so each kept char knows where it came from
             norm.append(c)
             at.append(i)
-    return _Text(raw, "".join(norm), tuple(at))
+    src = [i for i, ch in enumerate(text) for _ in unicodedata.normalize("NFKC", ch)]
+    # Per-character NFKC equals the whole text's but for composing sequences (none in these reports).
+    return _Text(raw, "".join(norm), tuple(at), tuple(src) if len(src) == len(raw) else None)
 
 
 @lru_cache(maxsize=None)
@@ -259,6 +266,13 @@ class _Chunk:
     fields: tuple[str, ...]
     run: str
     readings: list[tuple] = field(default_factory=list)
+    # Index in the raw text of each non-space character of ``run`` (empty when unknown).
+    at: tuple[int, ...] = ()
+
+    @property
+    def glued(self) -> bool:
+        """True when the run prints fewer separate groups than it has cells."""
+        return len(self.run.split()) < len(self.fields)
 
 
 @dataclass(frozen=True)
@@ -503,8 +517,9 @@ def decode(text: str, template: Template, stated: dict[str, int] | None = None) 
                      if r.id not in ids and r.id not in skip]
         for (row, _, b), nxt in zip(found, found[1:] + [None]):
             seg = t.raw_between(b, nxt[1] if nxt else spans[tid][1])
+            run = _row_run(seg, nxt[0].label if nxt else None)
             chunk = _Chunk(f"{tid}.{row.id}", tuple(f"{tid}.{row.id}.{c.id}" for c in row.columns),
-                           _row_run(seg, nxt[0].label if nxt else None))
+                           run, at=_run_at(run, seg, t.raw_pos(b)))
             _read_chunk(chunk, [row], warnings)
             chunks.append(chunk)
 
@@ -512,8 +527,12 @@ def decode(text: str, template: Template, stated: dict[str, int] | None = None) 
         # all three groups print as one run after the header (header words hold no digits)
         table = template.table("review")
         region = t.raw_between(*spans["review"])
-        run = " ".join(m.group().strip() for m in re.finditer(r"\d[\d\s]*", region))
-        chunk = _Chunk("review", tuple(f"review.{r.id}.{c.id}" for r in table.rows for c in r.columns), run)
+        groups = list(re.finditer(r"\d[\d\s]*", region))
+        run = " ".join(m.group().strip() for m in groups)
+        base = t.raw_pos(spans["review"][0])
+        at = tuple(base + m.start() + i for m in groups for i, ch in enumerate(m.group()) if not ch.isspace())
+        chunk = _Chunk("review", tuple(f"review.{r.id}.{c.id}" for r in table.rows for c in r.columns),
+                       run, at=at)
         _read_chunk(chunk, list(table.rows), warnings)
         chunks.append(chunk)
     else:
@@ -521,17 +540,72 @@ def decode(text: str, template: Template, stated: dict[str, int] | None = None) 
 
     kept = _solve(chunks, eqs, stated, warnings)
     ambiguous: dict[str, list] = {}
+    cells: dict[str, FieldCell] = {}
     for chunk, readings in zip(chunks, kept):
         if not readings:
             continue
+        where = _cell_spans(chunk, readings[0], t) if len(readings) == 1 else {}
         for k, f in enumerate(chunk.fields):
             values = sorted({r[k] for r in readings})
             if len(values) == 1:
                 fields[f] = values[0]
+                span = where.get(k)
+                cells[f] = FieldCell(values[0], "decoded" if chunk.glued else "printed", 1,
+                                     text=t.raw[span[0]:span[1]] if span else None,
+                                     span=_source_span(t, span))
             else:
                 ambiguous[f] = values
+                cells[f] = FieldCell(None, "ambiguous", 1, text=chunk.run, candidates=values,
+                                     span=_source_span(t, _run_span(chunk)))
         if len(readings) > 1:
             shown = ", ".join(_fmt(r) for r in readings[:SHOWN_READINGS])
             more = ", …" if len(readings) > SHOWN_READINGS else ""
             warnings.append(f"{chunk.name}.*: {len(readings)} readings fit: {shown}{more}")
-    return Decoded(fields, warnings, ambiguous)
+    for f in fields:
+        cells.setdefault(f, FieldCell(None, "absent"))
+    return Decoded(fields, warnings, ambiguous, cells)
+
+
+def _run_at(run: str, seg: str, base: int) -> tuple[int, ...]:
+    """Raw-text index of each non-space character of ``run``, found in ``seg`` (at ``base``)."""
+    pos = seg.find(run) if run else -1
+    if pos < 0:
+        return ()
+    return tuple(base + pos + i for i, ch in enumerate(run) if not ch.isspace())
+
+
+def _cell_spans(chunk: _Chunk, reading: tuple, t: _Text) -> dict[int, tuple[int, int]]:
+    """Raw-text span of each cell of a reading (cell index -> (start, end)).
+
+    The cells are found again left to right: a value's text is the shortest
+    piece of the run that reads as it (integers print without leading zeros).
+    """
+    s = re.sub(r"\s+", "", chunk.run)
+    if len(chunk.at) != len(s):
+        return {}
+    out, p = {}, 0
+    for k, v in enumerate(reading):
+        e = next((e for e in range(p + 1, len(s) + 1) if _same(s[p:e], v)), None)
+        if e is None:
+            return out
+        out[k] = (chunk.at[p], chunk.at[e - 1] + 1)
+        p = e
+    return out
+
+
+def _same(text: str, value) -> bool:
+    try:
+        return float(text) == value
+    except ValueError:
+        return False
+
+
+def _run_span(chunk: _Chunk) -> tuple[int, int] | None:
+    return (chunk.at[0], chunk.at[-1] + 1) if chunk.at else None
+
+
+def _source_span(t: _Text, span: tuple[int, int] | None) -> tuple[int, int] | None:
+    """A raw-text span as a span of the text given to :func:`decode`."""
+    if span is None or t.src is None:
+        return None
+    return t.src[span[0]], t.src[span[1] - 1] + 1

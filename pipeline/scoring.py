@@ -191,46 +191,107 @@ def same_value(gold, pred) -> bool:
         return False
 
 
-def cell_scores(gold_fields: dict, pred_fields: dict) -> dict:
-    """Cells right per table and overall, over every field id of the gold.
+# What a gold cell holds, for figures that say what they measure: a right zero or a
+# right null is easier than a right non-zero number.
+CELL_KINDS = ("printed_nonzero", "printed_zero", "blank_absent", "ambiguous")
+
+
+def cell_kind(fid: str, gold_value, gold_ambiguous: Optional[dict] = None) -> str:
+    """``printed_nonzero``, ``printed_zero``, ``blank_absent`` (gold null: printed empty or
+    not printed) or ``ambiguous`` (gold null because the input itself reads several ways)."""
+    if gold_value is None:
+        return "ambiguous" if gold_ambiguous and fid in gold_ambiguous else "blank_absent"
+    return "printed_zero" if float(gold_value) == 0 else "printed_nonzero"
+
+
+def _tally(counts: dict, key: str, ok: bool) -> None:
+    c = counts.setdefault(key, {"correct": 0, "total": 0})
+    c["correct"] += ok
+    c["total"] += 1
+
+
+def cell_scores(gold_fields: dict, pred_fields: dict, pred_statuses: Optional[dict] = None,
+                gold_ambiguous: Optional[dict] = None) -> dict:
+    """Cells right per table, per kind of gold cell (``CELL_KINDS``), per status of the
+    predicted cell (``pred_statuses``: field id -> status; a value the rules chose is
+    counted apart from a value read where it is printed), and overall, over every
+    field id of the gold.
 
     A null gold cell (the document does not hold it) is right only when the
     prediction is null too; a field missing from the prediction is wrong.
     """
     tables: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    kinds: dict = {k: {"correct": 0, "total": 0} for k in CELL_KINDS}
+    statuses: dict = {}
     wrong = []
     for fid, g in gold_fields.items():
         ok = fid in pred_fields and same_value(g, pred_fields[fid])
         t = tables[fid.split(".")[0]]
         t[0] += ok
         t[1] += 1
+        _tally(kinds, cell_kind(fid, g, gold_ambiguous), ok)
+        if pred_statuses is not None:
+            _tally(statuses, pred_statuses.get(fid, "missing"), ok)
         if not ok:
-            wrong.append({"field": fid, "gold": g, "got": pred_fields.get(fid)})
+            wrong.append({"field": fid, "gold": g, "got": pred_fields.get(fid),
+                          "status": (pred_statuses or {}).get(fid)})
     correct = sum(t[0] for t in tables.values())
     total = sum(t[1] for t in tables.values())
     return {"correct": correct, "total": total,
             "by_table": {k: {"correct": c, "total": n} for k, (c, n) in tables.items()},
+            "by_kind": kinds, "by_status": statuses,
             "wrong": wrong}
+
+
+def _add_counts(a: dict, b: dict) -> dict:
+    out = defaultdict(lambda: {"correct": 0, "total": 0})
+    for part in (a, b):
+        for k, v in part.items():
+            out[k]["correct"] += v["correct"]
+            out[k]["total"] += v["total"]
+    return dict(out)
 
 
 def add_cells(a: dict, b: dict) -> dict:
     """Sum two cell_scores results (``wrong`` lists are not carried)."""
-    by = defaultdict(lambda: {"correct": 0, "total": 0})
-    for part in (a, b):
-        for k, v in part.get("by_table", {}).items():
-            by[k]["correct"] += v["correct"]
-            by[k]["total"] += v["total"]
     return {"correct": a.get("correct", 0) + b.get("correct", 0),
-            "total": a.get("total", 0) + b.get("total", 0), "by_table": dict(by)}
+            "total": a.get("total", 0) + b.get("total", 0),
+            "by_table": _add_counts(a.get("by_table", {}), b.get("by_table", {})),
+            "by_kind": _add_counts(a.get("by_kind", {}), b.get("by_kind", {})),
+            "by_status": _add_counts(a.get("by_status", {}), b.get("by_status", {}))}
 
 
 def with_accuracy(cells: dict) -> dict:
     """``cells`` with an ``accuracy`` share added, overall and per table."""
     out = dict(cells)
     out["accuracy"] = round(cells["correct"] / cells["total"], 4) if cells["total"] else None
-    out["by_table"] = {k: dict(v, accuracy=round(v["correct"] / v["total"], 4) if v["total"] else None)
-                       for k, v in cells.get("by_table", {}).items()}
+    for part in ("by_table", "by_kind", "by_status"):
+        out[part] = {k: dict(v, accuracy=round(v["correct"] / v["total"], 4) if v["total"] else None)
+                     for k, v in cells.get(part, {}).items()}
     return out
+
+
+def report_key(input_name: str) -> str:
+    """The report an input is of: its name up to the first dot (a PDF and its simulated
+    scan, ``x.pdf`` and ``x.scan.pdf``, are two inputs of one report)."""
+    return input_name.split("/")[-1].split(".", 1)[0]
+
+
+def is_simulated_scan(input_name: str) -> bool:
+    """The bundled ``*.scan.pdf`` files are renders of text PDFs, not real scans."""
+    return ".scan." in input_name.split("/")[-1]
+
+
+def document_counts(docs: Sequence[dict]) -> dict:
+    """Inputs and reports (``report_key``), each with how many have every cell right;
+    a report is exact when every input of it is."""
+    by_report: dict[str, bool] = {}
+    for d in docs:
+        k = report_key(d["input"])
+        by_report[k] = by_report.get(k, True) and d["exact"]
+    return {"exact": sum(1 for d in docs if d["exact"]), "total": len(docs),
+            "simulated_scans": sum(1 for d in docs if is_simulated_scan(d["input"])),
+            "reports": len(by_report), "reports_exact": sum(by_report.values())}
 
 
 # --- checks -----------------------------------------------------------------------

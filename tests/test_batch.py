@@ -218,7 +218,10 @@ def test_kill_9_resume_and_third_run(tmp_path):
     dups = pd.read_csv(run / batch.DUPLICATES_CSV)
     assert dups[["file", "same_as"]].values.tolist() == [[str(dup), str(good[0])]]
     fields = pd.read_csv(run / batch.FIELDS_CSV)
-    assert len(fields) == len(good) and fields["sha256"].is_unique
+    # A row for every input read: the reports, and the text that is not one (notes.txt).
+    assert len(fields) == len(good) + 1 and fields["sha256"].is_unique
+    kinds = dict(zip(fields["source"].map(lambda s: Path(s).name), fields["kind"]))
+    assert kinds["notes.txt"] == "not-a-report" and all(kinds[p.name].startswith("template-") for p in good)
     for name in (batch.FIELDS_PARQUET, batch.FIELDS_XLSX, batch.CHECKS_CSV):
         assert (run / name).stat().st_size > 0
     s2 = _summary(run)

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import cli, scoring
 from pipeline.datamodel import Line
-from pipeline.evaluate import doc_stem, evaluate, evaluate_many, gold_failed_checks
+from pipeline.evaluate import doc_stem, evaluate, evaluate_many, gold_failed_checks, markdown
 from pipeline.labels import rule_label
 
 from conftest import DATA, ROOT
@@ -104,7 +104,8 @@ def test_evaluate_many_reads_once_and_unreadable_input(tmp_path):
     bad.write_bytes(b"\x00\x01binary")
     reps = evaluate_many(GOLD, [bad, tmp_path / "no_gold.txt"], {"a": rule_label, "b": rule_label})
     for r in reps.values():
-        assert r["documents"] == {"exact": 0, "total": 1}
+        assert r["documents"] == {"exact": 0, "total": 1, "simulated_scans": 0, "reports": 1,
+                                  "reports_exact": 0}
         assert r["cells"]["correct"] == 0 and r["cells"]["total"] == 207
         assert "error" in r["per_document"][0]
         assert r["skipped"] == [str(tmp_path / "no_gold.txt")]
@@ -116,7 +117,7 @@ def test_cli_evaluate_json_and_report(tmp_path, capsys):
                    *map(str, SEEDS[:2])])
     assert rc == 0
     obj = json.loads(capsys.readouterr().out)
-    assert set(obj["cells"]) >= {"correct", "total"} and set(obj["documents"]) == {"exact", "total"}
+    assert set(obj["cells"]) >= {"correct", "total"} and set(obj["documents"]) >= {"exact", "total", "reports"}
     assert obj["lines"]["per_label"]["table_row"]["support"] > 0
     assert obj["lines"]["confusion"]["labels"][0] == "heading"
     assert (out / "report.md").read_text(encoding="utf-8").startswith("# Evaluation")
@@ -142,3 +143,35 @@ def test_notebook_runs():
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_cell_scores_split_by_kind_and_status():
+    gold = {"requests.new.total": 3, "requests.new.natural_person": 0, "requests.other.total": None,
+            "active.rules.issued": None}
+    got = {"requests.new.total": 3, "requests.new.natural_person": 0, "requests.other.total": None,
+           "active.rules.issued": None}
+    status = {"requests.new.total": "inferred", "requests.new.natural_person": "printed",
+              "requests.other.total": "absent", "active.rules.issued": "ambiguous"}
+    c = scoring.cell_scores(gold, got, status, {"active.rules.issued": [1, 2]})
+    assert {k: v["total"] for k, v in c["by_kind"].items()} == {
+        "printed_nonzero": 1, "printed_zero": 1, "blank_absent": 1, "ambiguous": 1}
+    assert c["by_status"]["inferred"] == {"correct": 1, "total": 1}
+
+
+def test_a_pdf_and_its_simulated_scan_are_one_report():
+    docs = [{"input": "x/a.pdf", "exact": True}, {"input": "x/a.scan.pdf", "exact": False},
+            {"input": "x/b.txt", "exact": True}]
+    assert scoring.document_counts(docs) == {"exact": 2, "total": 3, "simulated_scans": 1,
+                                             "reports": 2, "reports_exact": 1}
+
+
+def test_held_out_and_development_apart(tmp_path):
+    for p in SEEDS[:2]:
+        (tmp_path / (p.name.split(".")[0] + ".json")).write_text(
+            (GOLD / (p.name.split(".")[0] + ".json")).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "splits.json").write_text(json.dumps({"development": {SEEDS[0].name.split(".")[0]: "fixed"}}))
+    r = evaluate(tmp_path, SEEDS[:2], rule_label, "rules")
+    assert r["splits"]["development"]["documents"]["total"] == 1
+    assert r["splits"]["held_out"]["documents"]["total"] == 1
+    assert [d["split"] for d in r["per_document"]] == ["development", "held_out"]
+    assert "| held_out | 1 (0 simulated scans) | 1 |" in markdown(r)

@@ -68,7 +68,10 @@ def test_misread_cell_is_reread_when_a_check_fails(docs):
     assert r.fields[fid] == printed, r.warnings
     assert any(w.startswith(f"{fid}: OCR read {wrong}, re-read as {printed} (check ") for w in r.warnings)
     assert all(c.ok for c in r.checks if not c.rule.startswith("stated_"))
-
+    # The evidence says the value was re-read, and the checks over it say so too.
+    assert r.cells[fid].status == "reread" and r.cells[fid].value == printed
+    over = [c for c in r.checks if fid in c.members]
+    assert over and all(c.members[fid] == "reread" for c in over)
 
 
 def _cell_of(doc, fid):
@@ -79,3 +82,14 @@ def _cell_of(doc, fid):
 
     apply_labels(doc, default_labeler())
     return assemble(doc.lines).sources[fid][1]
+
+
+@pytest.mark.parametrize("path", SCANS, ids=lambda p: p.name)
+def test_scan_boxes_hold_their_numbers_on_the_text_pdf(results, path):
+    """A scan's boxes are PDF points of its page: cropped from the same page of the
+    text PDF it was rendered from, each printed cell's box holds its number."""
+    from test_provenance import assert_boxes_hold_numbers
+
+    r = results[path.name]
+    assert_boxes_hold_numbers(r, path.with_name(path.name.replace(".scan.pdf", ".pdf")))
+    assert all(c.confidence is not None for c in r.cells.values() if c.status == "printed")

@@ -77,6 +77,37 @@ def _flush(out: list[Line], buf: list[str]) -> None:
         out.append(Line(text, source="html"))
 
 
+def page_text(lines: list[Line]) -> str:
+    """The page's text as read: its lines joined by newlines (what HTML spans index)."""
+    return "\n".join(ln.text for ln in lines)
+
+
+def set_spans(lines: list[Line]) -> None:
+    """Give every line, and every cell of a table row, its span in :func:`page_text`."""
+    at = 0
+    for ln in lines:
+        ln.span = (at, at + len(ln.text))
+        pos = 0
+        for c in ln.cells:
+            if c.text:
+                pos = ln.text.index(c.text, pos)
+                c.span = (at + pos, at + pos + len(c.text))
+                pos += len(c.text)
+        at += len(ln.text) + 1
+
+
+def page_meta(soup: BeautifulSoup) -> dict:
+    """The page's <title> and its named <meta> tags (name or property -> content)."""
+    out = {}
+    if soup.title and soup.title.string:
+        out["title"] = clean(soup.title.string)
+    for m in soup.find_all("meta"):
+        key = m.get("name") or m.get("property") or m.get("itemprop")
+        if key and m.get("content"):
+            out.setdefault(str(key), clean(str(m["content"])))
+    return out
+
+
 def read_html_text(text: str, source: str, sha256: str) -> Document:
     soup = BeautifulSoup(text, "lxml")
     root = soup.body or soup
@@ -84,7 +115,8 @@ def read_html_text(text: str, source: str, sha256: str) -> Document:
     buf: list[str] = []
     _walk(root, lines, buf)
     _flush(lines, buf)
-    doc = Document(source, sha256, "html", [Page(1, lines, source="html")])
+    set_spans(lines)
+    doc = Document(source, sha256, "html", [Page(1, lines, source="html")], page_meta=page_meta(soup))
     if not lines:
         raise InputError("web page without text")
     if not re.search(r"</html\s*>", text[-2000:], re.I):

@@ -41,13 +41,39 @@ def split_cells(line: str) -> list[str]:
     return [c.strip() for c in _CELL_SPLIT.split(line) if c.strip()]
 
 
+def _cell_spans(line: str, cells: list[str], start: int) -> list[tuple[int, int]]:
+    """Character spans of a line's cells (in order) in the document, the line starting at ``start``."""
+    out, at = [], 0
+    for c in cells:
+        at = line.index(c, at)
+        out.append((start + at, start + at + len(c)))
+        at += len(c)
+    return out
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n|\f")
+
+
+def _raw_lines(text: str) -> list[tuple[str, int]]:
+    """The text's lines with the offset where each starts (any line ending)."""
+    out, at = [], 0
+    for m in _LINE_END.finditer(text):
+        out.append((text[at:m.start()], at))
+        at = m.end()
+    out.append((text[at:], at))
+    return out
+
+
 def text_to_page(text: str, source: str = "text") -> Page:
-    """One page of Lines; archive metadata before a ``== 正文 ==`` marker is labelled other."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
-    has_marker = any(BODY_MARKER.match(r.strip()) for r in raw)
+    """One page of Lines; archive metadata before a ``== 正文 ==`` marker is labelled other.
+
+    Lines and cells carry their character span in ``text`` (the decoded file).
+    """
+    raw = _raw_lines(text)
+    has_marker = any(BODY_MARKER.match(r.strip()) for r, _ in raw)
     in_body = not has_marker
     lines: list[Line] = []
-    for r in raw:
+    for r, start in raw:
         if not r.strip():
             continue
         if has_marker and BODY_MARKER.match(r.strip()):
@@ -55,9 +81,12 @@ def text_to_page(text: str, source: str = "text") -> Page:
             lines.append(Line(r.strip(), source=source, label="other"))
             continue
         cells = split_cells(r)
+        spans = _cell_spans(r, cells, start)
         line = Line(" ".join(cells), source=source)
         if len(cells) > 1:
-            line.cells = [Cell(c) for c in cells]
+            line.cells = [Cell(c, span=sp) for c, sp in zip(cells, spans)]
+        else:
+            line.span = spans[0] if spans else None
         if not in_body:
             line.label = "other"
         lines.append(line)

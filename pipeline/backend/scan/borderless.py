@@ -1,0 +1,122 @@
+"""Borderless tables: rows of pieces given columns from their horizontal alignment."""
+from __future__ import annotations
+
+import numpy as np
+
+from .lines import FreeRow, _cell_box, split_segments
+
+COL_MAX_WIDTH = 4.0  # wider cells (labels, spanning headers) do not define borderless columns
+COL_CENTRE_TOL = 1.0  # narrow cells whose centres are this close share a column
+COL_SEED_WIDTH = 1.2  # cells this narrow (one or two digits) place the columns pieces are split at …
+COL_MIN_ROWS = 2  # … a column seen in at least this many rows …
+COL_SPLIT_GAP = 0.5  # … at a blank gap at least this wide (CJK text has narrower ones)
+BLOCK_GAP = 2.0  # rows further apart than this are not one borderless table …
+BLOCK_LINE_MAX = 25.0  # … nor across a lone line wider than this (prose, a heading)
+
+
+def _blocks(rows: list[FreeRow], line_h: float) -> list[tuple[int, int]]:
+    """Index ranges of rows forming one borderless table each: runs of rows with several
+    cells, carried over lone lines (a wrapped label's first line) unless such a line
+    is wide (prose, a heading) or stands apart by more than BLOCK_GAP line heights."""
+    out: list[tuple[int, int]] = []
+    start, last_multi, prev_bottom = None, None, None
+    for k, r in enumerate(rows):
+        box = _cell_box([b for c in r.cells for b in c])
+        apart = prev_bottom is not None and box[1] - prev_bottom > BLOCK_GAP * line_h
+        breaks = apart or (len(r.cells) < 2 and box[2] - box[0] > BLOCK_LINE_MAX * line_h)
+        if breaks and start is not None:
+            out.append((start, last_multi + 1))
+            start = None
+        if len(r.cells) >= 2:
+            start = k if start is None else start
+            last_multi = k
+        prev_bottom = box[3]
+    if start is not None:
+        out.append((start, last_multi + 1))
+    return out
+
+
+def column_clusters(block: list[FreeRow], line_h: float, max_width: float = COL_MAX_WIDTH) -> list[list[float]]:
+    """[x0, x1, centre, count] per column of a borderless block, from its cells at most
+    ``max_width`` line heights wide (numbers, short headers), clustered by horizontal
+    overlap or near centres."""
+    spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block if len(r.cells) >= 2 for c in r.cells]
+    narrow = [(x0, x1) for x0, x1 in spans if x1 - x0 <= max_width * line_h]
+    clusters: list[list[float]] = []
+    for x0, x1 in sorted(narrow, key=lambda s: (s[0] + s[1]) / 2):
+        c = (x0 + x1) / 2
+        if clusters and (x0 < clusters[-1][1] or c - clusters[-1][2] <= COL_CENTRE_TOL * line_h):
+            cl = clusters[-1]
+            cl[0], cl[1] = min(cl[0], x0), max(cl[1], x1)
+            cl[3] += 1
+            cl[2] += (c - cl[2]) / cl[3]
+        else:
+            clusters.append([x0, x1, c, 1])
+    return clusters
+
+
+def align_columns(rows: list[FreeRow], line_h: float) -> None:
+    """Column indices for the cells of borderless table rows, from their x alignment:
+    each cell takes the first column (see column_clusters) its box reaches.
+    Single-cell rows get col 0."""
+    for r in rows:
+        r.cols = list(range(len(r.cells)))
+    for i, j in _blocks(rows, line_h):
+        clusters = column_clusters(rows[i:j], line_h)
+        for r in rows[i:j]:
+            if len(r.cells) < 2:
+                continue
+            cols, last = [], -1
+            for cell in r.cells:
+                x0 = _cell_box(cell)[0]
+                col = next((k for k, cl in enumerate(clusters) if cl[1] > x0), len(clusters))
+                col = max(col, last + 1)  # strictly left to right
+                cols.append(col)
+                last = col
+            r.cols = cols
+
+
+def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> None:
+    """Split pieces that run over a column of their borderless table: two numbers in
+    neighbouring narrow columns ("10   0"), or a label's last line and the first
+    number, are closer than SEG_GAP but sit on both sides of a column's centre."""
+    for i, j in _blocks(rows, line_h):
+        # Seeded by the narrowest cells only (one or two digits): a merged "10   0" must
+        # not itself widen a column over its neighbour.
+        centres = [cl[2] for cl in column_clusters(rows[i:j], line_h, COL_SEED_WIDTH) if cl[3] >= COL_MIN_ROWS]
+        if not centres:
+            continue
+        for r in rows[i:j]:
+            cells: list[list] = []
+            for cell in r.cells:
+                parts = [split_box(b, ink, centres, line_h) for b in cell]
+                cells.append([p[0] for p in parts])
+                cells += [[q] for p in parts for q in p[1:]]
+            r.cells = sorted(cells, key=lambda c: _cell_box(c)[0])
+
+
+def split_box(box: tuple[int, int, int, int], ink: np.ndarray, centres: list[float],
+              line_h: float) -> list[tuple[int, int, int, int]]:
+    """``box`` cut at the widest blank gap (over COL_SPLIT_GAP line heights) left of
+    each column centre inside it; the pieces trimmed to their ink."""
+    x0, y0, x1, y1 = box
+    cols = ink[y0:y1, x0:x1].any(axis=0)
+    runs = split_segments(cols, 0)
+    gaps = [(runs[k][1], runs[k + 1][0]) for k in range(len(runs) - 1)
+            if runs[k + 1][0] - runs[k][1] >= COL_SPLIT_GAP * line_h]
+    cuts: list[tuple[int, int]] = []
+    for c in centres:
+        if not x0 < c < x1:
+            continue
+        cand = [g for g in gaps if x0 + g[1] <= c and (not cuts or g[0] >= cuts[-1][1])]
+        if cand:
+            cuts.append(max(cand, key=lambda g: g[1] - g[0]))
+    if not cuts:
+        return [box]
+    edges = [0] + [e for g in cuts for e in g] + [x1 - x0]
+    out = []
+    for a, b in zip(edges[::2], edges[1::2]):
+        idx = np.flatnonzero(cols[a:b])
+        if idx.size:
+            out.append((x0 + a + int(idx[0]), y0, x0 + a + int(idx[-1]) + 1, y1))
+    return out or [box]

@@ -1,0 +1,277 @@
+"""Recognition and assembly: every crop of a page recognised in batches, Lines built from grid cells
+and free rows."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from ...datamodel import Box, Cell, Line
+from ... import layout
+from ...layout import Grid
+from .lines import FreeRow, _cell_box
+from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
+from .regions import Crop, Layout
+
+WRAP_ALIGN = 0.6  # a wrapped label's lines start within this of each other …
+WRAP_GAP = 0.8  # … and are at most this far apart …
+WRAP_OVERLAP = 0.5  # … or overlap by this share of the narrower (centred group labels)
+VERTICAL_GAP = 0.15  # space between vertical characters laid out in a line, in character sizes
+REC_PAD_V = 0.25  # white margin above/below a crop, in crop heights (PP-OCR's det crops have it)
+REC_PAD_H = 0.5  # white margin left/right, in crop heights
+MIN_LINE_CONF = 0.5  # single-piece lines read with less confidence are noise and dropped …
+MIN_CELL_CONF = 0.2  # … pieces of a multi-piece row only below this (a small digit may score low)
+REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
+REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
+REREAD_UPSCALE = 2.0
+# A label's own numbering: 5.  5、  （三）  (3)  三、
+_ITEM_NO = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
+
+
+def crop_image(gray: np.ndarray, box: tuple[int, int, int, int], clip: tuple[int, int, int, int],
+               pad_v: float = REC_PAD_V, pad_h: float = REC_PAD_H, upscale: float = 1.0) -> np.ndarray:
+    """The text at ``box`` on white margins (REC_PAD_* of its height), nothing from outside ``clip``."""
+    x0, y0, x1, y1 = box
+    h = max(y1 - y0, 1)
+    img = gray[y0:y1, x0:x1]
+    mv, mh = int(round(pad_v * h)) + 1, int(round(pad_h * h)) + 1
+    # Take real pixels for the margin where the clip allows (anti-aliased edges), pad the rest white.
+    cx0, cy0 = max(clip[0], x0 - mh, 0), max(clip[1], y0 - mv, 0)
+    cx1, cy1 = min(clip[2], x1 + mh, gray.shape[1]), min(clip[3], y1 + mv, gray.shape[0])
+    img = gray[cy0:cy1, cx0:cx1]
+    img = cv2.copyMakeBorder(img, max(0, mv - (y0 - cy0)), max(0, mv - (cy1 - y1)),
+                             max(0, mh - (x0 - cx0)), max(0, mh - (cx1 - x1)),
+                             cv2.BORDER_CONSTANT, value=255)
+    if upscale != 1.0:
+        img = cv2.resize(img, None, fx=upscale, fy=upscale, interpolation=cv2.INTER_CUBIC)
+    return img
+
+
+def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Stacked characters laid out left to right as one horizontal text line."""
+    size = max(max(c[2] - c[0], c[3] - c[1]) for c in chars)
+    gap = max(1, int(VERTICAL_GAP * size))
+    tiles = []
+    for x0, y0, x1, y1 in chars:
+        tile = np.full((size, size + gap), 255, np.uint8)
+        g = gray[y0:y1, x0:x1]
+        oy, ox = (size - g.shape[0]) // 2, (size - g.shape[1]) // 2
+        tile[oy:oy + g.shape[0], ox:ox + g.shape[1]] = g
+        tiles.append(tile)
+    line = np.hstack(tiles)
+    m = int(REC_PAD_V * size) + 1
+    return cv2.copyMakeBorder(line, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
+
+
+def recognise_page(lay: Layout, number: int) -> list[Line]:
+    """Recognise every crop of the page in one batched pass and assemble the Lines."""
+    from ...ocr import get_engine
+
+    engine = get_engine()
+    crops = list(lay.crops)
+    # Regions projection could not cut into lines go to the detector.
+    for box in lay.text_boxes:
+        x0, y0, x1, y1 = box
+        for bx0, by0, bx1, by1 in engine.detect(lay.gray[y0:y1, x0:x1]):
+            b = (int(x0 + bx0), int(y0 + by0), int(x0 + bx1), int(y0 + by1))
+            crops.append(Crop(b, ("det", len(crops)), (0, 0, lay.gray.shape[1], lay.gray.shape[0])))
+    images = [vertical_line_image(lay.gray, c.chars) if c.chars else crop_image(lay.gray, c.box, c.clip)
+              for c in crops]
+    results = engine.recognize(images) if images else []
+    reads: dict[tuple, list] = {}
+    for crop, res in zip(crops, results):
+        reads.setdefault(crop.owner, []).append((crop, res))
+    texts: dict[tuple, str] = {}
+    confs: dict[tuple, Optional[float]] = {}
+    for key, parts in reads.items():
+        parts.sort(key=lambda p: (p[0].box[1], p[0].box[0]))
+        texts[key] = "".join(r.text.strip() for _, r in parts)
+        confs[key] = min(r.confidence for _, r in parts)
+
+    numeric = [("cell", gi, ci) for gi, g in enumerate(lay.grids)
+               for ci in numeric_cells(g, {ci: texts.get(("cell", gi, ci), "") for ci in range(len(g.cells))})]
+    for ri, row in enumerate(lay.free_rows):
+        row_texts = [texts.get(("free", ri, ci), "") for ci in range(len(row.cells))]
+        numeric += [("free", ri, ci) for ci in numeric_free_cells(row_texts)]
+    todo = []
+    for key in numeric:
+        if key not in reads:
+            continue
+        texts[key], confs[key] = _numeric_text([r for _, r in reads[key]])
+        if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
+            todo.append(key)
+    if todo:
+        _reread(lay, todo, reads, texts, confs, engine)
+
+    lines: list[Line] = []
+    for gi, grid in enumerate(lay.grids):
+        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number))
+    free = [ln for ri, row in enumerate(lay.free_rows)
+            if (ln := _free_line(ri, row, reads, texts, confs, number)) is not None]
+    lines.extend(join_wrapped_labels(free, lay.line_h))
+    for key, parts in reads.items():
+        if key[0] == "det" and texts[key] and confs[key] >= MIN_LINE_CONF:
+            x0, y0, x1, y1 = parts[0][0].box
+            lines.append(Line(texts[key], number, box=(float(x0), float(y0), float(x1), float(y1)),
+                              font_size=float(y1 - y0), source="ocr", confidence=round(confs[key], 4)))
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
+    return lines
+
+
+def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
+    """Fold the first/last lines of wrapped labels into the borderless row whose
+    numbers sit beside the labels' other line(s) (as a grid cell holds its lines).
+
+    A line without numbers joins the row directly below or above it when that row
+    holds numbers, the gap is under WRAP_GAP line heights, and its widest piece lies
+    over one of the row's word cells (overlapping WRAP_OVERLAP of the narrower, or
+    starting within WRAP_ALIGN line heights of it); its other pieces join the cells
+    they lie over, or become cells of their own.  A label's numbering (``5.``,
+    ``（三）``) only ever starts a label: a line beginning with one folds downwards,
+    a cell beginning with one takes no line from above.
+    """
+    lines = sorted(lines, key=lambda ln: ln.box[1])
+    used: set[int] = set()
+    for i, ln in enumerate(lines):
+        if i in used:
+            continue
+        pieces = ln.cells or [Cell(ln.text, ln.box)]
+        if any(layout.is_number(c.text) for c in pieces):
+            continue
+        main = max(pieces, key=lambda c: c.box[2] - c.box[0])
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(lines) or j in used or not lines[j].cells:
+                continue
+            row, below = lines[j], j > i
+            if not any(layout.is_number(c.text) for c in row.cells):
+                continue
+            words = [c for c in row.cells if _is_words(c.text) and not (below and _ITEM_NO.match(c.text))]
+            targets = {id(p): next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces}
+            if targets[id(main)] is None or (not below and _ITEM_NO.match(main.text)):
+                continue
+            hit = [t for t in targets.values() if t is not None]
+            gap = min(t.box[1] for t in hit) - ln.box[3] if below else ln.box[1] - max(t.box[3] for t in hit)
+            if not -0.5 * line_h <= gap <= WRAP_GAP * line_h:
+                continue
+            for p in pieces:
+                t = targets[id(p)]
+                if t is None:
+                    row.cells.append(Cell(p.text, p.box, p.confidence, None, p.col))
+                    continue
+                t.text = p.text + t.text if below else t.text + p.text
+                t.box = _union(t.box, p.box)
+            row.cells.sort(key=lambda c: c.box[0])
+            row.box = _union(row.box, ln.box)
+            row.text = " ".join(c.text for c in row.cells if c.text)
+            used.add(i)
+            break
+    return [ln for k, ln in enumerate(lines) if k not in used]
+
+
+def _over(a: Box, b: Box, line_h: float) -> bool:
+    """Whether box ``a`` lies over box ``b``: same start, or much horizontal overlap."""
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    narrower = max(min(a[2] - a[0], b[2] - b[0]), 1)
+    return abs(a[0] - b[0]) <= WRAP_ALIGN * line_h or overlap >= WRAP_OVERLAP * narrower
+
+
+def _union(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _rounded(conf: Optional[float]) -> Optional[float]:
+    return None if conf is None else round(float(conf), 4)
+
+
+def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, number: int) -> list[Line]:
+    """One Line per grid row: the cells that start in it, left to right, empty ones kept."""
+    out = []
+    for r in range(len(grid.ys) - 1):
+        row_cells = [(ci, c) for ci, c in enumerate(grid.cells) if c.row == r]
+        if not row_cells:
+            continue
+        row_cells.sort(key=lambda t: t[1].col)
+        cells, heights = [], []
+        for ci, c in row_cells:
+            key = ("cell", gi, ci)
+            cells.append(Cell(texts.get(key, ""), tuple(float(v) for v in c.box), _rounded(confs.get(key)),
+                              c.row, c.col, c.rowspan, c.colspan))
+            heights += [cr.box[3] - cr.box[1] for cr, _ in reads.get(key, []) if not cr.chars]
+        if not any(c.text for c in cells):
+            continue
+        # The row's own band: a cell merged down over later rows does not stretch it.
+        box = (min(c.box[0] for c in cells), float(grid.ys[r]), max(c.box[2] for c in cells), float(grid.ys[r + 1]))
+        cs = [c.confidence for c in cells if c.text and c.confidence is not None]
+        out.append(Line(" ".join(c.text for c in cells if c.text), number, cells, box,
+                        font_size=float(np.median(heights)) if heights else None, source="ocr",
+                        confidence=min(cs) if cs else None, in_grid=True))
+    return out
+
+
+def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, number: int) -> Optional[Line]:
+    """The Line of a free row; its pieces become cells when there are several (borderless tables).
+    Pieces read with too little confidence (noise, pictures) are dropped."""
+    cells, heights = [], []
+    for ci, boxes in enumerate(row.cells):
+        key = ("free", ri, ci)
+        text, conf = texts.get(key, ""), confs.get(key)
+        # A lone piece read with little confidence is noise (a picture, a smudge); in a
+        # row of several pieces it is kept unless very unsure (a small digit may score low).
+        if not text or conf is None or conf < (MIN_LINE_CONF if len(row.cells) == 1 else MIN_CELL_CONF):
+            continue
+        if not any(ch.isalnum() for ch in text):
+            continue  # only marks: a rule's stub, a smudge
+        box = tuple(float(v) for v in _cell_box(boxes))
+        cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci))
+        heights += [b[3] - b[1] for b in boxes]
+    if not cells:
+        return None
+    box = (min(c.box[0] for c in cells), min(c.box[1] for c in cells),
+           max(c.box[2] for c in cells), max(c.box[3] for c in cells))
+    line = Line(" ".join(c.text for c in cells), number, box=box, font_size=float(np.median(heights)),
+                source="ocr", confidence=min(c.confidence for c in cells))
+    if len(cells) > 1:
+        line.cells = cells
+    return line
+
+
+def _numeric_text(results: list) -> tuple[str, float]:
+    """Digits-only reading of a cell's crops, with look-alike repair as a fallback."""
+    from ...ocr import decode_numeric
+
+    texts, confs = [], []
+    for res in results:
+        raw = res.text.strip().replace(" ", "")
+        fixed = raw.translate(DIGIT_LOOKALIKES)
+        num = decode_numeric(res)
+        if num.text and (not layout.is_number(fixed) or num.text == fixed):
+            texts.append(num.text)
+            confs.append(num.min_confidence)
+        elif layout.is_number(fixed):
+            texts.append(fixed)
+            confs.append(res.min_confidence if fixed == raw else min(res.min_confidence, num.min_confidence))
+        else:
+            texts.append(raw)  # a dash, "/" or words: not ours to turn into a number
+            confs.append(res.min_confidence)
+    return "".join(texts), (min(confs) if confs else 0.0)
+
+
+def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:
+    """Read unsure numeric cells again from wider and upscaled crops (one batch for the
+    page); keep the surest digits-only reading."""
+    variants = [(p, 1.0) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE)]
+    jobs, images = [], []
+    for key in todo:
+        for crop, _ in reads[key]:
+            for v, (pad, up) in enumerate(variants):
+                jobs.append((key, v))
+                images.append(crop_image(lay.gray, crop.box, crop.clip, pad_v=pad, pad_h=pad, upscale=up))
+    by_variant: dict[tuple, list] = {}
+    for job, res in zip(jobs, engine.recognize(images)):
+        by_variant.setdefault(job, []).append(res)
+    for (key, _v), res_list in by_variant.items():
+        text, conf = _numeric_text(res_list)
+        if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
+            texts[key], confs[key] = text, conf

@@ -1,0 +1,297 @@
+"""Ruling lines found by morphology, and the table grids built from them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import cv2
+import numpy as np
+
+from ... import layout
+from ...layout import Grid
+from .raster import RENDER_DPI, _px
+
+HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
+VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
+VLINE_LONG = 60  # … but a vertical run shorter than this must join two rules (not a "1") …
+SHORT_RULE_JOIN = 1.5  # px; … its ends inked into theirs: a glyph (a "(" in a low row) stops short
+MAX_LINE_THICK = 9  # px (after JOG_BRIDGE); thicker runs are filled areas or bold glyphs
+JOG_BRIDGE = 3  # px; rules are thickened across by this before the opening
+LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
+LINE_TOL = 6  # px; a rule end this close to another rule touches it
+RULE_SIDE_ROWS = 4  # px; the strip beside a rule checked for paper …
+RULE_SIDE_MAX = 0.5  # … a rule has at most this share of columns inked on at least one side
+GRID_MIN_HEIGHT = 30  # px; a ruled table is at least one text row high …
+GRID_MIN_WIDTH = 80  # px; … and a few characters wide
+
+
+@dataclass
+class Segment:
+    """A ruling line piece: ``pos`` across it, ``a..b`` along it (pixels)."""
+    pos: float
+    a: float
+    b: float
+    thick: float
+
+
+def _segments(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) -> list[Segment]:
+    """Connected runs of a line mask as segments (long and thin enough)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    segs = []
+    for x, y, w, h, _area in stats[1:]:
+        length, thick = (w, h) if horizontal else (h, w)
+        if length < min_len:
+            continue
+        # A slightly tilted rule has a bounding box thicker than the rule itself.
+        if thick > max_thick + length * 0.01:
+            continue
+        if horizontal:
+            segs.append(Segment(y + h / 2.0, float(x), float(x + w), float(h)))
+        else:
+            segs.append(Segment(x + w / 2.0, float(y), float(y + h), float(w)))
+    return segs
+
+
+def join_segments(segs: list[Segment], gap: float, tol: float) -> list[Segment]:
+    """Merge collinear segments (positions within ``tol``) whose extents come closer
+    than ``gap``: one rule broken by noise, or drawn cell by cell.  Segments are
+    bucketed by position so a page of glyph strokes is not compared pairwise."""
+    out: list[Segment] = []
+    buckets: dict[int, list[Segment]] = {}
+    step = max(tol, 1.0)
+    for s in sorted(segs, key=lambda s: s.a):
+        key = int(s.pos // step)
+        near = (o for k in (key - 1, key, key + 1) for o in buckets.get(k, ()))
+        for o in near:
+            if abs(o.pos - s.pos) <= tol and s.a - o.b <= gap and o.a - s.b <= gap:
+                o.a, o.b = min(o.a, s.a), max(o.b, s.b)
+                o.pos = (o.pos + s.pos) / 2
+                break
+        else:
+            seg = Segment(s.pos, s.a, s.b, s.thick)
+            out.append(seg)
+            buckets.setdefault(key, []).append(seg)
+    return out
+
+
+def _touches(v: Segment, y: float, hsegs: list[Segment], tol: float) -> bool:
+    """Whether a horizontal rule's ink reaches within ``tol`` of point (v.pos, y)."""
+    return any(abs(h.pos - y) <= h.thick / 2 + tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
+
+
+def stands_clear(h: Segment, ink: np.ndarray, unit: float) -> bool:
+    """Whether a horizontal run has paper just above or just below it, as a rule does.
+
+    Blurred text whose strokes touch makes long horizontal runs too, but through
+    the middle of the characters: ink on both sides all along.
+    """
+    d = _px(RULE_SIDE_ROWS, unit)
+    half = int(h.thick / 2) + 1
+    a, b = max(int(h.a), 0), min(int(h.b), ink.shape[1])
+    y = int(round(h.pos))
+    above = ink[max(y - half - d, 0):max(y - half, 0), a:b]
+    below = ink[y + half + 1:y + half + 1 + d, a:b]
+    dens = [float(side.any(axis=0).mean()) if side.size else 0.0 for side in (above, below)]
+    return min(dens) <= RULE_SIDE_MAX
+
+
+def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
+    """Whether a vertical rule meets any horizontal rule along its length."""
+    return any(h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol for h in hsegs)
+
+
+def ruling_segments(ink: np.ndarray, unit: float) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical table rules found by morphological opening."""
+    hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
+    # Thicken across the rule first: a thin rule left slightly skewed steps by a
+    # pixel every few hundred, and the opening must not break it at each step.
+    j = _px(JOG_BRIDGE, unit)
+    hmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((j, 1), np.uint8)), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
+    vmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
+    hsegs = [h for h in join_segments(_segments(hmask, True, hl, thick), gap, tol) if stands_clear(h, ink, unit)]
+    vsegs = join_segments(_segments(vmask, False, vl, thick), gap, tol)
+    long_v, join = _px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
+    # Short vertical runs are kept only where they join two horizontal rules: the
+    # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
+    # Long ones must still meet some horizontal rule: a column of stacked bold
+    # characters (本年度 down a label cell) makes a long vertical stroke too.
+    vsegs = [v for v in vsegs if (v.b - v.a >= long_v and _crosses_any(v, hsegs, tol))
+             or (_touches(v, v.a, hsegs, join) and _touches(v, v.b, hsegs, join))]
+    vsegs = [trim_overshoot(v, vsegs, hsegs, tol) for v in vsegs]
+    hsegs = [trim_overshoot(h, hsegs, vsegs, tol) for h in hsegs]
+    return hsegs, vsegs
+
+
+def trim_overshoot(s: Segment, same: list[Segment], across: list[Segment], tol: float) -> Segment:
+    """Cut a rule back to the outermost rule it crosses when it alone runs on past it.
+
+    A glyph that touches a table (a heading set right on its top rule) extends
+    one rule by a stroke; a table continued from the previous page has *all* its
+    rules running on to a common edge, and those are kept.
+    """
+    cross = [c.pos for c in across if c.a - tol <= s.pos <= c.b + tol and s.a - tol <= c.pos <= s.b + tol]
+    if not cross:
+        return s
+    a, b = s.a, s.b
+    lo, hi = min(cross), max(cross)
+    if a < lo - tol and not any(o is not s and abs(o.a - a) <= 2 * tol and o.a < lo - tol for o in same):
+        a = lo
+    if b > hi + tol and not any(o is not s and abs(o.b - b) <= 2 * tol and o.b > hi + tol for o in same):
+        b = hi
+    return Segment(s.pos, a, b, s.thick)
+
+
+# The grid model (``layout.Grid``/``GridCell``, column indices counted over the
+# boundaries where some cell starts) is the text-PDF backend's.  Building it from
+# scanned rules differs in one point: where a rule is missing over part of an
+# edge, ``layout`` closes the merged region to its bounding rectangle, which on
+# scans (a faint rule lost under one column) swallows whole label columns; here a
+# non-rectangular region is split into rectangles instead (:func:`split_region`).
+def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -> float:
+    """Share of the interval [a, b] at ``pos`` that the segments cover."""
+    if b <= a:
+        return 1.0
+    spans = sorted((max(s.a, a), min(s.b, b)) for s in segs
+                   if abs(s.pos - pos) <= tol and s.b > a and s.a < b)
+    covered, end = 0.0, a
+    for lo, hi in spans:
+        lo = max(lo, end)
+        if hi > lo:
+            covered += hi - lo
+            end = hi
+    return covered / (b - a)
+
+
+def _table_groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list, list]]:
+    """Rules that cross or touch (within tol) form one table: (horizontal, vertical) per table."""
+    parent = list(range(len(hsegs) + len(vsegs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hsegs):
+        for j, v in enumerate(vsegs):
+            if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
+                parent[find(i)] = find(len(hsegs) + j)
+    groups: dict[int, tuple[list, list]] = {}
+    for i, h in enumerate(hsegs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vsegs):
+        groups.setdefault(find(len(hsegs) + j), ([], []))[1].append(v)
+    return [g for g in groups.values() if g[0] and g[1]]
+
+
+def split_region(slots: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, c0, r1, c1), inclusive, covering a set of merged grid slots.
+
+    Consecutive rows with the same contiguous column run form one rectangle, so an
+    L-shaped region becomes its two arms rather than their bounding box.
+    """
+    runs_by_row: dict[int, list[tuple[int, int]]] = {}
+    for r in sorted({r for r, _ in slots}):
+        cols = sorted(c for rr, c in slots if rr == r)
+        runs, start = [], cols[0]
+        for prev, c in zip(cols, cols[1:] + [None]):
+            if c != prev + 1 if c is not None else True:
+                runs.append((start, prev))
+                start = c
+        runs_by_row[r] = runs
+    rects: list[list[int]] = []
+    open_: dict[tuple[int, int], list[int]] = {}
+    for r in sorted(runs_by_row):
+        nxt = {}
+        for run in runs_by_row[r]:
+            rect = open_.get(run)
+            if rect is not None and rect[2] == r - 1:
+                rect[2] = r
+            else:
+                rect = [r, run[0], r, run[1]]
+                rects.append(rect)
+            nxt[run] = rect
+        open_ = nxt
+    return [tuple(x) for x in rects]
+
+
+def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Optional[Grid]:
+    """A layout.Grid from one table's rules; None when it has fewer than layout.MIN_GRID_CELLS cells.
+
+    The outer box is closed where a rule is missing (a table continued from the
+    previous page has no top rule over its label columns); inside, neighbouring
+    slots merge when less than layout.RULE_COVER_MIN of their shared edge is ruled.
+    """
+    x_lo = min([v.pos for v in vsegs] + [h.a for h in hsegs])
+    x_hi = max([v.pos for v in vsegs] + [h.b for h in hsegs])
+    y_lo = min([h.pos for h in hsegs] + [v.a for v in vsegs])
+    y_hi = max([h.pos for h in hsegs] + [v.b for v in vsegs])
+    xs = layout.snap_values([v.pos for v in vsegs] + [x_lo, x_hi], tol)
+    ys = layout.snap_values([h.pos for h in hsegs] + [y_lo, y_hi], tol)
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and _coverage(vsegs, xs[c + 1], ys[r], ys[r + 1], tol) < layout.RULE_COVER_MIN:
+                parent[find(r * nc + c)] = find(r * nc + c + 1)
+            if r + 1 < nr and _coverage(hsegs, ys[r + 1], xs[c], xs[c + 1], tol) < layout.RULE_COVER_MIN:
+                parent[find(r * nc + c)] = find((r + 1) * nc + c)
+    regions: dict[int, set[tuple[int, int]]] = {}
+    for i in range(nr * nc):
+        regions.setdefault(find(i), set()).add((i // nc, i % nc))
+    rects = sorted(rect for reg in regions.values() for rect in split_region(reg))
+    if len(rects) < layout.MIN_GRID_CELLS:
+        return None
+    # Keep only boundaries where some cell starts (plus the far edges), as layout does,
+    # so column indices agree with the text-PDF backend's.
+    row_keep = sorted({r0 for r0, _, _, _ in rects} | {nr})
+    col_keep = sorted({c0 for _, c0, _, _ in rects} | {nc})
+    ri = {r: k for k, r in enumerate(row_keep)}
+    ci = {c: k for k, c in enumerate(col_keep)}
+
+    def idx(m: dict, v: int) -> int:
+        return m[v] if v in m else sum(1 for k in m if k < v)
+
+    cells = [layout.GridCell(ri[r0], ci[c0], idx(ri, r1 + 1) - ri[r0], idx(ci, c1 + 1) - ci[c0],
+                             (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
+             for r0, c0, r1, c1 in rects]
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
+
+
+def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float
+               ) -> list[tuple[Grid, list[Segment], list[Segment]]]:
+    """All ruled tables on the page, top to bottom, each with the rules it was built from."""
+    tol = layout.SNAP_TOLERANCE * unit * RENDER_DPI / 72.0  # layout's tolerance is in points
+    grids = []
+    for hs, vs in _table_groups(hsegs, vsegs, _px(LINE_TOL, unit)):
+        g = build_grid(hs, vs, tol)
+        # Strokes of bold glyphs can meet like rules; the "grid" they make is smaller than a cell.
+        if g is not None and g.bbox[3] - g.bbox[1] >= _px(GRID_MIN_HEIGHT, unit) \
+                and g.bbox[2] - g.bbox[0] >= _px(GRID_MIN_WIDTH, unit):
+            grids.append((g, hs, vs))
+    return sorted(grids, key=lambda t: (t[0].ys[0], t[0].xs[0]))
+
+
+def _rule_mask(shape: tuple[int, int], hsegs: list[Segment], vsegs: list[Segment], pad: int) -> np.ndarray:
+    """A mask of the rules (thickened by ``pad``)."""
+    m = np.zeros(shape, np.uint8)
+    for s in hsegs:
+        r = int(s.thick / 2) + pad
+        cv2.rectangle(m, (int(s.a) - pad, int(s.pos) - r), (int(s.b) + pad, int(s.pos) + r), 255, -1)
+    for s in vsegs:
+        r = int(s.thick / 2) + pad
+        cv2.rectangle(m, (int(s.pos) - r, int(s.a) - pad), (int(s.pos) + r, int(s.b) + pad), 255, -1)
+    return m

@@ -1,0 +1,6 @@
+"""``python -m training.generate``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
