@@ -8,7 +8,8 @@ setup:
 demo: setup
 	.venv/bin/nianbao batch data/corpus/real data/seeds data/corpus/written --out runs/demo
 	.venv/bin/nianbao report runs/demo
-	@echo "results in runs/demo: report.html report.xlsx fields.csv fields.parquet fields.xlsx checks.csv cross_year.csv errors.csv summary.json"
+	@echo "results in runs/demo: report.html report.xlsx fields.csv fields.parquet fields.xlsx cells.parquet checks.csv cross_year.csv errors.csv summary.json"
+	@echo "check and correct them: .venv/bin/nianbao review runs/demo"
 
 test: setup
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests

@@ -1,8 +1,9 @@
 """Cell accuracy and speed of `nianbao extract` on generated reports, against naive
 baselines run in the same session on the same files.
 
-Text PDFs: our pipeline vs pdfplumber ``extract_tables`` with positional mapping
-(accuracy) and vs pdfplumber ``extract_words`` alone (speed).
+Text PDFs: our pipeline vs pdfplumber ``extract_tables`` with rows found by their
+printed labels (``benchmarks/baselines.py``; ``bench_text_pdf.py`` adds Camelot and
+the floors, in one process) and vs pdfplumber ``extract_words`` alone (speed).
 Scans (150 dpi, degraded): our pipeline vs plain full-page RapidOCR with
 positional mapping (accuracy and speed).
 
@@ -40,18 +41,13 @@ for f in sys.argv[1:]:
             p.extract_words(); n += 1
 print(n)
 """
+# The fair text-PDF baseline: rows found by their printed labels (benchmarks/baselines.py,
+# shared with bench_text_pdf.py).
 TABLES = """
-import sys, json, re, pdfplumber
-out = {}
-for f in sys.argv[1:]:
-    nums = []
-    with pdfplumber.open(f) as pdf:
-        for p in pdf.pages:
-            for t in p.extract_tables():
-                for row in t:
-                    nums += [c.strip() for c in row if c and re.fullmatch(r"-?\\d+(\\.\\d+)?", c.strip())]
-    out[f] = nums
-print(json.dumps(out))
+import sys, json
+sys.path.insert(0, "benchmarks")
+from baselines import map_by_labels, plumber_tables
+print(json.dumps({f: map_by_labels(plumber_tables(f)) for f in sys.argv[1:]}))
 """
 PLAIN_OCR = """
 import sys, json, re
@@ -149,8 +145,8 @@ def main(argv=None) -> int:
         t_ours, res = ours(pdfs)
         report("nianbao extract", pdfs, lambda f: res[f]["fields"], t_ours)
         t_tab, out = run([PY, "-c", TABLES, *map(str, pdfs)])
-        nums = json.loads(out)
-        report("pdfplumber extract_tables, positional", pdfs, lambda f: positional(nums[f], gold[f]), t_tab)
+        mapped = json.loads(out)
+        report("pdfplumber extract_tables, rows by label", pdfs, lambda f: mapped[f], t_tab)
         t_words, _ = run([PY, "-c", WORDS, *map(str, pdfs)])
         report("pdfplumber extract_words (speed only)", pdfs, lambda f: {}, t_words)
         print(f"  time ratio nianbao / extract_words: {t_ours / t_words:.2f}x")

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from . import checks
 from .datamodel import Cell, FieldCell, Line
-from .labels import NUMBER, section_of
+from .lexicon import NUMBER, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 

@@ -71,7 +71,7 @@ LOCK = ".lock"
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256", "kind": "类型", "agency_canonical": "机关（规范名）",
+                "sha256": "SHA-256", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_corrected": "人工更正",
@@ -83,7 +83,8 @@ STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出�
                 "decoded": ("E2EFDA", "由连写数字按规则拆分"),
                 "ambiguous": ("F8CBAD", "留空：多种读法都符合规则"),
                 "corrected": ("D9D2E9", "人工更正")}
-CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail")
+# ``published_inconsistency``: a person confirmed the report prints it so (``nianbao review``).
+CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail", "published_inconsistency")
 ERROR_COLUMNS = ("file", "sha256", "kind", "error")
 DUPLICATE_COLUMNS = ("file", "sha256", "same_as")
 NOT_A_REPORT = "no report tables found (not a report, or its tables could not be read)"
@@ -262,11 +263,16 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str) -> dict:
-    """Worker task: one file's extract object; an exception becomes an ``internal`` error object."""
+def process_file(path: str, model: Optional[str] = None) -> dict:
+    """Worker task: one file's extract object (lines labelled by the model at ``model``, else
+    the shipped one); an exception becomes an ``internal`` error object."""
     from .extract import extract_file
     try:
-        return extract_file(path).as_dict()
+        labeler = None
+        if model:
+            from .classifier import load_cached
+            labeler = load_cached(model)
+        return extract_file(path, labeler).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -469,6 +475,7 @@ def fields_row(obj: dict) -> dict:
     """One report's row of fields.*: the meta columns, then every field id (via ``csv_row``)."""
     row = csv_row(obj)
     row["failed_list"] = failed_list(obj.get("checks") or [])
+    row["corrected"] = "; ".join((obj.get("review") or {}).get("corrected", []))
     return {**{k: row.get(k) for k in META_COLUMNS}, **{f: row[f] for f in all_field_ids()}}
 
 
@@ -604,7 +611,8 @@ def export(out: Path) -> dict[str, int]:
         statuses.append(status_row(obj))
         cells += cell_rows(obj)
         facts += fact_rows(obj)
-        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c}
+        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
+                    "published_inconsistency": bool(c.get("published"))}
                    for c in obj.get("checks") or [] if not c.get("ok")]
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
     rows += [{**fields_row({**e["result"], "source": e["file"], "sha256": e["sha256"]}),
@@ -640,14 +648,22 @@ def _hash_all(paths: list[str]) -> dict[str, str | OSError]:
 def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT_WORKERS,
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
-              progress: bool = True, task: Callable[[str], dict] = process_file) -> dict:
+              progress: bool = True, task: Callable[[str], dict] = process_file,
+              model: Optional[str] = None) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
-    Failures of single files are recorded, never raised; the exports and ``summary.json`` are
-    written at the end of every run, also one stopped by Ctrl-C.
+    ``model``: a trained line classifier (folder or card) to label lines with instead of the
+    shipped one; checked here first (``classifier.ModelError``).  Failures of single files are
+    recorded, never raised; the exports and ``summary.json`` are written at the end of every
+    run, also one stopped by Ctrl-C.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if model:
+        from functools import partial
+        from .classifier import load
+        model = load(model).path  # refused here, not once per file
+        task = partial(task, model=model)
     from tqdm import tqdm
     t0 = time.monotonic()
     out = Path(out_dir)
@@ -695,6 +711,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         finally:
             bar.close()
             work_s = time.monotonic() - t1
+            from .corrections import apply_run  # a person's corrections reach every export
+            corrected = apply_run(out, RESULTS)
             totals = export(out)
             summary = {
                 "files": len(paths), "unique": len(paths) - len(p.duplicates),
@@ -702,8 +720,8 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
                 "processed": ok + failed, "done": ok, "failed": failed, "pages": pages,
                 "seconds": round(time.monotonic() - t0, 3), "work_seconds": round(work_s, 3),
                 "reports_per_minute": round(60 * (ok + failed) / work_s, 1) if ok + failed else 0.0,
-                "engine": engine, "workers": workers, "timeout_s": timeout_s,
-                "interrupted": interrupted, **totals}
+                "engine": engine, "workers": workers, "timeout_s": timeout_s, "model": model,
+                "interrupted": interrupted, "reports_corrected": corrected, **totals}
             _atomic(out / SUMMARY, lambda f: f.write_text(
                 json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"))
     return summary

@@ -21,8 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
-import tempfile
+import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,14 +67,39 @@ class ModelError(Exception):
     """A model file that cannot be used here (missing, corrupt, other library versions)."""
 
 
-def library_versions() -> dict:
-    """Versions of what a model depends on, written into its card."""
-    import numpy
-    import sklearn
+def dist_version(name: str) -> str:
+    """Installed version of a distribution.  Read from its ``*.dist-info`` folder
+    on ``sys.path`` when there is one: ``importlib.metadata`` costs a text dump's
+    start-up about 25 ms (it imports the email parser); the metadata API is the
+    fallback."""
+    prefix = name.replace("-", "_").lower() + "-"
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as it:
+                for d in it:
+                    low = d.name.lower()
+                    if low.startswith(prefix) and low.endswith(".dist-info"):
+                        return d.name[len(prefix):-len(".dist-info")]
+        except OSError:
+            continue
     from importlib.metadata import version
-    return {"python": platform.python_version(), "numpy": numpy.__version__,
-            "sklearn": sklearn.__version__, "crfsuite": version("python-crfsuite"),
-            "features": FEATURE_VERSION}
+    return version(name)
+
+
+def library_versions(kind: Optional[str] = None) -> dict:
+    """Versions of what a model depends on, written into its card.
+
+    With ``kind="crf"`` only what a CRF needs (python-crfsuite, the features):
+    checking the shipped CRF then never imports scikit-learn or numpy, which
+    would cost a text dump most of its run time.
+    """
+    have = {"python": "%d.%d.%d" % sys.version_info[:3]}
+    if kind != "crf":
+        import numpy
+        import sklearn
+        have.update({"numpy": numpy.__version__, "sklearn": sklearn.__version__})
+    have.update({"crfsuite": dist_version("python-crfsuite"), "features": FEATURE_VERSION})
+    return have
 
 
 def _major_minor(v: str) -> tuple:
@@ -89,13 +113,13 @@ def compatibility_problems(card: dict, installed: Optional[dict] = None) -> list
     scikit-learn model is only safe with the scikit-learn (and numpy major) it
     was made with.
     """
-    have = installed or library_versions()
+    kind = card.get("kind")
+    have = installed or library_versions(kind if kind == "crf" else None)
     made = card.get("versions", {})
     problems = []
     if made.get("features") != have["features"]:
         problems.append(f"it uses line features version {made.get('features')}, this nianbao "
                         f"computes version {have['features']}")
-    kind = card.get("kind")
     if kind not in KINDS:
         problems.append(f"unknown model kind {kind!r}")
     elif kind == "crf" and _major_minor(made.get("crfsuite", "?")) != _major_minor(have["crfsuite"]):
@@ -116,6 +140,8 @@ class LineClassifier:
     kind: str
     model: Any  # crf: the CRFsuite model bytes; logreg: a fitted sklearn Pipeline
     card: dict = field(default_factory=dict)
+    path: Optional[str] = None  # the card it was loaded from
+    card_sha256: Optional[str] = None  # of the card file's bytes: which model, exactly
 
     def __post_init__(self) -> None:
         self._tagger = None
@@ -155,6 +181,8 @@ def fit(docs: Sequence[tuple[Sequence[Line], Sequence[str]]], kind: str = DEFAUL
 
 
 def _fit_crf(docs) -> bytes:
+    import tempfile
+
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     for lines, ys in docs:
@@ -227,13 +255,31 @@ def load(path: str | Path) -> LineClassifier:
     if digest and hashlib.sha256(weights.read_bytes()).hexdigest() != digest:
         raise ModelError(f"model card {p} describes other weights than {weights.name} (sha256 differs): "
                          "the card is stale; retrain with `nianbao train training/data --replace`")
+    where = {"path": str(p.resolve()), "card_sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
     try:
         if card["kind"] == "crf":
-            return LineClassifier("crf", weights.read_bytes(), card)
+            return LineClassifier("crf", weights.read_bytes(), card, **where)
         import joblib
-        return LineClassifier("logreg", joblib.load(weights), card)
+        return LineClassifier("logreg", joblib.load(weights), card, **where)
     except Exception as e:  # a corrupt file must say which file
         raise ModelError(f"cannot load model weights {weights}: {type(e).__name__}: {e}") from e
+
+
+@lru_cache(maxsize=4)
+def load_cached(path: str) -> LineClassifier:
+    """``load``, once per process and path (batch workers label many files with one model)."""
+    return load(path)
+
+
+def describe(labeler: Labeler) -> dict:
+    """What a result records as its ``labeler``: name, kind, card path and the card's sha256."""
+    if isinstance(labeler, LineClassifier):
+        return {"name": labeler.card.get("name", MODEL_NAME), "kind": labeler.kind,
+                "path": labeler.path, "sha256": labeler.card_sha256}
+    if labeler is rule_label:
+        return {"name": "rules", "kind": "rules", "path": None, "sha256": None}
+    return {"name": getattr(labeler, "__name__", type(labeler).__name__), "kind": "custom",
+            "path": None, "sha256": None}
 
 
 @lru_cache(maxsize=1)

@@ -6,13 +6,32 @@ import sys
 from typing import Optional, Sequence
 
 
+def _model(path: Optional[str]):
+    """``--model DIR`` -> (the loaded model, or None for the shipped one; exit status 2 on refusal)."""
+    from .classifier import ModelError, describe, load
+    if not path:
+        return None, 0
+    try:
+        clf = load(path)
+    except ModelError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return None, 2
+    d = describe(clf)
+    print(f"nianbao: labelling lines with the model {d['path']} ({d['kind']}, card sha256 "
+          f"{d['sha256'][:12]}…)", file=sys.stderr)
+    return clf, 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract_file
     from .output import render
+    labeler, rc = _model(args.model)
+    if rc:
+        return rc
     objs, failed = [], 0
     for path in args.files:
         try:
-            obj = extract_file(path).as_dict()
+            obj = extract_file(path, labeler).as_dict()
         except Exception as e:  # a bug on one file must not lose the others
             obj = {"source": path, "template": None, "error": f"internal error: {type(e).__name__}: {e}",
                    "fields": {}, "checks": [], "warnings": [], "inferred": [], "meta": {}, "sections": []}
@@ -26,14 +45,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
+    from .classifier import ModelError
+    clf, rc = _model(args.model)
+    if rc:
+        return rc
     try:
         if args.aliases:
             from .corpus import install_aliases
             install_aliases(args.out, args.aliases)
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
-                      progress=not args.no_progress)
-    except (RuntimeError, ValueError) as e:
+                      progress=not args.no_progress, model=clf.path if clf else None)
+    except (RuntimeError, ValueError, ModelError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
     print(f"nianbao: {s['files']} files: {s['done']} read, {s['failed']} failed, {s['skipped']} skipped, "
@@ -140,10 +163,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.facts:
         return cmd_evaluate_facts(args)
     from .evaluate import evaluate, markdown, write_report
-    labeler = _labeler(args.labeler)
+    labeler, rc = _model(args.model)
+    if rc:
+        return rc
+    labeler = labeler or _labeler(args.labeler)
     if labeler is None:
         return 2
-    report = evaluate(args.gold, args.inputs, labeler, args.labeler)
+    report = evaluate(args.gold, args.inputs, labeler, args.model or args.labeler)
     if args.out:
         path = write_report(report, args.out)
         print(f"nianbao: wrote {path}", file=sys.stderr)
@@ -151,6 +177,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         print(markdown(report).split("\n## Documents")[0])
+    return 0
+
+
+MODEL_HELP = ("a trained line classifier to label lines with (a `nianbao train --out` folder or its "
+              "card), used without installing it; default: the shipped model")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review import serve
+    try:
+        serve(args.run_dir, port=args.port, user=args.user)
+    except (FileNotFoundError, OSError) as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -162,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="extract fields, checks and narrative from report files")
     e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
+    e.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     e.set_defaults(func=cmd_extract)
     from .batch import DEFAULT_TIMEOUT_S, DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
@@ -174,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"time limit per file in seconds (default {DEFAULT_TIMEOUT_S:g})")
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     b.add_argument("--aliases", metavar="CSV", help="agency alias table (columns alias,canonical), "
                    "kept in the run directory for every later export")
     b.set_defaults(func=cmd_batch)
@@ -209,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("inputs", nargs="+", metavar="INPUT")
     ev.add_argument("--gold", required=True, metavar="DIR", help="gold JSON per report, matched by file stem")
     ev.add_argument("--labeler", default="model", help="rules, model (the shipped one) or a model path")
+    ev.add_argument("--model", metavar="DIR", help=MODEL_HELP + " (instead of --labeler)")
     ev.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
@@ -217,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --facts: the gold documents to score (default: the held-out ones)")
     ev.add_argument("--model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     ev.set_defaults(func=cmd_evaluate)
+    rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
+                                       "mark printed inconsistencies, relabel lines")
+    rv.add_argument("run_dir", metavar="RUN_DIR", help="a `nianbao batch --out` directory")
+    rv.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    rv.add_argument("--user", help="name corrections are signed with (default: the login name)")
+    rv.set_defaults(func=cmd_review)
     return p
 
 

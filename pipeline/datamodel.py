@@ -159,6 +159,8 @@ class Result:
     page_sizes: dict = field(default_factory=dict)
     # The figures the narrative states (``facts.Fact``), linked to the cells they state.
     facts: list = field(default_factory=list)
+    # The line labeler that labelled it: name, kind, path and sha256 of its model card.
+    labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
 
     def as_dict(self) -> dict:
@@ -171,6 +173,7 @@ class Result:
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
             "facts": [f.as_dict() for f in self.facts],
+            "labeler": self.labeler,
         }
         if self.error:
             d["error"] = self.error

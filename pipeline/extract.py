@@ -114,9 +114,10 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
     (see ``facts.extract_facts``), the shipped facts pipeline names the narrative's figures."""
     result = Result(doc.source, doc.sha256, None, pages=len(doc.pages))
     result.warnings += doc.warnings
+    from .classifier import default_labeler, describe
     if labeler is None:
-        from .classifier import default_labeler  # loaded once per process
-        labeler = default_labeler()
+        labeler = default_labeler()  # loaded once per process
+    result.labeler = describe(labeler)
     apply_labels(doc, labeler)
     lines = doc.lines
     meta = narrative.metadata(lines, doc.page_meta)

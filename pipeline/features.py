@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .datamodel import Line
-from .labels import (AGENCY_END, CHROME, DATE_LINE, MAX_CHROME_CHARS, METADATA, PAGE_NUMBER,
-                     SECTION_NUM, SUB_NUM, is_number, section_of)
+from .lexicon import (AGENCY_END, CHROME, DATE_LINE, MAX_CHROME_CHARS, METADATA, PAGE_NUMBER,
+                      SECTION_NUM, SUB_NUM, is_number, row_keys, section_of)
 from .template import TEMPLATES, normalize
 
 # Bumped whenever a feature changes: a model trained on other features cannot be used.
@@ -75,8 +75,7 @@ _RUN_IN = re.compile(r"^\s*[（(]?\s*[一二三四五六七八九十]+\s*[)）�
 _FORMAT_MARKS = re.compile(r"第二十条第")
 
 # Template words: a row key or a column label in a line says "table".
-_ROW_KEYS = tuple(sorted({k for t in TEMPLATES.values() for tab in t.tables for r in tab.rows
-                          for k in r.keys if len(k) >= 2}))
+_ROW_KEYS = row_keys(min_chars=2)
 _COLUMN_WORDS = tuple(sorted({normalize(c.label) for t in TEMPLATES.values() for tab in t.tables
                               for r in tab.rows for c in r.columns}
                              | {"信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼",

@@ -44,21 +44,24 @@ def is_image_only_pdf(path: Path) -> bool:
     (damaged, encrypted: ``read_pdf`` reports those) or is longer than
     SCAN_PROBE_MAX_PAGES pages."""
     try:
-        import pdfplumber
+        import pypdfium2 as pdfium
         from .backend.pdf import page_needs_ocr
 
-        with pdfplumber.open(path) as pdf:
-            pages = pdf.pages
-            if not pages or len(pages) > SCAN_PROBE_MAX_PAGES:
+        pdf = pdfium.PdfDocument(str(path))
+        try:
+            if not len(pdf) or len(pdf) > SCAN_PROBE_MAX_PAGES:
                 return False
-            for page in pages:
+            for i in range(len(pdf)):
+                page = pdf[i]
                 try:
                     if not page_needs_ocr(page):
                         return False
                 finally:
                     page.close()
+        finally:
+            pdf.close()
         return True
-    except Exception:  # any failure to probe: leave it to read_pdf
+    except Exception:  # any failure to probe (PDFium refuses the file): leave it to read_pdf
         return False
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from typing import Optional, Sequence
 
 from .datamodel import Line
-from .labels import AGENCY_END, METADATA, section_of
+from .lexicon import AGENCY_END, METADATA, section_of
 from .template import SECTIONS, normalize
 
 CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}

@@ -9,7 +9,7 @@ if ! fc-list :lang=zh 2>/dev/null | grep -qi -e "noto.*cjk" -e "wqy"; then
     echo "setup: CJK fonts missing; install fonts-noto-cjk and fonts-wqy-zenhei (needs root)" >&2
   fi
 fi
-# Debian chromium + its driver: the test that opens report.html in a headless browser.
+# Debian chromium + its driver: the tests that open report.html and the review page in a headless browser.
 if ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null

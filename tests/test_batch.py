@@ -158,7 +158,8 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     assert df["failed_list"][0] == "balance@requests.total"
     checks = pd.read_csv(tmp_path / batch.CHECKS_CSV)
     assert checks.to_dict("records") == [{"source": "r.txt", "sha256": "h", "rule": "balance",
-                                          "where": "requests.total", "detail": "5 != 4"}]
+                                          "where": "requests.total", "detail": "5 != 4",
+                                          "published_inconsistency": False}]
     assert pd.read_csv(tmp_path / batch.ERRORS_CSV)["file"].tolist() == ["bad.pdf"]
     sheets = pd.read_excel(tmp_path / batch.FIELDS_XLSX, sheet_name=None)
     report, mapping = sheets["报告"], sheets["字段"]

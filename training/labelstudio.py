@@ -136,7 +136,9 @@ def labelstudio_task(doc: LabelledDoc, model_version: str = "") -> dict:
         rec = line_record(doc.name, doc.sha256, i, ln, lab)
         for k in ("doc", "sha256", "text", "label"):
             rec.pop(k)
-        items.append({"where": f"p{ln.page}", "text": ln.text, "line": rec})
+        # The predicted label also rides in the data: exports that list predictions by id
+        # (Label Studio 1.9+) or drop them (JSON-MIN) still carry it.
+        items.append({"where": f"p{ln.page}", "text": ln.text, "predicted": lab, "line": rec})
     texts = [ln.text for ln in doc.lines]
     return {"data": {"doc": doc.name, "sha256": doc.sha256, "lines": items},
             "predictions": [{"model_version": model_version,
@@ -156,27 +158,55 @@ def _labels_from_result(result: Sequence[dict], n: int) -> list[Optional[str]]:
     return out
 
 
+def _task_parts(t: dict) -> tuple[dict, list[list[dict]], list[dict]]:
+    """(data, annotation results newest last, prediction objects) of one exported task.
+
+    JSON exports nest the task's data under ``data`` and list ``annotations``;
+    ``predictions`` are objects, or (Label Studio 1.9+) bare prediction ids, which
+    carry no labels; an annotation started from a prediction then holds it as
+    its ``prediction`` object.  JSON-MIN exports flatten one annotation per record: the
+    data keys at the top level and the regions, simplified, under the labels'
+    ``from_name``.
+    """
+    if isinstance(t.get("data"), dict):
+        kept = [a for a in t.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+        preds = [p for p in t.get("predictions") or [] if isinstance(p, dict)]
+        preds += [a["prediction"] for a in kept[-1:] if isinstance(a.get("prediction"), dict)]
+        return t["data"], [a.get("result") or [] for a in kept], preds
+    regions = t.get(FROM_NAME)
+    if isinstance(regions, dict):  # one region is written without its list
+        regions = [regions]
+    result = [{"value": r} for r in regions or [] if isinstance(r, dict)]
+    return t, ([result] if result else []), []
+
+
 def read_labelstudio(path: str | Path) -> list[LabelledDoc]:
-    """Documents from a Label Studio JSON export (tasks with ``annotations``).
+    """Documents from a Label Studio export, JSON or JSON-MIN (tasks made by
+    ``labelstudio_task``).
 
     The latest annotation that was not cancelled is used; lines it leaves
-    unlabelled keep the pre-annotation.  Tasks nobody annotated are skipped:
-    they were never corrected.
+    unlabelled keep the pre-annotation (the prediction object, else the
+    ``predicted`` label the task's data carries).  Tasks nobody annotated are
+    skipped: they were never corrected.
     """
     path = Path(path)
     tasks = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(tasks, list):
+        raise ValueError(f"{path}: not a Label Studio export (a JSON list of tasks)")
     docs = []
     for t in tasks:
-        anns = [a for a in t.get("annotations", []) if not a.get("was_cancelled")]
+        if not isinstance(t, dict):
+            raise ValueError(f"{path}: not a Label Studio export (a task is {type(t).__name__})")
+        data, anns, preds = _task_parts(t)
         if not anns:
             continue
-        data = t["data"]
-        items = data["lines"]
-        labels = _labels_from_result(anns[-1].get("result", []), len(items))
-        preds = t.get("predictions") or []
-        if preds:
-            pre = _labels_from_result(preds[-1].get("result", []), len(items))
-            labels = [a or b for a, b in zip(labels, pre)]
+        items = data.get("lines")
+        if not isinstance(items, list):
+            raise ValueError(f"{path}: task {data.get('doc')!r} has no lines (not made by `nianbao label`)")
+        labels = _labels_from_result(anns[-1], len(items))
+        pre = (_labels_from_result(preds[-1].get("result") or [], len(items)) if preds
+               else [it.get("predicted") for it in items])
+        labels = [a or b for a, b in zip(labels, pre)]
         missing = [i for i, lab in enumerate(labels) if lab is None]
         if missing:
             raise ValueError(f"{path}: task {data.get('doc')}: lines {missing[:5]} have no label")

@@ -4,6 +4,9 @@ Data (``load_data``) is any mix of
 
 - JSONL written by ``nianbao label`` and corrected by a person (``.jsonl``, ``.jsonl.gz``);
 - Label Studio JSON exports of tasks made by ``nianbao label --format labelstudio``;
+- a run directory of ``nianbao batch`` (or its ``corrections.jsonl``): each report a
+  person relabelled lines of in ``nianbao review``, its lines labelled as the run
+  labelled them and the corrections applied;
 - gold JSON (``{"template", "fields", "lines"}``): with ``--gold DIR`` and the report
   itself among the data, the gold lines are matched to the report's extracted lines
   (so the model learns from their layout); a gold file given alone trains on its
@@ -65,10 +68,46 @@ def labelled_from_document(path: str | Path, gold: dict, name: Optional[str] = N
     return LabelledDoc(name or Path(path).name, doc.sha256, lines, labels, str(path))
 
 
+def labelled_from_run(run_dir: str | Path) -> list[LabelledDoc]:
+    """The reports of a run that a person relabelled lines of, as labelled documents."""
+    from pipeline import batch, corrections
+    records = corrections.read(run_dir)
+    wanted = {r["sha256"] for r in records if corrections.kind_of(r) == "line"}
+    docs, seen = [], set()
+    for obj in batch.read_jsonl(Path(run_dir) / batch.RESULTS):
+        sha = obj.get("sha256")
+        if sha not in wanted or sha in seen:
+            continue
+        seen.add(sha)
+        try:
+            lines, labels, _ = corrections.report_lines(obj, run_dir, records)
+        except (OSError, ValueError) as e:
+            print(f"train: {e}; its corrections skipped", file=sys.stderr)
+            continue
+        docs.append(LabelledDoc(Path(obj["source"]).name, sha, lines, labels,
+                                str(corrections.path_of(run_dir))))
+    for sha in sorted(wanted - seen):
+        print(f"train: {run_dir}: corrections of a report not in its results ({sha[:12]}…) skipped",
+              file=sys.stderr)
+    return docs
+
+
+def _run_dir(p: Path) -> Optional[Path]:
+    """The run directory ``p`` is or whose corrections file it is, else None."""
+    from pipeline.corrections import CORRECTIONS
+    if p.is_dir() and (p / CORRECTIONS).is_file():
+        return p
+    if p.name == CORRECTIONS and p.is_file():
+        return p.parent
+    return None
+
+
 def _files(paths: Iterable[str | Path]) -> list[Path]:
     out = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if _run_dir(p) is not None:
+            out.append(p)
+        elif p.is_dir():
             out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
         else:
             out.append(p)
@@ -83,7 +122,10 @@ def load_data(paths: Sequence[str | Path], gold_dir: Optional[str | Path] = None
     files = _files(paths)
     for f in files:
         name = f.name.lower()
-        if name.endswith((".jsonl", ".jsonl.gz")):
+        run = _run_dir(f)
+        if run is not None:
+            docs += labelled_from_run(run)
+        elif name.endswith((".jsonl", ".jsonl.gz")):
             docs += read_jsonl(f)
         elif name.endswith(".json"):
             obj = json.loads(f.read_text(encoding="utf-8"))

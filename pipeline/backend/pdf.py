@@ -43,10 +43,12 @@ import signal
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from .pdfium_page import page_content, page_image_cover, page_texts
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
                       mostly_bold, row_cells, snap_values, union_box, value_piece_x)
@@ -100,6 +102,10 @@ filled rects (cell backgrounds) are ignored, stroked ones give their edges."""
 GRID_MARGIN = 1.0
 """A glyph belongs to a grid when its centre lies within the grid's box grown
 by this many points."""
+
+CELL_BAND = 8.0
+"""Height in points of the bands that index a grid's cells for placing glyphs
+(speed only: any height gives the same placement)."""
 
 HANGING_PUNCTUATION = frozenset("、，。；：！？）》」』”’〕】,.;:!?)")
 """Closing punctuation, which may hang past the end of a cell's line."""
@@ -208,6 +214,7 @@ def base_font_name(fontname: str) -> str:
     return fontname.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", fontname or "") else (fontname or "")
 
 
+@lru_cache(maxsize=4096)
 def is_bold_font(fontname: str) -> bool:
     """Whether a font name names a bold face (Bold, Heavy, Black, 黑体 ...)."""
     return bool(BOLD_FONT.search(base_font_name(fontname)))
@@ -253,12 +260,16 @@ def text_layer_problem(texts: Sequence[str], image_cover: float = 0.0) -> Option
 def page_needs_ocr(page) -> bool:
     """Whether a page has no usable text layer.
 
-    Accepts a pdfplumber page (glyphs and images are inspected) or a
-    :class:`~pipeline.datamodel.Page` (its lines' text is inspected).
+    Accepts a pypdfium2 or pdfplumber page (glyphs and images are inspected)
+    or a :class:`~pipeline.datamodel.Page` (its lines' text is inspected).
     """
     if isinstance(page, Page):
         texts = [ch for ln in page.lines for ch in (ln.text if not ln.cells else "".join(ln.cell_texts))]
         return text_layer_problem(texts) is not None
+    if hasattr(page, "get_textpage"):  # pypdfium2: the images only matter for sparse text
+        texts = page_texts(page)
+        sparse = sum(1 for t in texts if t.strip()) < SPARSE_TEXT_GLYPHS
+        return text_layer_problem(texts, page_image_cover(page) if sparse else 0.0) is not None
     return text_layer_problem([c["text"] for c in page.chars], _image_cover(page)) is not None
 
 
@@ -276,6 +287,7 @@ def _image_cover(page) -> float:
     return min(tot / area, 1.0)
 
 
+@lru_cache(maxsize=65536)
 def _glyph_text(text: str) -> str:
     """A character's text for output: ``(cid:N)`` becomes U+FFFD (so it cannot
     pass for digits), radicals become ideographs."""
@@ -329,18 +341,27 @@ def _straight(pts) -> list[tuple[float, float, float, float]]:
     return out
 
 
-def page_glyphs(page) -> list[Glyph]:
-    """pdfplumber characters as :class:`Glyph` records (duplicates removed)."""
+def chars_to_glyphs(chars) -> list[Glyph]:
+    """Characters (pdfplumber dicts or :class:`~pipeline.backend.pdfium_page.RawChar`)
+    as :class:`Glyph` records, duplicates removed."""
     out = []
-    for c in page.chars:
-        t = c.get("text") or ""
+    for c in chars:
+        if isinstance(c, dict):
+            t, x0, top, x1, bottom = c.get("text") or "", c["x0"], c["top"], c["x1"], c["bottom"]
+            size, font, upright = c.get("size"), c.get("fontname", ""), c.get("upright", True)
+        else:
+            t, x0, top, x1, bottom, size, font, upright = (c.text, c.x0, c.top, c.x1, c.bottom, c.size,
+                                                            c.fontname, c.upright)
         if not t:
             continue
-        size = float(c.get("size") or (c["bottom"] - c["top"]) or 1.0)
-        out.append(Glyph(_glyph_text(t), float(c["x0"]), float(c["top"]), float(c["x1"]),
-                         float(c["bottom"]), size, is_bold_font(c.get("fontname", "")),
-                         bool(c.get("upright", True))))
+        out.append(Glyph(_glyph_text(t), float(x0), float(top), float(x1), float(bottom),
+                         float(size or (bottom - top) or 1.0), is_bold_font(font), bool(upright)))
     return dedupe_glyphs(out)
+
+
+def page_glyphs(page) -> list[Glyph]:
+    """pdfplumber characters as :class:`Glyph` records (duplicates removed)."""
+    return chars_to_glyphs(page.chars)
 
 
 class _Timeout(Exception):
@@ -422,16 +443,29 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
 # --- one page --------------------------------------------------------------------------------------
 
 def _extract_page(ppage, number: int) -> _PageData:
-    """Glyphs, rules and the text-layer verdict of one pdfplumber page."""
-    pd = _PageData(number, float(ppage.width), float(ppage.height))
+    """Glyphs, rules and the text-layer verdict of one page: a pypdfium2 page
+    (the fast path), or a pdfplumber page for files PDFium refuses."""
+    pdfium = hasattr(ppage, "get_textpage")
+    if pdfium:
+        w, h = ppage.get_size()
+    else:
+        w, h = ppage.width, ppage.height
+    pd = _PageData(number, float(w), float(h))
     try:
         with _deadline(PAGE_TIMEOUT_S):
-            chars = ppage.chars
-            pd.problem = text_layer_problem([c.get("text") or "" for c in chars], _image_cover(ppage))
+            if pdfium:
+                content = page_content(ppage, MAX_RULE_THICKNESS)
+                chars, cover, segments = content.chars, content.image_cover, content.segments
+                texts = [c.text for c in chars]
+            else:
+                chars = ppage.chars
+                cover, texts = _image_cover(ppage), [c.get("text") or "" for c in chars]
+            pd.problem = text_layer_problem(texts, cover)
             if pd.problem:
                 return pd
-            glyphs = page_glyphs(ppage)
-            segments = page_segments(ppage)
+            glyphs = chars_to_glyphs(chars)
+            if not pdfium:
+                segments = page_segments(ppage)
     except _Timeout:
         pd.problem = f"parsing took longer than {PAGE_TIMEOUT_S:g}s"
         return pd
@@ -457,19 +491,32 @@ def anchor_x(g: Glyph) -> float:
     return g.cx
 
 
+def _cell_bands(grid: Grid) -> dict[int, list[int]]:
+    """Cell indices of a grid by CELL_BAND-high horizontal band, in grid order:
+    a glyph is tested against the cells of its band only."""
+    bands: dict[int, list[int]] = {}
+    for ci, cell in enumerate(grid.cells):
+        top, bottom = cell.box[1] - GRID_MARGIN, cell.box[3] + GRID_MARGIN
+        for k in range(int(top // CELL_BAND), int(bottom // CELL_BAND) + 1):
+            bands.setdefault(k, []).append(ci)
+    return bands
+
+
 def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
     """Split glyphs between grid cells and free text; build rows and lines."""
     per_cell: dict[tuple[int, int], list[Glyph]] = {}
     free: list[Glyph] = []
+    index = [_cell_bands(grid) for grid in grids]
     for g in glyphs:
         placed = False
-        gx = anchor_x(g)
+        gx, gy = anchor_x(g), g.cy
         for gi, grid in enumerate(grids):
             x0, t, x1, b = grid.bbox
-            if x0 - GRID_MARGIN <= gx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= g.cy <= b + GRID_MARGIN:
-                for ci, cell in enumerate(grid.cells):
-                    bx0, bt, bx1, bb = cell.box
-                    if bx0 - GRID_MARGIN <= gx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= g.cy <= bb + GRID_MARGIN:
+            if x0 - GRID_MARGIN <= gx <= x1 + GRID_MARGIN and t - GRID_MARGIN <= gy <= b + GRID_MARGIN:
+                # The first cell (in grid order) whose grown box holds the anchor.
+                for ci in index[gi].get(int(gy // CELL_BAND), ()):
+                    bx0, bt, bx1, bb = grid.cells[ci].box
+                    if bx0 - GRID_MARGIN <= gx <= bx1 + GRID_MARGIN and bt - GRID_MARGIN <= gy <= bb + GRID_MARGIN:
                         per_cell.setdefault((gi, ci), []).append(g)
                         placed = True
                         break
@@ -731,6 +778,48 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
 
 
+def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document) -> list[_PageData]:
+    """Every page (up to MAX_PAGES) read with PDFium, the fast path."""
+    import pypdfium2 as pdfium
+    pdf = pdfium.PdfDocument(data, password=password)
+    try:
+        n_pages = len(pdf)
+        if n_pages > MAX_PAGES:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+        datas = []
+        for i in range(min(n_pages, MAX_PAGES)):
+            page = pdf[i]
+            try:
+                datas.append(_extract_page(page, i + 1))
+            finally:
+                page.close()
+        return datas
+    finally:
+        pdf.close()
+
+
+def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str],
+                        doc: Document) -> list[_PageData]:
+    """Every page (up to MAX_PAGES) read with pdfplumber, for a file PDFium refuses
+    (pdfminer recovers some damaged files)."""
+    pdf = _open_plumber(path, password, pdfium_error)
+    try:
+        n_pages = len(pdf.pages)
+        if n_pages == 0:
+            raise InputError("PDF has no pages")
+        if pdfium_error:
+            doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
+        if n_pages > MAX_PAGES:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
+        datas = []
+        for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
+            datas.append(_extract_page(ppage, i + 1))
+            ppage.close()
+        return datas
+    finally:
+        pdf.close()
+
+
 def read_pdf(path, *, password: Optional[str] = None) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
@@ -748,21 +837,10 @@ def read_pdf(path, *, password: Optional[str] = None) -> Document:
     if n_pages == 0:
         raise InputError("PDF has no pages")
     doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
-    pdf = _open_plumber(path, password, pdfium_error)
-    try:
-        n_pages = len(pdf.pages)
-        if n_pages == 0:
-            raise InputError("PDF has no pages")
-        if pdfium_error:
-            doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
-        if n_pages > MAX_PAGES:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {MAX_PAGES} were read")
-        datas = []
-        for i, ppage in enumerate(pdf.pages[:MAX_PAGES]):
-            datas.append(_extract_page(ppage, i + 1))
-            ppage.close()
-    finally:
-        pdf.close()
+    if pdfium_error is None:
+        datas = _read_pages_pdfium(data, password, doc)
+    else:
+        datas = _read_pages_plumber(path, password, pdfium_error, doc)
 
     page_lines = assemble_lines(datas)
     bad = [pd.number for pd in datas if pd.problem]

@@ -1,77 +1,15 @@
-"""Page geometry shared by the input backends (text PDF and OCR).
-
-Three jobs, all on plain boxes so that either backend can feed them:
-
-* **Text lines** -- :class:`Glyph` boxes (PDF characters, or OCR words) are
-  clustered into visual lines (:func:`cluster_lines`) and joined into text
-  (:func:`join_glyphs`): Chinese text unspaced, a space only where the page
-  shows a real gap.
-* **Ruled grids** -- axis-aligned ruling segments (PDF lines and thin rects,
-  or lines an image detector found) become :class:`Grid` objects
-  (:func:`find_grids`): column and row boundaries, and cells with their
-  ``row``/``col``/``rowspan``/``colspan`` where rules are missing between
-  elementary slots (merged cells).  Tables ruled between rows only get their
-  column boundaries from the text and the rules' ends
-  (:func:`infer_column_rules`).
-* **Tables without rules** -- visual lines ending in numbers are rows; the
-  lines of their wrapped labels join them (:func:`group_rows`), and a row's
-  pieces become its cells (:func:`row_cells`).
-
-Coordinates are ``x0, top, x1, bottom`` with ``top`` growing downwards (PDF
-points in the PDF backend, pixels in the OCR backend).  Every tolerance below
-is a named constant; the grid tolerances are in PDF points and are multiplied
-by ``scale`` (pixels per point) when a caller works in pixels.
-"""
+"""Ruled grids: segments snapped into rules and cells (merged where rules are missing); tables ruled
+between rows only get their column boundaries from the text and the rules' ends."""
 from __future__ import annotations
 
-import re
+import bisect
 import statistics
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
-Box = tuple[float, float, float, float]
-
-# --- tolerances: text lines ---------------------------------------------------
-
-LINE_OVERLAP_MIN = 0.5
-"""Two glyphs sit on one visual line when their vertical extents overlap by at
-least this share of the shorter one's height."""
-
-CJK_SPACE_GAP = 1.0
-"""Between two glyphs of which at least one is CJK (or CJK punctuation), a
-horizontal gap wider than this many font sizes is written as a space.
-Justified Chinese text spreads characters by up to about half an em, which
-must *not* become a space (``只计这一情 形`` is ``只计这一情形``)."""
-
-LATIN_SPACE_GAP = 0.2
-"""Between two non-CJK glyphs (Latin letters, digits), a gap wider than this
-many font sizes is a word space (pdfplumber's ``x_tolerance`` is 3pt at 12pt,
-i.e. 0.25)."""
-
-DUPLICATE_TOLERANCE = 1.0
-"""Two glyphs with the same text whose corners lie within this many points of
-each other are one glyph printed twice (fake bold by overprinting); the copy
-is dropped and the kept glyph marked bold.  Multiply by ``scale`` in pixels."""
-
-# --- tolerances: tables without rules ------------------------------------------------
-
-PIECE_GAP = 0.35
-"""Text further apart than this many font sizes is in different cells (a word
-space is a quarter to a third of a size; two cells' texts are at least their
-paddings apart).  Used for rows set without rules, and for the rows of a
-table ruled between rows only."""
-
-VALUE_GAP = 1.0
-"""A line holding a single number is a table row only when the number stands
-this many font sizes clear of the text before it (``行政许可      29``, not
-``共收到申请 5 件``)."""
-
-WRAP_GAP = 1.0
-"""Lines of a wrapped label lie at most this many font sizes apart (top of one
-to the bottom of the one above); further apart, they belong to other rows."""
-
-# --- tolerances: ruled grids ----------------------------------------------------
+from .glyphs import Box, Glyph, is_number
+from .lines import LINE_OVERLAP_MIN, v_overlap, cluster_lines
+from .unruled import HEADING_SIZE_RATIO, PIECE_GAP
 
 SNAP_TOLERANCE = 3.0
 """Ruling segments whose positions differ by at most this many points are one
@@ -117,10 +55,6 @@ STACK_SIZE_RATIO = 1.25
 smaller) than the stack's typical text is not part of the table (a heading
 between two tables); the stack is split there."""
 
-HEADING_SIZE_RATIO = 1.1
-"""... and so is a band holding one line of one piece of text this many times
-larger (a heading in the table font's size plus a point or two)."""
-
 RIVER_MAX_CROSSING = 0.34
 """In a table without vertical rules, a column boundary is an x-run that the
 text of at most this share of the row bands crosses (spanning header cells
@@ -134,316 +68,6 @@ CROSS_MARGIN = 0.5
 of its pieces reaches this many font sizes past the boundary on both sides; a
 glyph overhanging a narrow column (``（三）`` wider than its cell) does not."""
 
-
-# --- characters -------------------------------------------------------------------
-
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF),   # radicals
-    (0x3000, 0x303F),   # CJK symbols and punctuation (、。「」〔〕)
-    (0x3040, 0x30FF),   # kana
-    (0x3100, 0x312F),   # bopomofo
-    (0x3200, 0x33FF),   # enclosed CJK, compatibility
-    (0x3400, 0x4DBF),   # extension A
-    (0x4E00, 0x9FFF),   # unified ideographs
-    (0xF900, 0xFAFF),   # compatibility ideographs
-    (0xFE30, 0xFE4F),   # CJK compatibility forms
-    (0xFF00, 0xFFEF),   # full-width forms (（），：；)
-    (0x20000, 0x3FFFF),  # extensions B..
-)
-
-_RADICAL_RANGES = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
-
-
-def is_cjk(ch: str) -> bool:
-    """True for a CJK ideograph, CJK punctuation or full-width form."""
-    if not ch:
-        return False
-    o = ord(ch[0])
-    return any(lo <= o <= hi for lo, hi in _CJK_RANGES) or ch in "“”‘’—…·"
-
-
-def fold_radicals(text: str) -> str:
-    """Map Kangxi radicals and compatibility ideographs to the ordinary
-    ideographs they stand for (``⾏`` U+2F8F -> ``行``).  Some PDF producers
-    map glyphs to these look-alike code points; nothing else is changed
-    (full-width brackets stay full-width)."""
-    if not any(lo <= ord(c) <= hi for c in text for lo, hi in _RADICAL_RANGES):
-        return text
-    return "".join(unicodedata.normalize("NFKC", c)
-                   if any(lo <= ord(c) <= hi for lo, hi in _RADICAL_RANGES) else c
-                   for c in text)
-
-
-@dataclass
-class Glyph:
-    """A box of text: one PDF character, or one OCR word/phrase."""
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float  # font size (PDF) or box height (OCR)
-    bold: bool = False
-    upright: bool = True
-    confidence: Optional[float] = None
-
-    @property
-    def box(self) -> Box:
-        return (self.x0, self.top, self.x1, self.bottom)
-
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def cy(self) -> float:
-        return (self.top + self.bottom) / 2
-
-
-def union_box(boxes: Iterable[Box]) -> Optional[Box]:
-    """The smallest box holding all ``boxes`` (None for none)."""
-    bs = list(boxes)
-    if not bs:
-        return None
-    return (min(b[0] for b in bs), min(b[1] for b in bs),
-            max(b[2] for b in bs), max(b[3] for b in bs))
-
-
-def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
-    """Drop glyphs printed twice at (almost) the same place; the kept copy is
-    marked bold, since overprinting with an offset is how fake bold is made."""
-    seen: dict[tuple[str, int, int], list[Glyph]] = {}
-    out: list[Glyph] = []
-    for g in glyphs:
-        if not g.text.strip():
-            out.append(g)
-            continue
-        kx, ky = int(g.x0 // tolerance), int(g.top // tolerance)
-        dup = None
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for h in seen.get((g.text, kx + dx, ky + dy), ()):
-                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
-                        dup = h
-                        break
-        if dup is not None:
-            dup.bold = True
-            continue
-        seen.setdefault((g.text, kx, ky), []).append(g)
-        out.append(g)
-    return out
-
-
-# --- text lines ------------------------------------------------------------------------
-
-def _v_overlap(a_top: float, a_bottom: float, b_top: float, b_bottom: float) -> float:
-    """Vertical overlap of two extents as a share of the shorter one."""
-    inter = min(a_bottom, b_bottom) - max(a_top, b_top)
-    shorter = max(min(a_bottom - a_top, b_bottom - b_top), 1e-6)
-    return max(inter, 0.0) / shorter
-
-
-def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
-    """Group glyphs into visual lines, top to bottom; each line left to right.
-
-    A glyph joins the line whose vertical band it overlaps most (at least
-    ``overlap_min`` of the shorter height); lines are compared on their
-    median band so that one tall glyph does not swallow the next line.
-    """
-    lines: list[dict] = []
-    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: (g.cy, g.x0)):
-        best, best_ov = None, 0.0
-        for ln in lines[-4:]:  # only recent lines can still be open
-            ov = _v_overlap(ln["top"], ln["bottom"], g.top, g.bottom)
-            if ov >= overlap_min and ov > best_ov:
-                best, best_ov = ln, ov
-        if best is None:
-            lines.append({"glyphs": [g], "top": g.top, "bottom": g.bottom})
-        else:
-            best["glyphs"].append(g)
-            best["top"] = statistics.median(h.top for h in best["glyphs"])
-            best["bottom"] = statistics.median(h.bottom for h in best["glyphs"])
-    lines.sort(key=lambda ln: ln["top"])
-    return [sorted(ln["glyphs"], key=lambda g: g.x0) for ln in lines]
-
-
-def needs_space(left: Glyph, right: Glyph) -> bool:
-    """Whether the gap between two neighbouring glyphs on a line is a space."""
-    gap = right.x0 - left.x1
-    size = max(min(left.size, right.size), 1e-6)
-    cjk = is_cjk(left.text[-1:]) or is_cjk(right.text[:1])
-    return gap > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size
-
-
-def join_glyphs(glyphs: Sequence[Glyph]) -> str:
-    """Text of one visual line (glyphs left to right).
-
-    Whitespace glyphs in the source are ignored; spaces come only from the
-    geometry (:func:`needs_space`), so a PDF that spaces characters with
-    blanks reads the same as one that positions them.
-    """
-    out: list[str] = []
-    prev: Optional[Glyph] = None
-    for g in glyphs:
-        t = g.text
-        if not t.strip():
-            continue
-        if prev is not None and needs_space(prev, g):
-            out.append(" ")
-        out.append(t.strip() if len(t) > 1 else t)
-        prev = g
-    return "".join(out)
-
-
-def join_fragments(parts: Sequence[str]) -> str:
-    """Join the lines of a wrapped cell or label: directly where either side is
-    CJK (``等`` + ``于第三项``), with a space between two Latin/digit ends."""
-    out = ""
-    for p in (p.strip() for p in parts):
-        if not p:
-            continue
-        if out and not (is_cjk(out[-1]) or is_cjk(p[0])):
-            out += " "
-        out += p
-    return out
-
-
-def median_size(glyphs: Sequence[Glyph]) -> Optional[float]:
-    """Median glyph size, rounded to 0.1 (None for no glyphs)."""
-    sizes = [g.size for g in glyphs if g.text.strip()]
-    return round(statistics.median(sizes), 1) if sizes else None
-
-
-def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
-    """True when at least half of the (non-blank) glyphs are bold."""
-    gs = [g for g in glyphs if g.text.strip()]
-    return bool(gs) and 2 * sum(g.bold for g in gs) >= len(gs)
-
-
-# --- tables without rules ------------------------------------------------------------------
-
-def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyph]]:
-    """A visual line's glyphs (left to right) cut where two neighbours are
-    further apart than ``gap`` font sizes: the cells of a table row set
-    without rules.  Blank glyphs are dropped."""
-    pieces: list[list[Glyph]] = []
-    for g in line:
-        if not g.text.strip():
-            continue
-        prev = pieces[-1][-1] if pieces else None
-        if prev is None or g.x0 - prev.x1 > gap * max(min(g.size, prev.size), 1e-6):
-            pieces.append([g])
-        else:
-            pieces[-1].append(g)
-    return pieces
-
-
-def value_piece_x(pieces: Sequence[Sequence[Glyph]]) -> Optional[float]:
-    """Where the values of a table row set without rules begin (the left edge
-    of its first number), or None when the line is not such a row.  The
-    values end the line, and there are at least two of them, or one set off
-    from the text before it by :data:`VALUE_GAP` font sizes
-    (``行政许可      29``); a number inside a sentence (``第 3 页``) is not one."""
-    nums = [is_number(join_glyphs(p)) for p in pieces]
-    if not nums or not nums[-1]:
-        return None
-    f = len(nums)
-    while f and nums[f - 1]:
-        f -= 1
-    first = pieces[f]
-    if len(nums) - f < 2:
-        if f == 0:
-            return None
-        prev = pieces[f - 1][-1]
-        if first[0].x0 - prev.x1 < VALUE_GAP * min(first[0].size, prev.size):
-            return None
-    return first[0].x0
-
-
-def _similar_size(a: Sequence[Glyph], b: Sequence[Glyph]) -> bool:
-    sa, sb = median_size(a) or 1.0, median_size(b) or 1.0
-    return max(sa, sb) <= min(sa, sb) * HEADING_SIZE_RATIO
-
-
-def _v_gap(a: Sequence[Glyph], b: Sequence[Glyph]) -> float:
-    """Vertical distance from the line ``a`` down to the line ``b`` (negative
-    where they overlap), between their median glyph extents."""
-    return statistics.median(g.top for g in b) - statistics.median(g.bottom for g in a)
-
-
-def group_rows(lines: Sequence[Sequence[Glyph]]) -> list[list[int]]:
-    """Visual lines (top to bottom) grouped into the rows of tables set
-    without rules.
-
-    A line with values (:func:`value_piece_x`) is a row.  The lines of its
-    wrapped labels above and below join it: consecutive lines in its label
-    area (left of its first value), in its font size, each within
-    :data:`WRAP_GAP` font sizes of the next.  Lines that could join the row
-    above or the row below are cut between the two at the widest gap.  Every
-    other line is a group of its own.  Returns line indices per group, top to
-    bottom.
-    """
-    starts = {i: value_piece_x(line_pieces(ln)) for i, ln in enumerate(lines)}
-    rows = [i for i, x in starts.items() if x is not None]
-
-    def fits(i: int, r: int) -> bool:  # line i lies in row r's label area
-        ln, row = lines[i], lines[r]
-        return starts[i] is None and _similar_size(ln, row) and max(g.x1 for g in ln) <= starts[r]
-
-    def gap(i: int) -> float:  # between line i and line i + 1
-        return _v_gap(lines[i], lines[i + 1])
-
-    def near(i: int) -> bool:
-        size = min(median_size(lines[i]) or 1.0, median_size(lines[i + 1]) or 1.0)
-        return gap(i) <= WRAP_GAP * size
-    owner = {r: r for r in rows}
-    for above, below in zip([None] + rows, rows + [None]):
-        lo = 0 if above is None else above + 1
-        hi = len(lines) - 1 if below is None else below - 1
-        up = lo - 1  # lines lo..up may join the row above
-        while above is not None and up + 1 <= hi and fits(up + 1, above) and near(up):
-            up += 1
-        down = hi + 1  # lines down..hi may join the row below
-        while below is not None and down - 1 >= lo and fits(down - 1, below) and near(down - 1):
-            down -= 1
-        cut = up
-        if down <= up:  # both could take lines down..up: cut at the widest gap
-            cut = max(range(down - 1, up + 1), key=gap)
-        for i in range(lo, hi + 1):
-            if i <= min(cut, up):
-                owner[i] = above
-            elif i >= max(cut + 1, down):
-                owner[i] = below
-    groups: dict[int, list[int]] = {}
-    for i in range(len(lines)):
-        groups.setdefault(owner.get(i, i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
-def row_cells(lines: Sequence[Sequence[Glyph]]) -> list[list[Glyph]]:
-    """The cells of one table row made of several visual lines (top to
-    bottom): the lines' pieces (:func:`line_pieces`), those of different lines
-    that overlap horizontally being one cell; cells left to right."""
-    pieces = [(li, p) for li, ln in enumerate(lines) for p in line_pieces(ln)]
-    parent = list(range(len(pieces)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-    for i, (li, p) in enumerate(pieces):
-        for j in range(i + 1, len(pieces)):
-            lj, q = pieces[j]
-            if li != lj and min(p[-1].x1, q[-1].x1) > max(p[0].x0, q[0].x0):
-                parent[find(i)] = find(j)
-    cells: dict[int, list[Glyph]] = {}
-    for i, (_, p) in enumerate(pieces):
-        cells.setdefault(find(i), []).extend(p)
-    return sorted(cells.values(), key=lambda c: min(g.x0 for g in c))
-
-
-# --- ruled grids ---------------------------------------------------------------------------
 
 @dataclass
 class GridCell:
@@ -775,15 +399,20 @@ def foreign_band(band: Sequence[Glyph], typical: float) -> bool:
 def _word_spaces(blanks: Sequence[Glyph], solid: Sequence[Glyph]) -> list[Glyph]:
     """The blank glyphs that sit between two words of one line (a glyph
     ending just before and one starting just after, within half a size)."""
-    out = []
-    for b in blanks:
+    if not blanks or not solid:
+        return []
+    by_x1 = sorted(solid, key=lambda g: g.x1)
+    by_x0 = sorted(solid, key=lambda g: g.x0)
+    x1s, x0s = [g.x1 for g in by_x1], [g.x0 for g in by_x0]
+
+    def beside(b: Glyph, xs: list[float], gs: list[Glyph], x: float, key) -> bool:
         tol = 0.5 * b.size
-        def near(g: Glyph) -> bool:
-            return _v_overlap(g.top, g.bottom, b.top, b.bottom) >= LINE_OVERLAP_MIN
-        if any(near(g) and abs(g.x1 - b.x0) <= tol for g in solid) and \
-                any(near(g) and abs(g.x0 - b.x1) <= tol for g in solid):
-            out.append(b)
-    return out
+        for g in gs[bisect.bisect_left(xs, x - tol):bisect.bisect_right(xs, x + tol)]:
+            if abs(key(g) - x) <= tol and v_overlap(g.top, g.bottom, b.top, b.bottom) >= LINE_OVERLAP_MIN:
+                return True
+        return False
+    return [b for b in blanks if beside(b, x1s, by_x1, b.x0, lambda g: g.x1)
+            and beside(b, x0s, by_x0, b.x1, lambda g: g.x0)]
 
 
 def _band_pieces(band: Sequence[Glyph]) -> list[tuple[float, float]]:
@@ -993,11 +622,3 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
                     continue
             out.append((xr, ys[i], ys[i + 1]))
     return out
-
-
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?%?$")
-
-
-def is_number(text: str) -> bool:
-    """A cell value: ``12``, ``7730.28``, ``1,234``, ``-3``, ``5%``."""
-    return bool(_NUMBER.match(text.strip()))

@@ -1,0 +1,124 @@
+"""Characters: the :class:`Glyph` box every backend produces, CJK tests, radicals, duplicates, numbers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Optional, Sequence
+
+Box = tuple[float, float, float, float]
+
+DUPLICATE_TOLERANCE = 1.0
+"""Two glyphs with the same text whose corners lie within this many points of
+each other are one glyph printed twice (fake bold by overprinting); the copy
+is dropped and the kept glyph marked bold.  Multiply by ``scale`` in pixels."""
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),   # radicals
+    (0x3000, 0x303F),   # CJK symbols and punctuation (、。「」〔〕)
+    (0x3040, 0x30FF),   # kana
+    (0x3100, 0x312F),   # bopomofo
+    (0x3200, 0x33FF),   # enclosed CJK, compatibility
+    (0x3400, 0x4DBF),   # extension A
+    (0x4E00, 0x9FFF),   # unified ideographs
+    (0xF900, 0xFAFF),   # compatibility ideographs
+    (0xFE30, 0xFE4F),   # CJK compatibility forms
+    (0xFF00, 0xFFEF),   # full-width forms (（），：；)
+    (0x20000, 0x3FFFF),  # extensions B..
+)
+
+_RADICAL_RANGES = ((0x2E80, 0x2FDF), (0xF900, 0xFAFF))
+
+
+@lru_cache(maxsize=65536)
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph, CJK punctuation or full-width form."""
+    if not ch:
+        return False
+    o = ord(ch[0])
+    return any(lo <= o <= hi for lo, hi in _CJK_RANGES) or ch in "“”‘’—…·"
+
+
+def fold_radicals(text: str) -> str:
+    """Map Kangxi radicals and compatibility ideographs to the ordinary
+    ideographs they stand for (``⾏`` U+2F8F -> ``行``).  Some PDF producers
+    map glyphs to these look-alike code points; nothing else is changed
+    (full-width brackets stay full-width)."""
+    if not any(lo <= ord(c) <= hi for c in text for lo, hi in _RADICAL_RANGES):
+        return text
+    return "".join(unicodedata.normalize("NFKC", c)
+                   if any(lo <= ord(c) <= hi for lo, hi in _RADICAL_RANGES) else c
+                   for c in text)
+
+
+@dataclass
+class Glyph:
+    """A box of text: one PDF character, or one OCR word/phrase."""
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float  # font size (PDF) or box height (OCR)
+    bold: bool = False
+    upright: bool = True
+    confidence: Optional[float] = None
+
+    @property
+    def box(self) -> Box:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+def union_box(boxes: Iterable[Box]) -> Optional[Box]:
+    """The smallest box holding all ``boxes`` (None for none)."""
+    bs = list(boxes)
+    if not bs:
+        return None
+    return (min(b[0] for b in bs), min(b[1] for b in bs),
+            max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
+    """Drop glyphs printed twice at (almost) the same place; the kept copy is
+    marked bold, since overprinting with an offset is how fake bold is made."""
+    seen: dict[str, dict[tuple[int, int], list[Glyph]]] = {}  # text -> cell -> glyphs
+    out: list[Glyph] = []
+    for g in glyphs:
+        if not g.text.strip():
+            out.append(g)
+            continue
+        kx, ky = int(g.x0 // tolerance), int(g.top // tolerance)
+        cells = seen.get(g.text)
+        if cells is None:
+            cells = seen[g.text] = {}
+        dup = None
+        if cells:
+            for dx in (-1, 0, 1):
+                for dy in (-1, 0, 1):
+                    for h in cells.get((kx + dx, ky + dy), ()):
+                        if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                            dup = h
+                            break
+        if dup is not None:
+            dup.bold = True
+            continue
+        cells.setdefault((kx, ky), []).append(g)
+        out.append(g)
+    return out
+
+
+_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?%?$")
+
+
+def is_number(text: str) -> bool:
+    """A cell value: ``12``, ``7730.28``, ``1,234``, ``-3``, ``5%``."""
+    return bool(_NUMBER.match(text.strip()))

@@ -1,0 +1,125 @@
+"""Text lines: glyphs clustered into visual lines and joined into text (Chinese unspaced)."""
+from __future__ import annotations
+
+import bisect
+import statistics
+from typing import Optional, Sequence
+
+from .glyphs import Glyph, is_cjk
+
+LINE_OVERLAP_MIN = 0.5
+"""Two glyphs sit on one visual line when their vertical extents overlap by at
+least this share of the shorter one's height."""
+
+CJK_SPACE_GAP = 1.0
+"""Between two glyphs of which at least one is CJK (or CJK punctuation), a
+horizontal gap wider than this many font sizes is written as a space.
+Justified Chinese text spreads characters by up to about half an em, which
+must *not* become a space (``只计这一情 形`` is ``只计这一情形``)."""
+
+LATIN_SPACE_GAP = 0.2
+"""Between two non-CJK glyphs (Latin letters, digits), a gap wider than this
+many font sizes is a word space (pdfplumber's ``x_tolerance`` is 3pt at 12pt,
+i.e. 0.25)."""
+
+
+def v_overlap(a_top: float, a_bottom: float, b_top: float, b_bottom: float) -> float:
+    """Vertical overlap of two extents as a share of the shorter one."""
+    inter = min(a_bottom, b_bottom) - max(a_top, b_top)
+    shorter = max(min(a_bottom - a_top, b_bottom - b_top), 1e-6)
+    return max(inter, 0.0) / shorter
+
+
+def _median_sorted(xs: Sequence[float]) -> float:
+    """statistics.median of an already sorted list, in O(1)."""
+    n = len(xs)
+    mid = n // 2
+    return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
+    """Group glyphs into visual lines, top to bottom; each line left to right.
+
+    A glyph joins the line whose vertical band it overlaps most (at least
+    ``overlap_min`` of the shorter height); lines are compared on their
+    median band so that one tall glyph does not swallow the next line.
+    """
+    # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
+    lines: list[list] = []
+    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
+        gt, gb = g.top, g.bottom
+        best, best_ov = None, 0.0
+        for ln in lines[-4:]:  # only recent lines can still be open
+            lt, lb = ln[0], ln[1]
+            inter = min(lb, gb) - max(lt, gt)
+            if inter <= 0:
+                continue  # no overlap never joins (ov > best_ov fails)
+            ov = inter / max(min(lb - lt, gb - gt), 1e-6)
+            if ov >= overlap_min and ov > best_ov:
+                best, best_ov = ln, ov
+        if best is None:
+            lines.append([gt, gb, [g], [gt], [gb]])
+        else:
+            best[2].append(g)
+            bisect.insort(best[3], gt)
+            bisect.insort(best[4], gb)
+            best[0] = _median_sorted(best[3])
+            best[1] = _median_sorted(best[4])
+    lines.sort(key=lambda ln: ln[0])
+    return [sorted(ln[2], key=lambda g: g.x0) for ln in lines]
+
+
+def needs_space(left: Glyph, right: Glyph) -> bool:
+    """Whether the gap between two neighbouring glyphs on a line is a space."""
+    gap = right.x0 - left.x1
+    size = max(min(left.size, right.size), 1e-6)
+    cjk = is_cjk(left.text[-1:]) or is_cjk(right.text[:1])
+    return gap > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size
+
+
+def join_glyphs(glyphs: Sequence[Glyph]) -> str:
+    """Text of one visual line (glyphs left to right).
+
+    Whitespace glyphs in the source are ignored; spaces come only from the
+    geometry (:func:`needs_space`), so a PDF that spaces characters with
+    blanks reads the same as one that positions them.
+    """
+    out: list[str] = []
+    prev: Optional[Glyph] = None
+    for g in glyphs:
+        t = g.text
+        if not t.strip():
+            continue
+        if prev is not None:  # needs_space(prev, g), written out (hot loop)
+            size = max(min(prev.size, g.size), 1e-6)
+            cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
+            if g.x0 - prev.x1 > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
+                out.append(" ")
+        out.append(t.strip() if len(t) > 1 else t)
+        prev = g
+    return "".join(out)
+
+
+def join_fragments(parts: Sequence[str]) -> str:
+    """Join the lines of a wrapped cell or label: directly where either side is
+    CJK (``等`` + ``于第三项``), with a space between two Latin/digit ends."""
+    out = ""
+    for p in (p.strip() for p in parts):
+        if not p:
+            continue
+        if out and not (is_cjk(out[-1]) or is_cjk(p[0])):
+            out += " "
+        out += p
+    return out
+
+
+def median_size(glyphs: Sequence[Glyph]) -> Optional[float]:
+    """Median glyph size, rounded to 0.1 (None for no glyphs)."""
+    sizes = [g.size for g in glyphs if g.text.strip()]
+    return round(statistics.median(sizes), 1) if sizes else None
+
+
+def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
+    """True when at least half of the (non-blank) glyphs are bold."""
+    gs = [g for g in glyphs if g.text.strip()]
+    return bool(gs) and 2 * sum(g.bold for g in gs) >= len(gs)
