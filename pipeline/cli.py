@@ -148,7 +148,7 @@ def cmd_evaluate_facts(args: argparse.Namespace) -> int:
     from pathlib import Path
     from .evaluate import evaluate_facts, facts_markdown
     split = None if args.split == "all" else args.split
-    report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.model)
+    report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.facts_model)
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         (Path(args.out) / "facts.md").write_text(facts_markdown(report), encoding="utf-8")
@@ -260,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
     ev.add_argument("--split", choices=("eval", "train", "all"), default="eval",
                     help="with --facts: the gold documents to score (default: the held-out ones)")
-    ev.add_argument("--model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
+    ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     ev.set_defaults(func=cmd_evaluate)
     rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
                                        "mark printed inconsistencies, relabel lines")
