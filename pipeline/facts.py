@@ -383,3 +383,10 @@ def facts_frame(rows: list[dict]):
     for col in ("source", "sha256", "agency", "name", "unit", "quantity", "text", "fields", "table"):
         df[col] = df[col].astype("string")
     return df
+
+
+def fact_from_dict(d: dict) -> Fact:
+    """A Fact from its JSON form (``as_dict``)."""
+    a, b = d["span"]
+    return Fact(d["name"], d["value"], d["unit"], d["text"], (a, b), list(d.get("fields") or []),
+                approx=any(c in d["text"][a:b] for c in "余多"))
