@@ -64,6 +64,7 @@ HASH_CHUNK = 1 << 20
 RESULTS, ERRORS = "results.jsonl", "errors.jsonl"
 FIELDS_CSV, FIELDS_PARQUET, FIELDS_XLSX = "fields.csv", "fields.parquet", "fields.xlsx"
 CELLS_CSV, CELLS_PARQUET = "cells.csv", "cells.parquet"
+FACTS_PARQUET = "facts.parquet"  # a row per narrative fact (pipeline.facts.fact_rows)
 # fields.csv opens in Chinese-locale Excel only with a byte-order mark.
 CSV_ENCODING = "utf-8-sig"
 CHECKS_CSV, ERRORS_CSV, DUPLICATES_CSV, SUMMARY = "checks.csv", "errors.csv", "duplicates.csv", "summary.json"
@@ -608,7 +609,8 @@ def export(out: Path) -> dict[str, int]:
     from . import corpus
     corp = corpus.analyse(out)
     canonical = corp.canonical
-    rows, checks, seen, statuses, cells = [], [], set(), [], []
+    from .facts import fact_rows, facts_frame
+    rows, checks, seen, statuses, cells, facts = [], [], set(), [], [], []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
@@ -616,6 +618,7 @@ def export(out: Path) -> dict[str, int]:
         rows.append({**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))})
         statuses.append(status_row(obj))
         cells += cell_rows(obj)
+        facts += fact_rows(obj)
         checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
                     "published_inconsistency": bool(c.get("published"))}
                    for c in obj.get("checks") or [] if not c.get("ok")]
@@ -632,6 +635,7 @@ def export(out: Path) -> dict[str, int]:
     cf = cells_frame(cells)
     _atomic(out / CELLS_CSV, lambda p: cf.to_csv(p, index=False, encoding=CSV_ENCODING))
     _atomic(out / CELLS_PARQUET, lambda p: cf.to_parquet(p, index=False))
+    _atomic(out / FACTS_PARQUET, lambda p: facts_frame(facts).to_parquet(p, index=False))
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)
     return {"reports_total": len(rows), "partial_total": sum(r["status"] == "partial" for r in rows),

@@ -154,8 +154,23 @@ def cmd_label(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_train_facts(args: argparse.Namespace) -> int:
+    import json
+    from training.facts import train
+    out = args.out if args.out != "nianbao-model" else "nianbao-facts"
+    card = train(out, seeds=args.facts_seeds, replace=args.replace, evaluate_heldout=not args.no_heldout)
+    print(json.dumps({k: v for k, v in card.items() if k != "labels"}, ensure_ascii=False, indent=1,
+                     default=str)[:4000])
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     import json
+    if args.facts:
+        return cmd_train_facts(args)
+    if not args.data:
+        print("nianbao: train needs DATA (or --facts)", file=sys.stderr)
+        return 2
     from training.train import GOLD_DIR, heldout_inputs, train
     heldout = [] if args.no_heldout else (args.heldout or heldout_inputs())
     gold = args.heldout_gold or (GOLD_DIR if GOLD_DIR.is_dir() else None)
@@ -172,8 +187,25 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate_facts(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+    from .evaluate import evaluate_facts, facts_markdown
+    split = None if args.split == "all" else args.split
+    report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.facts_model)
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+        (Path(args.out) / "facts.md").write_text(facts_markdown(report), encoding="utf-8")
+        (Path(args.out) / "facts.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"nianbao: wrote {Path(args.out) / 'facts.md'}", file=sys.stderr)
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else facts_markdown(report))
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
+    if args.facts:
+        return cmd_evaluate_facts(args)
     from .evaluate import evaluate, markdown, write_report
     labeler, rc = _model(args.model)
     if rc:
@@ -272,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--out", metavar="FILE", help="write here instead of standard output")
     lab.set_defaults(func=cmd_label)
     tr = sub.add_parser("train", help="train the line classifier from labelled lines")
-    tr.add_argument("data", nargs="+", metavar="DATA",
+    tr.add_argument("data", nargs="*", metavar="DATA",
                     help="corrected JSONL, Label Studio exports, gold JSON, reports with --gold, folders")
     tr.add_argument("--gold", metavar="DIR", help="gold JSON for the reports among DATA (matched by stem)")
     tr.add_argument("--out", default="nianbao-model", metavar="DIR", help="where to write model and card")
@@ -283,6 +315,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="held-out reports to evaluate on (default: the repository's data/corpus/real)")
     tr.add_argument("--heldout-gold", metavar="DIR", help="gold for the held-out reports (default: data/gold)")
     tr.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation")
+    tr.add_argument("--facts", action="store_true",
+                    help="train the narrative facts pipeline (spaCy) instead, from training/facts.py's data")
+    tr.add_argument("--facts-seeds", type=int, default=300, metavar="N",
+                    help="with --facts: generated reports 0..N-1 to train on (default 300)")
     tr.set_defaults(func=cmd_train)
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -291,6 +327,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--model", metavar="DIR", help=MODEL_HELP + " (instead of --labeler)")
     ev.add_argument("--json", action="store_true", help="print the full evaluation as JSON")
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
+    ev.add_argument("--facts", action="store_true",
+                    help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
+    ev.add_argument("--split", choices=("eval", "train", "all"), default="eval",
+                    help="with --facts: the gold documents to score (default: the held-out ones)")
+    ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     ev.set_defaults(func=cmd_evaluate)
     rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
                                        "mark printed inconsistencies, relabel lines")

@@ -166,13 +166,17 @@ def _restore(obj: dict) -> bool:
 
 def _recheck(obj: dict) -> None:
     """Run the checks again on the object's (corrected) fields, as extraction runs them."""
-    from . import checks, narrative
+    from . import checks, facts, narrative
     from .template import get
     statuses = {f: c.get("status") for f, c in (obj.get("cells") or {}).items()}
     template = get(obj["template"])
-    stated = narrative.stated_fields(obj.get("meta") or {})
-    obj["checks"] = [c.as_dict() for c in checks.run_checks(template, obj["fields"], statuses) +
-                     checks.stated_checks(obj["fields"], stated, statuses)]
+    out = checks.run_checks(template, obj["fields"], statuses)
+    if "facts" in obj:  # the narrative's facts, as extraction checks them
+        out += facts.fact_checks([facts.fact_from_dict(f) for f in obj["facts"]], obj["template"],
+                                 obj["fields"], statuses)
+    else:
+        out += checks.stated_checks(obj["fields"], narrative.stated_fields(obj.get("meta") or {}), statuses)
+    obj["checks"] = [c.as_dict() for c in out]
 
 
 def _same(a, b) -> bool:

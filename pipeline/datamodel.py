@@ -198,6 +198,8 @@ class Result:
     coverage: list[TableCoverage] = field(default_factory=list)
     # The Document's recovery record (a damaged input read in part or repaired), else None.
     recovery: Optional[dict] = None
+    # The figures the narrative states (``facts.Fact``), linked to the cells they state.
+    facts: list = field(default_factory=list)
     # The line labeler that labelled it: name, kind, path and sha256 of its model card.
     labeler: dict = field(default_factory=dict)
     error: Optional[str] = None
@@ -212,6 +214,7 @@ class Result:
             "cells": {f: c.as_dict() for f, c in self.cells.items()},
             "page_sizes": {str(k): list(v) for k, v in self.page_sizes.items()},
             "coverage": [c.as_dict() for c in self.coverage],
+            "facts": [f.as_dict() for f in self.facts],
             "labeler": self.labeler,
         }
         if self.recovery:

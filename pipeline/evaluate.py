@@ -333,3 +333,84 @@ def write_report(report: dict, out_dir: str | Path) -> Path:
     path = out / "report.md"
     path.write_text(markdown(report), encoding="utf-8")
     return path
+
+
+# --- narrative facts ---------------------------------------------------------------
+
+def default_fact_inputs() -> list[Path]:
+    """The repository's real reports (text files, web pages, text PDFs; not the simulated scans)."""
+    root = Path(__file__).resolve().parent.parent / "data"
+    return sorted(p for d in (root / "seeds", root / "corpus" / "real") for p in d.glob("*")
+                  if p.suffix in (".txt", ".html", ".pdf"))
+
+
+def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] = None,
+                   split: Optional[str] = "eval", model_path: Optional[str] = None) -> dict:
+    """Narrative facts of the model and of the regexes against the hand gold.
+
+    Each input whose stem has fact gold of ``split`` ("eval": the held-out documents;
+    None: all) is extracted end to end; simulated scans (``.scan.``) are scored apart
+    from the documents they render.  ``model_path``: another facts pipeline than the
+    shipped one.
+    """
+    from .extract import extract_file
+    gold = scoring.read_fact_gold(gold_dir, split)
+    classify = None
+    if model_path:
+        from .factmodel import classifier
+        classify = classifier(model_path)
+    docs, scans = [], []
+    for path in inputs or default_fact_inputs():
+        stem = doc_stem(path)
+        if stem not in gold:
+            continue
+        r = extract_file(path, classify=classify)
+        gold_facts = [(f["name"], f["value"]) for f in gold[stem]["facts"]]
+        model = [(f.name, f.value) for f in r.facts]
+        regex = scoring.regex_facts(r.meta)
+        contradictions = [c.as_dict() for c in r.checks if c.rule.startswith("stated_") and not c.ok]
+        row = {"source": str(path), "stem": stem, "gold": gold_facts, "model": model, "regex": regex,
+               "model_scores": scoring.fact_scores([(gold_facts, model)]),
+               "regex_scores": scoring.fact_scores([(gold_facts, regex)]),
+               "contradictions": contradictions, "warnings": [w for w in r.warnings if "facts" in w]}
+        (scans if ".scan." in Path(path).name else docs).append(row)
+    regex_names = sorted(set(scoring.REGEX_FACTS.values()))
+
+    def block(rows: list[dict]) -> dict:
+        pairs_m = [(d["gold"], d["model"]) for d in rows]
+        pairs_r = [(d["gold"], d["regex"]) for d in rows]
+        return {"model": scoring.fact_scores(pairs_m), "regex": scoring.fact_scores(pairs_r),
+                "model_on_regex_names": scoring.fact_scores(pairs_m, regex_names),
+                "regex_on_regex_names": scoring.fact_scores(pairs_r, regex_names)}
+
+    out = {"split": split, "gold_dir": str(gold_dir), "documents": len(docs),
+           "gold_facts": sum(len(d["gold"]) for d in docs), **block(docs), "docs": docs}
+    if scans:
+        out["simulated_scans"] = {"documents": len(scans), **block(scans), "docs": scans}
+    return out
+
+
+def facts_markdown(report: dict) -> str:
+    """The fact evaluation as a short Markdown report."""
+    def line(name: str, s: dict) -> str:
+        return f"| {name} | {s['precision']} | {s['recall']} | {s['f1']} | {s['tp']} | {s['fp']} | {s['fn']} |"
+    out = [f"# Narrative facts: {report['documents']} documents ({report['split'] or 'all'} split), "
+           f"{report['gold_facts']} gold facts", "",
+           "| extractor | precision | recall | F1 | right | wrong | missed |", "|---|---|---|---|---|---|---|",
+           line("spaCy facts pipeline", report["model"]), line("regexes (narrative.STATED)", report["regex"]),
+           line("spaCy, the regexes' 5 facts only", report["model_on_regex_names"]),
+           line("regexes, their 5 facts only", report["regex_on_regex_names"])]
+    if "simulated_scans" in report:
+        s = report["simulated_scans"]
+        out += ["", f"Simulated scans ({s['documents']}, the same reports rendered and OCR'd):", "",
+                "| extractor | precision | recall | F1 | right | wrong | missed |", "|---|---|---|---|---|---|---|",
+                line("spaCy facts pipeline", s["model"]), line("regexes", s["regex"])]
+    out += ["", "## Contradictions (stated_* checks that fail)", ""]
+    for d in report["docs"] + report.get("simulated_scans", {}).get("docs", []):
+        for c in d["contradictions"]:
+            out.append(f"- {Path(d['source']).name}: {c['rule']} — {c['detail']}")
+    out += ["", "## Documents", "", "| document | gold | model P | model R | regex P | regex R |", "|---|---|---|---|---|---|"]
+    for d in report["docs"]:
+        m, r = d["model_scores"], d["regex_scores"]
+        out.append(f"| {d['stem']} | {len(d['gold'])} | {m['precision']} | {m['recall']} | {r['precision']} | {r['recall']} |")
+    return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import Optional
 
-from . import checks, coverage, narrative
+from . import checks, coverage, facts, narrative
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
@@ -46,6 +46,16 @@ def _run_together(doc: Document, result: Result, stated: dict) -> bool:
     result.warnings += dec.warnings
     result.cells = {f: _in_document(c, doc, body) for f, c in dec.cells.items()}
     return True
+
+
+def read_facts(text: str, classify=None) -> tuple[Optional[list], Optional[str]]:
+    """The narrative's facts, or None and why when the facts pipeline is unavailable."""
+    try:
+        return facts.extract_facts(text, classify), None
+    except ImportError as e:  # spaCy not installed in this build
+        return None, f"narrative facts not read: {e}"
+    except RuntimeError as e:  # factmodel.ModelMissing: no shipped pipeline, or refused
+        return None, f"narrative facts not read: {e}"
 
 
 def _in_document(cell: FieldCell, doc: Document, body: str) -> FieldCell:
@@ -105,9 +115,10 @@ def _scaled(cell: FieldCell, k: Optional[float]) -> FieldCell:
     return cell
 
 
-def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result:
+def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=None) -> Result:
     """Labels, tables, narrative and checks for one read Document; without a
-    ``labeler``, the shipped line classifier labels the lines."""
+    ``labeler``, the shipped line classifier labels the lines; without ``classify``
+    (see ``facts.extract_facts``), the shipped facts pipeline names the narrative's figures."""
     result = Result(doc.source, doc.sha256, None, pages=len(doc.pages), recovery=doc.recovery)
     result.warnings += doc.warnings
     from .classifier import default_labeler, describe
@@ -130,6 +141,9 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
         meta["rotated_pages"] = turned
     result.sections = narrative.sections(lines)
     stated = narrative.stated_fields(meta)
+    found, why = read_facts(facts.narrative_text(lines, result.sections), classify)
+    if why:
+        result.warnings.append(why + "; the regexes' stated counts are checked instead")
     sources: dict = {}
     present: set = set()
     result.page_sizes = page_sizes(doc, points)
@@ -159,8 +173,14 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None) -> Result
                 if v != before[f] and f in result.cells:
                     result.cells[f].value, result.cells[f].status = v, "reread"
         statuses = {f: c.status for f, c in result.cells.items()}
-        result.checks = checks.run_checks(template, result.fields, statuses) + \
-            checks.stated_checks(result.fields, stated, statuses)
+        result.checks = checks.run_checks(template, result.fields, statuses)
+        if found is None:
+            result.checks += checks.stated_checks(result.fields, stated, statuses)
+    if found is not None:
+        statuses = {f: c.status for f, c in result.cells.items()}
+        facts.link(found, result.template, result.fields)
+        result.facts = found
+        result.checks += facts.fact_checks(found, result.template, result.fields, statuses)
     _set_kind(result, lines)
     return result
 
@@ -250,7 +270,7 @@ def _failed(path: str | Path, message: str) -> Result:
 
 
 def extract_file(path: str | Path, labeler: Optional[Labeler] = None,
-                 limits: Limits = DEFAULT_LIMITS) -> Result:
+                 limits: Limits = DEFAULT_LIMITS, classify=None) -> Result:
     """Extract one file under ``limits``; unreadable input, or a file past its time limit,
     gives a Result with ``error`` set, never raises."""
     try:
@@ -259,6 +279,6 @@ def extract_file(path: str | Path, labeler: Optional[Labeler] = None,
                 doc = read_document(path, limits)
             except InputError as e:
                 return _failed(path, str(e))
-            return extract_document(doc, labeler)
+            return extract_document(doc, labeler, classify)
     except FileTimeout as e:
         return _failed(path, str(e))

@@ -28,6 +28,8 @@ def test_installed_layout_loads_the_shipped_model(tmp_path):
     subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
                     "build_py", "--build-lib", str(lib)], cwd=src, check=True, capture_output=True)
     assert (lib / "pipeline" / "models" / "line_classifier.json").is_file()
+    assert (lib / "pipeline" / "models" / "facts" / "config.cfg").is_file()  # the spaCy facts pipeline
+    assert (lib / "pipeline" / "models" / "facts" / "facts" / "model").is_file()
     assert not (lib / "models").exists()
     out = subprocess.run([sys.executable, "-c", CHECK], cwd=tmp_path, check=True, capture_output=True,
                          text=True, env={"PYTHONPATH": str(lib), "PATH": "/usr/bin:/bin"}).stdout.split()

@@ -52,9 +52,10 @@ def test_published_inconsistency_is_reported_not_fixed():
 
 def test_narrative_count_that_disagrees_with_table_is_reported():
     r = extract_file(REAL / "kiro__hzq2024_working.pdf")
-    stated = [c for c in r.checks if c.rule == "stated_count"]
-    assert [(c.where, c.ok) for c in stated] == [("requests.new.total", False)]
+    stated = [c for c in r.checks if c.rule.startswith("stated_")]
+    assert [(c.rule, c.where, c.ok) for c in stated] == [("stated_requests_received", "requests.new.total", False)]
     assert "17" in stated[0].detail and "95" in stated[0].detail
+    assert "受理政府信息公开申请17件" in stated[0].detail  # the sentence
 
 
 def test_pdf_sections_join_wrapped_lines():

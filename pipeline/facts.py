@@ -1,0 +1,392 @@
+"""The figures the narrative states, as facts linked to the table cells they state.
+
+A *quantity* is a number with a unit (``749件``, ``5500余条``, ``三次``, ``3940元``) or a
+stated absence (``未收到…申请`` = 0), found by rules (:func:`quantities`).  A *fact* is a
+quantity named by the trained spaCy component (``pipeline.factmodel``, loaded lazily:
+importing this module does not import spaCy) as one of ``FACTS``.  Each fact lists the
+template cells it states under the readings the template allows (``readings``), and
+:func:`fact_checks` compares it with the table: a ``stated_<name>`` check per linked fact.
+
+This module is pure over text and fields; only :func:`extract_facts` loads the model.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence
+
+from .datamodel import Check, Line
+from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
+
+# --- quantities ----------------------------------------------------------------
+
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个")
+_AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
+_CN = r"[零〇一二两三四五六七八九十百千万]+"
+QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{_AR})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
+                      rf"(?P<unit>{'|'.join(UNITS)})")
+# A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费".
+ZERO = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生|出现|收取|产生)"
+                  r"|无(?=上年结转|因政府信息公开|政府信息公开行政复议|行政复议|行政诉讼)")
+CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+# Where a clause ends: a quantity's context for the classifier stops here.
+CLAUSE_BREAK = set("，,。；;：:！？!?（）()、\n")
+SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: float
+    unit: Optional[str]
+    approx: bool = False  # "5500余条": at least the value
+
+    def text(self, s: str) -> str:
+        return s[self.start:self.end]
+
+
+def cn_number(s: str) -> Optional[int]:
+    """Chinese numerals -> int (十九, 二百三十, 两, 二〇二四); None when not a number."""
+    if not s or all(c in "百千万" for c in s):
+        return None  # a bare 万 (of 万元) or 百 is not a number
+    if all(c in CN_DIGIT for c in s):
+        return int("".join(str(CN_DIGIT[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in CN_DIGIT:
+            digit = CN_DIGIT[c]
+        elif c == "万":
+            section = (section + (digit or 0)) * 10000
+            total, section, digit = total + section, 0, None
+        else:
+            section += (1 if digit is None else digit) * CN_UNIT[c]
+            digit = None
+    return total + section + (digit or 0)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Number + unit expressions and stated absences in ``text``, in order."""
+    out: list[Quantity] = []
+    for m in QUANTITY.finditer(text):
+        if m.group("ar"):
+            raw = m.group("ar").replace(",", "").replace("，", "")
+            value: Optional[float] = float(raw) if "." in raw else int(raw)
+            if m.group("wan"):  # 180万次
+                value = value * 10000
+        else:
+            value = cn_number(m.group("cn"))
+        if value is None:
+            continue
+        out.append(Quantity(m.start(), m.end(), value, m.group("unit"), bool(m.group("approx"))))
+    for m in ZERO.finditer(text):
+        out.append(Quantity(m.start(), m.end(), 0, None))
+    return sorted(out, key=lambda q: q.start)
+
+
+def segments(text: str, qs: Sequence[Quantity]) -> list[tuple[int, int]]:
+    """Per quantity, the context the classifier reads: its clause, cut at the neighbours.
+
+    From the clause start (or the previous quantity's end) to the clause end (or the
+    next quantity's start), so two quantities of one clause get different spans.
+    """
+    out = []
+    for i, q in enumerate(qs):
+        lo = q.start
+        while lo > 0 and text[lo - 1] not in CLAUSE_BREAK:
+            lo -= 1
+        if i and qs[i - 1].end > lo:
+            lo = qs[i - 1].end
+        hi = q.end
+        while hi < len(text) and text[hi] not in CLAUSE_BREAK:
+            hi += 1
+        if i + 1 < len(qs) and qs[i + 1].start < hi:
+            hi = qs[i + 1].start
+        while lo < q.start and text[lo].isspace():
+            lo += 1
+        while hi > q.end and text[hi - 1].isspace():
+            hi -= 1
+        out.append((lo, hi))
+    return out
+
+
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pieces of a passage, split after 。；！？ and newlines."""
+    out, pos = [], 0
+    for piece in SENTENCE_END.split(text):
+        if piece.strip():
+            out.append((pos, piece))
+        pos += len(piece)
+    return out
+
+
+# --- the narrative text --------------------------------------------------------
+
+# The table sections (二 三 四) of a web dump whose body is one line: cut out of the narrative.
+_TABLE_PART = re.compile(r"二\s*[、.．]\s*主动公开政府信息情况.*?(?=五\s*[、.．]\s*[^\d]{0,12}(?:存在的主要问题|问题))",
+                         re.S)
+
+
+def narrative_text(lines: Sequence[Line], sections: Optional[Sequence[dict]] = None) -> str:
+    """The narrative passages of a report, NFKC-normalised, one passage a line.
+
+    The sections' text where the report has numbered sections; else (web dumps whose
+    body runs on one line) the narrative lines with their table sections cut out.
+    """
+    if sections and any(s["text"].strip() for s in sections):
+        text = "\n".join(s["text"] for s in sections)
+    else:
+        text = "\n".join(ln.text for ln in lines if ln.label in ("narrative", "heading", None))
+        text = _TABLE_PART.sub("\n", text)
+    return unicodedata.normalize("NFKC", text)
+
+
+# --- the facts and the cells they state ----------------------------------------
+
+REQ_ORGS = ("commercial", "research", "social_org", "legal_service", "other")
+
+
+def _rows_total(rows: Sequence[str]) -> list[str]:
+    return [f"requests.{r}.total" for r in rows]
+
+
+DENIED = tuple(r for r in RESULT_ROWS if r.startswith("denied_"))
+UNABLE = tuple(r for r in RESULT_ROWS if r.startswith("unable_"))
+REJECTED = tuple(r for r in RESULT_ROWS if r.startswith("rejected_"))
+REVIEW_TOTALS = ("review.reconsideration.total", "review.litigation_direct.total", "review.litigation_after.total")
+
+# Fact name -> (what it is, {template: readings}); a reading is a list of cells summed.
+# A fact with no readings (active disclosure, fees for processing) has no table cell.
+_BOTH = ("2021", "2019")
+FACTS: dict[str, tuple[str, dict[str, list[list[str]]]]] = {
+    "requests_received": ("applications received: new, or new + carried in",
+                          {t: [["requests.new.total"], ["requests.new.total", "requests.carried_in.total"]] for t in _BOTH}),
+    "requests_carried_in": ("applications carried in from the year before", {t: [["requests.carried_in.total"]] for t in _BOTH}),
+    "requests_natural_person": ("applications by natural persons",
+                                {t: [["requests.new.natural_person"],
+                                     ["requests.new.natural_person", "requests.carried_in.natural_person"]] for t in _BOTH}),
+    "requests_legal_person": ("applications by legal persons and other organisations (five columns)",
+                              {t: [[f"requests.new.{c}" for c in REQ_ORGS],
+                                   [f"requests.{r}.{c}" for r in ("new", "carried_in") for c in REQ_ORGS]] for t in _BOTH}),
+    "requests_commercial": ("applications by commercial enterprises",
+                            {t: [["requests.new.commercial"],
+                                 ["requests.new.commercial", "requests.carried_in.commercial"]] for t in _BOTH}),
+    "requests_handled": ("applications handled (总计)", {t: [["requests.total.total"]] for t in _BOTH}),
+    "requests_carried_over": ("applications carried over to next year", {t: [["requests.carried_out.total"]] for t in _BOTH}),
+    "requests_granted": ("granted (予以公开)", {t: [["requests.granted.total"]] for t in _BOTH}),
+    "requests_partial": ("partly granted (部分公开)", {t: [["requests.partial.total"]] for t in _BOTH}),
+    "requests_granted_partial": ("granted and partly granted together",
+                                 {t: [["requests.granted.total", "requests.partial.total"]] for t in _BOTH}),
+    "requests_denied": ("not disclosed (不予公开, all reasons)", {t: [_rows_total(DENIED)] for t in _BOTH}),
+    "requests_unable": ("unable to provide (无法提供, all reasons)", {t: [_rows_total(UNABLE)] for t in _BOTH}),
+    "requests_rejected": ("not processed (不予处理, all reasons)", {t: [_rows_total(REJECTED)] for t in _BOTH}),
+    "requests_other_handling": ("other handling (其他处理)",
+                                {"2021": [["requests.other.total"], _rows_total(OTHER_SPLIT)], "2019": [["requests.other.total"]]}),
+    "review_reconsideration": ("行政复议 cases", {t: [["review.reconsideration.total"]] for t in _BOTH}),
+    "review_litigation": ("行政诉讼 cases (direct and after 复议)",
+                          {t: [["review.litigation_direct.total", "review.litigation_after.total"]] for t in _BOTH}),
+    "review_total": ("复议 and 诉讼 cases together", {t: [list(REVIEW_TOTALS)] for t in _BOTH}),
+    "active_total": ("items disclosed actively, in all", {}),
+    "active_channel": ("items disclosed actively through one channel or of one kind", {}),
+    "rules_issued": ("规章 issued", {"2021": [["active.rules.issued"]],
+                                   "2019": [["active.rules.new_made"], ["active.rules.new_published"]]}),
+    "normative_issued": ("行政规范性文件 issued", {"2021": [["active.normative.issued"]],
+                                              "2019": [["active.normative.new_made"], ["active.normative.new_published"]]}),
+    "normative_repealed": ("行政规范性文件 repealed", {"2021": [["active.normative.repealed"]]}),
+    "normative_in_force": ("行政规范性文件 in force", {"2021": [["active.normative.in_force"]]}),
+    # 信息处理费 of the disclosure office: not the active table's 行政事业性收费.
+    "processing_fees": ("disclosure processing fees charged", {}),
+}
+FACT_NAMES = tuple(FACTS)
+# The units a fact is stated in (None: a stated absence); a name given to a quantity in
+# another unit is dropped (a fee is money, an application count is never 条).
+COUNT_UNITS = ("件", "个", "次", None)
+FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
+    "active_total": ("条", "件", "篇", None), "active_channel": ("条", "件", "篇"),
+    "processing_fees": ("元", "万元", None)}
+# Facts stated once per report: the largest value is the total, smaller ones are parts
+# (平潭 2022: 14571 in all, then 77 of one 专栏).
+LARGEST_ONLY = ("active_total",)
+
+
+def consistent(facts: Sequence["Fact"]) -> list["Fact"]:
+    """Facts whose unit suits their name; of each LARGEST_ONLY name, the largest."""
+    out = [f for f in facts if f.unit in FACT_UNITS.get(f.name, ())]
+    for name in LARGEST_ONLY:
+        top = max((f.value for f in out if f.name == name), default=None)
+        out = [f for f in out if f.name != name or f.value == top]
+    return out
+
+
+@dataclass
+class Fact:
+    name: str
+    value: float
+    unit: Optional[str]
+    text: str  # the sentence
+    span: tuple[int, int]  # the quantity inside ``text``
+    fields: list[str] = field(default_factory=list)
+    approx: bool = False
+    score: Optional[float] = None
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "value": self.value, "unit": self.unit, "text": self.text,
+                "span": list(self.span), "fields": list(self.fields)}
+
+
+def readings(name: str, template: Optional[str]) -> list[list[str]]:
+    """The cell sums a fact may state in a report of ``template``."""
+    return FACTS.get(name, ("", {}))[1].get(template or "", [])
+
+
+def cell_value(fields: dict, fid: str) -> Optional[float]:
+    """A cell's value; a row's blank total read as the sum of its printed cells."""
+    v = fields.get(fid)
+    if v is not None or not fid.endswith(".total"):
+        return v
+    row = fid[: -len(".total")]
+    cols = [c.id for c in REVIEW_COLS[:-1]] if row.startswith("review.") else ("natural_person",) + REQ_ORGS
+    parts = [fields.get(f"{row}.{c}") for c in cols]
+    if all(p is None for p in parts):
+        return None
+    return sum(p or 0 for p in parts)
+
+
+def reading_value(fields: dict, cells: Sequence[str]) -> Optional[float]:
+    """The sum of a reading; None while none of its cells is in the table.
+
+    A blank cell beside printed ones counts 0: real tables leave zero cells empty
+    (the 上海 2019 page prints 135 of them).
+    """
+    values = [cell_value(fields, f) for f in cells]
+    if all(v is None for v in values):
+        return None
+    return sum(v or 0 for v in values)
+
+
+# Money compares within this (万元 printed with up to 4 decimals).
+MONEY_TOLERANCE = 0.005
+
+
+def in_table_unit(f: Fact) -> float:
+    """The fact's value in the table's unit (万元 for money)."""
+    return f.value / 10000 if f.unit == "元" else f.value
+
+
+def link(facts: Sequence[Fact], template: Optional[str], fields: dict) -> None:
+    """Set each fact's ``fields``: the reading the table agrees with, else the first one."""
+    for f in facts:
+        rs = readings(f.name, template)
+        if not rs:
+            f.fields = []
+            continue
+        f.fields = rs[0]
+        for r in rs:
+            v = reading_value(fields, r)
+            if v is not None and _agrees(f, v):
+                f.fields = r
+                break
+
+
+def _agrees(f: Fact, table: float) -> bool:
+    v = in_table_unit(f)
+    if f.approx:
+        return table >= v
+    return abs(table - v) <= MONEY_TOLERANCE
+
+
+def fact_checks(facts: Sequence[Fact], template: Optional[str], fields: dict,
+                statuses: Optional[dict] = None) -> list[Check]:
+    """A ``stated_<name>`` check per fact with table cells: passing when one reading agrees.
+
+    ``statuses`` (field id -> cell status) become the check's ``members``.
+    """
+    out = []
+    for f in facts:
+        rs = readings(f.name, template)
+        values = [(r, reading_value(fields, r)) for r in rs]
+        values = [(r, v) for r, v in values if v is not None]
+        if not values:
+            continue
+        ok = any(_agrees(f, v) for _, v in values)
+        shown = " or ".join(f"{' + '.join(r)} = {v:g}" for r, v in values)
+        q = f.text[f.span[0]:f.span[1]]
+        detail = (f"narrative states {f.value:g} ({q}) in “{f.text.strip()}”; table: {shown}")
+        cells = dict.fromkeys(c for r, _ in values for c in r)
+        out.append(Check(f"stated_{f.name}", " + ".join(f.fields), ok, detail,
+                         {c: (statuses or {}).get(c) for c in cells}))
+    return out
+
+
+# --- the whole step ------------------------------------------------------------
+
+Classifier = Callable[[list[str]], list[list[tuple[int, int, str, float]]]]
+
+
+def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact]:
+    """The facts of a narrative text.
+
+    ``classify`` maps sentences to, per sentence, the (start, end, name, score) of each
+    named quantity; default: the shipped spaCy pipeline (``factmodel.default_classifier``),
+    loaded only when the text holds a quantity.
+    """
+    sents = [s for _, s in sentences(text) if quantities(s)]
+    if not sents:
+        return []
+    if classify is None:
+        from .factmodel import default_classifier  # spaCy is imported only here
+        classify = default_classifier()
+    out: list[Fact] = []
+    for sent, named in zip(sents, classify(sents)):
+        by_span = {(q.start, q.end): q for q in quantities(sent)}
+        for start, end, name, score in named:
+            q = by_span.get((start, end))
+            if q is None or name not in FACTS:
+                continue
+            out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score))
+    return consistent(out)
+
+
+# --- exports -------------------------------------------------------------------
+
+FACT_COLUMNS = ("source", "sha256", "agency", "year", "name", "value", "unit", "quantity", "text",
+                "fields", "table", "check_ok")
+
+
+def fact_rows(obj: dict) -> list[dict]:
+    """An extract object's facts as rows of ``facts.parquet`` (its stated_* check beside each)."""
+    meta = obj.get("meta") or {}
+    checks = [c for c in obj.get("checks") or [] if c.get("rule", "").startswith("stated_")]
+    rows = []
+    for f in obj.get("facts") or []:
+        where = " + ".join(f.get("fields") or [])
+        c = next((c for c in checks if c["rule"] == f"stated_{f['name']}" and c["where"] == where
+                  and f["text"].strip() in c["detail"]), None)
+        a, b = f["span"]
+        rows.append({"source": obj.get("source"), "sha256": obj.get("sha256"), "agency": meta.get("agency"),
+                     "year": meta.get("year"), "name": f["name"], "value": f["value"], "unit": f["unit"],
+                     "quantity": f["text"][a:b], "text": f["text"], "fields": where or None,
+                     "table": c["detail"].rsplit("; table: ", 1)[-1] if c else None,
+                     "check_ok": c["ok"] if c else None})
+    return rows
+
+
+def facts_frame(rows: list[dict]):
+    """facts.parquet as a DataFrame with stable types."""
+    import pandas as pd
+    df = pd.DataFrame(rows, columns=list(FACT_COLUMNS))
+    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("Float64")
+    df["check_ok"] = df["check_ok"].astype("boolean")
+    for col in ("source", "sha256", "agency", "name", "unit", "quantity", "text", "fields", "table"):
+        df[col] = df[col].astype("string")
+    return df
+
+
+def fact_from_dict(d: dict) -> Fact:
+    """A Fact from its JSON form (``as_dict``)."""
+    a, b = d["span"]
+    return Fact(d["name"], d["value"], d["unit"], d["text"], (a, b), list(d.get("fields") or []),
+                approx=any(c in d["text"][a:b] for c in "余多"))

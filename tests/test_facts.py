@@ -1,0 +1,167 @@
+"""Narrative facts: quantity rules, readings and checks, the shipped spaCy pipeline, scoring."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import facts
+from pipeline.facts import Fact, cn_number, fact_checks, link, quantities, reading_value, segments
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "data" / "corpus" / "real"
+SEEDS = ROOT / "data" / "seeds"
+FACT_GOLD = ROOT / "data" / "gold" / "facts"
+
+
+def _q(text):
+    return [(q.text(text), q.value, q.unit, q.approx) for q in quantities(text)]
+
+
+def test_quantity_rules():
+    assert _q("共受理申请749件，其中自然人申请741件") == [("749件", 749, "件", False), ("741件", 741, "件", False)]
+    assert _q("主动公开信息 12 条；5500余条；十九次；两个；3940元；3.5万元") == [
+        ("12 条", 12, "条", False), ("5500余条", 5500, "条", True), ("十九次", 19, "次", False),
+        ("两个", 2, "个", False), ("3940元", 3940, "元", False), ("3.5万元", 3.5, "万元", False)]
+    assert _q("（单位：万元）第1次会议，2023年，占33.9%") == []
+    assert _q("本年度未收到政府信息公开申请") == [("未收到", 0, None, False)]
+    assert _q("阅读量达180万次") == [("180万次", 1800000, "次", False)]
+    assert [cn_number(s) for s in ("十", "二十三", "一百零五", "二〇二四", "万")] == [10, 23, 105, 2024, None]
+
+
+def test_segments_split_a_clause_between_its_quantities():
+    t = "我局共收到人大代表建议 14 件和政协委员提案 47 件，答复3050件（含上年度结转申请34件，另有103件顺延到下年度答复）"
+    qs = quantities(t)
+    got = [t[a:b] for a, b in segments(t, qs)]
+    # the text between two quantities of a clause is context for both
+    assert got == ["我局共收到人大代表建议 14 件和政协委员提案", "和政协委员提案 47 件", "答复3050件", "含上年度结转申请34件",
+                   "另有103件顺延到下年度答复"]
+
+
+def _fact(name, value, text, unit="件"):
+    q = next(q for q in quantities(text) if q.value == value)
+    return Fact(name, value, unit, text, (q.start, q.end))
+
+
+def test_readings_and_checks_name_both_numbers_and_the_sentence():
+    fields = {"requests.new.total": 74, "requests.carried_in.total": 1,
+              "requests.granted.natural_person": 258, "requests.granted.commercial": 12,
+              "requests.granted.legal_service": 1, "requests.granted.other": 1, "requests.granted.total": None,
+              "requests.partial.natural_person": 3, "requests.partial.total": None}
+    got = [_fact("requests_received", 75, "全区收到政府信息公开申请75件。"),
+           _fact("requests_granted_partial", 258, "予以公开及部分公开258件，占33.9%；")]
+    link(got, "2019", fields)
+    assert got[0].fields == ["requests.new.total", "requests.carried_in.total"]  # the reading that agrees
+    checks = fact_checks(got, "2019", fields)
+    assert [(c.rule, c.ok) for c in checks] == [("stated_requests_received", True),
+                                                ("stated_requests_granted_partial", False)]
+    assert "258" in checks[1].detail and "= 275" in checks[1].detail and "予以公开及部分公开258件" in checks[1].detail
+    # a blank row total reads as the sum of its printed cells; no cell at all: no reading, no check
+    assert reading_value(fields, ["requests.granted.total"]) == 272
+    assert fact_checks([_fact("requests_handled", 5, "办结5件。")], "2019", {}) == []
+
+
+def test_facts_without_cells_and_units_that_do_not_fit_are_not_checked():
+    fee = _fact("processing_fees", 3940, "全年收取信息处理费3940元。", unit="元")
+    assert fact_checks([fee], "2021", {"active.fees.amount": 0}) == []  # 信息处理费 is not 行政事业性收费
+    wrong_unit = _fact("processing_fees", 4, "全年组织4次检查。", unit="次")
+    total, part = _fact("active_total", 14571, "主动公开14571条。", "条"), _fact("active_total", 77, "公开信息77条。", "条")
+    assert facts.consistent([wrong_unit, total, part]) == [total]
+
+
+def test_extract_facts_with_a_classifier_given():
+    text = "2024年，全市共受理政府信息公开申请3119件，答复3050件。\n组织4次检查。"
+
+    def classify(sents):
+        return [[(q.start, q.end, "requests_received" if q.value == 3119 else "processing_fees", 0.9)
+                 for q in quantities(s)] for s in sents]
+    got = facts.extract_facts(text, classify)
+    # 3050 was named a fee in 件 and 4 a fee in 次: both dropped by the unit rule
+    assert [(f.name, f.value, f.text[f.span[0]:f.span[1]]) for f in got] == [("requests_received", 3119, "3119件")]
+    assert set(got[0].as_dict()) == {"name", "value", "unit", "text", "span", "fields"}
+    assert facts.extract_facts("没有数字的一段话。", classify=None) == []  # no quantity: the model is not loaded
+
+
+def test_extract_path_does_not_import_spacy_until_a_narrative_is_read():
+    code = ("import sys; import pipeline.extract, pipeline.cli, pipeline.batch; "
+            "print('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_shipped_pipeline_is_a_spacy_directory():
+    from pipeline.factmodel import MODEL_DIR, load
+    assert (MODEL_DIR / "config.cfg").is_file()
+    nlp = load()
+    assert nlp.pipe_names == ["nianbao_quantities", "facts"] and nlp.lang == "zh"
+    assert load() is nlp  # once per process
+    doc = nlp("本年度共收到政府信息公开申请12件。")
+    assert [s.text for s in doc.spans["quantities"]] == ["12件"]
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))["nianbao"]
+    eval_docs = {p.stem for p in FACT_GOLD.glob("*.json")
+                 if json.loads(p.read_text(encoding="utf-8"))["split"] == "eval"}
+    assert not set(meta["sources"]["real_train_documents"]) & eval_docs  # held-out documents never trained on
+
+
+def test_shanghai_page_contradictions_are_reported():
+    from pipeline.extract import extract_file
+    r = extract_file(REAL / "shanghai__2019_bgt.page.html")
+    bad = {c.rule: c.detail for c in r.checks if c.rule.startswith("stated_") and not c.ok}
+    assert "stated_requests_granted_partial" in bad
+    assert "258" in bad["stated_requests_granted_partial"] and "275" in bad["stated_requests_granted_partial"]
+    assert "stated_requests_unable" in bad and "337" in bad["stated_requests_unable"]
+    obj = r.as_dict()
+    f = next(f for f in obj["facts"] if f["name"] == "requests_granted_partial")
+    assert f["value"] == 258 and f["text"][f["span"][0]:f["span"][1]] == "258件"
+    assert f["fields"] == ["requests.granted.total", "requests.partial.total"]
+
+
+@pytest.mark.parametrize("path", ["kiro__hzq2023_working.pdf", "pingtan__2025_zfxxgknb_105587.page.txt",
+                                  "pingtan__2022_zfxxgknb_80629.page.txt", "govnianbao__szfgs2024.pdf"])
+def test_consistent_reports_raise_no_contradiction(path):
+    from pipeline.extract import extract_file
+    r = extract_file(REAL / path)
+    stated = [c for c in r.checks if c.rule.startswith("stated_")]
+    assert stated and all(c.ok for c in stated), [c.detail for c in stated if not c.ok]
+
+
+def test_heldout_fact_scores_beat_the_regexes():
+    from pipeline.evaluate import evaluate_facts
+    inputs = [p for p in sorted(REAL.glob("*")) if ".scan." not in p.name and p.suffix in (".txt", ".html", ".pdf")]
+    r = evaluate_facts(FACT_GOLD, inputs, split="eval")
+    assert r["documents"] == 8 and r["gold_facts"] >= 50
+    assert r["model"]["precision"] >= 0.95 and r["model"]["recall"] >= 0.90, r["model"]
+    assert r["model"]["f1"] > r["regex"]["f1"]
+    assert r["model_on_regex_names"]["f1"] >= r["regex_on_regex_names"]["f1"]
+
+
+def test_fact_scores_count_a_multiset():
+    from pipeline.scoring import fact_scores
+    s = fact_scores([([("a", 1), ("a", 1), ("b", 2)], [("a", 1), ("b", 3), ("c", 0)])])
+    assert (s["tp"], s["fp"], s["fn"]) == (1, 2, 2)
+    assert s["precision"] == round(1 / 3, 4) and s["recall"] == round(1 / 3, 4)
+
+
+def test_batch_writes_facts_parquet(tmp_path):
+    import pandas as pd
+    from pipeline.batch import FACTS_PARQUET, RESULTS, export
+    from pipeline.extract import extract_file
+    with open(tmp_path / RESULTS, "w", encoding="utf-8") as fh:
+        for p in (REAL / "shanghai__2019_bgt.page.html", SEEDS / "001_d3e5d558e99d2690.txt"):
+            fh.write(json.dumps(extract_file(p).as_dict(), ensure_ascii=False) + "\n")
+    export(tmp_path)
+    df = pd.read_parquet(tmp_path / FACTS_PARQUET)
+    row = df[(df["name"] == "requests_granted_partial")].iloc[0]
+    assert row["value"] == 258 and not row["check_ok"] and "275" in row["table"]
+    assert set(df["source"].str.rsplit("/", n=1).str[-1]) == {"shanghai__2019_bgt.page.html", "001_d3e5d558e99d2690.txt"}
+
+
+@pytest.mark.slow
+def test_train_facts_small(tmp_path):
+    from pipeline.factmodel import classifier
+    from training.facts import train
+    card = train(tmp_path / "m", seeds=20, epochs=2, evaluate_heldout=False)
+    assert (tmp_path / "m" / "config.cfg").is_file() and card["sources"]["generated_reports"] == 20
+    named = classifier(str(tmp_path / "m"))(["本年度共收到政府信息公开申请12件。"])
+    assert len(named) == 1

@@ -1,0 +1,453 @@
+"""Training data and training for the narrative facts pipeline (``models/facts``).
+
+Three sources of labelled sentences, each a sentence and the (start, end, fact name)
+of the quantities it names (a quantity not named is a negative example):
+
+* the generator's narrative (``training.generate``): its sentences come from fixed
+  phrases whose facts it knows (``meta["stated"]``); :func:`generator_sentences`
+  names each quantity by its phrase and asserts the value is the stated one;
+* a phrase bank (:data:`PHRASES`): sentences in the wordings real reports use,
+  filled with a generated report's numbers, with distractors (建议, 诉求, 解读, kinds of
+  information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
+* the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``);
+  the ``eval`` ones are never read here.
+
+``train`` fits ``factmodel.blank()`` deterministically and scores it on the held-out
+gold; ``nianbao train --facts`` wraps it.
+"""
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from pipeline.facts import FACT_NAMES, quantities, sentences
+from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
+
+ROOT = Path(__file__).resolve().parent.parent
+FACT_GOLD_DIR = ROOT / "data" / "gold" / "facts"
+INPUT_DIRS = (ROOT / "data" / "seeds", ROOT / "data" / "corpus" / "real")
+# Generated reports trained on (seeds 0..N-1) and phrase-bank sentences per report.
+GENERATED_SEEDS = 300
+PHRASES_PER_REPORT = 8
+# Hand-annotated training sentences are few: each is seen this many times per epoch.
+REAL_REPEAT = 4
+EPOCHS = 12
+BATCH_SIZE = 32
+DROPOUT = 0.1
+SEED = 0
+
+Labelled = tuple[str, list[tuple[int, int, str]]]
+
+# --- the generator's narrative ---------------------------------------------------
+
+# Phrase of the generator (training.generate._narrative) -> (fact, key of meta["stated"]).
+_GEN_PHRASES = (
+    (re.compile(r"主动公开[^，。]*$"), "active_total", "active_published"),
+    (re.compile(r"共收到政府信息公开申请\s*$"), "requests_received", "requests_new"),
+    (re.compile(r"其中自然人申请\s*$"), "requests_natural_person", "requests_natural_person"),
+    (re.compile(r"法人或其他组织申请\s*$"), "requests_legal_person", None),
+    (re.compile(r"上年结转\s*$"), "requests_carried_in", "requests_carried_in"),
+    (re.compile(r"全年共办结\s*$"), "requests_handled", "requests_done"),
+    (re.compile(r"行政复议\s*$"), "review_reconsideration", "review_reconsideration"),
+    (re.compile(r"行政诉讼\s*$"), "review_litigation", "review_litigation"),
+)
+_GEN_ZERO = (("未收到政府信息公开申请", "requests_received"), ("无上年结转", "requests_carried_in"),
+             ("未发生因政府信息公开引起的行政复议、行政诉讼", "review_total"))
+
+
+def _label_generated(sentence: str, stated: dict) -> list[tuple[int, int, str]]:
+    out = []
+    for q in quantities(sentence):
+        before = sentence[:q.start]
+        if q.unit is None:
+            for phrase, name in _GEN_ZERO:
+                if sentence.startswith(phrase, q.start) or sentence.startswith(phrase[1:], q.start + 1):
+                    out.append((q.start, q.end, name))
+            continue
+        for pat, name, key in _GEN_PHRASES:
+            if pat.search(before):
+                if key is not None and key in stated and stated[key] != q.value:
+                    raise AssertionError(f"generator phrase {name}: {q.value} != stated {stated[key]}")
+                out.append((q.start, q.end, name))
+                break
+    return out
+
+
+def generator_sentences(seeds: Iterable[int]) -> list[Labelled]:
+    """The quantity sentences of generated reports' narratives, named by their phrases."""
+    from training.generate import generate
+    out: list[Labelled] = []
+    for seed in seeds:
+        s = generate(seed)
+        stated = s.meta["stated"]
+        for b in s.blocks:
+            if getattr(b, "label", None) != "narrative" or not getattr(b, "text", None):
+                continue
+            for _, sent in sentences(b.text):
+                if quantities(sent):
+                    out.append((sent, _label_generated(sent, stated)))
+    return out
+
+
+# --- the phrase bank ---------------------------------------------------------------
+# ``{name}``: a number stating that fact; ``{-}``: a number stating none; ``[text|name]``:
+# a stated absence (its text holds a ZERO rule word) naming that fact, ``[text|-]`` naming none.
+
+PREFIXES = ("{y}年，", "{y}年度，", "本年度，", "{y}年，{we}", "全年", "今年，", "", "{we}", "{y}年全区",
+            "{y}年，全市", "{agency}", "本年度{we}")
+PHRASES = (
+    # applications received, their sources, carried in
+    "共受理政府信息公开申请{requests_received}件",
+    "共收到政府信息公开申请{requests_received}件",
+    "新收政府信息公开申请{requests_received}件",
+    "收到依申请公开{requests_received}件",
+    "受理依申请公开事项{requests_received}件",
+    "接收政府信息公开申请共计{requests_received}件",
+    "通过信函、网络等渠道提交的政府信息公开申请共计{requests_received}件",
+    "全年受理各类政府信息公开申请{requests_received}件",
+    "共收到{requests_received}件申请",
+    "受理申请{requests_received}件，其中自然人申请{requests_natural_person}件，法人或其他组织申请{requests_legal_person}件",
+    "共收到政府信息公开申请{requests_received}件，涉及自然人{requests_natural_person}件、商业企业{requests_commercial}件",
+    "收到政府信息公开申请{requests_received}件，其中自然人{requests_natural_person}件、法人及其他组织{requests_legal_person}件",
+    "自然人提出申请{requests_natural_person}件，企业等法人或其他组织提出申请{requests_legal_person}件",
+    "商业企业申请{requests_commercial}件",
+    "共受理政府信息公开申请{requests_received}件（含上年结转{requests_carried_in}件）",
+    "上年结转申请{requests_carried_in}件",
+    "另有上年度结转申请{requests_carried_in}件",
+    "[未收到|requests_received]政府信息公开申请",
+    "[没有收到|requests_received]公民、法人或其他组织提出的政府信息公开申请",
+    "[未受理|requests_received]政府信息公开申请",
+    "[无上年结转|requests_carried_in]申请",
+    # handled, carried over, results
+    "共办结{requests_handled}件",
+    "办结依申请公开{requests_handled}件",
+    "答复政府信息公开申请{requests_handled}件",
+    "已答复{requests_handled}件",
+    "共办理{requests_handled}件，均在法定期限内答复",
+    "全年共办理政府信息公开申请{requests_handled}件",
+    "按时答复{requests_handled}件（含上年度结转申请{requests_carried_in}件，另有{requests_carried_over}件顺延至下年度办理）",
+    "结转下年度继续办理{requests_carried_over}件",
+    "{requests_carried_over}件结转至下一年度办理",
+    "另有{requests_carried_over}件申请顺延到下年度答复",
+    "结转下一年{requests_carried_over}件",
+    "其中予以公开{requests_granted}件，部分公开{requests_partial}件，不予公开{requests_denied}件，无法提供{requests_unable}件，不予处理{requests_rejected}件，其他处理{requests_other_handling}件",
+    "予以公开及部分公开{requests_granted_partial}件",
+    "同意公开和部分公开{requests_granted_partial}件，占{pct}%",
+    "予以公开{requests_granted}件，占{pct}%",
+    "部分公开{requests_partial}件",
+    "不予公开{requests_denied}件",
+    "因本机关不掌握相关政府信息等原因无法提供{requests_unable}件",
+    "无法提供{requests_unable}件，占{pct}%",
+    "不予处理{requests_rejected}件",
+    "其他处理{requests_other_handling}件",
+    "办结的申请中，属于重复申请的{-}件，要求提供公开出版物的{-}件",
+    "其中重复申请{-}件",
+    # 复议 and 诉讼
+    "发生政府信息公开行政复议{review_reconsideration}件、行政诉讼{review_litigation}件",
+    "因政府信息公开被申请行政复议{review_reconsideration}件",
+    "政府信息公开行政复议案件{review_reconsideration}件，其中结果维持{-}件，结果纠正{-}件，其他结果{-}件，尚未审结{-}件",
+    "政府信息公开行政诉讼{review_litigation}件，其中结果维持{-}件，尚未审结{-}件",
+    "被提起行政诉讼{review_litigation}件",
+    "共有行政复议案件{review_reconsideration}件、行政诉讼案件{review_litigation}件",
+    "共有行政诉讼案件{review_litigation}件、行政复议案件{review_reconsideration}件",
+    "行政诉讼{review_litigation}件，行政复议{review_reconsideration}件",
+    "因政府信息公开引起的行政复议和行政诉讼案件共{review_total}件",
+    "因政府信息公开引起的行政复议案件{review_reconsideration}件、行政诉讼案件{review_litigation}件",
+    "因政府信息公开被申请行政复议{review_reconsideration}件，被提起行政诉讼{review_litigation}件",
+    "涉及政府信息公开的行政复议、行政诉讼案件{review_total}件",
+    "[未发生|review_total]因政府信息公开引起的行政复议、行政诉讼",
+    "[未发生|review_reconsideration]因政府信息公开被申请行政复议的情况",
+    "[未出现|review_litigation]因政府信息公开被提起行政诉讼的情况",
+    "[无因政府信息公开|review_total]引起的行政复议或诉讼",
+    # active disclosure
+    "主动公开政府信息{active_total}条",
+    "共主动公开各类政府信息{active_total}条",
+    "通过政府网站主动公开政府信息{active_total}条",
+    "累计主动公开信息{active_total}余条",
+    "共公布政府信息{active_total}条，其中政府网站发布{active_channel}条，政务微信发布{active_channel}条",
+    "主动公开政府信息{active_total}条，其中政务新媒体发布{active_channel}条",
+    "通过微信公众号发布信息{active_channel}条",
+    "依托政务微博推送信息{active_channel}余条",
+    "其中机构职能类信息{-}条，规划计划类信息{-}条，重大建设项目信息{-}条",
+    "发布工作动态{-}条",
+    "公开财政预决算信息{-}条",
+    "发布政策解读{-}篇",
+    "制作图解{-}个",
+    # normative documents, rules
+    "本年度制发行政规范性文件{normative_issued}件",
+    "出台规范性文件{normative_issued}件",
+    "新制发规范性文件{normative_issued}件，废止规范性文件{normative_repealed}件",
+    "已宣布废止规范性文件{normative_repealed}件",
+    "现行有效行政规范性文件{normative_in_force}件",
+    "清理并发布现行有效规范性文件{normative_in_force}件",
+    "更新发布本年度制发的行政规范性文件{normative_issued}件",
+    "集中公开现行有效的规范性文件{normative_in_force}件",
+    "清理规范性文件{-}件，拟修改{-}件",
+    "制定规章{rules_issued}件",
+    "主动公开规章{rules_issued}件，行政规范性文件{normative_issued}件",
+    "新增公开政府规章{rules_issued}件",
+    "本年度制发规章{rules_issued}件，废止规章{-}件",
+    "公开政府规章{rules_issued}件、行政规范性文件{normative_issued}件",
+    "发布其他政策文件{-}件",
+    "公开市政府其他文件{-}件，人事任免文件{-}件",
+    "公开政策性文件{-}件",
+    "发布惠企政策文件{-}件",
+    # fees
+    "全年收取政府信息公开信息处理费{processing_fees}元",
+    "收取信息处理费{processing_fees}元",
+    "[未收取|processing_fees]信息处理费",
+    "[未收取|processing_fees]政府信息公开处理费用",
+    # distractors: figures that state no fact of the list
+    "收到人大代表建议{-}件、政协委员提案{-}件",
+    "办理群众诉求{-}件，现场解决{-}件",
+    "开展政务公开培训{-}次",
+    "组织{-}次政务公开检查",
+    "在运维政务新媒体{-}个",
+    "关停政务新媒体{-}个",
+    "接入{-}个部门{-}项事项",
+    "召开新闻发布会{-}次",
+    "编发政府公报{-}期，刊登规范性文件等{-}件",
+    "全年编发公报{-}期，刊登政府规章、规范性文件等{-}件，部门规范性文件{-}件",
+    "公报刊登部门规范性文件{-}件，政策解读{-}件",
+    "网站访问量达{-}万次",
+    "[未发生|-]政务公开责任追究情况",
+    "[未出现|-]违反规定公开信息的情况",
+    "每月对网站进行{-}次检查",
+    "设兼职人员{-}名，办理信访件{-}件",
+)
+_SLOT = re.compile(r"\{([a-z_\-]+)\}|\[([^|\]]+)\|([a-z_\-]+)\]")
+_CN_SMALL = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    if n < 10:
+        return _CN_SMALL[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_SMALL[tens]) + "十" + (_CN_SMALL[ones] if ones else "")
+
+
+def _values(fields: dict, rng: random.Random) -> dict:
+    """Numbers for the slots, from one generated report (so they go together)."""
+    g = lambda f: int(fields.get(f) or 0)  # noqa: E731
+    new, ci = g("requests.new.total"), g("requests.carried_in.total")
+    org = sum(g(f"requests.new.{c}") for c in ("commercial", "research", "social_org", "legal_service", "other"))
+    return {
+        "requests_received": new + ci if rng.random() < 0.3 else new, "requests_carried_in": ci,
+        "requests_natural_person": g("requests.new.natural_person"), "requests_legal_person": org,
+        "requests_commercial": g("requests.new.commercial"), "requests_handled": g("requests.total.total"),
+        "requests_carried_over": g("requests.carried_out.total"), "requests_granted": g("requests.granted.total"),
+        "requests_partial": g("requests.partial.total"),
+        "requests_granted_partial": g("requests.granted.total") + g("requests.partial.total"),
+        "requests_denied": rng.randint(0, 40), "requests_unable": rng.randint(0, 300),
+        "requests_rejected": rng.randint(0, 200), "requests_other_handling": rng.randint(0, 20),
+        "review_reconsideration": g("review.reconsideration.total"),
+        "review_litigation": g("review.litigation_direct.total") + g("review.litigation_after.total"),
+        "review_total": g("review.reconsideration.total") + g("review.litigation_direct.total"),
+        "active_total": rng.choice((rng.randint(5, 200), rng.randint(200, 20000))),
+        "active_channel": rng.randint(1, 3000), "normative_issued": rng.randint(0, 90),
+        "normative_repealed": rng.randint(0, 60), "normative_in_force": rng.randint(0, 900),
+        "rules_issued": rng.randint(0, 15), "processing_fees": rng.choice((0, rng.randint(10, 9000))),
+    }
+
+
+def _number(n: int, rng: random.Random) -> str:
+    r = rng.random()
+    if 0 < n < 100 and r < 0.08:
+        return _cn(n)
+    return f" {n} " if r < 0.25 else str(n)
+
+
+def render(phrase: str, values: dict, rng: random.Random, prefix: str = "") -> Labelled:
+    """A phrase filled with numbers; the labels of its quantities by their offsets."""
+    text, marks = prefix, []
+    pos = 0
+    for m in _SLOT.finditer(phrase):
+        text += phrase[pos:m.start()]
+        if m.group(1) == "pct":  # a share, not a quantity
+            text += str(rng.randint(1, 99))
+        elif m.group(1) is not None:
+            name = m.group(1)
+            n = rng.randint(0, 300) if name == "-" else int(values.get(name, 0))
+            marks.append((len(text), name))
+            text += _number(n, rng)
+        else:
+            marks.append((len(text), m.group(3)))
+            text += m.group(2)
+        pos = m.end()
+    text += phrase[pos:]
+    text += rng.choice(("。", "；", "，均在法定期限内答复。", "。"))
+    by_start = {}
+    for q in quantities(text):
+        by_start.setdefault(q.start, q)
+    labels = []
+    for start, name in marks:
+        while start < len(text) and text[start] == " ":
+            start += 1
+        q = by_start.get(start)
+        if q is None and name == "-":
+            continue  # a distractor figure with a unit the rules do not count (名, 期)
+        if q is None:
+            raise AssertionError(f"phrase {phrase!r}: no quantity at {start} in {text!r}")
+        if name != "-":
+            labels.append((q.start, q.end, name))
+    return text, labels
+
+
+def phrase_sentences(seeds: Iterable[int], per_report: int = PHRASES_PER_REPORT) -> list[Labelled]:
+    """Phrase-bank sentences filled with the numbers of generated reports."""
+    from training.generate import generate
+    out = []
+    for seed in seeds:
+        s = generate(seed)
+        rng = random.Random(f"nianbao-facts:{seed}")
+        values = _values(s.fields, rng)
+        ctx = {"y": str(s.meta["year"]), "we": rng.choice(("我局", "本机关", "我区", "我委", "区政府", "我单位")),
+               "agency": s.meta["agency"]}
+        for _ in range(per_report):
+            k = rng.choice((1, 1, 2, 3))
+            parts = rng.sample(PHRASES, k)
+            prefix = rng.choice(PREFIXES).format(**ctx)
+            text, labels = "", []
+            for i, p in enumerate(parts):
+                piece, lab = render(p, values, rng, prefix if i == 0 else "")
+                if i < len(parts) - 1:
+                    piece = piece.rstrip("。；") + "，" if not piece.endswith("答复。") else piece
+                labels += [(a + len(text), b + len(text), n) for a, b, n in lab]
+                text += piece
+            out.append((text, labels))
+    return out
+
+
+# --- hand gold of real reports -----------------------------------------------------
+
+def input_for(stem: str, dirs: Sequence[Path] = INPUT_DIRS) -> Optional[Path]:
+    """The report file of a gold stem (the text file or text PDF, never the simulated scan)."""
+    for d in dirs:
+        for p in sorted(Path(d).glob(stem + ".*")):
+            if ".scan." not in p.name:
+                return p
+    return None
+
+
+def report_narrative(path: Path) -> str:
+    """A report's narrative text as the extract path sees it."""
+    from pipeline import facts, narrative
+    from pipeline.classifier import default_labeler
+    from pipeline.inputs import read_document
+    from pipeline.labels import apply_labels
+    doc = read_document(path)
+    apply_labels(doc, default_labeler())
+    return facts.narrative_text(doc.lines, narrative.sections(doc.lines))
+
+
+def gold_sentences(stem: str, gold: dict, text: str) -> list[Labelled]:
+    """The report's quantity sentences, with the gold facts placed on their quantities."""
+    sents = [s for _, s in sentences(text) if quantities(s)]
+    labels: list[list] = [[] for _ in sents]
+    for f in gold["facts"]:
+        hits = [i for i, s in enumerate(sents) if f["context"] in s]
+        if not hits:
+            raise ValueError(f"{stem}: gold context {f['context']!r} is not in the narrative")
+        i = hits[0]
+        start = sents[i].index(f["context"]) + f["context"].index(f["quantity"])
+        q = next((q for q in quantities(sents[i]) if q.start == start), None)
+        if q is None:
+            raise ValueError(f"{stem}: no quantity rule finds {f['quantity']!r}")
+        labels[i].append((q.start, q.end, f["name"]))
+    return list(zip(sents, labels))
+
+
+def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
+    """Labelled sentences of the real reports of one split, and their stems."""
+    out, stems = [], []
+    for stem, g in read_gold(gold_dir, split).items():
+        path = input_for(stem)
+        if path is None:
+            continue
+        out += gold_sentences(stem, g, report_narrative(path))
+        stems.append(stem)
+    return out, stems
+
+
+# --- training ------------------------------------------------------------------------
+
+def to_examples(nlp, labelled: Sequence[Labelled]):
+    """spaCy Examples: the reference names each labelled quantity's context span."""
+    from spacy.training import Example
+    from pipeline.factmodel import SPANS_KEY, segment_spans
+    out = []
+    for text, labels in labelled:
+        pred = nlp.make_doc(text)
+        ref = nlp.make_doc(text)
+        ctx = {(q.start_char, q.end_char): c for q, c in segment_spans(ref)}
+        spans = []
+        for a, b, name in labels:
+            c = ctx.get((a, b))
+            if c is None:
+                raise ValueError(f"no context span for {text[a:b]!r} in {text!r}")
+            spans.append(ref[c.start:c.end])
+            spans[-1].label_ = name
+        ref.spans[SPANS_KEY] = spans
+        out.append(Example(pred, ref))
+    return out
+
+
+def training_sentences(seeds: int = GENERATED_SEEDS) -> tuple[list[Labelled], dict]:
+    """Every training sentence and where they came from."""
+    gen = generator_sentences(range(seeds))
+    bank = phrase_sentences(range(seeds))
+    real, stems = real_sentences("train")
+    data = gen + bank + real * REAL_REPEAT
+    return data, {"generated_reports": seeds, "generator_sentences": len(gen), "phrase_sentences": len(bank),
+                  "real_train_documents": stems, "real_train_sentences": len(real)}
+
+
+def fit(data: Sequence[Labelled], epochs: int = EPOCHS, seed: int = SEED):
+    """A trained facts pipeline (deterministic for the same data and seed)."""
+    from spacy.util import fix_random_seed, minibatch
+    from pipeline.factmodel import blank
+    fix_random_seed(seed)
+    nlp = blank()
+    examples = to_examples(nlp, data)
+    optimizer = nlp.initialize(lambda: examples)
+    order = list(range(len(examples)))
+    for epoch in range(epochs):
+        random.Random(seed + epoch).shuffle(order)
+        losses: dict = {}
+        for batch in minibatch([examples[i] for i in order], size=BATCH_SIZE):
+            nlp.update(batch, sgd=optimizer, drop=DROPOUT, losses=losses)
+    return nlp
+
+
+def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, replace: bool = False,
+          evaluate_heldout: bool = True) -> dict:
+    """Train, score on the held-out gold, write the pipeline (``--replace``: into models/facts)."""
+    import shutil
+    import spacy
+    from pipeline.factmodel import MODEL_DIR
+    data, sources = training_sentences(seeds)
+    nlp = fit(data, epochs)
+    card = {"sources": sources, "labels": list(FACT_NAMES), "epochs": epochs, "spacy": spacy.__version__}
+    nlp.meta["name"], nlp.meta["version"] = "nianbao_facts", "0.1.0"
+    nlp.meta["description"] = "Names the fact each quantity of a report's narrative states (see pipeline/facts.py)."
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    nlp.meta["nianbao"] = card
+    nlp.to_disk(out)
+    if evaluate_heldout:
+        from pipeline.evaluate import evaluate_facts
+        from pipeline.evaluate import default_fact_inputs
+        texts = [p for p in default_fact_inputs() if ".scan." not in p.name]  # scans: `nianbao evaluate --facts`
+        report = evaluate_facts(FACT_GOLD_DIR, texts, split="eval", model_path=str(out))
+        card["heldout"] = {k: report[k] for k in ("documents", "model", "regex")}
+        nlp.meta["nianbao"] = card
+        nlp.to_disk(out)
+    if replace:
+        if MODEL_DIR.exists():
+            shutil.rmtree(MODEL_DIR)
+        shutil.copytree(out, MODEL_DIR)
+    return card
