@@ -538,7 +538,7 @@ def cells_frame(rows: list[dict]):
     for col in df.columns:
         if col in ("page", "start", "end"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-        elif col in ("value", "x0", "top", "x1", "bottom", "confidence"):
+        elif col in ("value", "x0", "top", "x1", "bottom", "confidence", "previous_value"):
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("Float64")
         else:
             df[col] = df[col].astype("string")

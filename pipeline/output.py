@@ -18,7 +18,7 @@ MIN_CONFIDENCE = "min_confidence"
 EVIDENCE_COLUMNS = STATUS_COLUMNS + (MIN_CONFIDENCE,)
 # cells.* (long form): one row per report and field.
 CELL_COLUMNS = ("source", "sha256", "field", "value", "status", "page", "x0", "top", "x1", "bottom",
-                "confidence", "text", "start", "end", "candidates")
+                "confidence", "text", "start", "end", "candidates", "previous_value", "previous_status")
 
 
 def evidence_counts(obj: dict) -> dict:
@@ -46,7 +46,10 @@ def cell_rows(obj: dict) -> list[dict]:
                     "x0": x0, "top": top, "x1": x1, "bottom": bottom, "confidence": c.get("confidence"),
                     "text": c.get("text"), "start": span[0] if span else None,
                     "end": span[1] if span else None,
-                    "candidates": "|".join(f"{v:g}" for v in c.get("candidates") or []) or None})
+                    "candidates": "|".join(f"{v:g}" for v in c.get("candidates") or []) or None,
+                    # a corrected cell keeps what it replaced (the audit trail of the review loop)
+                    "previous_value": (c.get("previous") or {}).get("value"),
+                    "previous_status": (c.get("previous") or {}).get("status")})
     return out
 
 

@@ -79,6 +79,9 @@ def test_next_batch_applies_corrections_everywhere(run):
     assert pq[pq.sha256 == sha].iloc[0][field] == 11
     xl = pd.read_excel(run / batch.FIELDS_XLSX, sheet_name="报告")
     assert xl[xl["SHA-256"] == sha].iloc[0][batch.field_label(field)] == 11
+    cp = pd.read_parquet(run / batch.CELLS_PARQUET)
+    c = cp[(cp.sha256 == sha) & (cp.field == field)].iloc[0]
+    assert (c["status"], c["value"], c["previous_value"], c["previous_status"]) == ("corrected", 11, 0, "printed")
     chk = pd.read_csv(run / batch.CHECKS_CSV)
     assert chk[chk.sha256 == sha].set_index("where").loc["review litigation_after", "published_inconsistency"]
     assert "review reconsideration" not in set(chk[chk.sha256 == sha]["where"])
