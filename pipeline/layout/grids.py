@@ -268,20 +268,10 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
             raw.append((r0, r1, c0, c1))
     if len(raw) < MIN_GRID_CELLS:
         return None
-    # Keep only boundaries where some cell starts (plus the far edges).
-    row_keep = sorted({r0 for r0, _, _, _ in raw} | {max(r1 for _, r1, _, _ in raw)})
-    col_keep = sorted({c0 for _, _, c0, _ in raw} | {max(c1 for _, _, _, c1 in raw)})
-    ri = {r: k for k, r in enumerate(row_keep)}
-    ci = {c: k for k, c in enumerate(col_keep)}
-
-    def idx(m: dict, v: int) -> int:  # a span end that is not a kept boundary
-        return m[v] if v in m else sum(1 for k in m if k < v)
-    cells = []
-    for r0, r1, c0, c1 in raw:
-        cells.append(GridCell(ri[r0], ci[c0], idx(ri, r1) - ri[r0], idx(ci, c1) - ci[c0],
-                              (xs[c0], ys[r0], xs[c1], ys[r1])))
-    cells.sort(key=lambda c: (c.row, c.col))
-    return Grid([xs[c] for c in col_keep], [ys[r] for r in row_keep], cells)
+    # The one grid builder, shared with the scan backend (imported here: pipeline.grid
+    # imports this package's records).
+    from ..grid import grid_from_rects
+    return grid_from_rects([(r0, c0, r1, c1) for r0, r1, c0, c1 in raw], xs, ys)
 
 
 def find_grids(segments: Iterable[Box], glyphs: Optional[Sequence[Glyph]] = None,
