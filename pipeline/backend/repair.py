@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 import logging
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Optional
 
 from ..datamodel import InputError
+from ..logs import quiet_logger
 
 MAX_LISTED_PAGES = 20
 """Lost pages named one by one in a warning; past this, a range."""
@@ -101,24 +101,13 @@ def drop_text_in_lost_fonts(pdf, page) -> list[str]:
     return sorted(lost)
 
 
-@contextmanager
-def _quiet_qpdf():
-    """qpdf reports each reconstruction step on the ``pikepdf`` logger; we report them ourselves."""
-    log = logging.getLogger("pikepdf")
-    old = log.level
-    log.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        log.setLevel(old)
-
-
 def repair_pdf(data: bytes, password: str = "") -> Repair:
     """Rebuild a damaged or permissions-encrypted PDF with qpdf; InputError when qpdf cannot open
     it at all, it needs a user password, or no page survives."""
     import pikepdf
     declared, kids = declared_page_tree(data)
-    with _quiet_qpdf():
+    # qpdf reports each reconstruction step on the pikepdf logger; we report them ourselves.
+    with quiet_logger("pikepdf", logging.CRITICAL):
         try:
             pdf = pikepdf.open(io.BytesIO(data), password=password, attempt_recovery=True)
         except pikepdf.PasswordError as e:

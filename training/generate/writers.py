@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import io
-import logging
 import math
 import random
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
+
+from pipeline.logs import quiet_logger
 
 from .constants import FONTS, PAGE_H, PAGE_W, PDF_DATE, SCAN_DPI, STAMP_RED
 from .fonts import _embeddable, _font_path, available_fonts
@@ -27,21 +27,9 @@ def _pdf_bytes(s: Synthetic) -> bytes:
     for key in used:
         path, index = _embeddable(key)
         pdf.add_font(key, fname=path, collection_font_number=index)
-    with _quiet("fontTools.subset"):  # WenQuanYi's bitmap tables are dropped, noisily
+    with quiet_logger("fontTools.subset"):  # WenQuanYi's bitmap tables are dropped, noisily
         _draw_pages(pdf, s.pages)
         return bytes(pdf.output())
-
-
-@contextmanager
-def _quiet(logger: str):
-    """Silence a library logger's warnings for the duration of the block."""
-    log = logging.getLogger(logger)
-    level = log.level
-    log.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        log.setLevel(level)
 
 
 def _draw_pages(pdf, pages: list[PageModel]) -> None:
