@@ -1,6 +1,6 @@
 """Fuzzing: the bundled real files, mutated, fed to every reader; prints cases, crashes and hangs.
 
-    .venv/bin/python benchmarks/fuzz.py [--cases 10000] [--seed 0] [--workers 1] [--timeout 120]
+    .venv/bin/python benchmarks/fuzz.py [--cases 10000] [--seed 0] [--start 0] [--workers 1] [--timeout 120]
                                         [--out runs/fuzz]
 
 Inputs mutated (``seed_files``): the 5 seeds and the 7 平潭 dumps (text), the 上海 page
@@ -193,9 +193,11 @@ def read_case(path: str) -> dict:
 
 
 def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk: int = 500,
-        kinds: Optional[set] = None) -> dict:
-    """Run the cases in chunks of files on the batch engine; the figures.  ``kinds``: mutate
-    only the files with these suffixes (``{".txt", ".html"}``), all when None."""
+        kinds: Optional[set] = None, start: int = 0) -> dict:
+    """Run cases ``start`` .. ``start + cases - 1`` in chunks of files on the batch engine; the
+    figures.  ``kinds``: mutate only the files with these suffixes (``{".txt", ".html"}``), all
+    when None.  A run stopped part-way goes on from the next chunk with ``start``: the cases
+    depend only on the seed and their numbers, so the pieces add up to one run."""
     from pipeline.batch import Job, run_local
     files = {n: b for n, b in seed_files().items() if kinds is None or Path(n).suffix in kinds}
     out.mkdir(parents=True, exist_ok=True)
@@ -203,9 +205,9 @@ def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk:
     kinds: Counter = Counter()
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="nianbao-fuzz-") as tmp:
-        for start in range(0, cases, chunk):
+        for first in range(start, start + cases, chunk):
             jobs, meta = [], {}
-            for k in range(start, min(cases, start + chunk)):
+            for k in range(first, min(start + cases, first + chunk)):
                 name, data = make_case(files, seed, k)
                 path = Path(tmp) / f"case{k:06d}{Path(name).suffix}"
                 path.write_bytes(data)
@@ -229,30 +231,34 @@ def run(cases: int, seed: int, workers: int, timeout_s: float, out: Path, chunk:
                 os.unlink(job.path)
             print(f"fuzz: {tally['cases']} cases, {tally['crashes']} crashes, {tally['hangs']} hangs "
                   f"({time.monotonic() - t0:.0f} s)", file=sys.stderr, flush=True)
-            (out / "figures.json").write_text(json.dumps(_figures(tally, kinds, t0, seed, timeout_s, workers),
-                                                         indent=1) + "\n")
-    return _figures(tally, kinds, t0, seed, timeout_s, workers)
+            figures = _figures(tally, kinds, t0, seed, timeout_s, workers, start)
+            (out / f"figures-{seed}-{start}.json").write_text(json.dumps(figures, indent=1) + "\n")
+    return _figures(tally, kinds, t0, seed, timeout_s, workers, start)
 
 
-def _figures(tally: Counter, kinds: Counter, t0: float, seed: int, timeout_s: float, workers: int) -> dict:
+def _figures(tally: Counter, kinds: Counter, t0: float, seed: int, timeout_s: float, workers: int,
+             start: int = 0) -> dict:
     return {"cases": tally["cases"], "crashes": tally["crashes"], "hangs": tally["hangs"],
             "read": tally["read"], "not_report": tally["not_report"], "input_error": tally["error"],
             "recovered_repaired": tally["recovered_repaired"], "recovered_partial": tally["recovered_partial"],
             "by_input": dict(sorted(kinds.items())), "seconds": round(time.monotonic() - t0, 1),
-            "seed": seed, "timeout_s": timeout_s, "workers": workers}
+            "seed": seed, "first_case": start, "last_case": start + tally["cases"] - 1,
+            "timeout_s": timeout_s, "workers": workers}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cases", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--start", type=int, default=0, help="number of the first case (to go on with a stopped run)")
+    ap.add_argument("--chunk", type=int, default=500, help="cases per batch of worker jobs; figures written after each")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per case before it is a hang")
     ap.add_argument("--out", type=Path, default=ROOT / "runs" / "fuzz")
     ap.add_argument("--kinds", help="only files with these suffixes, comma-separated (.txt,.html,.docx,.pdf)")
     a = ap.parse_args(argv)
     kinds = set(a.kinds.split(",")) if a.kinds else None
-    figures = run(a.cases, a.seed, a.workers, a.timeout, a.out, kinds=kinds)
+    figures = run(a.cases, a.seed, a.workers, a.timeout, a.out, chunk=a.chunk, kinds=kinds, start=a.start)
     print(json.dumps(figures, indent=1))
     return 1 if figures["crashes"] or figures["hangs"] else 0
 
