@@ -110,3 +110,12 @@ def test_mutations_are_reproducible_and_change_the_file():
     a = fuzz.make_case(FILES, 7, 123)
     assert a == fuzz.make_case(FILES, 7, 123)
     assert a[1] != FILES[a[0]]
+
+
+@pytest.mark.parametrize("case", [1002, 1222])  # 2 of the 15 such cases in seed 0's first 1,750
+def test_a_page_pdfium_cannot_load_is_no_crash(tmp_path, case):
+    """Long run seed 0: a PDF with a page PDFium fails to load crashed the picture/rotation
+    probe (``needs_plumber``) before any page was read; such files now go to pdfplumber."""
+    name, data = fuzz.make_case(FILES, 0, case)
+    assert name.endswith(".pdf")
+    _check(tmp_path, name, data)

@@ -168,7 +168,10 @@ def needs_plumber(data: bytes, password=None, min_picture_pt: tuple[float, float
     pdf = pdfium.PdfDocument(data, password=password)
     try:
         for i in range(len(pdf)):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:
+                return True  # a page PDFium cannot load: pdfplumber reads, or flags, each page
             try:
                 if page.get_rotation() % 360:
                     return True
