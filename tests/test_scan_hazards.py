@@ -41,7 +41,7 @@ def test_skewed_sheet_on_grey_bed(tmp_path):
     truth = hazard_params(7001, "skew", len(s.pages))["pages"][1]["skew"]
     assert 6 <= abs(truth) <= 15
     wp = _working_image(next(iter(scan._pdf_images(path.read_bytes(), [2], 150)))[0])
-    assert wp.sheet == "bed" and wp.rotation == 0
+    assert wp.sheet in ("bed", "photo") and wp.rotation == 0  # painted out, or its outline warped flat
     assert abs(estimate_skew(wp.ink)) < 0.3  # level after the deskew
     # No ink along the page's edges: the bed's border is gone.
     assert wp.ink[:, :5].mean() < 5 and wp.ink[:, -5:].mean() < 5

@@ -20,6 +20,7 @@ SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) run
 SKEW_FINE_STEP = 0.05
 MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
 SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
+SHEET_LOOK_SIDE = 1024  # px; long side of the copy the sheet's outline is looked for on
 
 
 @dataclass
@@ -35,12 +36,16 @@ class WorkingPage:
     seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
 
 
-def _working_image(image: np.ndarray) -> WorkingPage:
+def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     """The whole preparation of one raster (grey or BGR): seals found and their red ink
     separated, size normalised, the sheet found on its background (photo: warped flat),
     the text axis and skew found and undone, bent rows straightened, an upside-down
-    page turned: the coordinates every Page of this backend uses."""
+    page turned: the coordinates every Page of this backend uses.
+
+    ``orient=False`` skips the orientation tests (text axis, upside down): the page is
+    taken as upright (for measuring what orientation detection costs)."""
     seals = [_corners(b) for b in find_seals(image)]
+    look = _plain_luminance(image)
     gray, factor = _to_gray(image), 1.0
     if is_bilevel(gray):
         gray, factor = clean_bilevel(gray)
@@ -49,7 +54,8 @@ def _working_image(image: np.ndarray) -> WorkingPage:
     seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)
-    gray, sheet, warp = find_sheet(gray)
+    gray, sheet, warp = find_sheet(gray, look)
+    del look
     if warp is not None:  # the sheet alone, at working size (factor: approximate, photos have no dpi)
         seals = [cv2.perspectiveTransform(p[None], warp)[0] for p in seals]
         gray, again = normalise_size(gray)
@@ -57,7 +63,7 @@ def _working_image(image: np.ndarray) -> WorkingPage:
         seals = [p * again for p in seals]
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
-    coarse, vertical = coarse_skew(ink)
+    coarse, vertical = coarse_skew(ink, axes=orient)
     turns = 1 if vertical else 0
     if turns:  # text runs down the page: turn it a quarter (the 180° test settles which way)
         seals = [_turned_points(p, gray.shape, 1) for p in seals]
@@ -72,13 +78,24 @@ def _working_image(image: np.ndarray) -> WorkingPage:
     if bend is not None:
         gray = straighten_rows(gray, bend)
         ink = binarize(gray, unit)
-    if upside_down(gray, ink, unit):
+    if orient and upside_down(gray, ink, unit):
         seals = [_turned_points(p, gray.shape, 2) for p in seals]
         gray, ink = _turn(gray, 2), _turn(ink, 2)
         turns += 2
     boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
              for p in seals]
     return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes)
+
+
+def _plain_luminance(image: np.ndarray) -> np.ndarray:
+    """A small copy (long side SHEET_LOOK_SIDE) of the page's luminance with its red ink
+    kept: the sheet is found on it (a brown or red desk is no seal to paint out)."""
+    img = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
+    k = min(1.0, SHEET_LOOK_SIDE / max(img.shape[:2]))
+    img = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else img
+    if img.ndim == 3:
+        img = cv2.cvtColor(np.ascontiguousarray(img[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(img, dtype=np.uint8)
 
 
 def _corners(box: Box) -> np.ndarray:
@@ -128,16 +145,17 @@ def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
     return rows, cols
 
 
-def coarse_skew(ink: np.ndarray) -> tuple[float, bool]:
+def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
     """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
     whether the text runs vertically (the page is turned 90° or 270°): the axis whose
-    profile is sharpest at the best angle."""
+    profile is sharpest at the best angle.  ``axes=False``: rows only (text taken as
+    horizontal)."""
     small = cv2.resize(ink, None, fx=SKEW_COARSE_SCALE, fy=SKEW_COARSE_SCALE, interpolation=cv2.INTER_AREA)
     if not small.any():
         return 0.0, False
     best = (-1.0, 0.0, False)
     for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
-        rows, cols = _axis_sharpness(small, float(a))
+        rows, cols = _axis_sharpness(small, float(a)) if axes else (_profile_sharpness(small, float(a)), 0.0)
         if max(rows, cols) > best[0]:
             best = (max(rows, cols), float(a), cols > rows)
     return best[1], best[2]
