@@ -54,7 +54,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)
-    gray, sheet, warp = find_sheet(gray, look)
+    gray, sheet, warp = find_sheet(gray, look, REF_SHORT_SIDE)
     del look
     if warp is not None:  # the sheet alone, at working size (factor: approximate, photos have no dpi)
         seals = [cv2.perspectiveTransform(p[None], warp)[0] for p in seals]

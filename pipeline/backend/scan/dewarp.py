@@ -173,12 +173,17 @@ def _meet(l1, l2) -> Optional[np.ndarray]:
     return p + t * u
 
 
-def flatten_photo(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def flatten_photo(gray: np.ndarray, corners: np.ndarray,
+                  short_side: Optional[int] = None) -> tuple[np.ndarray, np.ndarray]:
     """The sheet inside ``corners`` (full-size pixels) warped to an upright rectangle
-    whose sides are the outline's mean side lengths, and the warp (3x3)."""
+    whose sides are the outline's mean side lengths — scaled so that its short side is
+    ``short_side`` when given (one resampling: the working resolution straight from
+    the input) — and the warp (3x3)."""
     tl, tr, br, bl = corners
-    w = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
-    h = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
+    w = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    h = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    k = 1.0 if short_side is None else short_side / max(min(w, h), 1.0)
+    w, h = int(round(w * k)), int(round(h * k))
     # The sheet's edge (and the desk showing past a rounded corner) is trimmed off: a dark
     # line down the whole page would join every text line into one band.
     tx, ty = SHEET_TRIM * w, SHEET_TRIM * h
@@ -202,17 +207,19 @@ def even_lighting(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def find_sheet(gray: np.ndarray, look: Optional[np.ndarray] = None) -> tuple[np.ndarray, str, Optional[np.ndarray]]:
+def find_sheet(gray: np.ndarray, look: Optional[np.ndarray] = None,
+               short_side: Optional[int] = None) -> tuple[np.ndarray, str, Optional[np.ndarray]]:
     """The page with its background dealt with, what was done — ``photo`` (warped flat,
     lighting evened), ``bed`` (background painted paper-white) or ``""`` — and the
-    photo's warp (3x3, input pixels to output pixels).  ``look``: see :func:`paper_mask`."""
+    photo's warp (3x3, input pixels to output pixels).  ``look``: see :func:`paper_mask`;
+    ``short_side``: see :func:`flatten_photo`."""
     found = paper_mask(gray, look)
     if found is None:
         return gray, "", None
     mask, scale, paper = found
     corners = sheet_corners(mask)
     if corners is not None:
-        flat, m = flatten_photo(gray, corners / scale)
+        flat, m = flatten_photo(gray, corners / scale, short_side)
         return even_lighting(flat), "photo", m
     full = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     full = cv2.erode(full, np.ones((2 * EDGE_ERODE + 1,) * 2, np.uint8))
