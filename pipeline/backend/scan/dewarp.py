@@ -24,9 +24,10 @@ PAPER_FULL_SHARE = 0.985  # a paper region this large leaves no background to ha
 BED_CONTRAST = 30  # grey levels: background at least this much darker than the paper
 QUAD_EPS = 0.02  # outline simplification, share of its length, for the four corners
 QUAD_EDGE = 3  # px (small copy): outline points this near the image edge are the frame's, not the sheet's
+QUAD_FRAME_CLEAR = 2 * QUAD_EDGE + 2  # px (small copy): outline points nearer the frame are the frame's
 QUAD_FIT_TOL = 0.02  # outline points this near a side (share of the copy's long side) fit its line
 QUAD_MIN_POINTS = 0.5  # … a side is fitted when it has this many points per pixel of its length
-QUAD_MIN_SIDES = 3  # a photo shows at least this many of the sheet's sides
+QUAD_MIN_SIDES = 4  # every side of the sheet must show (with one along the frame its geometry is a guess)
 PAPER_TEXT_CLOSE = 9  # px (small copy): grey-level closing that removes text before the edge search
 PAPER_LOG_OFFSET = 16.0  # grey levels added before the log (dark noise on a desk is no edge)
 PAPER_EDGE_STEP = 0.08  # log-brightness gradient per pixel (small copy) that counts as an edge
@@ -132,8 +133,8 @@ def sheet_corners(mask: np.ndarray) -> Optional[np.ndarray]:
     quad = np.float32([pts[np.argmin(s)], pts[np.argmax(d)], pts[np.argmax(s)], pts[np.argmin(d)]])
     h, w = mask.shape
     outline = c[:, 0, :].astype(np.float32)
-    inside = ((outline[:, 0] >= QUAD_EDGE) & (outline[:, 1] >= QUAD_EDGE)
-              & (outline[:, 0] <= w - 1 - QUAD_EDGE) & (outline[:, 1] <= h - 1 - QUAD_EDGE))
+    e = QUAD_FRAME_CLEAR  # the mask stops short of the frame by its band (see _edge_paper)
+    inside = (outline[:, 0] >= e) & (outline[:, 1] >= e) & (outline[:, 0] <= w - 1 - e) & (outline[:, 1] <= h - 1 - e)
     outline = outline[inside]
     tol = QUAD_FIT_TOL * max(h, w)
     lines, fitted = [], 0
