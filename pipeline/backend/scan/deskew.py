@@ -20,6 +20,8 @@ SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) run
 SKEW_FINE_STEP = 0.05
 MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
 SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
+MAX_SHEAR_DEG = 2.5  # columns of a flattened photo lean at most this much against its rows
+SHEAR_STEP = 0.1
 SHEET_LOOK_SIDE = 1024  # px; long side of the copy the sheet's outline is looked for on
 
 
@@ -74,6 +76,14 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
         seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
         gray = rotate(gray, angle, border=_paper(gray))
         ink = binarize(gray, unit)
+    if sheet == "photo":  # a photographed outline is not exact: columns may still lean
+        lean = estimate_shear(ink)
+        if abs(lean) >= MIN_DESKEW_DEG:
+            m = _shear_matrix(lean, gray.shape[0])
+            seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
+            gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
+                                  borderValue=_paper(gray))
+            ink = binarize(gray, unit)
     bend = row_offsets(ink) if sheet == "photo" else None
     if bend is not None:
         gray = straighten_rows(gray, bend)
@@ -159,6 +169,30 @@ def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
         if max(rows, cols) > best[0]:
             best = (max(rows, cols), float(a), cols > rows)
     return best[1], best[2]
+
+
+def _shear_matrix(angle: float, height: int) -> np.ndarray:
+    """The horizontal shear (2x3) that turns columns leaning by ``angle`` degrees upright,
+    about the image's middle row."""
+    t = float(np.tan(np.radians(angle)))
+    return np.float64([[1.0, t, -t * height / 2.0], [0.0, 1.0, 0.0]])
+
+
+def estimate_shear(ink: np.ndarray) -> float:
+    """How far (degrees) the page's columns lean against its (level) rows: the shear that
+    makes the column profile sharpest (ruling lines and text columns vote), searched over
+    ±MAX_SHEAR_DEG on a half-size image.  A sheet warped flat from a photo keeps a lean
+    of a degree or so where its outline was not exact, enough to break vertical rules."""
+    small = cv2.resize(ink, None, fx=SKEW_SCALE, fy=SKEW_SCALE, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    h, w = small.shape
+
+    def sharpness(a: float) -> float:
+        r = cv2.warpAffine(small, _shear_matrix(a, h), (w, h), flags=cv2.INTER_LINEAR)
+        return float(np.square(np.diff(r.sum(axis=0, dtype=np.float64))).sum())
+
+    return float(max(np.arange(-MAX_SHEAR_DEG, MAX_SHEAR_DEG + 1e-9, SHEAR_STEP), key=sharpness))
 
 
 def estimate_skew(ink: np.ndarray, coarse: Optional[float] = None) -> float:
