@@ -1,8 +1,8 @@
 """Scans as offices make them (pipeline.backend.scan): turned pages, strong skew on a grey
 bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
 
-Generated documents here use seeds 7000-7099 (tests only; tuning used 5001, the benchmark
-uses 900000 and up)."""
+Generated documents here use seeds 7000-7099 (tests only; tuning used 5001 and
+920000-920010, the benchmark's final figures 950000-950009)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -167,8 +167,11 @@ def test_hazard_page_reads_its_table_rows(tmp_path, hazard):
               else raster._image_frames(path.read_bytes()))
     img = next(iter(frames))[0]
     wp = _working_image(img)
-    assert wp.rotation == 0 and wp.sheet == "photo"  # its outline found and warped flat
-    assert min(wp.gray.shape) == raster.REF_SHORT_SIDE
+    assert wp.rotation == 0
+    if hazard == "photo":  # the desk gone: its outline found and warped flat, to the working size
+        assert wp.sheet == "photo" and min(wp.gray.shape) == raster.REF_SHORT_SIDE
+    else:  # warped flat, or the bed painted out where a corner runs off the scan
+        assert wp.sheet in ("photo", "bed") and abs(min(wp.gray.shape) - raster.REF_SHORT_SIDE) <= 1
     assert abs(estimate_skew(wp.ink)) < 0.3
     page = scan.read_page_image(img)
     f = s.fields

@@ -1,13 +1,18 @@
 """Dewarp: the sheet found on a scanner bed or a desk, warped flat, evenly lit, its rows straightened.
 
-* ``paper_mask``: the paper is the largest bright region (Otsu on a small blurred copy)
-  that the dark background (a grey scanner bed, a desk) surrounds;
-* a phone photo shows the whole sheet: its outline simplifies to four corners and
-  the sheet is warped to a rectangle (``flatten_photo``), its lighting evened out by
-  dividing by the paper's own brightness (``even_lighting``);
-* a crooked sheet on a scanner runs off the scan, so no quadrilateral: the bed
-  around it is painted paper-white, so its edge does not read as a ruling line
-  (the deskew then turns the sheet level);
+* ``paper_mask``: the paper is the brightest large region that edges enclose, edges
+  taken of the log brightness of a text-free copy (so a sheet half in shadow on a
+  lit desk is one region) and of the plain luminance (a brown desk is not red ink);
+  the largest bright region (Otsu) is the fallback;
+* a sheet whose outline simplifies to four sides, at least QUAD_MIN_SIDES of them
+  clear of the image's frame, is warped to an upright rectangle at the working
+  resolution (``flatten_photo``): each side is a line fitted to its own outline
+  points, so a photo that cuts a corner off, or a crooked sheet on a scanner, still
+  gives its true corners; its lighting is evened out by dividing by the paper's own
+  brightness (``even_lighting``);
+* otherwise (a crooked sheet running off the scan on more than one side) the bed
+  around it is painted paper-white, so its edge does not read as a ruling line (the
+  deskew then turns the sheet level);
 * a bent page (``straighten_rows``): each vertical strip's row profile is matched
   against the middle strip's, and the rows are shifted back by a smooth fit.
 """
