@@ -265,18 +265,24 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str, model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
+def process_file(path: str, model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+                 facts_engine: Optional[str] = None) -> dict:
     """Worker task: one file's extract object (lines labelled by the model at ``model``, else
-    the shipped one) under ``limits`` (its time limit is the engine's to enforce: a timeout
-    record, retried under a longer one); an exception becomes an ``internal`` error object."""
+    the shipped one; narrative facts run by ``facts_engine``, else the default one) under
+    ``limits`` (its time limit is the engine's to enforce: a timeout record, retried under a
+    longer one); an exception becomes an ``internal`` error object."""
     import dataclasses
     from .extract import extract_file
     try:
-        labeler = None
+        labeler = classify = None
         if model:
             from .classifier import load_cached
             labeler = load_cached(model)
-        return extract_file(path, labeler, limits=dataclasses.replace(limits, timeout_s=None)).as_dict()
+        if facts_engine:
+            from .facts import engine_classifier
+            classify = engine_classifier(facts_engine)  # loaded once per worker process
+        return extract_file(path, labeler, limits=dataclasses.replace(limits, timeout_s=None),
+                            classify=classify).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -719,12 +725,14 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
               progress: bool = True, task: Callable[[str], dict] = process_file,
-              model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
+              model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+              facts_engine: Optional[str] = None) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
     ``model``: a trained line classifier (folder or card) to label lines with instead of the
     shipped one; checked here first (``classifier.ModelError``).  ``limits``: pages and pixels
-    per file (the time limit is ``timeout_s``).  Failures of single files are recorded, never
+    per file (the time limit is ``timeout_s``).  ``facts_engine``: what runs the narrative
+    facts pipeline (``facts.FACT_ENGINES``; default ``facts.DEFAULT_FACT_ENGINE``).  Failures of single files are recorded, never
     raised; the exports and ``summary.json`` are written at the end of every run, also one
     stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
     (workers are stopped, a file they were reading is read again by the next run).
@@ -738,6 +746,11 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         from .classifier import load
         model = load(model).path  # refused here, not once per file
         task = partial(task, model=model)
+    from .facts import DEFAULT_FACT_ENGINE, FACT_ENGINES
+    if facts_engine not in (None, DEFAULT_FACT_ENGINE):
+        if facts_engine not in FACT_ENGINES:
+            raise ValueError(f"unknown facts engine {facts_engine!r} (choose from {', '.join(FACT_ENGINES)})")
+        task = partial(task, facts_engine=facts_engine)
     from tqdm import tqdm
     t0 = time.monotonic()
     out = Path(out_dir)
