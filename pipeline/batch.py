@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import coverage
-from .limits import DEFAULT_LIMITS, TIMEOUT_S, Limits
+from .limits import DEFAULT_LIMITS, DEFAULT_WORKERS, ENGINES, TIMEOUT_S, Limits
 from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -52,8 +52,6 @@ REPORT_EXTENSIONS = frozenset({".pdf", ".txt", ".html", ".htm", ".docx",
 # Inputs that may need the OCR models (scanned PDFs, images): workers load them at start-up.
 OCR_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 DEFAULT_TIMEOUT_S = TIMEOUT_S  # per file, enforced by replacing the worker
-DEFAULT_WORKERS = os.cpu_count() or 1
-ENGINES = ("local", "ray")
 POLL_S = 0.5  # the local pool's longest wait between looks at the clock
 WORKER_EXIT_WAIT_S = 2.0  # grace for a worker to exit on its own at the end of a run
 MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before giving up
@@ -732,9 +730,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
     ``model``: a trained line classifier (folder or card) to label lines with instead of the
     shipped one; checked here first (``classifier.ModelError``).  ``limits``: pages and pixels
     per file (the time limit is ``timeout_s``).  ``facts_engine``: what runs the narrative
-    facts pipeline (``facts.FACT_ENGINES``; default ``facts.DEFAULT_FACT_ENGINE``).  Failures of single files are recorded, never
-    raised; the exports and ``summary.json`` are written at the end of every run, also one
-    stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
+    facts pipeline (``facts.FACT_ENGINES``; default ``facts.DEFAULT_FACT_ENGINE``).
+    Failures of single files are recorded, never raised; the exports and ``summary.json``
+    are written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
     (workers are stopped, a file they were reading is read again by the next run).
     """
     if engine not in ENGINES:

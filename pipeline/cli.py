@@ -250,6 +250,19 @@ def version() -> str:
         return m.group(1) if m else "unknown"
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked (``importlib.metadata`` is
+    a noticeable part of a small extract's start-up)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"nianbao {version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
     """``--max-pages``, ``--max-image-pixels`` (and ``--timeout``), with their documented defaults."""
     from .limits import MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S
@@ -289,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
         "into checked, structured data."))
-    p.add_argument("--version", action="version", version=f"nianbao {version()}")
+    p.add_argument("--version", action=VersionAction)
     sub = p.add_subparsers(dest="command", required=True)
     e = sub.add_parser("extract", help="extract fields, checks and narrative from report files "
                                        "(a folder: use batch)")
@@ -299,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", metavar="DIR", help=MODEL_HELP)
     add_facts_engine_option(e)
     e.set_defaults(func=cmd_extract)
-    from .batch import DEFAULT_WORKERS, ENGINES
+    from .limits import DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (walked) or globs")
     b.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (re-run to resume)")
