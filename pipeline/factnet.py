@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence
 
+import msgpack
 import numpy as np
 
 from .facts import quantities, segments
@@ -249,7 +250,6 @@ def load_net(path: str | Path) -> SpanNet:
 
     Raises ModelMissing when there is none, NetMismatch when it is another architecture.
     """
-    import msgpack
     path = Path(path)
     if not (path / "config.cfg").is_file():
         raise ModelMissing(f"no facts pipeline at {path} (train one with `nianbao train --facts`)")

@@ -336,16 +336,20 @@ def engine_classifier(engine: str = DEFAULT_FACT_ENGINE, path: Optional[str] = N
     """The facts pipeline at ``path`` (default: the shipped one) run by ``engine``.
 
     A pipeline the numpy engine does not know (``factnet.NetMismatch``: another
-    architecture) is run by spaCy, with a warning in the log.
+    architecture), or a build without its libraries, is run by spaCy, with a warning in the log.
     """
     if engine not in FACT_ENGINES:
         raise ValueError(f"unknown facts engine {engine!r} (choose from {', '.join(FACT_ENGINES)})")
     if engine == "numpy":
-        from . import factnet
         try:
-            return factnet.classifier(path or str(factnet.MODEL_DIR))
-        except factnet.NetMismatch as e:
-            log.warning("%s: running the facts pipeline with spaCy", e)
+            from . import factnet
+        except ImportError as e:
+            log.warning("numpy facts engine unavailable (%s): running the facts pipeline with spaCy", e)
+        else:
+            try:
+                return factnet.classifier(path or str(factnet.MODEL_DIR))
+            except factnet.NetMismatch as e:
+                log.warning("%s: running the facts pipeline with spaCy", e)
     from . import factmodel  # imports spaCy
     return factmodel.classifier(path or str(factmodel.MODEL_DIR))
 
