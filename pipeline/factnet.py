@@ -49,6 +49,7 @@ MODEL_DIR = _models_dir() / "facts"
 class ModelMissing(RuntimeError):
     """The shipped facts pipeline is not there or cannot be loaded."""
 
+
 # --- tokens --------------------------------------------------------------------
 
 
