@@ -79,9 +79,9 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 # --- lexical features as spaCy string ids --------------------------------------
 
-# spaCy's reserved symbols (spacy.symbols.IDS) a token attribute can equal: every one
-# of three characters or fewer (a token is one character or a run of whitespace;
-# its lower-case form and base norms are at most three characters long).
+# spaCy's reserved symbols (spacy.symbols.IDS) a token attribute can equal: every one of
+# three characters or fewer (a token is one character, whose attributes are at most three
+# characters long, or a run of whitespace, which no symbol holds).
 SYMBOLS = {"": 0, "ID": 64, "POS": 74, "TAG": 75, "DEP": 76, "IDX": 455, "ADJ": 84, "ADP": 85,
            "ADV": 86, "AUX": 87, "DET": 90, "NUM": 93, "SYM": 99, "X": 101, "EOL": 102, "ORG": 383,
            "GPE": 384, "LOC": 385, "aux": 405, "cc": 407, "cop": 411, "dep": 414, "det": 415,
@@ -265,6 +265,9 @@ def load_net(path: str | Path) -> SpanNet:
         attrs = [{k: msgpack.unpackb(v, raw=False) for k, v in a.items()} for a in msg["attrs"]]
     except (OSError, ValueError, KeyError, TypeError) as e:  # a torn copy
         raise ModelMissing(f"facts pipeline at {path} cannot be read ({type(e).__name__}: {e})") from e
+    lookups = path / "vocab" / "lookups.bin"
+    if lookups.is_file() and "lexeme_norm" in (msgpack.unpackb(lookups.read_bytes(), raw=False) or {}):
+        raise NetMismatch(f"{path}: a vocabulary with its own norm table")  # NORM would not be lower()
     if not ARCHITECTURE.fullmatch(nodes[0]["name"]):
         raise NetMismatch(f"{path}: the facts component is {nodes[0]['name'][:80]}…, not the known span categorizer")
     if cfg.get("max_positive") != 1:
