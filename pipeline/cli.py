@@ -158,7 +158,8 @@ def cmd_train_facts(args: argparse.Namespace) -> int:
     import json
     from training.facts import train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
-    card = train(out, seeds=args.facts_seeds, replace=args.replace, evaluate_heldout=not args.no_heldout)
+    card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
+                 evaluate_heldout=not args.no_heldout)
     print(json.dumps({k: v for k, v in card.items() if k != "labels"}, ensure_ascii=False, indent=1,
                      default=str)[:4000])
     return 0
@@ -319,6 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="train the narrative facts pipeline (spaCy) instead, from training/facts.py's data")
     tr.add_argument("--facts-seeds", type=int, default=300, metavar="N",
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
+    tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
+                    help="with --facts: training epochs (default 12)")
     tr.set_defaults(func=cmd_train)
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("inputs", nargs="+", metavar="INPUT")

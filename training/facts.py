@@ -428,6 +428,11 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
     import shutil
     import spacy
     from pipeline.factmodel import MODEL_DIR
+    # The scoring step runs after a long fit: import it (and the extract path it runs) now,
+    # so a checkout changed mid-run cannot break it (the shipped card was once hand-patched
+    # after a merge during a run broke this step).
+    from pipeline import extract  # noqa: F401
+    from pipeline.evaluate import default_fact_inputs, evaluate_facts
     data, sources = training_sentences(seeds)
     nlp = fit(data, epochs)
     card = {"sources": sources, "labels": list(FACT_NAMES), "epochs": epochs, "spacy": spacy.__version__}
@@ -439,8 +444,6 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
     nlp.meta["nianbao"] = card
     nlp.to_disk(out)
     if evaluate_heldout:
-        from pipeline.evaluate import evaluate_facts
-        from pipeline.evaluate import default_fact_inputs
         texts = [p for p in default_fact_inputs() if ".scan." not in p.name]  # scans: `nianbao evaluate --facts`
         report = evaluate_facts(FACT_GOLD_DIR, texts, split="eval", model_path=str(out))
         card["heldout"] = {k: report[k] for k in ("documents", "model", "regex")}
