@@ -159,7 +159,7 @@ def cmd_train_facts(args: argparse.Namespace) -> int:
     from training.facts import train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
     card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
-                 evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *sys.argv[1:]]))
+                 evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]))
     print(json.dumps({k: v for k, v in card.items() if k != "labels"}, ensure_ascii=False, indent=1,
                      default=str)[:4000])
     return 0
@@ -351,7 +351,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv  # a model card names the command that made it
     return args.func(args)
 
 
