@@ -29,6 +29,7 @@ def _model(path: Optional[str]):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from . import coverage
     from .extract import extract_file
     from .output import render
     labeler, rc = _model(args.model)
@@ -47,6 +48,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"nianbao: {path}: {obj['error']}", file=sys.stderr)
         elif obj.get("recovery"):  # a damaged file: read, but say so where a person looks
             print(f"nianbao: {path}: {obj['recovery']['status']}: {obj['warnings'][0]}", file=sys.stderr)
+        elif coverage.outcome(obj) == "partial":  # a table partly read: as loud as a damaged file
+            tables = [c["table"] for c in obj.get("coverage") or [] if c.get("status") != "found"]
+            print(f"nianbao: {path}: partial: {'tables' if len(tables) > 1 else 'table'} {', '.join(tables)} "
+                  f"not fully read (see warnings)",
+                  file=sys.stderr)
         objs.append(obj)
     sys.stdout.write(render(objs, args.format))
     return 1 if failed else 0
