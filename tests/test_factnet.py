@@ -7,6 +7,7 @@ import random
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,16 @@ def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sente
     named = factmodel.named_quantities(nlp, real_sentences)
     assert sum(map(len, named)) > 100  # the comparison covers many named quantities
     assert _same(nlp, real_sentences) == []  # spans, names and scores, to the last bit
+
+
+def test_heldout_excerpts_are_named_as_spacy_names_them(nlp):
+    """The held-out real excerpts (data/gold/facts/heldout), as ``evaluate --split heldout`` reads them."""
+    sents = []
+    for p in sorted((ROOT / "data" / "gold" / "facts" / "heldout").glob("*.json")):
+        text = unicodedata.normalize("NFKC", json.loads(p.read_text(encoding="utf-8"))["text"])
+        sents += [s for _, s in facts.sentences(text) if facts.quantities(s)]
+    assert len(sents) >= 23
+    assert _same(nlp, sents) == []
 
 
 def test_generated_narratives_are_named_as_spacy_names_them(nlp):
