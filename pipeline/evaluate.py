@@ -345,22 +345,25 @@ def default_fact_inputs() -> list[Path]:
 
 
 def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] = None,
-                   split: Optional[str] = "eval", model_path: Optional[str] = None) -> dict:
+                   split: Optional[str] = "eval", model_path: Optional[str] = None,
+                   engine: Optional[str] = None) -> dict:
     """Narrative facts of the model and of the regexes against the hand gold.
 
     Each input whose stem has fact gold of ``split`` ("eval": the held-out documents;
     None: all) is extracted end to end; simulated scans (``.scan.``) are scored apart
     from the documents they render.  ``model_path``: another facts pipeline than the
-    shipped one.
+    shipped one; ``engine``: what runs it (``facts.FACT_ENGINES``; default: the default one).
     """
     from .extract import extract_file
     gold = scoring.read_fact_gold(gold_dir, split)
     classify = None
-    if model_path:
-        from .factmodel import classifier
-        classify = classifier(model_path)
+    if model_path or engine:
+        from .facts import DEFAULT_FACT_ENGINE, engine_classifier
+        classify = engine_classifier(engine or DEFAULT_FACT_ENGINE, model_path)
     docs, scans = [], []
-    for path in inputs or default_fact_inputs():
+    if split == "heldout":  # excerpts: the gold holds the text, there is no document to extract
+        docs = [excerpt_row(stem, g, classify) for stem, g in gold.items()]
+    for path in (inputs or default_fact_inputs()) if split != "heldout" else ():
         stem = doc_stem(path)
         if stem not in gold:
             continue
@@ -390,6 +393,24 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
     return out
 
 
+def excerpt_row(stem: str, gold: dict, classify=None) -> dict:
+    """One held-out excerpt scored: the facts pipeline and the regexes on its text.
+
+    The text goes through the same normalisation as a report's narrative
+    (``facts.narrative_text``: NFKC); there is no table, so no contradictions.
+    """
+    import unicodedata
+    from .facts import extract_facts
+    from .narrative import stated_counts
+    text = unicodedata.normalize("NFKC", gold["text"])
+    gold_facts = [(f["name"], f["value"]) for f in gold["facts"]]
+    model = [(f.name, f.value) for f in extract_facts(text, classify)]
+    regex = scoring.regex_facts(stated_counts(text))
+    return {"source": gold.get("source", stem), "stem": stem, "agency": gold.get("agency"), "gold": gold_facts,
+            "model": model, "regex": regex, "model_scores": scoring.fact_scores([(gold_facts, model)]),
+            "regex_scores": scoring.fact_scores([(gold_facts, regex)]), "contradictions": [], "warnings": []}
+
+
 def facts_markdown(report: dict) -> str:
     """The fact evaluation as a short Markdown report."""
     def line(name: str, s: dict) -> str:
@@ -413,4 +434,13 @@ def facts_markdown(report: dict) -> str:
     for d in report["docs"]:
         m, r = d["model_scores"], d["regex_scores"]
         out.append(f"| {d['stem']} | {len(d['gold'])} | {m['precision']} | {m['recall']} | {r['precision']} | {r['recall']} |")
+    out += ["", "## The model's errors (name, value)", ""]
+    for d in report["docs"]:
+        wrong, missed = scoring.fact_errors(d["gold"], d["model"])
+        if wrong or missed:
+            out.append(f"- {d['stem']}: wrong {_facts_text(wrong) or '–'}; missed {_facts_text(missed) or '–'}")
     return "\n".join(out) + "\n"
+
+
+def _facts_text(facts: Sequence[tuple[str, float]]) -> str:
+    return ", ".join(f"{n} {v:g}" for n, v in facts)
