@@ -146,7 +146,15 @@ def run_worker(kind: str, files: list[str]) -> tuple[list[dict], float]:
 
 
 def report_peak() -> None:
-    print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+    """This worker's own peak RSS: VmHWM (the high-water mark of this process image).
+    ru_maxrss would not do: Linux carries it over from the forking parent through exec,
+    so a worker would report the generator's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            kib = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mib": kib / 1024}), flush=True)
 
 
 def positional(nums: list[str], gold: dict) -> dict:
