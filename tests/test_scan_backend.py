@@ -167,7 +167,7 @@ def test_red_seal_is_removed_but_black_text_kept():
     img[10:20, :] = (40, 35, 215)  # BGR: seal red
     img[40:50, :] = (20, 20, 20)  # black text
     gray = scan._to_gray(img)
-    assert gray[15].min() == 255 and gray[45].max() < 60
+    assert gray[15].min() >= 230 and gray[45].max() < 60  # seal -> paper, text kept
 
 
 @pytest.mark.parametrize("name, data", [

@@ -5,21 +5,35 @@ import cv2
 import numpy as np
 
 RED_MARGIN = 60  # a pixel whose red exceeds green and blue by this much is seal ink, not text
-RED_EDGE_MARGIN = 20  # … and so is a pixel red by this much next to such ink …
-RED_NEAR = 5  # px; … within this window
 SEAL_MERGE = 0.012  # ring, star and lettering of one seal join across gaps this wide (share of the short side)
 SEAL_SIZE = (0.05, 0.4)  # a seal is this wide and high, as a share of the page's short side …
 SEAL_ASPECT = (0.6, 1.7)  # … about as wide as high (round, oval or square) …
 SEAL_MIN_FILL = 0.04  # … with at least this share of its box in strong red
+SEAL_ZONE = 9  # px; around strong red ink the grey comes from the red channel (JPEG smears colour this far)
+SEAL_MAX_GAIN = 1.6  # the red channel is brightened at most this much to make seal ink paper
 
 
-def red_ink(bgr: np.ndarray) -> np.ndarray:
-    """Mask of seal ink: pixels clearly redder than green or blue (by RED_MARGIN), and
-    faintly red ones (RED_EDGE_MARGIN) next to them, since JPEG smears colour at stroke edges."""
+def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
+    """Grey of a colour page with red seal ink turned to paper and black text under it kept.
+
+    In the red channel seal ink is nearly as bright as paper while black text stays
+    black, also where the two overlap (whitening every red pixel instead loses the
+    digits under the seal: JPEG gives their strokes the seal's colour).  Near strong
+    red ink (SEAL_ZONE) the grey is the red channel, brightened by the ratio of paper
+    to seal ink in proportion to each pixel's redness; elsewhere plain luminance.
+    """
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
     redness = r - np.maximum(g, b)
-    near = cv2.dilate((redness > RED_MARGIN).astype(np.uint8), np.ones((RED_NEAR, RED_NEAR), np.uint8)) > 0
-    return near & (redness > RED_EDGE_MARGIN)
+    strong = redness > RED_MARGIN
+    if not strong.any():
+        return gray
+    zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8)) > 0
+    paper = float(np.percentile(gray[::8, ::8], 90))
+    gain = float(np.clip(paper / max(float(np.median(r[strong])), 1.0), 1.0, SEAL_MAX_GAIN))
+    weight = np.clip(redness[zone] / RED_MARGIN, 0.0, 1.0)
+    gray[zone] = np.clip(r[zone] * (1.0 + (gain - 1.0) * weight), 0, 255).astype(np.uint8)
+    return gray
 
 
 def find_seals(bgr: np.ndarray) -> list[tuple[float, float, float, float]]:
