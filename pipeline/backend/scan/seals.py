@@ -33,7 +33,8 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8)) > 0
     paper = float(np.percentile(gray[::8, ::8], 90))
     split, _ = cv2.threshold(r[strong].astype(np.uint8).reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    split = min(float(split), paper - 1.0)
+    # One population only (no text under the seal): Otsu's split falls at its bottom.
+    split = min(max(float(split), float(np.percentile(r[strong], 1))), paper - 1.0)
     start = split - SEAL_RAMP * (paper - split)
     rz = r[zone].astype(np.float32)
     raised = start + (rz - start) * (paper - start) / max(split - start, 1.0)
