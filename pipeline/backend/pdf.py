@@ -49,12 +49,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
 from .pdf_images import picture_boxes, read_pictures
-from .pdf_orientation import needs_plumber, upright_page
-from .pdfium_page import page_content, page_image_cover, page_texts
+from .pdf_orientation import upright_page
+from .pdfium_page import PageContent, page_content, page_image_cover, page_texts
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
                       mostly_bold, row_cells, snap_values, union_box, value_piece_x)
@@ -412,14 +412,14 @@ def check_pdf_bytes(data: bytes) -> None:
         raise InputError("truncated PDF (no %%EOF marker at the end of the file)")
 
 
-def _pdfium_check(data: bytes, password: Optional[str]) -> tuple[Optional[int], Optional[str]]:
-    """Open with PDFium (fast, robust): ``(page count, None)``, or ``(None,
-    reason)`` when PDFium refuses the file; pdfminer then has the last word
-    (PDFium's error code is not reliable for a file with no pages).
-    Raises InputError for a password problem."""
+def _open_pdfium(data: bytes, password: Optional[str]):
+    """Open with PDFium (fast, robust): ``(document, None)``, or ``(None, reason)``
+    when PDFium refuses the file; pdfminer then has the last word (PDFium's error
+    code is not reliable for a file with no pages).  Raises InputError for a
+    password problem.  The caller closes the document."""
     import pypdfium2 as pdfium
     try:
-        doc = pdfium.PdfDocument(data, password=password)
+        return pdfium.PdfDocument(data, password=password), None
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == 4:
@@ -427,10 +427,6 @@ def _pdfium_check(data: bytes, password: Optional[str]) -> tuple[Optional[int], 
         if code == 5:
             raise InputError("encrypted PDF with an unsupported security handler") from e
         return None, _first_line(e)
-    try:
-        return len(doc), None
-    finally:
-        doc.close()
 
 
 def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str] = None):
@@ -456,9 +452,11 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
 
 # --- one page --------------------------------------------------------------------------------------
 
-def _extract_page(ppage, number: int) -> _PageData:
-    """Glyphs, rules and the text-layer verdict of one page: a pypdfium2 page
-    (the fast path), or a pdfplumber page for files PDFium refuses."""
+def _parse_page(ppage, number: int) -> tuple[_PageData, Optional[PageContent]]:
+    """Characters, rules and the text-layer verdict of one page (``problem`` set when it
+    has no usable text layer): a pypdfium2 page (the fast path), or a pdfplumber page for
+    files PDFium refuses.  The content is None when the page cannot be parsed; a pdfplumber
+    page's rules are read only when its text is usable."""
     pdfium = hasattr(ppage, "get_textpage")
     if pdfium:
         w, h = ppage.get_size()
@@ -469,25 +467,32 @@ def _extract_page(ppage, number: int) -> _PageData:
         with _deadline(PAGE_TIMEOUT_S):
             if pdfium:
                 content = page_content(ppage, MAX_RULE_THICKNESS)
-                chars, cover, segments = content.chars, content.image_cover, content.segments
-                texts = [c.text for c in chars]
+                texts = [c.text for c in content.chars]
             else:
-                chars = ppage.chars
-                cover, texts = _image_cover(ppage), [c.get("text") or "" for c in chars]
-            pd.problem = text_layer_problem(texts, cover)
-            if pd.problem:
-                return pd
-            glyphs = chars_to_glyphs(chars)
-            if not pdfium:
-                segments = page_segments(ppage)
+                content = PageContent(pd.width, pd.height, chars=ppage.chars, image_cover=_image_cover(ppage))
+                texts = [c.get("text") or "" for c in content.chars]
+            pd.problem = text_layer_problem(texts, content.image_cover)
+            if not pdfium and not pd.problem:
+                content.segments = page_segments(ppage)
+            return pd, content
     except _Timeout:
         pd.problem = f"parsing took longer than {PAGE_TIMEOUT_S:g}s"
-        return pd
     except Exception as e:  # a broken content stream: treat like a page without text
         pd.problem = f"cannot be parsed ({type(e).__name__}: {_first_line(e)})"
-        return pd
-    _layout_page(pd, glyphs, find_grids(segments, glyphs))
+    return pd, None
+
+
+def _lay_out(pd: _PageData, content: Optional[PageContent]) -> _PageData:
+    """A parsed page's lines, grids and rows (nothing for a page without usable text)."""
+    if content is not None and not pd.problem:
+        glyphs = chars_to_glyphs(content.chars)
+        _layout_page(pd, glyphs, find_grids(content.segments, glyphs))
     return pd
+
+
+def _extract_page(ppage, number: int) -> _PageData:
+    """One page parsed (:func:`_parse_page`) and laid out."""
+    return _lay_out(*_parse_page(ppage, number))
 
 
 def _upright(ppage):
@@ -803,25 +808,27 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
 
 
-def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document,
-                       limit: int = MAX_PAGES) -> list[_PageData]:
-    """Every page (up to ``limit``) read with PDFium, the fast path."""
+def _parse_pages_pdfium(pdf, limit: int = MAX_PAGES) -> Optional[list[tuple[_PageData, Optional[PageContent]]]]:
+    """Every page (up to ``limit``) parsed with PDFium, the fast path (:func:`_parse_page`);
+    None when a page cannot even be loaded (pdfplumber then reads, or flags, each page)."""
     import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(data, password=password)
-    try:
-        n_pages = len(pdf)
-        if n_pages > limit:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
-        datas = []
-        for i in range(min(n_pages, limit)):
+    out = []
+    for i in range(min(len(pdf), limit)):
+        try:
             page = pdf[i]
-            try:
-                datas.append(_extract_page(page, i + 1))
-            finally:
-                page.close()
-        return datas
-    finally:
-        pdf.close()
+        except pdfium.PdfiumError:
+            return None
+        try:
+            out.append(_parse_page(page, i + 1))
+        finally:
+            page.close()
+    return out
+
+
+def _image_only(parsed: Sequence[tuple[_PageData, Optional[PageContent]]]) -> bool:
+    """Whether no page has a usable text layer, every page's text having been read (a
+    scan; a page that could not be parsed does not count as one)."""
+    return bool(parsed) and all(pd.problem and content is not None for pd, content in parsed)
 
 
 def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str],
@@ -850,31 +857,51 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
         pdf.close()
 
 
-def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None,
-             pdfminer: bool = False) -> Document:
+def read_pdf(path, *, data: Optional[bytes] = None, password: Optional[str] = None,
+             max_pages: Optional[int] = None, pdfminer: bool = False,
+             image_only: Optional[Callable[[Path], Document]] = None) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
-    Raises InputError for a file that is not a readable PDF.  Pages past
-    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer``
-    reads with pdfplumber even when PDFium opens the file; pages without a usable text
-    layer are warned about and OCR'd when the OCR backend is installed.
+    Raises InputError for a file that is not a readable PDF.  ``data``: the file's
+    bytes when the caller has read them already.  Pages past ``max_pages`` (default
+    :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer`` reads with pdfplumber
+    even when PDFium opens the file; pages without a usable text layer are warned about
+    and OCR'd when the OCR backend is installed.  ``image_only``: called with the path,
+    and its Document returned, when no page has a usable text layer (a scan, for the scan
+    backend to read whole; the file has at most ``max_pages`` pages).
+
+    The file is opened once with PDFium: each page's characters, rules and the signs that
+    it needs pdfplumber (a turned page, a picture) are read in one pass.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read file: {e.strerror or e}") from e
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"cannot read file: {e.strerror or e}") from e
     check_pdf_bytes(data)
-    n_pages, pdfium_error = _pdfium_check(data, password)
-    if n_pages == 0:
-        raise InputError("PDF has no pages")
-    doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     limit = MAX_PAGES if max_pages is None else max_pages
+    pdf, pdfium_error = _open_pdfium(data, password)
+    parsed = None
+    try:
+        if pdf is not None:
+            n_pages = len(pdf)
+            if n_pages == 0:
+                raise InputError("PDF has no pages")
+            parsed = _parse_pages_pdfium(pdf, limit)
+    finally:
+        if pdf is not None:
+            pdf.close()
+    if image_only is not None and parsed is not None and n_pages <= limit and _image_only(parsed):
+        return image_only(path)
+    doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     # Turned pages and pictures are read through pdfplumber (pdf_orientation, pdf_images),
     # and so is a file rebuilt by qpdf (``pdfminer``: PDFium drops text of its lost fonts).
     pictures: list = []
-    if pdfium_error is None and not pdfminer and not needs_plumber(data, password):
-        datas = _read_pages_pdfium(data, password, doc, limit)
+    if parsed is not None and not pdfminer and not any(c is not None and c.needs_plumber for _, c in parsed):
+        if n_pages > limit:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
+        datas = [_lay_out(pd, content) for pd, content in parsed]
     else:
         datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures, limit)
 

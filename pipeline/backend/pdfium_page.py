@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..layout import Box
+from .pdf_orientation import char_quarter_turns
 
 MAX_FORM_DEPTH = 8
 """Nesting of form XObjects followed when collecting paths and images."""
@@ -42,6 +43,14 @@ only these are asked whether they are generated."""
 
 UNMAPPED = "\ufffd"
 """Text of a character PDFium could not map to Unicode (pdfminer's ``(cid:N)``)."""
+
+PROBE_DEPTH = 2
+"""Nesting levels (the page's own objects, and those of forms it draws directly) whose
+text and pictures decide whether the page needs pdfplumber (:attr:`PageContent.needs_plumber`)."""
+
+MIN_PICTURE_PT = (100.0, 30.0)
+"""A picture at least this wide and high (points) may hold text: the page is read by
+pdfplumber, which :mod:`.pdf_images` works on."""
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -68,6 +77,16 @@ class PageContent:
     chars: list[RawChar] = field(default_factory=list)
     segments: list[Box] = field(default_factory=list)
     image_cover: float = 0.0
+    turned_text: bool = False  # a text object whose baseline is a quarter turn off upright
+    picture: bool = False  # an image of at least MIN_PICTURE_PT
+    rotation: int = 0  # the page's /Rotate, degrees
+
+    @property
+    def needs_plumber(self) -> bool:
+        """Whether the PDFium fast path cannot read the page as it stands: turned
+        (``/Rotate`` or turned text, :mod:`.pdf_orientation`) or holding a picture
+        (:mod:`.pdf_images`); both work on pdfplumber pages."""
+        return bool(self.rotation % 360) or self.turned_text or self.picture
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -271,8 +290,14 @@ def _walk(raw, count, get, parent: Matrix, height: float, max_thickness: float,
                 _subpaths(raw, obj, m, height), fill, strk,
                 _color(raw, raw.FPDFPageObj_GetFillColor, obj) if fill else (0, 0, 0),
                 _color(raw, raw.FPDFPageObj_GetStrokeColor, obj) if strk else (0, 0, 0), max_thickness)
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
+            if depth < PROBE_DEPTH and not content.turned_text and raw.FPDFPageObj_GetMatrix(obj, mat):
+                content.turned_text = char_quarter_turns((mat.a, mat.b)) not in (0, None)
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             if raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+                if depth < PROBE_DEPTH and (r.value - l.value >= MIN_PICTURE_PT[0]
+                                            and t.value - b.value >= MIN_PICTURE_PT[1]):
+                    content.picture = True  # the object's own bounds, as pdf_orientation took them
                 corners = [_apply(parent, x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
                 xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 w = min(max(xs), content.width) - max(min(xs), 0.0)
@@ -300,9 +325,10 @@ def page_image_cover(page) -> float:
 
 def page_content(page, max_thickness: float) -> PageContent:
     """Characters, ruling segments (``max_thickness``: the thickest filled rect
-    taken for a rule) and image cover of one pypdfium2 page."""
+    taken for a rule), image cover and what says the page needs pdfplumber
+    (its rotation, turned text, pictures) of one pypdfium2 page."""
     width, height = page.get_size()
-    content = PageContent(float(width), float(height))
+    content = PageContent(float(width), float(height), rotation=page.get_rotation())
     content.chars = page_chars(page, content.height)
     _objects(page, max_thickness, content)
     return content
