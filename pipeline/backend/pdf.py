@@ -350,6 +350,10 @@ def _straight(pts) -> list[tuple[float, float, float, float]]:
 def chars_to_glyphs(chars) -> list[Glyph]:
     """Characters (pdfplumber dicts or :class:`~pipeline.backend.pdfium_page.RawChar`)
     as :class:`Glyph` records, duplicates removed."""
+    if chars and not isinstance(chars[0], dict):  # PDFium's RawChars (the fast path): floats already
+        return dedupe_glyphs([Glyph(_glyph_text(c.text), c.x0, c.top, c.x1, c.bottom,
+                                    c.size or (c.bottom - c.top) or 1.0, is_bold_font(c.fontname), c.upright)
+                              for c in chars if c.text])
     out = []
     for c in chars:
         if isinstance(c, dict):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from ..layout import Box
@@ -56,7 +57,7 @@ Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawChar:
     """A character as pdfplumber gives it: text, box (top-down), size, font name, upright."""
     text: str
@@ -101,15 +102,20 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _font_name(raw, tp, i: int, buf, flags, cache: dict) -> str:
-    """The font name of character ``i`` (decoded once per name)."""
+def _font_name(raw, tp, i: int, buf, flags) -> str:
+    """The font name of character ``i``."""
     if not raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), flags):
         return ""
-    b = buf.value
-    name = cache.get(b)
-    if name is None:
-        name = cache[b] = b.decode("utf-8", "replace")
-    return name
+    return buf.value.decode("utf-8", "replace")
+
+
+@lru_cache(maxsize=1)
+def _text_object_address():
+    """``FPDFText_GetTextObject`` answering the text object's address as an int (a
+    dictionary key), bound apart from pypdfium2's own binding, which answers a pointer."""
+    import pypdfium2.raw as raw
+    addr = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDF_TEXTPAGE, ctypes.c_int)(addr)
 
 
 def _code_points(raw, tp, n: int) -> list[int]:
@@ -125,18 +131,22 @@ def _code_points(raw, tp, n: int) -> list[int]:
 
 def page_chars(page, height: float) -> list[RawChar]:
     """Every character of the page's content (PDFium's generated spaces and line
-    breaks left out), in content order."""
+    breaks left out), in content order.
+
+    A character's size, turn and font are those of its text object: they are read
+    once per text object (the characters of one share its matrix, size and font)."""
     import pypdfium2.raw as raw
     # The PDFium calls bound once: this loop runs for every character of every page.
     is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
     loose_box, matrix, font_size, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, \
         raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin
+    text_object = _text_object_address()
     textpage = page.get_textpage()
     tp = textpage.raw
     out: list[RawChar] = []
     rect, mat = raw.FS_RECTF(), raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    fonts: dict = {}
+    objects: dict = {}  # text object's address -> (size, upright, font name)
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
     hypot = math.hypot
     try:
@@ -149,11 +159,17 @@ def page_chars(page, height: float) -> list[RawChar]:
                 text = chr(u)
             if not loose_box(tp, i, rect):
                 continue
-            matrix(tp, i, mat)
-            a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
-            size = round(font_size(tp, i) * (hypot(c, d) or 1.0), SIZE_DECIMALS)
-            upright = a * d > 0 and b * c <= 0
+            key = text_object(tp, i)
+            known = objects.get(key) if key else None
+            if known is None:
+                matrix(tp, i, mat)
+                a, b, c, d = mat.a, mat.b, mat.c, mat.d
+                # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
+                known = (round(font_size(tp, i) * (hypot(c, d) or 1.0), SIZE_DECIMALS),
+                         a * d > 0 and b * c <= 0, _font_name(raw, tp, i, buf, flags))
+                if key:
+                    objects[key] = known
+            size, upright, name = known
             if not origin(tp, i, ox, oy):
                 ox.value, oy.value = rect.left, rect.bottom
             x0, x1, bottom = ox.value, rect.right, height - rect.bottom
@@ -166,7 +182,6 @@ def page_chars(page, height: float) -> list[RawChar]:
                     desc.value = 0.0
                 x0, x1, bottom = ox.value, ox.value + size, height - (oy.value + desc.value)
             top = bottom - size if upright else height - rect.top
-            name = _font_name(raw, tp, i, buf, flags, fonts)
             out.append(RawChar(text, x0, top, x1, bottom, size, name, upright))
     finally:
         textpage.close()

@@ -52,7 +52,7 @@ def fold_radicals(text: str) -> str:
                    for c in text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     """A box of text: one PDF character, or one OCR word/phrase."""
     text: str
