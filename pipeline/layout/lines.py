@@ -44,9 +44,12 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     ``overlap_min`` of the shorter height); lines are compared on their
     median band so that one tall glyph does not swallow the next line.
     """
+    solid = [g for g in glyphs if g.text.strip()]
+    if len({(g.top, g.bottom) for g in solid}) == 1:  # one band (a cell's one line): one line
+        return [sorted(solid, key=lambda g: g.x0)]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
-    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
+    for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
         gt, gb = g.top, g.bottom
         best, best_ov = None, 0.0
         for ln in lines[-4:]:  # only recent lines can still be open
