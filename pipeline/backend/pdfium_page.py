@@ -205,8 +205,9 @@ def page_texts(page) -> list[str]:
         textpage.close()
 
 
-def _color(raw, getter, obj) -> tuple[int, int, int]:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+def _color(getter, obj, rgba) -> tuple[int, int, int]:
+    """An object's fill or stroke colour (``rgba``: four ``c_uint`` out-parameters, reused)."""
+    r, g, b, a = rgba
     if not getter(obj, r, g, b, a):
         return (0, 0, 0)
     return (r.value, g.value, b.value)
@@ -216,16 +217,20 @@ def _is_white(rgb: tuple[int, int, int]) -> bool:
     return all(v >= WHITE_MIN for v in rgb)
 
 
-def _subpaths(raw, obj, m: Matrix, height: float) -> list[list[tuple[float, float]]]:
-    """The path's subpaths as lists of top-down page points (curve control points included)."""
+def _subpaths(raw, obj, m: Matrix, height: float, xy=None) -> list[list[tuple[float, float]]]:
+    """The path's subpaths as lists of top-down page points (curve control points included);
+    ``xy``: two ``c_float`` out-parameters to reuse."""
     out: list[list[tuple[float, float]]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = xy or (ctypes.c_float(), ctypes.c_float())
+    get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, \
+        raw.FPDFPathSegment_GetType
+    moveto = raw.FPDF_SEGMENT_MOVETO
     for k in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, k)
-        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = get_segment(obj, k)
+        if not get_point(seg, x, y):
             continue
         px, py = _apply(m, x.value, y.value)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO or not out:
+        if get_type(seg) == moveto or not out:
             out.append([])
         out[-1].append((px, height - py))
     return [p for p in out if len(p) >= 2]
@@ -285,6 +290,7 @@ def _walk(raw, count, get, parent: Matrix, height: float, max_thickness: float,
     mat = raw.FS_MATRIX()
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     l, b, r, t = (ctypes.c_float() for _ in range(4))
+    xy, rgba = (ctypes.c_float(), ctypes.c_float()), tuple(ctypes.c_uint() for _ in range(4))
     for k in range(count()):
         obj = get(k)
         kind = raw.FPDFPageObj_GetType(obj)
@@ -302,9 +308,9 @@ def _walk(raw, count, get, parent: Matrix, height: float, max_thickness: float,
                 continue  # a clipping path or an unpainted one
             m = _mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
             content.segments += path_segments(
-                _subpaths(raw, obj, m, height), fill, strk,
-                _color(raw, raw.FPDFPageObj_GetFillColor, obj) if fill else (0, 0, 0),
-                _color(raw, raw.FPDFPageObj_GetStrokeColor, obj) if strk else (0, 0, 0), max_thickness)
+                _subpaths(raw, obj, m, height, xy), fill, strk,
+                _color(raw.FPDFPageObj_GetFillColor, obj, rgba) if fill else (0, 0, 0),
+                _color(raw.FPDFPageObj_GetStrokeColor, obj, rgba) if strk else (0, 0, 0), max_thickness)
         elif kind == raw.FPDF_PAGEOBJ_TEXT:
             if depth < PROBE_DEPTH and not content.turned_text and raw.FPDFPageObj_GetMatrix(obj, mat):
                 content.turned_text = char_quarter_turns((mat.a, mat.b)) not in (0, None)
