@@ -577,10 +577,11 @@ def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
     """Visual lines outside grids; the rows of tables set without rules
     (:func:`~pipeline.layout.group_rows`) as one line each, with cells."""
     out = []
-    for group in group_rows(lines):
+    starts = [value_piece_x(line_pieces(ln)) for ln in lines]
+    for group in group_rows(lines, starts):
         glyphs = [g for i in group for g in lines[i]]
         box = union_box(g.box for g in glyphs)
-        if len(group) == 1 and value_piece_x(line_pieces(lines[group[0]])) is None:
+        if len(group) == 1 and starts[group[0]] is None:
             text = join_glyphs(lines[group[0]])
             if text:
                 out.append(_FreeLine(list(lines[group[0]]), text, box))
