@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from .template import SECTIONS, TEMPLATES, normalize
@@ -31,6 +32,7 @@ def is_number(text: str) -> bool:
     return bool(NUMBER.match(unicodedata.normalize("NFKC", text).strip().replace(" ", "")))
 
 
+@lru_cache(maxsize=8192)
 def section_of(text: str) -> Optional[str]:
     """The section id a heading line opens (overview … other), or None."""
     n = normalize(text)
