@@ -37,6 +37,18 @@ def _median_sorted(xs: Sequence[float]) -> float:
     return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
+def _one_line(glyphs: Sequence[Glyph], overlap_min: float) -> bool:
+    """Whether :func:`cluster_lines` must put all ``glyphs`` on one line (a cell's one line
+    of text): the band every glyph shares (highest bottom to lowest top) is at least
+    ``overlap_min`` of the tallest glyph, so each glyph overlaps any median band of the
+    others by that much."""
+    if not glyphs:
+        return False
+    common = min(g.bottom for g in glyphs) - max(g.top for g in glyphs)
+    tallest = max(g.bottom - g.top for g in glyphs)
+    return common > 0 and tallest >= 1e-6 and common >= overlap_min * tallest
+
+
 def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
     """Group glyphs into visual lines, top to bottom; each line left to right.
 
@@ -45,8 +57,8 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     median band so that one tall glyph does not swallow the next line.
     """
     solid = [g for g in glyphs if g.text.strip()]
-    if len({(g.top, g.bottom) for g in solid}) == 1:  # one band (a cell's one line): one line
-        return [sorted(solid, key=lambda g: g.x0)]
+    if _one_line(solid, overlap_min):
+        return [sorted(sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)), key=lambda g: g.x0)]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
     for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
