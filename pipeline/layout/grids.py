@@ -233,11 +233,20 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
     vby = {k: _join_intervals(iv, 0) for k, iv in vby.items()}
     nr, nc = len(ys) - 1, len(xs) - 1
 
+    h_memo: dict[tuple[int, int], float] = {}
+    v_memo: dict[tuple[int, int], float] = {}
+
     def h_ruled(i: int, c: int) -> float:  # rule at ys[i] over column c
-        return _covered(hby.get(i, ()), xs[c], xs[c + 1])
+        v = h_memo.get((i, c))
+        if v is None:
+            v = h_memo[i, c] = _covered(hby.get(i, ()), xs[c], xs[c + 1])
+        return v
 
     def v_ruled(j: int, r: int) -> float:  # rule at xs[j] over row r
-        return _covered(vby.get(j, ()), ys[r], ys[r + 1])
+        v = v_memo.get((j, r))
+        if v is None:
+            v = v_memo[j, r] = _covered(vby.get(j, ()), ys[r], ys[r + 1])
+        return v
 
     parent = list(range(nr * nc))
 
@@ -576,7 +585,7 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
     if len(ys) < 2:
         return []
-    inside = [g for g in glyphs if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]]
+    inside = [g for g in glyphs if ys[0] <= g.cy <= ys[-1] and x0 <= g.cx <= x1 and g.text.strip()]
     # A blank between two words counts as text ("1. 本机关" must not split after "1.").
     inside += _word_spaces([g for g in glyphs if not g.text.strip()], inside)
     bands: list[list[Glyph]] = [[] for _ in range(len(ys) - 1)]
