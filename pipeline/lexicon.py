@@ -27,6 +27,7 @@ CHROME = ("附件下载", "打印本页", "关闭窗口", "【打印】", "【�
 AGENCY_END = re.compile(r"(局|委|委员会|政府|办公室|办公厅|院|中心|厅|部|署|会|所|站|队|街道办事处|办事处|管委会|镇|乡)$")
 
 
+@lru_cache(maxsize=8192)
 def is_number(text: str) -> bool:
     """True for a cell holding one number (thousands commas, a unit such as 件 or 万元 allowed)."""
     return bool(NUMBER.match(unicodedata.normalize("NFKC", text).strip().replace(" ", "")))

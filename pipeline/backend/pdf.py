@@ -57,7 +57,7 @@ from .pdf_orientation import upright_page
 from .pdfium_page import PageContent, page_content, page_image_cover, page_texts
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
-                      mostly_bold, row_cells, snap_values, union_box, value_piece_x)
+                      mostly_bold, row_cells, snap_values, glyphs_box, value_piece_x)
 
 # --- limits ------------------------------------------------------------------------
 
@@ -580,13 +580,13 @@ def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
     starts = [value_piece_x(line_pieces(ln)) for ln in lines]
     for group in group_rows(lines, starts):
         glyphs = [g for i in group for g in lines[i]]
-        box = union_box(g.box for g in glyphs)
+        box = glyphs_box(glyphs)
         if len(group) == 1 and starts[group[0]] is None:
             text = join_glyphs(lines[group[0]])
             if text:
                 out.append(_FreeLine(list(lines[group[0]]), text, box))
             continue
-        cells = [Cell(_cell_text(c), union_box(g.box for g in c)) for c in row_cells([lines[i] for i in group])]
+        cells = [Cell(_cell_text(c), glyphs_box(c)) for c in row_cells([lines[i] for i in group])]
         cells = [c for c in cells if c.text]
         out.append(_FreeLine(glyphs, " ".join(c.text for c in cells), box, cells=cells))
     return out

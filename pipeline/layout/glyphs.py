@@ -111,6 +111,14 @@ def _copy_of(g: Glyph, cells: dict[tuple[int, int], list[Glyph]], kx: int, ky: i
     return dup
 
 
+def glyphs_box(glyphs: Sequence[Glyph]) -> Optional[Box]:
+    """:func:`union_box` of the glyphs' boxes, without building them."""
+    if not glyphs:
+        return None
+    return (min(g.x0 for g in glyphs), min(g.top for g in glyphs),
+            max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
+
+
 def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
     """Drop glyphs printed twice at (almost) the same place; the kept copy is
     marked bold, since overprinting with an offset is how fake bold is made."""
