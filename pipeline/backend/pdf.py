@@ -539,9 +539,9 @@ def _cell_bands(grid: Grid) -> dict[int, list[int]]:
 def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
     """Split glyphs between grid cells and free text; build rows and lines."""
     per_cell: dict[tuple[int, int], list[Glyph]] = {}
-    free: list[Glyph] = []
+    free: list[Glyph] = [] if grids else list(glyphs)
     index = [_cell_bands(grid) for grid in grids]
-    for g in glyphs:
+    for g in glyphs if grids else ():
         placed = False
         gx, gy = anchor_x(g), g.cy
         for gi, grid in enumerate(grids):

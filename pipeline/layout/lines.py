@@ -66,10 +66,11 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
         best, best_ov = None, 0.0
         for ln in lines[-4:]:  # only recent lines can still be open
             lt, lb = ln[0], ln[1]
-            inter = min(lb, gb) - max(lt, gt)
+            inter = (lb if lb < gb else gb) - (lt if lt > gt else gt)  # min/max written out
             if inter <= 0:
                 continue  # no overlap never joins (ov > best_ov fails)
-            ov = inter / max(min(lb - lt, gb - gt), 1e-6)
+            h = lb - lt if lb - lt < gb - gt else gb - gt
+            ov = inter / (h if h > 1e-6 else 1e-6)
             if ov >= overlap_min and ov > best_ov:
                 best, best_ov = ln, ov
         if best is None:
