@@ -5,7 +5,7 @@ timing; start-up is `bench_startup.py`'s), taken in turn file by file and
 repeated ``--repeat`` times:
 
 * ``nianbao``: :func:`pipeline.extract.extract_file`, all of it (reading, labels,
-  tables, checks and the narrative's facts, whose spaCy model runs on every sentence
+  tables, checks and the narrative's facts, whose model (default engine) runs on every sentence
   that holds a figure); and again with that model not run (``classify`` naming no
   figure: the facts' rules and checks still run), to show what the facts model costs;
 * ``pdfplumber tables``: pdfplumber ``extract_tables()`` at its defaults, and
@@ -54,7 +54,7 @@ def _nianbao(path: str) -> dict:
 
 
 def _no_fact_model(sentences: list[str]) -> list[list]:
-    """A facts classifier that names no figure (the spaCy model not run)."""
+    """A facts classifier that names no figure (the facts model not run)."""
     return [[] for _ in sentences]
 
 
