@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import resource
 import subprocess
 import sys
@@ -35,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.lexicon import DECIMAL  # noqa: E402
+
 HAZARDS = ("clean", "rotated", "skew", "seal", "fax", "photo", "borderless")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
 LAYOUTS = {"borderless": "borderless"}  # entries that are a layout of the report, not a scan hazard
 NOT_SCAN_HAZARDS = ("clean", "borderless")  # written by write_scan with no hazard
 
@@ -108,7 +108,7 @@ def worker_plain(files: list[str], budget: float | None = None) -> None:
             if res.boxes is None:
                 continue
             items = sorted(zip(res.boxes, res.txts), key=lambda b: (round(b[0][0][1] / 12), b[0][0][0]))
-            nums += [t.strip() for _, t in items if NUMBER.fullmatch(t.strip())]
+            nums += [t.strip() for _, t in items if DECIMAL.fullmatch(t.strip())]
         print(json.dumps({"path": f, "secs": time.perf_counter() - t, "pages": pages, "numbers": nums}),
               flush=True)
     report_peak()

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from ..lexicon import DIGITS, ENUMERATOR, is_page_number
 from .pdf_images import picture_boxes, read_pictures
 from .pdf_orientation import needs_plumber, upright_page
 from .pdfium_page import page_content, page_image_cover, page_texts
@@ -137,14 +138,6 @@ FURNITURE_POSITION_TOLERANCE = 8.0
 """Repeated header/footer lines lie within this many points of each other
 vertically."""
 
-PAGE_NUMBER_STRONG = re.compile(
-    r"^\s*([-－—–~～·•]+\s*\d{1,4}\s*[-－—–~～·•]+|第\s*\d{1,4}\s*页(\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|共\s*\d{1,4}\s*页\s*[，,]?\s*第\s*\d{1,4}\s*页|(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?)\s*$", re.I)
-"""Page numbers wherever they sit: ``- 3 -``, ``第 3 页``, ``第3页 共5页``, ``Page 3 of 5``."""
-
-PAGE_NUMBER_IN_BAND = re.compile(r"^\s*(\d{1,4}|\d{1,4}\s*/\s*\d{1,4})\s*$")
-"""Page numbers recognised only inside the furniture band: ``3``, ``3/5``."""
-
 # --- tables across pages ---------------------------------------------------------------------
 
 CONTINUATION_EDGE_TOLERANCE = 6.0
@@ -153,12 +146,6 @@ CONTINUATION_EDGE_TOLERANCE = 6.0
 CONTINUATION_MIN_SHARED = 0.75
 """Share of the smaller part's column boundaries that must match the other
 part's for the two to be one table."""
-
-ENUMERATOR = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
-                        r"\d+\s*[.、．]|[①-⑳])")
-"""A label that starts like this opens a new row or group; it never continues
-the text of a cell from the previous page."""
-
 
 # --- records -----------------------------------------------------------------------------
 
@@ -588,11 +575,6 @@ def _in_band(box, height: float) -> bool:
     return box[3] <= height * FURNITURE_BAND or box[1] >= height * (1 - FURNITURE_BAND)
 
 
-def is_page_number(text: str, in_band: bool) -> bool:
-    """``- 3 -``, ``第 3 页`` anywhere; a bare ``3`` or ``3/5`` only in the band."""
-    return bool(PAGE_NUMBER_STRONG.match(text) or (in_band and PAGE_NUMBER_IN_BAND.match(text)))
-
-
 def mark_furniture(pages: Sequence[_PageData]) -> None:
     """Flag page numbers and running headers/footers (repeated, digits aside,
     at the same height on several pages)."""
@@ -603,7 +585,7 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
             if is_page_number(fl.text, band):
                 fl.furniture = True
             elif band:
-                key = re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text))
+                key = DIGITS.sub("#", re.sub(r"\s+", "", fl.text))
                 seen.setdefault(key, []).append((pd.number, fl.box[1]))
     repeated = set()
     for key, occ in seen.items():
@@ -615,7 +597,7 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
     for pd in pages:
         for fl in pd.free:
             if not fl.furniture and _in_band(fl.box, pd.height):
-                if re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text)) in repeated:
+                if DIGITS.sub("#", re.sub(r"\s+", "", fl.text)) in repeated:
                     fl.furniture = True
 
 
