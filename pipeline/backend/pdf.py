@@ -42,10 +42,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-import signal
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +49,7 @@ from typing import Any, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
 from ..lexicon import DIGITS, ENUMERATOR, is_page_number
+from ..limits import deadline
 from .pdf_images import picture_boxes, read_pictures
 from .pdf_orientation import needs_plumber, upright_page
 from .pdfium_page import page_content, page_image_cover, page_texts
@@ -358,33 +355,7 @@ def page_glyphs(page) -> list[Glyph]:
 
 
 class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _deadline(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere a no-op).
-    Inside a longer outer timer (the file's limit) it runs first and then hands the outer
-    one back its remaining time; an outer timer due sooner is left to fire alone."""
-    outer = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "setitimer") else 0.0
-    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and (outer == 0 or outer > seconds))
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _Timeout()
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
+    """A page's parse ran past PAGE_TIMEOUT_S (an Exception: the page is reported, the file goes on)."""
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -453,7 +424,7 @@ def _extract_page(ppage, number: int) -> _PageData:
         w, h = ppage.width, ppage.height
     pd = _PageData(number, float(w), float(h))
     try:
-        with _deadline(PAGE_TIMEOUT_S):
+        with deadline(PAGE_TIMEOUT_S, _Timeout):
             if pdfium:
                 content = page_content(ppage, MAX_RULE_THICKNESS)
                 chars, cover, segments = content.chars, content.image_cover, content.segments
@@ -482,7 +453,7 @@ def _upright(ppage):
     in that upright page's points); as it is when it cannot be parsed in time, for
     :func:`_extract_page` to report."""
     try:
-        with _deadline(PAGE_TIMEOUT_S):
+        with deadline(PAGE_TIMEOUT_S, _Timeout):
             return upright_page(ppage)
     except Exception:  # _Timeout, a broken content stream
         return ppage
