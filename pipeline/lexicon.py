@@ -37,6 +37,10 @@ NUMBER_OR_PERCENT = re.compile(rf"^{_NUMERAL}%?$")
 BARE_NUMBER = re.compile(rf"^{_NUMERAL}$")
 """A number and nothing else: how the peer readers' output is counted (``benchmarks``)."""
 
+PROSE_NUMERAL = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
+"""A number inside a sentence (a fragment of ``facts.QUANTITY``): a comma counts as a
+thousands separator only before three digits (elsewhere in prose it separates clauses)."""
+
 DECIMAL = re.compile(r"(-?)(\d+)(\.\d+)?")
 """A printed cell's number as its digits alone write it (sign, digits, decimals as
 groups; no commas, no units): the cells of a run-together dump (``runtogether``) and a
