@@ -88,6 +88,8 @@ ROW_LABEL = re.compile(r"^\s*([（(]\s*[一二三四五六七]\s*[)）]|[一二�
 """The numbering the template's own row labels use, and only it: （一）…（七）,
 一、…四、, 1. … 9.  Narrower than ENUMERATOR, so that a narrative list item is not
 taken for a table row by the rule labeler (``labels``)."""
+
+# --- metadata, dates, chrome -------------------------------------------------------------
 METADATA = re.compile(r"^(信息索引号|索引号|主题分类|体裁分类|发布机构|成文日期|发文日期|公开方式|发布日期|"
                       r"发布时间|文号|标题|栏目|原文链接|本地目录|页面链接|来源|当前位置|浏览次数|字号)\s*[:：]?")
 DATE_LINE = re.compile(r"^\s*(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*\S{1,3}\s*月\s*\S{1,3}\s*日\s*$")
@@ -121,6 +123,7 @@ def is_page_number(text: str, in_band: bool) -> bool:
     """A PDF line that is a page number: ``- 3 -``, ``第 3 页`` anywhere; a bare ``3`` or
     ``3/5`` only in the furniture band."""
     return bool(PAGE_NUMBER_STRONG.match(text) or (in_band and PAGE_NUMBER_IN_BAND.match(text)))
+
 
 CHROME = ("附件下载", "打印本页", "关闭窗口", "【打印】", "【关闭】", "扫一扫", "分享到")
 AGENCY_END = re.compile(r"(局|委|委员会|政府|办公室|办公厅|院|中心|厅|部|署|会|所|站|队|街道办事处|办事处|管委会|镇|乡)$")
