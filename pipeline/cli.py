@@ -29,6 +29,7 @@ def _model(path: Optional[str]):
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    from . import coverage
     from .extract import extract_file
     from .output import render
     labeler, rc = _model(args.model)
@@ -47,6 +48,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(f"nianbao: {path}: {obj['error']}", file=sys.stderr)
         elif obj.get("recovery"):  # a damaged file: read, but say so where a person looks
             print(f"nianbao: {path}: {obj['recovery']['status']}: {obj['warnings'][0]}", file=sys.stderr)
+        elif coverage.outcome(obj) == "partial":  # a table partly read: as loud as a damaged file
+            tables = [c["table"] for c in obj.get("coverage") or [] if c.get("status") != "found"]
+            print(f"nianbao: {path}: partial: {'tables' if len(tables) > 1 else 'table'} {', '.join(tables)} "
+                  f"not fully read (see warnings)",
+                  file=sys.stderr)
         objs.append(obj)
     sys.stdout.write(render(objs, args.format))
     return 1 if failed else 0
@@ -158,7 +164,8 @@ def cmd_train_facts(args: argparse.Namespace) -> int:
     import json
     from training.facts import train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
-    card = train(out, seeds=args.facts_seeds, replace=args.replace, evaluate_heldout=not args.no_heldout)
+    card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
+                 evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]))
     print(json.dumps({k: v for k, v in card.items() if k != "labels"}, ensure_ascii=False, indent=1,
                      default=str)[:4000])
     return 0
@@ -206,6 +213,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     import json
     if args.facts:
         return cmd_evaluate_facts(args)
+    if not args.inputs:
+        print("nianbao: evaluate needs INPUT files (only --facts has defaults)", file=sys.stderr)
+        return 2
     from .evaluate import evaluate, markdown, write_report
     labeler, rc = _model(args.model)
     if rc:
@@ -319,9 +329,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="train the narrative facts pipeline (spaCy) instead, from training/facts.py's data")
     tr.add_argument("--facts-seeds", type=int, default=300, metavar="N",
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
+    tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
+                    help="with --facts: training epochs (default 12)")
     tr.set_defaults(func=cmd_train)
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
-    ev.add_argument("inputs", nargs="+", metavar="INPUT")
+    ev.add_argument("inputs", nargs="*", metavar="INPUT")
     ev.add_argument("--gold", required=True, metavar="DIR", help="gold JSON per report, matched by file stem")
     ev.add_argument("--labeler", default="model", help="rules, model (the shipped one) or a model path")
     ev.add_argument("--model", metavar="DIR", help=MODEL_HELP + " (instead of --labeler)")
@@ -329,8 +341,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
-    ev.add_argument("--split", choices=("eval", "train", "all"), default="eval",
-                    help="with --facts: the gold documents to score (default: the held-out ones)")
+    ev.add_argument("--split", choices=("eval", "train", "heldout", "all"), default="eval",
+                    help="with --facts: the gold to score: eval (development reports never trained on, "
+                         "the default), train, heldout (the untouched excerpts of GOLD/heldout; no INPUT "
+                         "needed) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     ev.set_defaults(func=cmd_evaluate)
     rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
@@ -343,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv  # a model card names the command that made it
     return args.func(args)
 
 

@@ -29,6 +29,7 @@ from typing import Iterable, Optional
 
 from .agency import canonical_names, read_aliases
 from .template import REQUEST_COLS, get
+from .unionfind import UnionFind
 
 ALIASES_CSV = "aliases.csv"
 CROSS_YEAR_CSV = "cross_year.csv"
@@ -199,19 +200,15 @@ def compare_years(prev: Report, cur: Report) -> list[CrossCheck]:
     return out
 
 
-def _find(parent: dict, x: str) -> str:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
 def same_report_groups(reports: list[Report]) -> list[list[Report]]:
     """Reports that are one report by their fields: every printed field equal, with either
     the same agency and year or at least MIN_SAME_NONZERO non-zero values in common."""
-    parent = {r.sha256: r.sha256 for r in reports}
-    keyed: dict[tuple, str] = {}
-    for r in reports:
+    sets = UnionFind(len(reports))
+    keyed: dict[tuple, int] = {}
+    for i, r in enumerate(reports):
+        if ("sha256", r.sha256) in keyed:  # one file listed twice
+            sets.union(i, keyed["sha256", r.sha256])
+        keyed["sha256", r.sha256] = i
         if r.kind not in TEMPLATE_KINDS or not r.printed:
             continue
         printed = tuple(sorted(r.printed.items()))
@@ -220,13 +217,10 @@ def same_report_groups(reports: list[Report]) -> list[list[Report]]:
             keys.append(("fields", r.year, r.template, printed))
         for k in keys:
             if k in keyed:
-                parent[_find(parent, r.sha256)] = _find(parent, keyed[k])
+                sets.union(i, keyed[k])
             else:
-                keyed[k] = r.sha256
-    groups: dict[str, list[Report]] = defaultdict(list)
-    for r in reports:
-        groups[_find(parent, r.sha256)].append(r)
-    return [sorted(g, key=lambda r: r.source) for g in groups.values()]
+                keyed[k] = i
+    return [sorted((reports[i] for i in g), key=lambda r: r.source) for g in sets.groups().values()]
 
 
 def _differences(a: Report, b: Report) -> list[str]:

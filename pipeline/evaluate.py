@@ -360,7 +360,9 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
         from .factmodel import classifier
         classify = classifier(model_path)
     docs, scans = [], []
-    for path in inputs or default_fact_inputs():
+    if split == "heldout":  # excerpts: the gold holds the text, there is no document to extract
+        docs = [excerpt_row(stem, g, classify) for stem, g in gold.items()]
+    for path in (inputs or default_fact_inputs()) if split != "heldout" else ():
         stem = doc_stem(path)
         if stem not in gold:
             continue
@@ -390,6 +392,24 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
     return out
 
 
+def excerpt_row(stem: str, gold: dict, classify=None) -> dict:
+    """One held-out excerpt scored: the facts pipeline and the regexes on its text.
+
+    The text goes through the same normalisation as a report's narrative
+    (``facts.narrative_text``: NFKC); there is no table, so no contradictions.
+    """
+    import unicodedata
+    from .facts import extract_facts
+    from .narrative import stated_counts
+    text = unicodedata.normalize("NFKC", gold["text"])
+    gold_facts = [(f["name"], f["value"]) for f in gold["facts"]]
+    model = [(f.name, f.value) for f in extract_facts(text, classify)]
+    regex = scoring.regex_facts(stated_counts(text))
+    return {"source": gold.get("source", stem), "stem": stem, "agency": gold.get("agency"), "gold": gold_facts,
+            "model": model, "regex": regex, "model_scores": scoring.fact_scores([(gold_facts, model)]),
+            "regex_scores": scoring.fact_scores([(gold_facts, regex)]), "contradictions": [], "warnings": []}
+
+
 def facts_markdown(report: dict) -> str:
     """The fact evaluation as a short Markdown report."""
     def line(name: str, s: dict) -> str:
@@ -413,4 +433,13 @@ def facts_markdown(report: dict) -> str:
     for d in report["docs"]:
         m, r = d["model_scores"], d["regex_scores"]
         out.append(f"| {d['stem']} | {len(d['gold'])} | {m['precision']} | {m['recall']} | {r['precision']} | {r['recall']} |")
+    out += ["", "## The model's errors (name, value)", ""]
+    for d in report["docs"]:
+        wrong, missed = scoring.fact_errors(d["gold"], d["model"])
+        if wrong or missed:
+            out.append(f"- {d['stem']}: wrong {_facts_text(wrong) or '–'}; missed {_facts_text(missed) or '–'}")
     return "\n".join(out) + "\n"
+
+
+def _facts_text(facts: Sequence[tuple[str, float]]) -> str:
+    return ", ".join(f"{n} {v:g}" for n, v in facts)

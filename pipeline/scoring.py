@@ -327,13 +327,19 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
                "stated_normative_issued": "normative_issued", "stated_normative_in_force": "normative_in_force"}
 
 
+# Held-out narrative excerpts (their text inside the gold file) live in this subfolder.
+FACT_HELDOUT_DIR = "heldout"
+
+
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:
     """Hand gold of narrative facts by document stem (``data/gold/facts``); ``split``:
-    only the "train" or the "eval" documents."""
+    only the "train" or the "eval" documents (development data), or the "heldout"
+    excerpts of ``FACT_HELDOUT_DIR`` (each holds its ``text``)."""
     import json
     from pathlib import Path
+    folder = Path(gold_dir) / FACT_HELDOUT_DIR if split == "heldout" else Path(gold_dir)
     out = {}
-    for p in sorted(Path(gold_dir).glob("*.json")):
+    for p in sorted(folder.glob("*.json")):
         g = json.loads(p.read_text(encoding="utf-8"))
         if "facts" in g and (split is None or g.get("split") == split):
             out[p.stem] = g
@@ -343,6 +349,14 @@ def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:
 def regex_facts(meta: dict) -> list[tuple[str, float]]:
     """The regex baseline's stated counts as (fact name, value)."""
     return [(name, meta[k]) for k, name in REGEX_FACTS.items() if k in meta]
+
+
+def fact_errors(gold: Sequence[tuple[str, float]], pred: Sequence[tuple[str, float]]
+                ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+    """(wrong, missed): predicted facts the gold lacks and gold facts not predicted (as multisets)."""
+    g = Counter((n, float(v)) for n, v in gold)
+    p = Counter((n, float(v)) for n, v in pred)
+    return sorted((p - g).elements()), sorted((g - p).elements())
 
 
 def fact_scores(pairs: Sequence[tuple[Sequence[tuple[str, float]], Sequence[tuple[str, float]]]],
