@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+from pipeline.lexicon import BARE_NUMBER
 from pipeline.template import FORMAT_2019_MARKERS, Template, get, normalize
 
 Rows = list[list[Optional[str]]]  # a table: rows of cells; None = covered by a spanning cell
@@ -25,12 +26,10 @@ LABEL_FUZZ_MIN = 80.0
 """rapidfuzz partial_ratio (0-100) above which a label cell that contains no key
 still names a row (a typo such as 其他法律行政止公开)."""
 
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?$")
-
 
 def is_value(cell: Optional[str]) -> bool:
     """A cell that holds a number (spaces and thousands separators allowed)."""
-    return bool(cell) and bool(_NUMBER.match(re.sub(r"\s+", "", cell)))
+    return bool(cell) and bool(BARE_NUMBER.match(re.sub(r"\s+", "", cell)))
 
 
 def to_number(cell: Optional[str]) -> Optional[float]:

@@ -50,8 +50,9 @@ from baselines import map_by_labels, plumber_tables
 print(json.dumps({f: map_by_labels(plumber_tables(f)) for f in sys.argv[1:]}))
 """
 PLAIN_OCR = """
-import sys, json, re
+import sys, json
 import numpy as np, pypdfium2 as pdfium
+from pipeline.lexicon import DECIMAL
 from rapidocr import RapidOCR
 eng = RapidOCR()
 out = {}
@@ -63,7 +64,7 @@ for f in sys.argv[1:]:
         res = eng(img)
         items = sorted(zip(res.boxes, res.txts), key=lambda b: (round(b[0][0][1] / 12), b[0][0][0])) \\
             if res.boxes is not None else []
-        nums += [t.strip() for _, t in items if re.fullmatch(r"-?\\d+(\\.\\d+)?", t.strip())]
+        nums += [t.strip() for _, t in items if DECIMAL.fullmatch(t.strip())]
     out[f] = nums
 print(json.dumps(out))
 """

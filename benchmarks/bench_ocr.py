@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import re
 import sys
 import time
 from pathlib import Path
@@ -32,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+from pipeline.lexicon import BARE_NUMBER  # noqa: E402
+
 CORPUS = ROOT / "data" / "corpus" / "real"
 ROW_OVERLAP = 0.5  # baseline boxes whose vertical overlap exceeds this share are one row
 
@@ -63,7 +63,7 @@ def truth_numbers(text_pdf: Path) -> list[list[str]]:
             toks = []
             for table in p.extract_tables():
                 for row in table:
-                    toks.extend(c.strip() for c in row if c and NUMBER.match(c.strip()))
+                    toks.extend(c.strip() for c in row if c and BARE_NUMBER.match(c.strip()))
             pages.append(toks)
     return pages
 

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from .datamodel import Check, Line
+from .lexicon import PROSE_NUMERAL
 from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 
 # --- quantities ----------------------------------------------------------------
 
 UNITS = ("万元", "元", "条", "件", "篇", "次", "个")
-_AR = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
-QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{_AR})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
+QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
                       rf"(?P<unit>{'|'.join(UNITS)})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费".
 ZERO = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生|出现|收取|产生)"

@@ -27,8 +27,9 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from .datamodel import Line
-from .lexicon import (AGENCY_END, CHROME, DATE_LINE, MAX_CHROME_CHARS, METADATA, PAGE_NUMBER,
-                      SECTION_NUM, SUB_NUM, is_number, row_keys, section_of)
+from .lexicon import (AGENCY_END, ARABIC_NUM, ARABIC_PAREN, CHROME, DATE_LINE, DI_NUM, DIGITS, MAX_CHROME_CHARS,
+                      METADATA, PAGE_NUMBER, RUN_IN_HEADING, SECTION_NUM, SUB_NUM, is_number, row_keys,
+                      section_of)
 from .template import TEMPLATES, normalize
 
 # Bumped whenever a feature changes: a model trained on other features cannot be used.
@@ -68,11 +69,6 @@ MAX_HEADING_BODY = 30
 COMMA_BOUNDS = (0, 1, 3)
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_DIGITS = re.compile(r"\d+")
-_ARABIC_NUM = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*\D")
-_ARABIC_PAREN = re.compile(r"^\s*[（(]\s*\d{1,2}\s*[)）]")
-_DI_NUM = re.compile(r"^\s*第[一二三四五六七八九十\d]+[条章节项部分]")
-_RUN_IN = re.compile(r"^\s*[（(]?\s*[一二三四五六七八九十]+\s*[)）、.．]?\s*[^。]{2,20}[。：:]")
 _FORMAT_MARKS = re.compile(r"第二十条第")
 
 # Template words: a row key or a column label in a line says "table".
@@ -124,7 +120,7 @@ _LATIN = re.compile(r"[A-Za-z]+")
 def fold(text: str) -> str:
     """NFKC, spaces removed, digit runs folded to ``0``, Latin letters to ``a``."""
     s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
-    s = _DIGITS.sub("0", s)
+    s = DIGITS.sub("0", s)
     return _LATIN.sub("a", s)
 
 
@@ -160,11 +156,11 @@ def numbering(text: str) -> str:
         return "cn"
     if SUB_NUM.match(s):
         return "cnparen"
-    if _ARABIC_PAREN.match(s):
+    if ARABIC_PAREN.match(s):
         return "arparen"
-    if _ARABIC_NUM.match(s):
+    if ARABIC_NUM.match(s):
         return "ar"
-    if _DI_NUM.match(s):
+    if DI_NUM.match(s):
         return "di"
     return "none"
 
@@ -237,7 +233,7 @@ def shape_features(line: Line) -> list[str]:
         f.append("pageno")
     if n <= 30 and AGENCY_END.search(body):
         f.append("agency")
-    if _RUN_IN.match(nfkc):
+    if RUN_IN_HEADING.match(nfkc):
         f.append("runin")
     if _FORMAT_MARKS.search(norm):
         f.append("art20")

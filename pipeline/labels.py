@@ -12,7 +12,7 @@ from typing import Callable, Optional, Sequence
 
 from .datamodel import Document, Line
 from .lexicon import (AGENCY_END, CHROME, DATE_LINE, MAX_CHROME_CHARS, MAX_HEADING_CHARS, METADATA,  # noqa: F401
-                      NUMBER, PAGE_NUMBER, SECTION_NUM, SUB_NUM, is_number, row_keys, section_of)
+                      NUMBER, PAGE_NUMBER, ROW_LABEL, SECTION_NUM, SUB_NUM, is_number, row_keys, section_of)
 from .template import normalize
 
 MAX_SUBHEADING_CHARS = 30
@@ -74,7 +74,6 @@ def rule_label(lines: Sequence[Line]) -> list[str]:
     return out
 
 
-_ROW_LABEL = re.compile(r"^\s*([（(]\s*[一二三四五六七]\s*[)）]|[一二三四]、|\d\s*[.．、])")
 
 
 # Table 四's row keys (行政复议 …) are also its header's words: they do not make a row.
@@ -87,7 +86,7 @@ def _has_row_key(text: str) -> bool:
 
 
 def _looks_like_row_label(text: str) -> bool:
-    return bool(_ROW_LABEL.match(unicodedata.normalize("NFKC", text)))
+    return bool(ROW_LABEL.match(unicodedata.normalize("NFKC", text)))
 
 
 Labeler = Callable[[Sequence[Line]], list[str]]

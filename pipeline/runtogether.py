@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from pipeline import checks
 from pipeline import template as tpl
+from pipeline.lexicon import DECIMAL, DIGITS, NUMBER_RUN, SPACED_DIGITS
 from pipeline.datamodel import FieldCell
 from pipeline.unionfind import UnionFind
 from pipeline.template import Row, Table, Template, normalize
@@ -47,9 +48,7 @@ LABEL_GAP = 30               # normalised chars allowed between a request key an
 MIN_GLUED_ROWS = 3           # glued request rows needed to call a text run-together
 FUZZY_MIN_KEY = 4            # keys at least this long also match with one extra/wrong char
 
-_RUN = re.compile(r"-?\d[\d\s.\-]*")      # a row's printed cells: digits, spaces, '.', '-'
 _NUMBERING = re.compile(r"(\d+)\.")       # "2." at the start of a template label
-_CELL = re.compile(r"(-?)(\d+)(\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LABEL_DIGITS = re.compile(rf"\D{{0,{LABEL_GAP}}}\d+")  # a label's tail, then its digits
 
@@ -167,7 +166,7 @@ def _row_run(seg: str, next_label: str | None) -> str:
     A run ending in "." ran into the next label's numbering ("00000002.其他"):
     that number is dropped (the template label says which; items are 1-8).
     """
-    m = _RUN.search(seg)
+    m = NUMBER_RUN.search(seg)
     if not m:
         return ""
     run = m.group().rstrip()
@@ -182,7 +181,7 @@ def _row_run(seg: str, next_label: str | None) -> str:
 
 def _cell_value(cell: str, decimal: bool, signed: bool) -> int | float | None:
     """The value of one cell's text, or None where the digit rules forbid it."""
-    m = _CELL.fullmatch(cell)
+    m = DECIMAL.fullmatch(cell)
     if not m:
         return None
     sign, digits, frac = m.groups()
@@ -462,12 +461,12 @@ def is_run_together(text: str) -> bool:
     glued = 0
     for (row, _, b), nxt in zip(found, found[1:] + [None]):
         seg = t.raw_between(b, nxt[1] if nxt else span[1])
-        m = re.search(r"\d", seg)
+        m = DIGITS.search(seg)
         if not m:
             continue
         cells = seg[m.start():]
         cells = cells[:c.start()] if (c := _CJK.search(cells)) else cells
-        groups = re.findall(r"\d+", cells)
+        groups = DIGITS.findall(cells)
         if sum(map(len, groups)) >= len(row.columns) > len(groups):
             glued += 1
     return glued >= MIN_GLUED_ROWS
@@ -520,7 +519,7 @@ def decode(text: str, template: Template, stated: dict[str, int] | None = None) 
         # all three groups print as one run after the header (header words hold no digits)
         table = template.table("review")
         region = t.raw_between(*spans["review"])
-        groups = list(re.finditer(r"\d[\d\s]*", region))
+        groups = list(SPACED_DIGITS.finditer(region))
         run = " ".join(m.group().strip() for m in groups)
         base = t.raw_pos(spans["review"][0])
         at = tuple(base + m.start() + i for m in groups for i, ch in enumerate(m.group()) if not ch.isspace())

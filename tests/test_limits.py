@@ -12,7 +12,7 @@ from PIL import Image
 
 from pipeline.backend import pdf as pdfmod
 from pipeline.extract import extract_file
-from pipeline.limits import Limits, MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S, file_deadline
+from pipeline.limits import FileTimeout, Limits, MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S, deadline, file_deadline
 
 from conftest import DATA, ROOT
 
@@ -37,13 +37,86 @@ def test_time_limit_gives_an_error_result_not_an_exception():
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
 
 
+class _Inner(Exception):
+    pass
+
+
+class _Foreign(BaseException):
+    pass
+
+
+def _left() -> float:
+    return signal.getitimer(signal.ITIMER_REAL)[0]
+
+
 def test_page_deadline_nests_inside_the_file_deadline():
     with file_deadline(5.0):
-        with pdfmod._deadline(1.0):
-            pass
-        left = signal.getitimer(signal.ITIMER_REAL)[0]
-        assert 3.0 < left <= 5.0  # the outer timer got its time back
-    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        with deadline(1.0, _Inner):
+            assert 0 < _left() <= 1.0  # the timer runs for the soonest deadline
+        assert 3.0 < _left() <= 5.0  # the outer timer got its time back
+    assert _left() == 0
+
+
+def test_inner_deadline_fires_and_the_outer_resumes_with_its_remaining_time():
+    t, handler = time.monotonic(), signal.getsignal(signal.SIGALRM)
+    with file_deadline(5.0):
+        with pytest.raises(_Inner):
+            with deadline(0.05, _Inner):
+                time.sleep(2)
+        assert time.monotonic() - t < 1.0
+        assert 3.0 < _left() <= 5.0 - 0.05
+    assert _left() == 0 and signal.getsignal(signal.SIGALRM) is handler  # the handler before ours is back
+
+
+def test_inner_deadline_never_outlives_the_outer():
+    t = time.monotonic()
+    with pytest.raises(FileTimeout, match="timed out after 0.1 s"):
+        with file_deadline(0.1):
+            with deadline(30.0, _Inner):  # longer than what the file has left
+                time.sleep(2)
+    assert time.monotonic() - t < 1.0
+    assert _left() == 0
+
+
+def test_the_page_deadline_of_the_pdf_reader_is_the_nesting_timer():
+    with pytest.raises(pdfmod._Timeout):
+        with file_deadline(5.0):
+            with deadline(0.05, pdfmod._Timeout):
+                time.sleep(2)
+    assert _left() == 0
+
+
+def test_a_timer_set_before_ours_is_the_outermost_deadline_and_is_handed_back():
+    def on_alarm(signum, frame):
+        raise _Foreign()
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 5.0)
+        with file_deadline(1.0):
+            assert _left() <= 1.0
+        assert signal.getsignal(signal.SIGALRM) is on_alarm and 3.0 < _left() <= 5.0
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        with pytest.raises(_Foreign):  # due before ours: its own handler fires it
+            with file_deadline(30.0):
+                time.sleep(2)
+        assert signal.getsignal(signal.SIGALRM) is on_alarm
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_deadline_off_the_main_thread_is_a_no_op():
+    import threading
+    seen = []
+
+    def run():
+        with file_deadline(0.01):
+            time.sleep(0.05)
+            seen.append(_left())
+    th = threading.Thread(target=run)
+    th.start()
+    th.join()
+    assert seen == [0]
 
 
 def test_pixel_limit_refuses_with_the_option_named(tmp_path):

@@ -402,8 +402,9 @@ def test_table_with_row_rules_only(tmp_path):
 
 def test_page_deadline():
     import time
+    from pipeline.limits import deadline
     with pytest.raises(pdfmod._Timeout):
-        with pdfmod._deadline(0.05):
+        with deadline(0.05, pdfmod._Timeout):
             time.sleep(2)
 
 

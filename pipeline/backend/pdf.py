@@ -42,16 +42,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import re
-import signal
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
+from ..lexicon import DIGITS, ENUMERATOR, is_page_number
+from ..limits import deadline
 from .pdf_images import picture_boxes, read_pictures
 from .pdf_orientation import upright_page
 from .pdfium_page import PageContent, page_content, page_image_cover, page_texts
@@ -137,14 +135,6 @@ FURNITURE_POSITION_TOLERANCE = 8.0
 """Repeated header/footer lines lie within this many points of each other
 vertically."""
 
-PAGE_NUMBER_STRONG = re.compile(
-    r"^\s*([-－—–~～·•]+\s*\d{1,4}\s*[-－—–~～·•]+|第\s*\d{1,4}\s*页(\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
-    r"|共\s*\d{1,4}\s*页\s*[，,]?\s*第\s*\d{1,4}\s*页|(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?)\s*$", re.I)
-"""Page numbers wherever they sit: ``- 3 -``, ``第 3 页``, ``第3页 共5页``, ``Page 3 of 5``."""
-
-PAGE_NUMBER_IN_BAND = re.compile(r"^\s*(\d{1,4}|\d{1,4}\s*/\s*\d{1,4})\s*$")
-"""Page numbers recognised only inside the furniture band: ``3``, ``3/5``."""
-
 # --- tables across pages ---------------------------------------------------------------------
 
 CONTINUATION_EDGE_TOLERANCE = 6.0
@@ -153,12 +143,6 @@ CONTINUATION_EDGE_TOLERANCE = 6.0
 CONTINUATION_MIN_SHARED = 0.75
 """Share of the smaller part's column boundaries that must match the other
 part's for the two to be one table."""
-
-ENUMERATOR = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|"
-                        r"\d+\s*[.、．]|[①-⑳])")
-"""A label that starts like this opens a new row or group; it never continues
-the text of a cell from the previous page."""
-
 
 # --- records -----------------------------------------------------------------------------
 
@@ -375,33 +359,7 @@ def page_glyphs(page) -> list[Glyph]:
 
 
 class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def _deadline(seconds: float):
-    """Raise :class:`_Timeout` after ``seconds`` (main thread only; elsewhere a no-op).
-    Inside a longer outer timer (the file's limit) it runs first and then hands the outer
-    one back its remaining time; an outer timer due sooner is left to fire alone."""
-    outer = signal.getitimer(signal.ITIMER_REAL)[0] if hasattr(signal, "setitimer") else 0.0
-    usable = (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-              and (outer == 0 or outer > seconds))
-    if not usable:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _Timeout()
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-3))
+    """A page's parse ran past PAGE_TIMEOUT_S (an Exception: the page is reported, the file goes on)."""
 
 
 # --- opening -----------------------------------------------------------------------------------
@@ -468,7 +426,7 @@ def _parse_page(ppage, number: int) -> tuple[_PageData, Optional[PageContent]]:
         w, h = ppage.width, ppage.height
     pd = _PageData(number, float(w), float(h))
     try:
-        with _deadline(PAGE_TIMEOUT_S):
+        with deadline(PAGE_TIMEOUT_S, _Timeout):
             if pdfium:
                 content = page_content(ppage, MAX_RULE_THICKNESS)
                 texts = [c.text for c in content.chars]
@@ -504,7 +462,7 @@ def _upright(ppage):
     in that upright page's points); as it is when it cannot be parsed in time, for
     :func:`_extract_page` to report."""
     try:
-        with _deadline(PAGE_TIMEOUT_S):
+        with deadline(PAGE_TIMEOUT_S, _Timeout):
             return upright_page(ppage)
     except Exception:  # _Timeout, a broken content stream
         return ppage
@@ -598,11 +556,6 @@ def _in_band(box, height: float) -> bool:
     return box[3] <= height * FURNITURE_BAND or box[1] >= height * (1 - FURNITURE_BAND)
 
 
-def is_page_number(text: str, in_band: bool) -> bool:
-    """``- 3 -``, ``第 3 页`` anywhere; a bare ``3`` or ``3/5`` only in the band."""
-    return bool(PAGE_NUMBER_STRONG.match(text) or (in_band and PAGE_NUMBER_IN_BAND.match(text)))
-
-
 def mark_furniture(pages: Sequence[_PageData]) -> None:
     """Flag page numbers and running headers/footers (repeated, digits aside,
     at the same height on several pages)."""
@@ -613,7 +566,7 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
             if is_page_number(fl.text, band):
                 fl.furniture = True
             elif band:
-                key = re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text))
+                key = DIGITS.sub("#", re.sub(r"\s+", "", fl.text))
                 seen.setdefault(key, []).append((pd.number, fl.box[1]))
     repeated = set()
     for key, occ in seen.items():
@@ -625,7 +578,7 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
     for pd in pages:
         for fl in pd.free:
             if not fl.furniture and _in_band(fl.box, pd.height):
-                if re.sub(r"\d+", "#", re.sub(r"\s+", "", fl.text)) in repeated:
+                if DIGITS.sub("#", re.sub(r"\s+", "", fl.text)) in repeated:
                     fl.furniture = True
 
 

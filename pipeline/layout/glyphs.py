@@ -1,11 +1,12 @@
 """Characters: the :class:`Glyph` box every backend produces, CJK tests, radicals, duplicates, numbers."""
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Optional, Sequence
+
+from ..lexicon import NUMBER_OR_PERCENT
 
 Box = tuple[float, float, float, float]
 
@@ -141,9 +142,6 @@ def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANC
     return out
 
 
-_NUMBER = re.compile(r"^[-+]?\d[\d,，]*(\.\d+)?%?$")
-
-
 def is_number(text: str) -> bool:
     """A cell value: ``12``, ``7730.28``, ``1,234``, ``-3``, ``5%``."""
-    return bool(_NUMBER.match(text.strip()))
+    return bool(NUMBER_OR_PERCENT.match(text.strip()))

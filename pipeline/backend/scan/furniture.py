@@ -1,14 +1,12 @@
 """Page furniture (page numbers, running headers and footers) and the warnings of a document read badly."""
 from __future__ import annotations
 
-import re
-
 from ...datamodel import Document, Line, Page
 from ... import template as tpl
+from ...lexicon import DIGITS, PAGE_NUMBER_OCR
 from .recognise import MIN_LINE_CONF
 
 FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－_·.]*(第\s*)?\d{1,4}(\s*页)?([\s/／]*(共\s*)?\d{1,4}\s*页?)?[\s\-—–－_·.]*$")
 MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
 RUNNING_MIN_CHARS = 4  # running headers/footers are recognised from this many characters
 
@@ -19,7 +17,7 @@ def _label_furniture(lines: list[Line], height: float) -> None:
         if ln.in_grid or ln.box is None:
             continue
         near_edge = ln.box[1] > height * (1 - FURNITURE_MARGIN) or ln.box[3] < height * FURNITURE_MARGIN
-        if near_edge and _PAGE_NUMBER.match(ln.text):
+        if near_edge and PAGE_NUMBER_OCR.match(ln.text):
             ln.label = "other"
 
 
@@ -29,7 +27,7 @@ def label_running_lines(pages: list[Page]) -> None:
     page keeps its copy unless it sits in the margin too, as its title may read
     the same."""
     def key(ln: Line) -> str:
-        return re.sub(r"\d+", "#", tpl.normalize(ln.text))
+        return DIGITS.sub("#", tpl.normalize(ln.text))
 
     seen: dict[str, set[int]] = {}
     margin: list[tuple[Page, Line]] = []

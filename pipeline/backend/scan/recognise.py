@@ -2,7 +2,6 @@
 and free rows."""
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 import cv2
@@ -11,6 +10,7 @@ import numpy as np
 from ...datamodel import Box, Cell, Line
 from ... import layout
 from ...layout import Grid
+from ...lexicon import ENUMERATOR
 from .lines import FreeRow, _cell_box
 from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
@@ -28,7 +28,6 @@ REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
 MAX_LONE_LETTERS = 2  # a number cell read as at most this many letters is re-decoded as digits
 # A label's own numbering: 5.  5、  （三）  (3)  三、
-_ITEM_NO = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
 
 
 def crop_image(gray: np.ndarray, box: tuple[int, int, int, int], clip: tuple[int, int, int, int],
@@ -148,9 +147,9 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
             row, below = lines[j], j > i
             if not any(layout.is_number(c.text) for c in row.cells):
                 continue
-            words = [c for c in row.cells if _is_words(c.text) and not (below and _ITEM_NO.match(c.text))]
+            words = [c for c in row.cells if _is_words(c.text) and not (below and ENUMERATOR.match(c.text))]
             targets = {id(p): next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces}
-            if targets[id(main)] is None or (not below and _ITEM_NO.match(main.text)):
+            if targets[id(main)] is None or (not below and ENUMERATOR.match(main.text)):
                 continue
             hit = [t for t in targets.values() if t is not None]
             gap = min(t.box[1] for t in hit) - ln.box[3] if below else ln.box[1] - max(t.box[3] for t in hit)
