@@ -15,7 +15,7 @@ from . import checks, coverage, facts, narrative
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
-from .limits import DEFAULT_LIMITS, FileTimeout, Limits, file_deadline
+from .limits import DEFAULT_LIMITS, FileTimeout, Limits, file_deadline, timeout_message
 from .labels import Labeler, apply_labels
 from .template import Template, get
 
@@ -274,11 +274,18 @@ def extract_file(path: str | Path, labeler: Optional[Labeler] = None,
     """Extract one file under ``limits``; unreadable input, or a file past its time limit,
     gives a Result with ``error`` set, never raises."""
     try:
-        with file_deadline(limits.timeout_s):
+        with file_deadline(limits.timeout_s) as due:
             try:
                 doc = read_document(path, limits)
+                result = extract_document(doc, labeler, classify)
             except InputError as e:
                 return _failed(path, str(e))
-            return extract_document(doc, labeler, classify)
+            except Exception:
+                if due is not None and due.fired:  # the timeout, turned into another error on its way
+                    raise FileTimeout(timeout_message(limits.timeout_s))
+                raise
+            if due is not None and due.fired:  # the timeout, swallowed by a reader's page guard
+                raise FileTimeout(timeout_message(limits.timeout_s))
+            return result
     except FileTimeout as e:
         return _failed(path, str(e))

@@ -115,6 +115,9 @@ def deadline(seconds: Optional[float], error: Callable[[], BaseException]):
     outermost deadline and is handed back, with its remaining time, when ours end.
     A no-op for None or a non-positive time, off the main thread, where the platform has
     no ``setitimer``, and under someone else's timer whose handler is not a Python one.
+    Yields the deadline (None for a no-op): its ``fired`` tells a caller that the error was
+    raised even where something turned it into another exception or swallowed it (an alarm
+    landing inside a ctypes call comes out as ``ctypes.ArgumentError``).
     """
     usable = (seconds is not None and seconds > 0 and hasattr(signal, "setitimer")
               and threading.current_thread() is threading.main_thread())
@@ -123,7 +126,7 @@ def deadline(seconds: Optional[float], error: Callable[[], BaseException]):
         foreign = signal.getitimer(signal.ITIMER_REAL)[0]
         usable = not foreign or callable(signal.getsignal(signal.SIGALRM))
     if not usable:
-        yield
+        yield None
         return
 
     def fire(signum, frame):
@@ -139,7 +142,7 @@ def deadline(seconds: Optional[float], error: Callable[[], BaseException]):
         _stack.append(mine)
         _arm()
     try:
-        yield
+        yield mine
     finally:
         with _signal_blocked():
             del _stack[_stack.index(mine):]  # deadlines opened inside and left by an error go too
@@ -155,7 +158,12 @@ def deadline(seconds: Optional[float], error: Callable[[], BaseException]):
                 _arm()
 
 
+def timeout_message(seconds: float) -> str:
+    """What a file past its time limit says."""
+    return f"timed out after {seconds:g} s (raise the limit with --timeout)"
+
+
 def file_deadline(seconds: Optional[float]):
     """Raise :class:`FileTimeout` after ``seconds`` of wall time (a :func:`deadline`; for
     None a no-op)."""
-    return deadline(seconds, lambda: FileTimeout(f"timed out after {seconds:g} s (raise the limit with --timeout)"))
+    return deadline(seconds, lambda: FileTimeout(timeout_message(seconds)))

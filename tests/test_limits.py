@@ -1,5 +1,6 @@
 """Limits per file (pages, seconds, pixels) as options with documented defaults, each hit a
 warning in the result; ``extract DIR`` points to ``batch``; ``--version``."""
+import ctypes
 import os
 import signal
 import subprocess
@@ -35,6 +36,37 @@ def test_time_limit_gives_an_error_result_not_an_exception():
     assert r.error and "timed out after 0.05 s" in r.error and "--timeout" in r.error
     assert any(w.startswith("input error: timed out") for w in r.warnings)
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
+
+
+def _slow_reader(on_timeout):
+    """A reader that runs past the limit and does ``on_timeout(error)`` with the timeout."""
+    def read(path, limits):
+        try:
+            time.sleep(2)
+        except BaseException as e:
+            return on_timeout(e)
+        raise AssertionError("the limit did not fire")
+    return read
+
+
+def _raise_other(e):  # what ctypes does to an exception raised during an argument's conversion
+    raise ctypes.ArgumentError(f"argument 1: {type(e).__name__}: {e}")
+
+
+def _swallow(e):  # a reader's page guard that catches too much: reading goes on, no error
+    from pipeline.datamodel import Document
+    return Document(str(H2024), "0" * 64, "text")
+
+
+@pytest.mark.parametrize("on_timeout", [_raise_other, _swallow], ids=["converted", "swallowed"])
+def test_time_limit_holds_when_the_timeout_is_converted_or_swallowed(monkeypatch, on_timeout):
+    """The deadline fired: the result is the timeout error, whatever became of the exception
+    (a timeout landing inside a pypdfium2 call came out as ctypes.ArgumentError)."""
+    import pipeline.extract as ex
+    monkeypatch.setattr(ex, "read_document", _slow_reader(on_timeout))
+    r = extract_file(H2024, limits=Limits(timeout_s=0.05))
+    assert r.error and "timed out after 0.05 s" in r.error
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
 class _Inner(Exception):
