@@ -11,6 +11,7 @@ from typing import Iterable, Optional, Sequence
 from .glyphs import Box, Glyph, is_number
 from .lines import LINE_OVERLAP_MIN, v_overlap, cluster_lines
 from .unruled import HEADING_SIZE_RATIO, PIECE_GAP
+from ..unionfind import UnionFind
 
 SNAP_TOLERANCE = 3.0
 """Ruling segments whose positions differ by at most this many points are one
@@ -196,22 +197,16 @@ def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
     """Connected sets of rules: (horizontal [(y, a, b)], vertical [(x, a, b)])."""
     hl = [(y, a, b) for y, ivs in h.items() for a, b in ivs]
     vl = [(x, a, b) for x, ivs in v.items() for a, b in ivs]
-    parent = list(range(len(hl) + len(vl)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    uf = UnionFind(len(hl) + len(vl))
     for i, (y, ha, hb) in enumerate(hl):
         for j, (x, va, vb) in enumerate(vl):
             if ha - tol <= x <= hb + tol and va - tol <= y <= vb + tol:
-                parent[find(i)] = find(len(hl) + j)
+                uf.union(i, len(hl) + j)
     comps: dict[int, tuple[list, list]] = {}
     for i, s in enumerate(hl):
-        comps.setdefault(find(i), ([], []))[0].append(s)
+        comps.setdefault(uf.find(i), ([], []))[0].append(s)
     for j, s in enumerate(vl):
-        comps.setdefault(find(len(hl) + j), ([], []))[1].append(s)
+        comps.setdefault(uf.find(len(hl) + j), ([], []))[1].append(s)
     return list(comps.values())
 
 
@@ -248,16 +243,8 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
             v = v_memo[j, r] = _covered(vby.get(j, ()), ys[r], ys[r + 1])
         return v
 
-    parent = list(range(nr * nc))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i, j):
-        parent[find(i)] = find(j)
+    uf = UnionFind(nr * nc)
+    find, union = uf.find, uf.union
     for r in range(nr):
         for c in range(nc):
             if c + 1 < nc and v_ruled(c + 1, r) < RULE_COVER_MIN:
@@ -268,10 +255,7 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
     changed = True
     while changed:
         changed = False
-        groups: dict[int, list[int]] = {}
-        for i in range(nr * nc):
-            groups.setdefault(find(i), []).append(i)
-        for members in groups.values():
+        for members in uf.groups().values():
             r0 = min(i // nc for i in members); r1 = max(i // nc for i in members)
             c0 = min(i % nc for i in members); c1 = max(i % nc for i in members)
             if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
@@ -280,11 +264,8 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
                         if find(r * nc + c) != find(members[0]):
                             union(r * nc + c, members[0])
                             changed = True
-    groups = {}
-    for i in range(nr * nc):
-        groups.setdefault(find(i), []).append(i)
     raw = []
-    for members in groups.values():
+    for members in uf.groups().values():
         r0 = min(i // nc for i in members); r1 = max(i // nc for i in members) + 1
         c0 = min(i % nc for i in members); c1 = max(i % nc for i in members) + 1
         perim = ruled = 0.0

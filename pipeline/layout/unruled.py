@@ -6,6 +6,7 @@ from typing import Optional, Sequence
 
 from .glyphs import Glyph, is_number
 from .lines import join_glyphs, median_size
+from ..unionfind import UnionFind
 
 PIECE_GAP = 0.35
 """Text further apart than this many font sizes is in different cells (a word
@@ -140,19 +141,13 @@ def row_cells(lines: Sequence[Sequence[Glyph]]) -> list[list[Glyph]]:
     bottom): the lines' pieces (:func:`line_pieces`), those of different lines
     that overlap horizontally being one cell; cells left to right."""
     pieces = [(li, p) for li, ln in enumerate(lines) for p in line_pieces(ln)]
-    parent = list(range(len(pieces)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    uf = UnionFind(len(pieces))
     for i, (li, p) in enumerate(pieces):
         for j in range(i + 1, len(pieces)):
             lj, q = pieces[j]
             if li != lj and min(p[-1].x1, q[-1].x1) > max(p[0].x0, q[0].x0):
-                parent[find(i)] = find(j)
+                uf.union(i, j)
     cells: dict[int, list[Glyph]] = {}
     for i, (_, p) in enumerate(pieces):
-        cells.setdefault(find(i), []).extend(p)
+        cells.setdefault(uf.find(i), []).extend(p)
     return sorted(cells.values(), key=lambda c: min(g.x0 for g in c))
