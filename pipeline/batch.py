@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import coverage
-from .limits import DEFAULT_LIMITS, TIMEOUT_S, Limits
+from .limits import DEFAULT_LIMITS, DEFAULT_WORKERS, ENGINES, TIMEOUT_S, Limits
 from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
 
@@ -52,8 +52,6 @@ REPORT_EXTENSIONS = frozenset({".pdf", ".txt", ".html", ".htm", ".docx",
 # Inputs that may need the OCR models (scanned PDFs, images): workers load them at start-up.
 OCR_EXTENSIONS = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 DEFAULT_TIMEOUT_S = TIMEOUT_S  # per file, enforced by replacing the worker
-DEFAULT_WORKERS = os.cpu_count() or 1
-ENGINES = ("local", "ray")
 POLL_S = 0.5  # the local pool's longest wait between looks at the clock
 WORKER_EXIT_WAIT_S = 2.0  # grace for a worker to exit on its own at the end of a run
 MAX_START_FAILURES = 3  # workers that die before they are ready, in a row, before giving up
@@ -265,18 +263,24 @@ def warm_up(ocr: bool = False) -> None:
     _WARM = True
 
 
-def process_file(path: str, model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
+def process_file(path: str, model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+                 facts_engine: Optional[str] = None) -> dict:
     """Worker task: one file's extract object (lines labelled by the model at ``model``, else
-    the shipped one) under ``limits`` (its time limit is the engine's to enforce: a timeout
-    record, retried under a longer one); an exception becomes an ``internal`` error object."""
+    the shipped one; narrative facts run by ``facts_engine``, else the default one) under
+    ``limits`` (its time limit is the engine's to enforce: a timeout record, retried under a
+    longer one); an exception becomes an ``internal`` error object."""
     import dataclasses
     from .extract import extract_file
     try:
-        labeler = None
+        labeler = classify = None
         if model:
             from .classifier import load_cached
             labeler = load_cached(model)
-        return extract_file(path, labeler, limits=dataclasses.replace(limits, timeout_s=None)).as_dict()
+        if facts_engine:
+            from .facts import engine_classifier
+            classify = engine_classifier(facts_engine)  # loaded once per worker process
+        return extract_file(path, labeler, limits=dataclasses.replace(limits, timeout_s=None),
+                            classify=classify).as_dict()
     except Exception as e:  # a bug on one file must not lose the others
         return {"source": path, "error": f"internal error: {type(e).__name__}: {e}", "kind": "internal"}
 
@@ -719,14 +723,16 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
               engine: str = "local", address: Optional[str] = None,
               timeout_s: float = DEFAULT_TIMEOUT_S, retry_errors: bool = False,
               progress: bool = True, task: Callable[[str], dict] = process_file,
-              model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS) -> dict:
+              model: Optional[str] = None, limits: Limits = DEFAULT_LIMITS,
+              facts_engine: Optional[str] = None) -> dict:
     """Read every input into ``out_dir`` (resuming what is there), write the exports; the summary.
 
     ``model``: a trained line classifier (folder or card) to label lines with instead of the
     shipped one; checked here first (``classifier.ModelError``).  ``limits``: pages and pixels
-    per file (the time limit is ``timeout_s``).  Failures of single files are recorded, never
-    raised; the exports and ``summary.json`` are written at the end of every run, also one
-    stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
+    per file (the time limit is ``timeout_s``).  ``facts_engine``: what runs the narrative
+    facts pipeline (``facts.FACT_ENGINES``; default ``facts.DEFAULT_FACT_ENGINE``).
+    Failures of single files are recorded, never raised; the exports and ``summary.json``
+    are written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
     (workers are stopped, a file they were reading is read again by the next run).
     """
     if engine not in ENGINES:
@@ -738,6 +744,11 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
         from .classifier import load
         model = load(model).path  # refused here, not once per file
         task = partial(task, model=model)
+    from .facts import DEFAULT_FACT_ENGINE, FACT_ENGINES
+    if facts_engine not in (None, DEFAULT_FACT_ENGINE):
+        if facts_engine not in FACT_ENGINES:
+            raise ValueError(f"unknown facts engine {facts_engine!r} (choose from {', '.join(FACT_ENGINES)})")
+        task = partial(task, facts_engine=facts_engine)
     from tqdm import tqdm
     t0 = time.monotonic()
     out = Path(out_dir)

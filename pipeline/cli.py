@@ -28,6 +28,14 @@ def _model(path: Optional[str]):
     return clf, 0
 
 
+def _facts_classifier(engine: str):
+    """``--facts-engine`` -> a facts classifier (None: the default engine, loaded on first use)."""
+    from .facts import DEFAULT_FACT_ENGINE, engine_classifier
+    if engine == DEFAULT_FACT_ENGINE:
+        return None
+    return lambda sentences: engine_classifier(engine)(sentences)  # loaded when a narrative needs it
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from . import coverage
     from .extract import extract_file
@@ -37,9 +45,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return rc
     objs, failed = [], 0
     limits = _limits(args)
+    classify = _facts_classifier(args.facts_engine)
     for path in args.files:
         try:
-            obj = extract_file(path, labeler, limits=limits).as_dict()
+            obj = extract_file(path, labeler, limits=limits, classify=classify).as_dict()
         except Exception as e:  # a bug on one file must not lose the others
             obj = {"source": path, "template": None, "error": f"internal error: {type(e).__name__}: {e}",
                    "fields": {}, "checks": [], "warnings": [], "inferred": [], "meta": {}, "sections": []}
@@ -75,6 +84,9 @@ def resume_command(args: argparse.Namespace) -> str:
         cmd.append("--retry-errors")
     if getattr(args, "model", None):
         cmd += ["--model", args.model]
+    from .facts import DEFAULT_FACT_ENGINE
+    if getattr(args, "facts_engine", DEFAULT_FACT_ENGINE) != DEFAULT_FACT_ENGINE:
+        cmd += ["--facts-engine", args.facts_engine]
     from .limits import MAX_IMAGE_PIXELS, MAX_PAGES
     if args.max_pages != MAX_PAGES:
         cmd += ["--max-pages", str(args.max_pages)]
@@ -96,7 +108,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         s = run_batch(args.inputs, args.out, workers=args.workers, engine=args.engine,
                       address=args.address, timeout_s=args.timeout, retry_errors=args.retry_errors,
                       progress=not args.no_progress, model=clf.path if clf else None,
-                      limits=_limits(args))
+                      limits=_limits(args), facts_engine=args.facts_engine)
     except (RuntimeError, ValueError, ModelError) as e:
         print(f"nianbao: {e}", file=sys.stderr)
         return 2
@@ -199,7 +211,8 @@ def cmd_evaluate_facts(args: argparse.Namespace) -> int:
     from pathlib import Path
     from .evaluate import evaluate_facts, facts_markdown
     split = None if args.split == "all" else args.split
-    report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.facts_model)
+    report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.facts_model,
+                            engine=args.facts_engine)
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         (Path(args.out) / "facts.md").write_text(facts_markdown(report), encoding="utf-8")
@@ -247,6 +260,19 @@ def version() -> str:
         return m.group(1) if m else "unknown"
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked (``importlib.metadata`` is
+    a noticeable part of a small extract's start-up)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="show program's version number and exit"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"nianbao {version()}")  # on stdout, as argparse's own version action
+        parser.exit()
+
+
 def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
     """``--max-pages``, ``--max-image-pixels`` (and ``--timeout``), with their documented defaults."""
     from .limits import MAX_IMAGE_PIXELS, MAX_PAGES, TIMEOUT_S
@@ -261,6 +287,13 @@ def add_limit_options(p: argparse.ArgumentParser, timeout: bool = True) -> None:
 
 MODEL_HELP = ("a trained line classifier to label lines with (a `nianbao train --out` folder or its "
               "card), used without installing it; default: the shipped model")
+FACTS_ENGINE_HELP = ("what runs the narrative facts pipeline: numpy (its weights without spaCy, the same "
+                     "facts, fast start-up; the default) or spacy (the reference)")
+
+
+def add_facts_engine_option(parser: argparse.ArgumentParser) -> None:
+    from .facts import DEFAULT_FACT_ENGINE, FACT_ENGINES
+    parser.add_argument("--facts-engine", choices=FACT_ENGINES, default=DEFAULT_FACT_ENGINE, help=FACTS_ENGINE_HELP)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -279,7 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="nianbao", description=(
         "Read government information-disclosure annual reports (政府信息公开工作年度报告) "
         "into checked, structured data."))
-    p.add_argument("--version", action="version", version=f"nianbao {version()}")
+    p.add_argument("--version", action=VersionAction)
     sub = p.add_subparsers(dest="command", required=True)
     e = sub.add_parser("extract", help="extract fields, checks and narrative from report files "
                                        "(a folder: use batch)")
@@ -287,8 +320,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--format", choices=("json", "jsonl", "csv"), default="json")
     add_limit_options(e)
     e.add_argument("--model", metavar="DIR", help=MODEL_HELP)
+    add_facts_engine_option(e)
     e.set_defaults(func=cmd_extract)
-    from .batch import DEFAULT_WORKERS, ENGINES
+    from .limits import DEFAULT_WORKERS, ENGINES
     b = sub.add_parser("batch", help="read a corpus into a run directory: parallel, resumable, with exports")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders (walked) or globs")
     b.add_argument("--out", required=True, metavar="RUN_DIR", help="run directory (re-run to resume)")
@@ -299,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--retry-errors", action="store_true", help="read again files that failed before")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.add_argument("--model", metavar="DIR", help=MODEL_HELP)
+    add_facts_engine_option(b)
     b.add_argument("--aliases", metavar="CSV", help="agency alias table (columns alias,canonical), "
                    "kept in the run directory for every later export")
     b.set_defaults(func=cmd_batch)
@@ -347,6 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "data, trained on), heldout2 (set 2, the untouched excerpts of GOLD/heldout2; "
                          "excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
+    add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)
     rv = sub.add_parser("review", help="check a run on a local web page: confirm and correct cells, "
                                        "mark printed inconsistencies, relabel lines")

@@ -345,20 +345,21 @@ def default_fact_inputs() -> list[Path]:
 
 
 def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] = None,
-                   split: Optional[str] = "eval", model_path: Optional[str] = None) -> dict:
+                   split: Optional[str] = "eval", model_path: Optional[str] = None,
+                   engine: Optional[str] = None) -> dict:
     """Narrative facts of the model and of the regexes against the hand gold.
 
     Each input whose stem has fact gold of ``split`` ("eval": the held-out documents;
     None: all) is extracted end to end; simulated scans (``.scan.``) are scored apart
     from the documents they render.  ``model_path``: another facts pipeline than the
-    shipped one.
+    shipped one; ``engine``: what runs it (``facts.FACT_ENGINES``; default: the default one).
     """
     from .extract import extract_file
     gold = scoring.read_fact_gold(gold_dir, split)
     classify = None
-    if model_path:
-        from .factmodel import classifier
-        classify = classifier(model_path)
+    if model_path or engine:
+        from .facts import DEFAULT_FACT_ENGINE, engine_classifier
+        classify = engine_classifier(engine or DEFAULT_FACT_ENGINE, model_path)
     docs, scans = [], []
     excerpts = split in scoring.FACT_EXCERPT_SPLITS
     if excerpts:  # the gold holds the text, there is no document to extract

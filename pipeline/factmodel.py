@@ -11,8 +11,9 @@ then two components:
 
 The shipped pipeline lives in ``models/facts`` (``config.cfg``, weights, ``meta.json``
 with the training documents and the held-out metrics).  It is loaded once per process,
-on first use; importing this module imports spaCy, so the extract path imports it
-only when it reads a narrative.
+on first use; importing this module imports spaCy.  The extract path runs the same
+pipeline without spaCy (``pipeline.factnet``, the default engine); this module trains
+it and stays the reference (``--facts-engine spacy``).
 """
 from __future__ import annotations
 
@@ -26,17 +27,8 @@ from spacy.tokens import Doc, Span
 from thinc.api import Ragged, get_current_ops
 
 from .facts import quantities, segments
+from .factnet import MODEL_DIR, ModelMissing
 
-def _models_dir() -> Path:
-    """``models/`` of a checkout, or the ``pipeline/models`` package data of an installed wheel."""
-    here = Path(__file__).resolve().parent
-    for d in (here.parent / "models", here / "models"):
-        if (d / "facts" / "config.cfg").is_file():
-            return d
-    return here.parent / "models"
-
-
-MODEL_DIR = _models_dir() / "facts"
 SPANS_KEY = "facts"
 QUANTITIES_KEY = "quantities"
 # The trained component's model (spaCy's single-label span categorizer, smaller embeddings:
@@ -105,10 +97,6 @@ def blank() -> Language:
     nlp.add_pipe("nianbao_quantities")
     nlp.add_pipe("spancat_singlelabel", name="facts", config=SPANCAT_CONFIG)
     return nlp
-
-
-class ModelMissing(RuntimeError):
-    """The shipped facts pipeline is not there or cannot be loaded."""
 
 
 @lru_cache(maxsize=None)

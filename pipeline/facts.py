@@ -2,8 +2,8 @@
 
 A *quantity* is a number with a unit (``749件``, ``5500余条``, ``三次``, ``3940元``) or a
 stated absence (``未收到…申请`` = 0), found by rules (:func:`quantities`).  A *fact* is a
-quantity named by the trained spaCy component (``pipeline.factmodel``, loaded lazily:
-importing this module does not import spaCy) as one of ``FACTS``.  Each fact lists the
+quantity named by the trained spaCy component (``pipeline.factmodel``; run without
+spaCy by ``pipeline.factnet``, loaded lazily) as one of ``FACTS``.  Each fact lists the
 template cells it states under the readings the template allows (``readings``), and
 :func:`fact_checks` compares it with the table: a ``stated_<name>`` check per linked fact.
 
@@ -11,6 +11,7 @@ This module is pure over text and fields; only :func:`extract_facts` loads the m
 """
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -332,21 +333,48 @@ def fact_checks(facts: Sequence[Fact], template: Optional[str], fields: dict,
 # --- the whole step ------------------------------------------------------------
 
 Classifier = Callable[[list[str]], list[list[tuple[int, int, str, float]]]]
+# What runs the facts pipeline: numpy (``pipeline.factnet``: its weights without spaCy,
+# the same scores; start-up in milliseconds) or spaCy itself (``pipeline.factmodel``:
+# the trainer and the reference; importing it takes most of a second).
+FACT_ENGINES = ("numpy", "spacy")
+DEFAULT_FACT_ENGINE = "numpy"
+log = logging.getLogger(__name__)
+
+
+def engine_classifier(engine: str = DEFAULT_FACT_ENGINE, path: Optional[str] = None) -> Classifier:
+    """The facts pipeline at ``path`` (default: the shipped one) run by ``engine``.
+
+    A pipeline the numpy engine does not know (``factnet.NetMismatch``: another
+    architecture), or a build without its libraries, is run by spaCy, with a warning in the log.
+    """
+    if engine not in FACT_ENGINES:
+        raise ValueError(f"unknown facts engine {engine!r} (choose from {', '.join(FACT_ENGINES)})")
+    if engine == "numpy":
+        try:
+            from . import factnet
+        except ImportError as e:
+            log.warning("numpy facts engine unavailable (%s): running the facts pipeline with spaCy", e)
+        else:
+            try:
+                return factnet.classifier(path or str(factnet.MODEL_DIR))
+            except factnet.NetMismatch as e:
+                log.warning("%s: running the facts pipeline with spaCy", e)
+    from . import factmodel  # imports spaCy
+    return factmodel.classifier(path or str(factmodel.MODEL_DIR))
 
 
 def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact]:
     """The facts of a narrative text.
 
     ``classify`` maps sentences to, per sentence, the (start, end, name, score) of each
-    named quantity; default: the shipped spaCy pipeline (``factmodel.default_classifier``),
-    loaded only when the text holds a quantity.
+    named quantity; default: the shipped pipeline on the default engine
+    (:func:`engine_classifier`), loaded only when the text holds a quantity.
     """
     sents = [s for _, s in sentences(text) if quantities(s)]
     if not sents:
         return []
     if classify is None:
-        from .factmodel import default_classifier  # spaCy is imported only here
-        classify = default_classifier()
+        classify = engine_classifier()
     out: list[Fact] = []
     for sent, named in zip(sents, classify(sents)):
         by_span = {(q.start, q.end): q for q in quantities(sent)}

@@ -2,9 +2,12 @@
 
 Each is a CLI option of ``extract`` and ``batch`` (``--max-pages``, ``--timeout``,
 ``--max-image-pixels``) with the default below; each hit is a warning in the file's result.
+The batch run's own defaults (workers, engines) are here too, so that building the
+command line does not import the batch machinery (multiprocessing, sockets).
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -20,6 +23,12 @@ TIMEOUT_S = 300.0
 
 MAX_IMAGE_PIXELS = 200_000_000
 """Pixels an image file may have (a decompression-bomb guard; A4 at 600 dpi is 35 million)."""
+
+DEFAULT_WORKERS = os.cpu_count() or 1
+"""Worker processes of a batch run."""
+
+ENGINES = ("local", "ray")
+"""What runs a batch: local worker processes or a Ray cluster."""
 
 
 @dataclass(frozen=True)

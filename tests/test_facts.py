@@ -155,6 +155,10 @@ def test_train_facts_small(tmp_path):
     assert (tmp_path / "m" / "config.cfg").is_file() and card["sources"]["generated_reports"] == 20
     named = classifier(str(tmp_path / "m"))(["本年度共收到政府信息公开申请12件。"])
     assert len(named) == 1
+    # What train writes, the numpy engine reads: the same names and scores on every training sentence.
+    assert card["numpy_engine"]["differing"] == 0 and card["numpy_engine"]["sentences"] > 100
+    from pipeline import factnet
+    assert factnet.classifier(str(tmp_path / "m"))(["本年度共收到政府信息公开申请12件。"]) == named
 
 
 # --- excerpts (set 1: development, set 2: held out), the card, retraining ----------

@@ -112,10 +112,11 @@ def test_mutations_are_reproducible_and_change_the_file():
     assert a[1] != FILES[a[0]]
 
 
-@pytest.mark.parametrize("case", [1002, 1222])  # 2 of the 15 such cases in seed 0's first 1,750
-def test_a_page_pdfium_cannot_load_is_no_crash(tmp_path, case):
-    """Long run seed 0: a PDF with a page PDFium fails to load crashed the picture/rotation
-    probe (``needs_plumber``) before any page was read; such files now go to pdfplumber."""
+@pytest.mark.parametrize("case", [1002, 1222, 8834])
+def test_long_run_crashes_stay_fixed(tmp_path, case):
+    """Long run seed 0: 1002 and 1222 (2 of 15 alike in its first 1,750 cases), a page PDFium
+    fails to load crashed the picture/rotation probe (``needs_plumber``); 8834, a page whose
+    content stream pdfminer cannot parse crashed the picture finder after the text was read."""
     name, data = fuzz.make_case(FILES, 0, case)
     assert name.endswith(".pdf")
     _check(tmp_path, name, data)

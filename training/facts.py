@@ -13,14 +13,16 @@ of the quantities it names (a quantity not named is a negative example):
   and of set 1 of real excerpts (``data/gold/facts/excerpts``, development data); the
   ``eval`` reports and the held-out excerpts of set 2 (``heldout2``) are never read here.
 
-``train`` fits ``factmodel.blank()`` deterministically and scores it on the held-out
-gold; ``nianbao train --facts`` wraps it.
+``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
+gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
+runs) names every training sentence as spaCy does; ``nianbao train --facts`` wraps it.
 """
 from __future__ import annotations
 
 import json
 import random
 import re
+import sys
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
@@ -502,6 +504,16 @@ def fit(data: Sequence[Labelled], epochs: int = EPOCHS, seed: int = SEED):
     return nlp
 
 
+def engine_parity(path: str | Path, sents: Sequence[str]) -> dict:
+    """Both engines on the pipeline at ``path``: the sentences whose named quantities
+    (spans, names, scores) differ between spaCy and numpy (``pipeline.factnet``)."""
+    from pipeline import factmodel, factnet
+    ref = factmodel.named_quantities(factmodel.load(str(path)), list(sents))
+    got = factnet.named_quantities(factnet.load_net(path), list(sents))
+    differing = [s for s, a, b in zip(sents, ref, got) if a != b]
+    return {"sentences": len(sents), "differing": len(differing), "examples": differing[:5]}
+
+
 def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, replace: bool = False,
           evaluate_heldout: bool = True, command: Optional[str] = None) -> dict:
     """Train, write the pipeline and its card, score it on the reports never trained on
@@ -514,7 +526,7 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
     # The scoring step runs after a long fit: import it (and the extract path it runs) now,
     # so a checkout changed mid-run cannot break it (the shipped card was once hand-patched
     # after a merge during a run broke this step).
-    from pipeline import extract, inputs  # noqa: F401
+    from pipeline import extract, factnet, inputs  # noqa: F401
     from pipeline.evaluate import default_fact_inputs, evaluate_facts
     data, sources = training_sentences(seeds)
     nlp = fit(data, epochs)
@@ -525,6 +537,13 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
+    nlp.meta["nianbao"] = card
+    nlp.to_disk(out)
+    parity = engine_parity(out, list(dict.fromkeys(s for s, _ in data)))
+    card["numpy_engine"] = {k: parity[k] for k in ("sentences", "differing")}
+    if parity["differing"]:  # extract would fall short of the reference: say so where a person looks
+        print(f"nianbao: the numpy facts engine differs from spaCy on {parity['differing']} of "
+              f"{parity['sentences']} training sentences, e.g. {parity['examples'][0]!r}", file=sys.stderr)
     nlp.meta["nianbao"] = card
     nlp.to_disk(out)
     if evaluate_heldout:

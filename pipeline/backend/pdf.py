@@ -842,7 +842,7 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
         for i, ppage in enumerate(pdf.pages[:limit]):
             page = _upright(ppage)
             datas.append(_extract_page(page, i + 1))
-            if pictures is not None:
+            if pictures is not None and not datas[-1].problem:  # a page with a problem is OCR'd whole
                 pictures.append(picture_boxes(page, i + 1))
             ppage.close()
         return datas

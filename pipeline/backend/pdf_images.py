@@ -44,7 +44,11 @@ def picture_boxes(page, number: int) -> PagePictures:
     """Pictures of a (pdfplumber or upright) page large enough to hold text, clipped to the page."""
     w, h = float(page.width), float(page.height)
     boxes = []
-    for im in page.images:
+    try:
+        images = page.images
+    except Exception:  # a content stream pdfminer cannot parse: no pictures (coverage tells what is missing)
+        images = []
+    for im in images:
         box = (max(0.0, im["x0"]), max(0.0, im["top"]), min(w, im["x1"]), min(h, im["bottom"]))
         if box[2] - box[0] >= MIN_PICTURE_WIDTH_PT and box[3] - box[1] >= MIN_PICTURE_HEIGHT_PT:
             boxes.append(box)
