@@ -59,7 +59,7 @@ def _same(nlp, sents):
 def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sentences):
     assert len(REAL_INPUTS) >= 16 and len(real_sentences) > 120
     named = factmodel.named_quantities(nlp, real_sentences)
-    assert sum(map(len, named)) > 100  # the comparison covers many named quantities
+    assert sum(map(len, named)) > 80  # the comparison covers many named quantities (100 with the i12c model)
     assert _same(nlp, real_sentences) == []  # spans, names and scores, to the last bit
 
 
