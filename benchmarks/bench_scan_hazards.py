@@ -11,6 +11,11 @@ come from positional mapping (the n-th number of the document to the n-th printe
 
     nice .venv/bin/python benchmarks/bench_scan_hazards.py [--docs 10] [--seed 900000]
         [--hazards rotated skew seal fax photo borderless] [--baseline-docs N]
+
+``--orientation-cost N`` instead measures what orientation detection costs on clean,
+upright scans (N generated reports, seeds from ``--seed``), in one process: per page the
+whole page read, and the page preparation with and without the orientation tests
+(``_working_image(..., orient=False)``); the difference is the orientation step.
 """
 from __future__ import annotations
 
@@ -99,6 +104,35 @@ def worker_plain(files: list[str]) -> None:
     report_peak()
 
 
+def orientation_cost(docs: int, seed: int, tmp: Path) -> None:
+    """Print the orientation step's time on clean upright scans, against the whole page read."""
+    from pipeline.backend.scan import _pdf_images, read_page_image
+    from pipeline.backend.scan.deskew import _working_image
+    from training.generate import generate, write_scan
+
+    images = []
+    for i in range(docs):
+        path = tmp / f"clean_{seed + i}.pdf"
+        write_scan(generate(seed + i), path)
+        images += [img for img, _ in _pdf_images(path.read_bytes(), None, 150)]
+    read_page_image(images[0])  # models loaded outside the timing
+    full = on = off = 0.0
+    for img in images:
+        t0 = time.perf_counter()
+        read_page_image(img)
+        t1 = time.perf_counter()
+        _working_image(img)
+        t2 = time.perf_counter()
+        _working_image(img, orient=False)
+        t3 = time.perf_counter()
+        full, on, off = full + t1 - t0, on + t2 - t1, off + t3 - t2
+    n = len(images)
+    print(f"orientation cost on {n} clean upright pages (seeds {seed}..{seed + docs - 1}): "
+          f"page read {full / n:.2f} s/page; preparation {on / n:.3f} s with orientation, "
+          f"{off / n:.3f} s without; orientation step {(on - off) / n:.3f} s/page = "
+          f"{100 * (on - off) / full:.1f}% of the page read", flush=True)
+
+
 def run_worker(kind: str, files: list[str]) -> tuple[list[dict], float]:
     """Run a worker process; its JSON lines and its peak RSS in MiB (its own max RSS,
     start-up and models included)."""
@@ -112,7 +146,15 @@ def run_worker(kind: str, files: list[str]) -> tuple[list[dict], float]:
 
 
 def report_peak() -> None:
-    print(json.dumps({"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+    """This worker's own peak RSS: VmHWM (the high-water mark of this process image).
+    ru_maxrss would not do: Linux carries it over from the forking parent through exec,
+    so a worker would report the generator's peak."""
+    try:
+        with open("/proc/self/status") as f:
+            kib = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"peak_mib": kib / 1024}), flush=True)
 
 
 def positional(nums: list[str], gold: dict) -> dict:
@@ -148,6 +190,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=900000, help="first seed (a range kept for figures)")
     ap.add_argument("--hazards", nargs="+", choices=HAZARDS, default=list(HAZARDS))
     ap.add_argument("--baseline-docs", type=int, help="run the baseline on the first N (default: all)")
+    ap.add_argument("--orientation-cost", type=int, metavar="N",
+                    help="measure the orientation step on N clean upright reports instead")
     ap.add_argument("--worker", choices=("ours", "plain"), help=argparse.SUPPRESS)
     ap.add_argument("files", nargs="*", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -158,6 +202,9 @@ def main(argv=None) -> int:
         worker_plain(args.files)
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-hazards-"))
+    if args.orientation_cost:
+        orientation_cost(args.orientation_cost, args.seed, tmp)
+        return 0
     nb = args.docs if args.baseline_docs is None else min(args.baseline_docs, args.docs)
     print(f"{args.docs} documents per hazard, seeds {args.seed}..{args.seed + args.docs - 1}; "
           f"baseline on the first {nb}; files in {tmp}", flush=True)

@@ -4,7 +4,10 @@ Readers, all in this one process (imports and the shipped model loaded before
 timing; start-up is `bench_startup.py`'s), taken in turn file by file and
 repeated ``--repeat`` times:
 
-* ``nianbao``: :func:`pipeline.extract.extract_file`;
+* ``nianbao``: :func:`pipeline.extract.extract_file`, all of it (reading, labels,
+  tables, checks and the narrative's facts, whose model (default engine) runs on every sentence
+  that holds a figure); and again with that model not run (``classify`` naming no
+  figure: the facts' rules and checks still run), to show what the facts model costs;
 * ``pdfplumber tables``: pdfplumber ``extract_tables()`` at its defaults, and
 * ``camelot lattice``: Camelot's default flavour, both with the SAME mapping of
   rows by their printed labels (``benchmarks/baselines.py``);
@@ -50,8 +53,19 @@ def _nianbao(path: str) -> dict:
     return extract_file(path).fields
 
 
+def _no_fact_model(sentences: list[str]) -> list[list]:
+    """A facts classifier that names no figure (the facts model not run)."""
+    return [[] for _ in sentences]
+
+
+def _nianbao_no_facts(path: str) -> dict:
+    from pipeline.extract import extract_file
+    return extract_file(path, classify=_no_fact_model).fields
+
+
 READERS = {
     "nianbao extract": _nianbao,
+    "nianbao extract, facts model not run": _nianbao_no_facts,
     "pdfplumber extract_tables + labels": lambda p: map_by_labels(plumber_tables(p)),
     "camelot lattice + labels": lambda p: map_by_labels(camelot_tables(p)),
     "pdfplumber extract_words (floor)": plumber_words,

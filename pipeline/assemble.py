@@ -13,6 +13,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
@@ -77,12 +78,16 @@ class Assembly:
     ambiguous: dict = field(default_factory=dict)
 
 
+_NOT_NUMERIC = re.compile(r"[^\d.+-]")
+
+
+@lru_cache(maxsize=8192)
 def parse_number(text: str, decimal: bool = False) -> Optional[float]:
     """A cell's number (``1,234``, ``7730.28万元``), or None when it is not one."""
     s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
     if not NUMBER.match(s):
         return None
-    s = re.sub(r"[^\d.+-]", "", s)
+    s = _NOT_NUMERIC.sub("", s)
     v = float(s)
     return v if decimal or v != int(v) else int(v)
 

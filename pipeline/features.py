@@ -23,6 +23,7 @@ import statistics
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from .datamodel import Line
@@ -115,11 +116,16 @@ def bucket(value: float, bounds: Sequence[float]) -> int:
     return len(bounds)
 
 
+_SPACES = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """NFKC, spaces removed, digit runs folded to ``0``, Latin letters to ``a``."""
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    s = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     s = _DIGITS.sub("0", s)
-    return re.sub(r"[A-Za-z]+", "a", s)
+    return _LATIN.sub("a", s)
 
 
 def char_class(ch: str) -> str:
@@ -181,11 +187,11 @@ def shape_features(line: Line) -> list[str]:
     """Length, digits, numeric cells, numbering, start and end, template words."""
     text = line.text.strip()
     nfkc = unicodedata.normalize("NFKC", text)
-    body = re.sub(r"\s+", "", nfkc)
+    body = _SPACES.sub("", nfkc)
     n = len(body)
     toks = tokens(line)
     nums = sum(1 for t in toks if is_number(t))
-    digits = sum(ch.isdigit() for ch in body)
+    digits = sum(map(str.isdigit, body))
     cjk = len(_CJK.findall(body))
     norm = normalize(text)
     # Where the source gives a box, width (a layout feature) says how long a line is: a
@@ -342,6 +348,7 @@ def line_features(lines: Sequence[Line]) -> list[list[str]]:
         if reps[i]:
             f.append("repeated")
         own.append(f)
+    context = [_context(f) for f in own]  # what each line passes on, once
     out = []
     for i, ln in enumerate(lines):
         f = ["bias"] + own[i] + ngram_features(ln.text)
@@ -350,7 +357,7 @@ def line_features(lines: Sequence[Line]) -> list[list[str]]:
         for d in CONTEXT_OFFSETS:
             j = i + d
             if 0 <= j < n:
-                f += [f"{d}:{x}" for x in _context(own[j])]
+                f += [f"{d}:{x}" for x in context[j]]
             else:
                 f.append(f"{d}:{'BOS' if j < 0 else 'EOS'}")
         out.append(f)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from pathlib import Path
+from typing import Optional
 
 from .datamodel import Document, InputError
 from .limits import DEFAULT_LIMITS, Limits
@@ -39,8 +40,8 @@ def sniff(data: bytes) -> str:
 def is_image_only_pdf(path: Path, max_pages: int = DEFAULT_LIMITS.max_pages) -> bool:
     """True when no page of the PDF has a usable text layer (a scan): then the scan
     backend reads it whole, with its page-level handling (running headers), instead
-    of the text-PDF backend OCR-ing it page by page.  Stops at the first page with
-    text, so a text PDF costs one page.  False when the PDF cannot be opened here
+    of the text-PDF backend OCR-ing it page by page.  A probe on its own (``read_pdf``
+    tells the same in its one pass over the file); stops at the first page with text.  False when the PDF cannot be opened here
     (damaged, encrypted: ``read_pdf`` reports those) or is longer than
     ``max_pages`` (then ``read_pdf`` reads its first pages, OCR-ing those without text)."""
     try:
@@ -65,17 +66,22 @@ def is_image_only_pdf(path: Path, max_pages: int = DEFAULT_LIMITS.max_pages) -> 
         return False
 
 
-def _read_pdf_file(path: Path, limits: Limits, rebuilt: bool = False) -> Document:
-    """A PDF as a scan (no page has a text layer) or as a text PDF; ``rebuilt`` (by qpdf): its
-    text read by pdfminer, which keeps text whose font lost its glyph program (PDFium does not)."""
-    if is_image_only_pdf(path, limits.max_pages):
-        from .backend.scan import read_scan
-        doc = read_scan(path)
-        doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
-                               "read by OCR as a scan")
-        return doc
+def _read_as_scan(path: Path) -> Document:
+    """A PDF none of whose pages has a usable text layer, read whole by the scan backend
+    (with its page-level handling: running headers)."""
+    from .backend.scan import read_scan
+    doc = read_scan(path)
+    doc.warnings.insert(0, f"no page has a usable text layer: all {len(doc.pages)} page(s) "
+                           "read by OCR as a scan")
+    return doc
+
+
+def _read_pdf_file(path: Path, limits: Limits, rebuilt: bool = False, data: Optional[bytes] = None) -> Document:
+    """A PDF as a scan (no page has a text layer) or as a text PDF, in one pass over the file;
+    ``rebuilt`` (by qpdf): its text read by pdfminer, which keeps text whose font lost its
+    glyph program (PDFium does not)."""
     from .backend.pdf import read_pdf
-    return read_pdf(path, max_pages=limits.max_pages, pdfminer=rebuilt)
+    return read_pdf(path, data=data, max_pages=limits.max_pages, pdfminer=rebuilt, image_only=_read_as_scan)
 
 
 def read_pdf_document(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -83,7 +89,7 @@ def read_pdf_document(path: Path, data: bytes, limits: Limits = DEFAULT_LIMITS) 
     rebuilt by qpdf and its surviving pages read, the Document flagged (``recovery``) and
     the pages lost named in a warning.  InputError when even the rebuild fails."""
     try:
-        return _read_pdf_file(path, limits)
+        return _read_pdf_file(path, limits, data=data)
     except InputError as e:
         first = e
     from .backend.repair import recovery_record, repair_pdf

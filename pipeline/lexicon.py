@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from .template import SECTIONS, TEMPLATES, normalize
@@ -26,11 +27,13 @@ CHROME = ("附件下载", "打印本页", "关闭窗口", "【打印】", "【�
 AGENCY_END = re.compile(r"(局|委|委员会|政府|办公室|办公厅|院|中心|厅|部|署|会|所|站|队|街道办事处|办事处|管委会|镇|乡)$")
 
 
+@lru_cache(maxsize=8192)
 def is_number(text: str) -> bool:
     """True for a cell holding one number (thousands commas, a unit such as 件 or 万元 allowed)."""
     return bool(NUMBER.match(unicodedata.normalize("NFKC", text).strip().replace(" ", "")))
 
 
+@lru_cache(maxsize=8192)
 def section_of(text: str) -> Optional[str]:
     """The section id a heading line opens (overview … other), or None."""
     n = normalize(text)

@@ -80,17 +80,18 @@ def ctc_collapse(idx: np.ndarray, best: np.ndarray, alphabet: Sequence[str]) -> 
     return "".join(chars), confs
 
 
-def decode_numeric(res: RecResult) -> RecResult:
+def decode_numeric(res: RecResult, veto: bool = True) -> RecResult:
     """Re-decode a crop allowing only blank and NUMERIC_CHARS (renormalised among them).
 
     Where a non-numeric character won a timestep ("O", "l"), its best digit is
     taken only if the model gave the digits at least NUMERIC_MIN_MASS there: a
     mark the model is sure is no digit (a dash meaning 'none', a stray rule)
-    becomes blank rather than an invented digit.
+    becomes blank rather than an invented digit.  ``veto=False``: the best digit
+    always (for a letter read where only a number can be, e.g. a 0 under a seal).
     """
     if res.numeric_probs is None:
         return res
-    norm = numeric_distribution(res.numeric_probs)
+    norm = numeric_distribution(res.numeric_probs) if veto else _renormalised(res.numeric_probs)
     text, confs = ctc_greedy(norm, ["", *NUMERIC_CHARS])
     conf = float(np.mean(confs)) if confs else 0.0
     return RecResult(text, conf, confs, res.numeric_probs)
@@ -99,12 +100,18 @@ def decode_numeric(res: RecResult) -> RecResult:
 def numeric_distribution(p: np.ndarray) -> np.ndarray:
     """Per-timestep probabilities over [blank, *NUMERIC_CHARS] that ``decode_numeric``
     decodes (T x (1 + len(NUMERIC_CHARS)))."""
+    norm = _renormalised(p)
     allowed = p[:, :-1]
-    norm = allowed / np.maximum(allowed.sum(axis=1, keepdims=True), 1e-9)
     no_digit = (p[:, -1] > allowed.sum(axis=1)) & (p[:, 1:-1].sum(axis=1) < NUMERIC_MIN_MASS)
     norm[no_digit] = 0.0
     norm[no_digit, 0] = 1.0
     return norm
+
+
+def _renormalised(p: np.ndarray) -> np.ndarray:
+    """Blank and NUMERIC_CHARS of numeric probabilities, renormalised among themselves."""
+    allowed = p[:, :-1]
+    return allowed / np.maximum(allowed.sum(axis=1, keepdims=True), 1e-9)
 
 
 def second_choice_numeric(res: RecResult, min_prob: float = 0.0) -> Optional[str]:

@@ -585,3 +585,54 @@ def test_cluster_and_join():
     assert [layout.join_glyphs(ln) for ln in lines] == ["甲A", "乙 b"]
     assert layout.join_fragments(["等", "于第三项"]) == "等于第三项"
     assert layout.join_fragments(["e-mail", "box"]) == "e-mail box"
+
+
+def test_text_pdf_is_opened_once(monkeypatch):
+    """read_document opens a text PDF with PDFium once: the image-only verdict, the probe for
+    pages that need pdfplumber and the reading come from one pass."""
+    import pypdfium2 as pdfium
+
+    from pipeline.inputs import read_document
+    opened = []
+    real = pdfium.PdfDocument
+
+    def counting(*a, **k):
+        opened.append(a[0] if a else None)
+        return real(*a, **k)
+    monkeypatch.setattr(pdfium, "PdfDocument", counting)
+    doc = read_document(H2024)
+    assert doc.kind == "pdf" and doc.pages and len(opened) == 1
+
+
+def test_image_only_pdf_is_handed_over_from_the_read_pass():
+    """No page with a usable text layer: ``image_only`` reads the file instead (the scan
+    backend, in read_document); a text PDF never calls it."""
+    from pipeline.datamodel import Document
+    handed = []
+
+    def as_scan(path):
+        handed.append(path)
+        return Document(str(path), "", "scan")
+    scan = REAL / "kiro__hzq2023_working.scan.pdf"
+    assert read_pdf(scan, image_only=as_scan).kind == "scan" and handed == [scan]
+    assert read_pdf(H2024, image_only=as_scan).kind == "pdf" and handed == [scan]
+
+
+def test_cluster_lines_one_band_and_two_lines():
+    """Glyphs of two fonts sharing a band are one line, left to right; a line below stays apart
+    (the one-line shortcut and the general loop agree)."""
+    G = layout.Glyph
+    row = [G("数", 30, 100, 42, 112, 12), G("1", 10, 101, 16, 111.5, 12), G("2", 50, 101, 56, 111.5, 12)]
+    assert [[g.text for g in ln] for ln in layout.cluster_lines(row)] == [["1", "数", "2"]]
+    below = [G("下", 10, 113, 22, 125, 12)]
+    assert [[g.text for g in ln] for ln in layout.cluster_lines(row + below)] == [["1", "数", "2"], ["下"]]
+
+
+def test_dedupe_glyphs_marks_the_kept_copy_bold():
+    """A character printed three times within the tolerance is kept once, bold; one further
+    away is its own glyph."""
+    G = layout.Glyph
+    gs = [G("公", 10, 10, 22, 22, 12), G("公", 10.4, 10.3, 22.4, 22.3, 12), G("公", 10.8, 9.6, 22.8, 21.6, 12),
+          G("公", 14, 10, 26, 22, 12)]
+    out = layout.dedupe_glyphs(gs)
+    assert out == [gs[0], gs[3]] and gs[0].bold and not gs[3].bold

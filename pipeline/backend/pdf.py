@@ -49,15 +49,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..datamodel import Cell, Document, InputError, Line, Page
 from .pdf_images import picture_boxes, read_pictures
-from .pdf_orientation import needs_plumber, upright_page
-from .pdfium_page import page_content, page_image_cover, page_texts
+from .pdf_orientation import upright_page
+from .pdfium_page import PageContent, page_content, page_image_cover, page_texts
 from ..layout import (Glyph, Grid, cluster_lines, dedupe_glyphs, find_grids, fold_radicals, group_rows,
                       is_cjk, is_number, join_fragments, join_glyphs, line_pieces, median_size,
-                      mostly_bold, row_cells, snap_values, union_box, value_piece_x)
+                      mostly_bold, row_cells, snap_values, glyphs_box, value_piece_x)
 
 # --- limits ------------------------------------------------------------------------
 
@@ -350,6 +350,10 @@ def _straight(pts) -> list[tuple[float, float, float, float]]:
 def chars_to_glyphs(chars) -> list[Glyph]:
     """Characters (pdfplumber dicts or :class:`~pipeline.backend.pdfium_page.RawChar`)
     as :class:`Glyph` records, duplicates removed."""
+    if chars and not isinstance(chars[0], dict):  # PDFium's RawChars (the fast path): floats already
+        return dedupe_glyphs([Glyph(_glyph_text(c.text), c.x0, c.top, c.x1, c.bottom,
+                                    c.size or (c.bottom - c.top) or 1.0, is_bold_font(c.fontname), c.upright)
+                              for c in chars if c.text])
     out = []
     for c in chars:
         if isinstance(c, dict):
@@ -412,14 +416,14 @@ def check_pdf_bytes(data: bytes) -> None:
         raise InputError("truncated PDF (no %%EOF marker at the end of the file)")
 
 
-def _pdfium_check(data: bytes, password: Optional[str]) -> tuple[Optional[int], Optional[str]]:
-    """Open with PDFium (fast, robust): ``(page count, None)``, or ``(None,
-    reason)`` when PDFium refuses the file; pdfminer then has the last word
-    (PDFium's error code is not reliable for a file with no pages).
-    Raises InputError for a password problem."""
+def _open_pdfium(data: bytes, password: Optional[str]):
+    """Open with PDFium (fast, robust): ``(document, None)``, or ``(None, reason)``
+    when PDFium refuses the file; pdfminer then has the last word (PDFium's error
+    code is not reliable for a file with no pages).  Raises InputError for a
+    password problem.  The caller closes the document."""
     import pypdfium2 as pdfium
     try:
-        doc = pdfium.PdfDocument(data, password=password)
+        return pdfium.PdfDocument(data, password=password), None
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == 4:
@@ -427,10 +431,6 @@ def _pdfium_check(data: bytes, password: Optional[str]) -> tuple[Optional[int], 
         if code == 5:
             raise InputError("encrypted PDF with an unsupported security handler") from e
         return None, _first_line(e)
-    try:
-        return len(doc), None
-    finally:
-        doc.close()
 
 
 def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str] = None):
@@ -456,9 +456,11 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
 
 # --- one page --------------------------------------------------------------------------------------
 
-def _extract_page(ppage, number: int) -> _PageData:
-    """Glyphs, rules and the text-layer verdict of one page: a pypdfium2 page
-    (the fast path), or a pdfplumber page for files PDFium refuses."""
+def _parse_page(ppage, number: int) -> tuple[_PageData, Optional[PageContent]]:
+    """Characters, rules and the text-layer verdict of one page (``problem`` set when it
+    has no usable text layer): a pypdfium2 page (the fast path), or a pdfplumber page for
+    files PDFium refuses.  The content is None when the page cannot be parsed; a pdfplumber
+    page's rules are read only when its text is usable."""
     pdfium = hasattr(ppage, "get_textpage")
     if pdfium:
         w, h = ppage.get_size()
@@ -469,25 +471,32 @@ def _extract_page(ppage, number: int) -> _PageData:
         with _deadline(PAGE_TIMEOUT_S):
             if pdfium:
                 content = page_content(ppage, MAX_RULE_THICKNESS)
-                chars, cover, segments = content.chars, content.image_cover, content.segments
-                texts = [c.text for c in chars]
+                texts = [c.text for c in content.chars]
             else:
-                chars = ppage.chars
-                cover, texts = _image_cover(ppage), [c.get("text") or "" for c in chars]
-            pd.problem = text_layer_problem(texts, cover)
-            if pd.problem:
-                return pd
-            glyphs = chars_to_glyphs(chars)
-            if not pdfium:
-                segments = page_segments(ppage)
+                content = PageContent(pd.width, pd.height, chars=ppage.chars, image_cover=_image_cover(ppage))
+                texts = [c.get("text") or "" for c in content.chars]
+            pd.problem = text_layer_problem(texts, content.image_cover)
+            if not pdfium and not pd.problem:
+                content.segments = page_segments(ppage)
+            return pd, content
     except _Timeout:
         pd.problem = f"parsing took longer than {PAGE_TIMEOUT_S:g}s"
-        return pd
     except Exception as e:  # a broken content stream: treat like a page without text
         pd.problem = f"cannot be parsed ({type(e).__name__}: {_first_line(e)})"
-        return pd
-    _layout_page(pd, glyphs, find_grids(segments, glyphs))
+    return pd, None
+
+
+def _lay_out(pd: _PageData, content: Optional[PageContent]) -> _PageData:
+    """A parsed page's lines, grids and rows (nothing for a page without usable text)."""
+    if content is not None and not pd.problem:
+        glyphs = chars_to_glyphs(content.chars)
+        _layout_page(pd, glyphs, find_grids(content.segments, glyphs))
     return pd
+
+
+def _extract_page(ppage, number: int) -> _PageData:
+    """One page parsed (:func:`_parse_page`) and laid out."""
+    return _lay_out(*_parse_page(ppage, number))
 
 
 def _upright(ppage):
@@ -530,9 +539,9 @@ def _cell_bands(grid: Grid) -> dict[int, list[int]]:
 def _layout_page(pd: _PageData, glyphs: list[Glyph], grids: list[Grid]) -> None:
     """Split glyphs between grid cells and free text; build rows and lines."""
     per_cell: dict[tuple[int, int], list[Glyph]] = {}
-    free: list[Glyph] = []
+    free: list[Glyph] = [] if grids else list(glyphs)
     index = [_cell_bands(grid) for grid in grids]
-    for g in glyphs:
+    for g in glyphs if grids else ():
         placed = False
         gx, gy = anchor_x(g), g.cy
         for gi, grid in enumerate(grids):
@@ -568,15 +577,16 @@ def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
     """Visual lines outside grids; the rows of tables set without rules
     (:func:`~pipeline.layout.group_rows`) as one line each, with cells."""
     out = []
-    for group in group_rows(lines):
+    starts = [value_piece_x(line_pieces(ln)) for ln in lines]
+    for group in group_rows(lines, starts):
         glyphs = [g for i in group for g in lines[i]]
-        box = union_box(g.box for g in glyphs)
-        if len(group) == 1 and value_piece_x(line_pieces(lines[group[0]])) is None:
+        box = glyphs_box(glyphs)
+        if len(group) == 1 and starts[group[0]] is None:
             text = join_glyphs(lines[group[0]])
             if text:
                 out.append(_FreeLine(list(lines[group[0]]), text, box))
             continue
-        cells = [Cell(_cell_text(c), union_box(g.box for g in c)) for c in row_cells([lines[i] for i in group])]
+        cells = [Cell(_cell_text(c), glyphs_box(c)) for c in row_cells([lines[i] for i in group])]
         cells = [c for c in cells if c.text]
         out.append(_FreeLine(glyphs, " ".join(c.text for c in cells), box, cells=cells))
     return out
@@ -803,25 +813,27 @@ def assemble_lines(datas: Sequence[_PageData]) -> dict[int, list[Line]]:
     return {n: [ln for _, _, ln in sorted(v, key=lambda t: (t[0], t[1]))] for n, v in placed.items()}
 
 
-def _read_pages_pdfium(data: bytes, password: Optional[str], doc: Document,
-                       limit: int = MAX_PAGES) -> list[_PageData]:
-    """Every page (up to ``limit``) read with PDFium, the fast path."""
+def _parse_pages_pdfium(pdf, limit: int = MAX_PAGES) -> Optional[list[tuple[_PageData, Optional[PageContent]]]]:
+    """Every page (up to ``limit``) parsed with PDFium, the fast path (:func:`_parse_page`);
+    None when a page cannot even be loaded (pdfplumber then reads, or flags, each page)."""
     import pypdfium2 as pdfium
-    pdf = pdfium.PdfDocument(data, password=password)
-    try:
-        n_pages = len(pdf)
-        if n_pages > limit:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
-        datas = []
-        for i in range(min(n_pages, limit)):
+    out = []
+    for i in range(min(len(pdf), limit)):
+        try:
             page = pdf[i]
-            try:
-                datas.append(_extract_page(page, i + 1))
-            finally:
-                page.close()
-        return datas
-    finally:
-        pdf.close()
+        except pdfium.PdfiumError:
+            return None
+        try:
+            out.append(_parse_page(page, i + 1))
+        finally:
+            page.close()
+    return out
+
+
+def _image_only(parsed: Sequence[tuple[_PageData, Optional[PageContent]]]) -> bool:
+    """Whether no page has a usable text layer, every page's text having been read (a
+    scan; a page that could not be parsed does not count as one)."""
+    return bool(parsed) and all(pd.problem and content is not None for pd, content in parsed)
 
 
 def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optional[str],
@@ -850,31 +862,51 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
         pdf.close()
 
 
-def read_pdf(path, *, password: Optional[str] = None, max_pages: Optional[int] = None,
-             pdfminer: bool = False) -> Document:
+def read_pdf(path, *, data: Optional[bytes] = None, password: Optional[str] = None,
+             max_pages: Optional[int] = None, pdfminer: bool = False,
+             image_only: Optional[Callable[[Path], Document]] = None) -> Document:
     """Read a text PDF into a :class:`Document` (``kind="pdf"``).
 
-    Raises InputError for a file that is not a readable PDF.  Pages past
-    ``max_pages`` (default :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer``
-    reads with pdfplumber even when PDFium opens the file; pages without a usable text
-    layer are warned about and OCR'd when the OCR backend is installed.
+    Raises InputError for a file that is not a readable PDF.  ``data``: the file's
+    bytes when the caller has read them already.  Pages past ``max_pages`` (default
+    :data:`MAX_PAGES`) are skipped with a warning; ``pdfminer`` reads with pdfplumber
+    even when PDFium opens the file; pages without a usable text layer are warned about
+    and OCR'd when the OCR backend is installed.  ``image_only``: called with the path,
+    and its Document returned, when no page has a usable text layer (a scan, for the scan
+    backend to read whole; the file has at most ``max_pages`` pages).
+
+    The file is opened once with PDFium: each page's characters, rules and the signs that
+    it needs pdfplumber (a turned page, a picture) are read in one pass.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"cannot read file: {e.strerror or e}") from e
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise InputError(f"cannot read file: {e.strerror or e}") from e
     check_pdf_bytes(data)
-    n_pages, pdfium_error = _pdfium_check(data, password)
-    if n_pages == 0:
-        raise InputError("PDF has no pages")
-    doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     limit = MAX_PAGES if max_pages is None else max_pages
+    pdf, pdfium_error = _open_pdfium(data, password)
+    parsed = None
+    try:
+        if pdf is not None:
+            n_pages = len(pdf)
+            if n_pages == 0:
+                raise InputError("PDF has no pages")
+            parsed = _parse_pages_pdfium(pdf, limit)
+    finally:
+        if pdf is not None:
+            pdf.close()
+    if image_only is not None and parsed is not None and n_pages <= limit and _image_only(parsed):
+        return image_only(path)
+    doc = Document(str(path), hashlib.sha256(data).hexdigest(), "pdf")
     # Turned pages and pictures are read through pdfplumber (pdf_orientation, pdf_images),
     # and so is a file rebuilt by qpdf (``pdfminer``: PDFium drops text of its lost fonts).
     pictures: list = []
-    if pdfium_error is None and not pdfminer and not needs_plumber(data, password):
-        datas = _read_pages_pdfium(data, password, doc, limit)
+    if parsed is not None and not pdfminer and not any(c is not None and c.needs_plumber for _, c in parsed):
+        if n_pages > limit:
+            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
+        datas = [_lay_out(pd, content) for pd, content in parsed]
     else:
         datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures, limit)
 

@@ -155,37 +155,3 @@ def upright_page(page):
     """``page`` itself when its text is upright, else an :class:`UprightPage` turning it back."""
     k = page_quarter_turns(page.chars)
     return UprightPage(page, k) if k else page
-
-
-def needs_plumber(data: bytes, password=None, min_picture_pt: tuple[float, float] = (100.0, 30.0)) -> bool:
-    """Whether a PDF has a page that the PDFium fast path cannot read as it stands: one
-    with ``/Rotate``, text whose baseline is not upright, or a picture at least
-    ``min_picture_pt`` (width, height) that may hold text (read by :mod:`.pdf_images`).
-    Such files go through pdfplumber, which :class:`UprightPage` and the picture
-    reader work on."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
-    pdf = pdfium.PdfDocument(data, password=password)
-    try:
-        for i in range(len(pdf)):
-            try:
-                page = pdf[i]
-            except pdfium.PdfiumError:
-                return True  # a page PDFium cannot load: pdfplumber reads, or flags, each page
-            try:
-                if page.get_rotation() % 360:
-                    return True
-                for obj in page.get_objects(max_depth=2):
-                    if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
-                        left, bottom, right, top = obj.get_bounds()
-                        if right - left >= min_picture_pt[0] and top - bottom >= min_picture_pt[1]:
-                            return True
-                    elif obj.type == raw.FPDF_PAGEOBJ_TEXT:
-                        m = obj.get_matrix()
-                        if char_quarter_turns((m.a, m.b)) not in (0, None):
-                            return True
-            finally:
-                page.close()
-        return False
-    finally:
-        pdf.close()

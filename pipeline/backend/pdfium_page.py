@@ -17,9 +17,11 @@ from __future__ import annotations
 import ctypes
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional
 
 from ..layout import Box
+from .pdf_orientation import char_quarter_turns
 
 MAX_FORM_DEPTH = 8
 """Nesting of form XObjects followed when collecting paths and images."""
@@ -43,11 +45,19 @@ only these are asked whether they are generated."""
 UNMAPPED = "\ufffd"
 """Text of a character PDFium could not map to Unicode (pdfminer's ``(cid:N)``)."""
 
+PROBE_DEPTH = 2
+"""Nesting levels (the page's own objects, and those of forms it draws directly) whose
+text and pictures decide whether the page needs pdfplumber (:attr:`PageContent.needs_plumber`)."""
+
+MIN_PICTURE_PT = (100.0, 30.0)
+"""A picture at least this wide and high (points) may hold text: the page is read by
+pdfplumber, which :mod:`.pdf_images` works on."""
+
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-@dataclass
+@dataclass(slots=True)
 class RawChar:
     """A character as pdfplumber gives it: text, box (top-down), size, font name, upright."""
     text: str
@@ -68,6 +78,16 @@ class PageContent:
     chars: list[RawChar] = field(default_factory=list)
     segments: list[Box] = field(default_factory=list)
     image_cover: float = 0.0
+    turned_text: bool = False  # a text object whose baseline is a quarter turn off upright
+    picture: bool = False  # an image of at least MIN_PICTURE_PT
+    rotation: int = 0  # the page's /Rotate, degrees
+
+    @property
+    def needs_plumber(self) -> bool:
+        """Whether the PDFium fast path cannot read the page as it stands: turned
+        (``/Rotate`` or turned text, :mod:`.pdf_orientation`) or holding a picture
+        (:mod:`.pdf_images`); both work on pdfplumber pages."""
+        return bool(self.rotation % 360) or self.turned_text or self.picture
 
 
 def _mul(m: Matrix, n: Matrix) -> Matrix:
@@ -82,15 +102,20 @@ def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     return a * x + c * y + e, b * x + d * y + f
 
 
-def _font_name(raw, tp, i: int, buf, flags, cache: dict) -> str:
-    """The font name of character ``i`` (decoded once per name)."""
+def _font_name(raw, tp, i: int, buf, flags) -> str:
+    """The font name of character ``i``."""
     if not raw.FPDFText_GetFontInfo(tp, i, buf, len(buf), flags):
         return ""
-    b = buf.value
-    name = cache.get(b)
-    if name is None:
-        name = cache[b] = b.decode("utf-8", "replace")
-    return name
+    return buf.value.decode("utf-8", "replace")
+
+
+@lru_cache(maxsize=1)
+def _text_object_address():
+    """``FPDFText_GetTextObject`` answering the text object's address as an int (a
+    dictionary key), bound apart from pypdfium2's own binding, which answers a pointer."""
+    import pypdfium2.raw as raw
+    addr = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDF_TEXTPAGE, ctypes.c_int)(addr)
 
 
 def _code_points(raw, tp, n: int) -> list[int]:
@@ -106,18 +131,22 @@ def _code_points(raw, tp, n: int) -> list[int]:
 
 def page_chars(page, height: float) -> list[RawChar]:
     """Every character of the page's content (PDFium's generated spaces and line
-    breaks left out), in content order."""
+    breaks left out), in content order.
+
+    A character's size, turn and font are those of its text object: they are read
+    once per text object (the characters of one share its matrix, size and font)."""
     import pypdfium2.raw as raw
     # The PDFium calls bound once: this loop runs for every character of every page.
     is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
     loose_box, matrix, font_size, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, \
         raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin
+    text_object = _text_object_address()
     textpage = page.get_textpage()
     tp = textpage.raw
     out: list[RawChar] = []
     rect, mat = raw.FS_RECTF(), raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    fonts: dict = {}
+    objects: dict = {}  # text object's address -> (size, upright, font name)
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
     hypot = math.hypot
     try:
@@ -130,11 +159,17 @@ def page_chars(page, height: float) -> list[RawChar]:
                 text = chr(u)
             if not loose_box(tp, i, rect):
                 continue
-            matrix(tp, i, mat)
-            a, b, c, d = mat.a, mat.b, mat.c, mat.d
-            # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
-            size = round(font_size(tp, i) * (hypot(c, d) or 1.0), SIZE_DECIMALS)
-            upright = a * d > 0 and b * c <= 0
+            key = text_object(tp, i)
+            known = objects.get(key) if key else None
+            if known is None:
+                matrix(tp, i, mat)
+                a, b, c, d = mat.a, mat.b, mat.c, mat.d
+                # PDFium computes in single precision: rounded, 15.95 stays 15.95 (not 15.9500002).
+                known = (round(font_size(tp, i) * (hypot(c, d) or 1.0), SIZE_DECIMALS),
+                         a * d > 0 and b * c <= 0, _font_name(raw, tp, i, buf, flags))
+                if key:
+                    objects[key] = known
+            size, upright, name = known
             if not origin(tp, i, ox, oy):
                 ox.value, oy.value = rect.left, rect.bottom
             x0, x1, bottom = ox.value, rect.right, height - rect.bottom
@@ -147,7 +182,6 @@ def page_chars(page, height: float) -> list[RawChar]:
                     desc.value = 0.0
                 x0, x1, bottom = ox.value, ox.value + size, height - (oy.value + desc.value)
             top = bottom - size if upright else height - rect.top
-            name = _font_name(raw, tp, i, buf, flags, fonts)
             out.append(RawChar(text, x0, top, x1, bottom, size, name, upright))
     finally:
         textpage.close()
@@ -171,8 +205,9 @@ def page_texts(page) -> list[str]:
         textpage.close()
 
 
-def _color(raw, getter, obj) -> tuple[int, int, int]:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+def _color(getter, obj, rgba) -> tuple[int, int, int]:
+    """An object's fill or stroke colour (``rgba``: four ``c_uint`` out-parameters, reused)."""
+    r, g, b, a = rgba
     if not getter(obj, r, g, b, a):
         return (0, 0, 0)
     return (r.value, g.value, b.value)
@@ -182,16 +217,20 @@ def _is_white(rgb: tuple[int, int, int]) -> bool:
     return all(v >= WHITE_MIN for v in rgb)
 
 
-def _subpaths(raw, obj, m: Matrix, height: float) -> list[list[tuple[float, float]]]:
-    """The path's subpaths as lists of top-down page points (curve control points included)."""
+def _subpaths(raw, obj, m: Matrix, height: float, xy=None) -> list[list[tuple[float, float]]]:
+    """The path's subpaths as lists of top-down page points (curve control points included);
+    ``xy``: two ``c_float`` out-parameters to reuse."""
     out: list[list[tuple[float, float]]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = xy or (ctypes.c_float(), ctypes.c_float())
+    get_segment, get_point, get_type = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint, \
+        raw.FPDFPathSegment_GetType
+    moveto = raw.FPDF_SEGMENT_MOVETO
     for k in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, k)
-        if not raw.FPDFPathSegment_GetPoint(seg, x, y):
+        seg = get_segment(obj, k)
+        if not get_point(seg, x, y):
             continue
         px, py = _apply(m, x.value, y.value)
-        if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO or not out:
+        if get_type(seg) == moveto or not out:
             out.append([])
         out[-1].append((px, height - py))
     return [p for p in out if len(p) >= 2]
@@ -251,6 +290,7 @@ def _walk(raw, count, get, parent: Matrix, height: float, max_thickness: float,
     mat = raw.FS_MATRIX()
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     l, b, r, t = (ctypes.c_float() for _ in range(4))
+    xy, rgba = (ctypes.c_float(), ctypes.c_float()), tuple(ctypes.c_uint() for _ in range(4))
     for k in range(count()):
         obj = get(k)
         kind = raw.FPDFPageObj_GetType(obj)
@@ -268,11 +308,17 @@ def _walk(raw, count, get, parent: Matrix, height: float, max_thickness: float,
                 continue  # a clipping path or an unpainted one
             m = _mul((mat.a, mat.b, mat.c, mat.d, mat.e, mat.f), parent)
             content.segments += path_segments(
-                _subpaths(raw, obj, m, height), fill, strk,
-                _color(raw, raw.FPDFPageObj_GetFillColor, obj) if fill else (0, 0, 0),
-                _color(raw, raw.FPDFPageObj_GetStrokeColor, obj) if strk else (0, 0, 0), max_thickness)
+                _subpaths(raw, obj, m, height, xy), fill, strk,
+                _color(raw.FPDFPageObj_GetFillColor, obj, rgba) if fill else (0, 0, 0),
+                _color(raw.FPDFPageObj_GetStrokeColor, obj, rgba) if strk else (0, 0, 0), max_thickness)
+        elif kind == raw.FPDF_PAGEOBJ_TEXT:
+            if depth < PROBE_DEPTH and not content.turned_text and raw.FPDFPageObj_GetMatrix(obj, mat):
+                content.turned_text = char_quarter_turns((mat.a, mat.b)) not in (0, None)
         elif kind == raw.FPDF_PAGEOBJ_IMAGE:
             if raw.FPDFPageObj_GetBounds(obj, l, b, r, t):
+                if depth < PROBE_DEPTH and (r.value - l.value >= MIN_PICTURE_PT[0]
+                                            and t.value - b.value >= MIN_PICTURE_PT[1]):
+                    content.picture = True  # the object's own bounds, as pdf_orientation took them
                 corners = [_apply(parent, x, y) for x in (l.value, r.value) for y in (b.value, t.value)]
                 xs, ys = [p[0] for p in corners], [p[1] for p in corners]
                 w = min(max(xs), content.width) - max(min(xs), 0.0)
@@ -300,9 +346,10 @@ def page_image_cover(page) -> float:
 
 def page_content(page, max_thickness: float) -> PageContent:
     """Characters, ruling segments (``max_thickness``: the thickest filled rect
-    taken for a rule) and image cover of one pypdfium2 page."""
+    taken for a rule), image cover and what says the page needs pdfplumber
+    (its rotation, turned text, pictures) of one pypdfium2 page."""
     width, height = page.get_size()
-    content = PageContent(float(width), float(height))
+    content = PageContent(float(width), float(height), rotation=page.get_rotation())
     content.chars = page_chars(page, content.height)
     _objects(page, max_thickness, content)
     return content

@@ -29,7 +29,8 @@ Their public names are importable from here.
 from __future__ import annotations
 
 from .glyphs import (  # noqa: F401
-    Box, DUPLICATE_TOLERANCE, Glyph, dedupe_glyphs, fold_radicals, is_cjk, is_number, union_box)
+    Box, DUPLICATE_TOLERANCE, Glyph, dedupe_glyphs, fold_radicals, glyphs_box, is_cjk, is_number,
+    union_box)
 from .lines import (  # noqa: F401
     CJK_SPACE_GAP, LATIN_SPACE_GAP, LINE_OVERLAP_MIN, cluster_lines, join_fragments, join_glyphs,
     median_size, mostly_bold, needs_space, v_overlap)

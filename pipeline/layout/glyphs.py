@@ -52,7 +52,7 @@ def fold_radicals(text: str) -> str:
                    for c in text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Glyph:
     """A box of text: one PDF character, or one OCR word/phrase."""
     text: str
@@ -87,6 +87,38 @@ def union_box(boxes: Iterable[Box]) -> Optional[Box]:
             max(b[2] for b in bs), max(b[3] for b in bs))
 
 
+def _copy_of(g: Glyph, cells: dict[tuple[int, int], list[Glyph]], kx: int, ky: int,
+             tolerance: float) -> Optional[Glyph]:
+    """The kept glyph of ``g``'s text that ``g`` repeats: the first within ``tolerance``
+    in the last of the 3×3 cells around ``(kx, ky)`` (by offset, x first) holding one.
+    Few cells are scanned whole, many looked up one by one (the same answer)."""
+    dup, last = None, None
+    if len(cells) < 9:
+        for (cx, cy), hs in cells.items():
+            off = (cx - kx, cy - ky)
+            if -1 <= off[0] <= 1 and -1 <= off[1] <= 1 and (last is None or off > last):
+                for h in hs:
+                    if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                        dup, last = h, off
+                        break
+        return dup
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            for h in cells.get((kx + dx, ky + dy), ()):
+                if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
+                    dup = h
+                    break
+    return dup
+
+
+def glyphs_box(glyphs: Sequence[Glyph]) -> Optional[Box]:
+    """:func:`union_box` of the glyphs' boxes, without building them."""
+    if not glyphs:
+        return None
+    return (min(g.x0 for g in glyphs), min(g.top for g in glyphs),
+            max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
+
+
 def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
     """Drop glyphs printed twice at (almost) the same place; the kept copy is
     marked bold, since overprinting with an offset is how fake bold is made."""
@@ -100,14 +132,7 @@ def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANC
         cells = seen.get(g.text)
         if cells is None:
             cells = seen[g.text] = {}
-        dup = None
-        if cells:
-            for dx in (-1, 0, 1):
-                for dy in (-1, 0, 1):
-                    for h in cells.get((kx + dx, ky + dy), ()):
-                        if abs(h.x0 - g.x0) <= tolerance and abs(h.top - g.top) <= tolerance:
-                            dup = h
-                            break
+        dup = _copy_of(g, cells, kx, ky, tolerance) if cells else None
         if dup is not None:
             dup.bold = True
             continue

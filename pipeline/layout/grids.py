@@ -3,6 +3,7 @@ between rows only get their column boundaries from the text and the rules' ends.
 from __future__ import annotations
 
 import bisect
+import itertools
 import statistics
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
@@ -123,7 +124,29 @@ def snap_values(values: Sequence[float], tolerance: float) -> list[float]:
 
 
 def _nearest(value: float, reps: Sequence[float]) -> float:
-    return min(reps, key=lambda r: abs(r - value))
+    """The element of the ascending ``reps`` nearest ``value`` (the lower one on a tie)."""
+    j = bisect.bisect_left(reps, value)
+    if j == 0:
+        return reps[0]
+    if j == len(reps) or abs(reps[j - 1] - value) <= abs(reps[j] - value):
+        return reps[j - 1]
+    return reps[j]
+
+
+def _nearest_index(value: float, reps: Sequence[float]) -> int:
+    """Index of :func:`_nearest` in the ascending, distinct ``reps``."""
+    j = bisect.bisect_left(reps, value)
+    if j == 0:
+        return 0
+    if j == len(reps) or abs(reps[j - 1] - value) <= abs(reps[j] - value):
+        return j - 1
+    return j
+
+
+def _band_of(ys: Sequence[float], y: float) -> int:
+    """Index ``i`` of the first band ``ys[i] <= y <= ys[i + 1]`` of the ascending, distinct
+    ``ys``, for a ``y`` within ``ys[0]..ys[-1]``."""
+    return max(bisect.bisect_left(ys, y) - 1, 0)
 
 
 def _join_intervals(intervals: list[tuple[float, float]], gap: float) -> list[tuple[float, float]]:
@@ -203,18 +226,27 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
     hby: dict[int, list] = {}
     vby: dict[int, list] = {}
     for y, a, b in hsegs:
-        hby.setdefault(ys.index(_nearest(y, ys)), []).append((a, b))
+        hby.setdefault(_nearest_index(y, ys), []).append((a, b))
     for x, a, b in vsegs:
-        vby.setdefault(xs.index(_nearest(x, xs)), []).append((a, b))
+        vby.setdefault(_nearest_index(x, xs), []).append((a, b))
     hby = {k: _join_intervals(iv, 0) for k, iv in hby.items()}
     vby = {k: _join_intervals(iv, 0) for k, iv in vby.items()}
     nr, nc = len(ys) - 1, len(xs) - 1
 
+    h_memo: dict[tuple[int, int], float] = {}
+    v_memo: dict[tuple[int, int], float] = {}
+
     def h_ruled(i: int, c: int) -> float:  # rule at ys[i] over column c
-        return _covered(hby.get(i, ()), xs[c], xs[c + 1])
+        v = h_memo.get((i, c))
+        if v is None:
+            v = h_memo[i, c] = _covered(hby.get(i, ()), xs[c], xs[c + 1])
+        return v
 
     def v_ruled(j: int, r: int) -> float:  # rule at xs[j] over row r
-        return _covered(vby.get(j, ()), ys[r], ys[r + 1])
+        v = v_memo.get((j, r))
+        if v is None:
+            v = v_memo[j, r] = _covered(vby.get(j, ()), ys[r], ys[r + 1])
+        return v
 
     parent = list(range(nr * nc))
 
@@ -344,12 +376,12 @@ def split_stack(hs: Sequence[tuple[float, float, float]], glyphs: Sequence[Glyph
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
     x0, x1 = min(a for _, a, _ in hs), max(b for _, _, b in hs)
     bands: list[list[Glyph]] = [[] for _ in range(len(ys) - 1)]
+    if len(ys) < 2:
+        return []
     for g in glyphs:
-        if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]:
-            for i in range(len(ys) - 1):
-                if ys[i] <= g.cy <= ys[i + 1]:
-                    bands[i].append(g)
-                    break
+        cy = g.cy
+        if ys[0] <= cy <= ys[-1] and x0 <= g.cx <= x1 and g.text.strip():
+            bands[_band_of(ys, cy)].append(g)
     allsizes = [g.size for band in bands for g in band]
     if not allsizes:
         return []
@@ -499,11 +531,6 @@ def _band_gaps(bands: Sequence[Sequence[Glyph]], x0: float, step: float, n: int)
     return out
 
 
-def _ruled(hs: Sequence[tuple[float, float, float]], y: float, a: float, b: float, tol: float) -> bool:
-    """Whether a rule at height ``y`` runs along all of ``[a, b]``."""
-    return any(abs(yy - y) <= tol and ra <= a + tol and rb >= b - tol for yy, ra, rb in hs)
-
-
 def edge_by_rules(hs: Sequence[tuple[float, float, float]], ys: Sequence[float], x: float,
                   tol: float) -> list[bool]:
     """For each band between the rule heights ``ys``, whether the rules alone
@@ -511,13 +538,27 @@ def edge_by_rules(hs: Sequence[tuple[float, float, float]], ys: Sequence[float],
     ends at ``x`` (a cell's rule runs along its whole edge, so no cell of the
     band spans ``x``), or a cell beside ``x`` runs on without a rule under it
     from a band where that holds (a group cell keeps its edge all the way)."""
-    n = len(ys) - 1
-    keep = [any(abs(y - yy) <= tol and (abs(a - x) <= tol or abs(b - x) <= tol)
-                for y, a, b in hs for yy in (ys[i], ys[i + 1])) for i in range(n)]
+    return _edge_by_rules(_rules_at(hs, ys, tol), x, tol)
+
+
+def _rules_at(hs: Sequence[tuple[float, float, float]], ys: Sequence[float],
+              tol: float) -> list[list[tuple[float, float]]]:
+    """For each height of ``ys``, the x-extents of the rules within ``tol`` of it."""
+    return [[(a, b) for y, a, b in hs if abs(y - yy) <= tol] for yy in ys]
+
+
+def _edge_by_rules(at: Sequence[Sequence[tuple[float, float]]], x: float, tol: float) -> list[bool]:
+    """:func:`edge_by_rules` from the rules at each height (:func:`_rules_at`)."""
+    n = len(at) - 1
+    ends = [any(abs(a - x) <= tol or abs(b - x) <= tol for a, b in rules) for rules in at]
+    keep = [ends[i] or ends[i + 1] for i in range(n)]
+
+    def ruled(k: int, a: float, b: float) -> bool:  # a rule at height k runs along all of [a, b]
+        return any(ra <= a + tol and rb >= b - tol for ra, rb in at[k])
 
     def runs_on(i: int) -> bool:  # a cell beside x goes on from band i into band i + 1
-        y, d = ys[i + 1], 2 * tol
-        return not _ruled(hs, y, x - d, x, tol) or not _ruled(hs, y, x, x + d, tol)
+        d = 2 * tol
+        return not ruled(i + 1, x - d, x) or not ruled(i + 1, x, x + d)
     for i in range(n - 1):
         keep[i + 1] = keep[i + 1] or (keep[i] and runs_on(i))
     for i in range(n - 2, -1, -1):
@@ -544,15 +585,12 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     ys = snap_values([y for y, _, _ in hs], SNAP_TOLERANCE * scale)
     if len(ys) < 2:
         return []
-    inside = [g for g in glyphs if g.text.strip() and x0 <= g.cx <= x1 and ys[0] <= g.cy <= ys[-1]]
+    inside = [g for g in glyphs if ys[0] <= g.cy <= ys[-1] and x0 <= g.cx <= x1 and g.text.strip()]
     # A blank between two words counts as text ("1. 本机关" must not split after "1.").
     inside += _word_spaces([g for g in glyphs if not g.text.strip()], inside)
     bands: list[list[Glyph]] = [[] for _ in range(len(ys) - 1)]
     for g in inside:
-        for i in range(len(ys) - 1):
-            if ys[i] <= g.cy <= ys[i + 1]:
-                bands[i].append(g)
-                break
+        bands[_band_of(ys, g.cy)].append(g)
     filled = [b for b in bands if b]
     if len(filled) < 2:
         return []
@@ -566,14 +604,14 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
 
     def slot(x: float) -> int:
         return min(n - 1, max(0, int((x - x0) / step)))
-    cover = [0] * n
+    # How many bands touch each slot: each band's glyph slots merged into runs, counted
+    # once per band through a difference array.
+    delta = [0] * (n + 1)
     for band in filled:
-        hit = [False] * n
-        for g in band:
-            for k in range(slot(g.x0), slot(g.x1) + 1):
-                hit[k] = True
-        for k in range(n):
-            cover[k] += hit[k]
+        for a, b in _join_intervals([(a, b) for a, b in ((slot(g.x0), slot(g.x1)) for g in band) if a <= b], 1):
+            delta[a] += 1
+            delta[b + 1] -= 1
+    cover = list(itertools.accumulate(delta[:n]))
     limit = int(RIVER_MAX_CROSSING * len(filled))
     solid = [g for g in inside if g.text.strip()]
     first_text = slot(min(g.x0 for g in solid))
@@ -596,18 +634,19 @@ def infer_column_rules(hs: Sequence[tuple[float, float, float]], glyphs: Sequenc
     ends = snap_values([e for _, a, b in hs for e in (a, b) if x0 + snap < e < x1 - snap], snap)
     seps = sorted(ends + [x for x in seps if all(abs(x - e) > 3 * snap for e in ends)])
     band_spans = [spans(band) for band in bands]
+    rules_at = _rules_at(hs, ys, snap)
+    by_x = [sorted(band, key=lambda g: g.x0) for band in bands]
     out = []
     for n_sep, xr in enumerate(seps):
         lo = seps[n_sep - 1] if n_sep else x0
         hi = seps[n_sep + 1] if n_sep + 1 < len(seps) else x1
-        kept = edge_by_rules(hs, ys, xr, snap)
+        kept = _edge_by_rules(rules_at, xr, snap)
         for i in range(len(ys) - 1):
-            band = bands[i]
             if not kept[i] and crosses(band_spans[i], xr):
                 # A spanning cell, unless a number stands on either side:
                 # values never share a cell with their label.
-                left = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if lo <= g.cx < xr).strip()
-                right = "".join(g.text for g in sorted(band, key=lambda g: g.x0) if xr <= g.cx < hi).strip()
+                left = "".join(g.text for g in by_x[i] if lo <= g.cx < xr).strip()
+                right = "".join(g.text for g in by_x[i] if xr <= g.cx < hi).strip()
                 if not (is_number(left) or is_number(right)):
                     continue
             out.append((xr, ys[i], ys[i + 1]))

@@ -37,6 +37,18 @@ def _median_sorted(xs: Sequence[float]) -> float:
     return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
+def _one_line(glyphs: Sequence[Glyph], overlap_min: float) -> bool:
+    """Whether :func:`cluster_lines` must put all ``glyphs`` on one line (a cell's one line
+    of text): the band every glyph shares (highest bottom to lowest top) is at least
+    ``overlap_min`` of the tallest glyph, so each glyph overlaps any median band of the
+    others by that much."""
+    if not glyphs:
+        return False
+    common = min(g.bottom for g in glyphs) - max(g.top for g in glyphs)
+    tallest = max(g.bottom - g.top for g in glyphs)
+    return common > 0 and tallest >= 1e-6 and common >= overlap_min * tallest
+
+
 def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN) -> list[list[Glyph]]:
     """Group glyphs into visual lines, top to bottom; each line left to right.
 
@@ -44,17 +56,21 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     ``overlap_min`` of the shorter height); lines are compared on their
     median band so that one tall glyph does not swallow the next line.
     """
+    solid = [g for g in glyphs if g.text.strip()]
+    if _one_line(solid, overlap_min):
+        return [sorted(sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)), key=lambda g: g.x0)]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
-    for g in sorted((g for g in glyphs if g.text.strip()), key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
+    for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
         gt, gb = g.top, g.bottom
         best, best_ov = None, 0.0
         for ln in lines[-4:]:  # only recent lines can still be open
             lt, lb = ln[0], ln[1]
-            inter = min(lb, gb) - max(lt, gt)
+            inter = (lb if lb < gb else gb) - (lt if lt > gt else gt)  # min/max written out
             if inter <= 0:
                 continue  # no overlap never joins (ov > best_ov fails)
-            ov = inter / max(min(lb - lt, gb - gt), 1e-6)
+            h = lb - lt if lb - lt < gb - gt else gb - gt
+            ov = inter / (h if h > 1e-6 else 1e-6)
             if ov >= overlap_min and ov > best_ov:
                 best, best_ov = ln, ov
         if best is None:

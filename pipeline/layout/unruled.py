@@ -44,13 +44,20 @@ def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyp
     return pieces
 
 
+def _starts_number(piece: Sequence[Glyph]) -> bool:
+    """Whether a piece's text can be a number: it starts with a digit or a sign (a cheap
+    test before the piece is joined into text)."""
+    head = piece[0].text.strip()[:1] if piece else ""
+    return head.isdigit() or head in ("+", "-")
+
+
 def value_piece_x(pieces: Sequence[Sequence[Glyph]]) -> Optional[float]:
     """Where the values of a table row set without rules begin (the left edge
     of its first number), or None when the line is not such a row.  The
     values end the line, and there are at least two of them, or one set off
     from the text before it by :data:`VALUE_GAP` font sizes
     (``行政许可      29``); a number inside a sentence (``第 3 页``) is not one."""
-    nums = [is_number(join_glyphs(p)) for p in pieces]
+    nums = [_starts_number(p) and is_number(join_glyphs(p)) for p in pieces]
     if not nums or not nums[-1]:
         return None
     f = len(nums)
@@ -77,7 +84,8 @@ def _v_gap(a: Sequence[Glyph], b: Sequence[Glyph]) -> float:
     return statistics.median(g.top for g in b) - statistics.median(g.bottom for g in a)
 
 
-def group_rows(lines: Sequence[Sequence[Glyph]]) -> list[list[int]]:
+def group_rows(lines: Sequence[Sequence[Glyph]],
+               starts: Optional[Sequence[Optional[float]]] = None) -> list[list[int]]:
     """Visual lines (top to bottom) grouped into the rows of tables set
     without rules.
 
@@ -87,10 +95,11 @@ def group_rows(lines: Sequence[Sequence[Glyph]]) -> list[list[int]]:
     :data:`WRAP_GAP` font sizes of the next.  Lines that could join the row
     above or the row below are cut between the two at the widest gap.  Every
     other line is a group of its own.  Returns line indices per group, top to
-    bottom.
+    bottom.  ``starts``: each line's :func:`value_piece_x`, when the caller has them.
     """
-    starts = {i: value_piece_x(line_pieces(ln)) for i, ln in enumerate(lines)}
-    rows = [i for i, x in starts.items() if x is not None]
+    if starts is None:
+        starts = [value_piece_x(line_pieces(ln)) for ln in lines]
+    rows = [i for i, x in enumerate(starts) if x is not None]
 
     def fits(i: int, r: int) -> bool:  # line i lies in row r's label area
         ln, row = lines[i], lines[r]

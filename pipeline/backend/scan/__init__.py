@@ -4,8 +4,10 @@ Plain full-page OCR (detect every text box, classify, recognise) is slow and
 misreads small one-digit table cells.  Per page we instead
 
 1. rasterise (pypdfium2, RENDER_DPI) or load the image, normalise its size;
-2. deskew: the angle that makes the horizontal ink profile sharpest (ruling
-   lines and text lines both vote);
+2. find the sheet on its background (a scanner bed, a desk) and warp it flat at
+   the working resolution (``dewarp``); deskew: the angle that makes the
+   horizontal ink profile sharpest (ruling lines and text lines both vote), and on
+   a warped sheet the columns' lean;
 3. binarise against a local background estimate (grey-shaded header rows and
    uneven lighting become paper; red seals are dropped before), find ruling
    lines by morphology and build table grids from them, merged cells included;

@@ -20,6 +20,9 @@ SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) run
 SKEW_FINE_STEP = 0.05
 MIN_DESKEW_DEG = 0.05  # below this, rotating costs more (blur) than it fixes
 SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
+MAX_SHEAR_DEG = 2.5  # columns of a flattened photo lean at most this much against its rows
+SHEAR_STEP = 0.1
+SHEET_LOOK_SIDE = 1024  # px; long side of the copy the sheet's outline is looked for on
 
 
 @dataclass
@@ -35,12 +38,16 @@ class WorkingPage:
     seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
 
 
-def _working_image(image: np.ndarray) -> WorkingPage:
+def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     """The whole preparation of one raster (grey or BGR): seals found and their red ink
     separated, size normalised, the sheet found on its background (photo: warped flat),
     the text axis and skew found and undone, bent rows straightened, an upside-down
-    page turned: the coordinates every Page of this backend uses."""
+    page turned: the coordinates every Page of this backend uses.
+
+    ``orient=False`` skips the orientation tests (text axis, upside down): the page is
+    taken as upright (for measuring what orientation detection costs)."""
     seals = [_corners(b) for b in find_seals(image)]
+    look = _plain_luminance(image)
     gray, factor = _to_gray(image), 1.0
     if is_bilevel(gray):
         gray, factor = clean_bilevel(gray)
@@ -49,7 +56,8 @@ def _working_image(image: np.ndarray) -> WorkingPage:
     seals = [p * factor for p in seals]
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)
-    gray, sheet, warp = find_sheet(gray)
+    gray, sheet, warp = find_sheet(gray, look, REF_SHORT_SIDE)
+    del look
     if warp is not None:  # the sheet alone, at working size (factor: approximate, photos have no dpi)
         seals = [cv2.perspectiveTransform(p[None], warp)[0] for p in seals]
         gray, again = normalise_size(gray)
@@ -57,7 +65,7 @@ def _working_image(image: np.ndarray) -> WorkingPage:
         seals = [p * again for p in seals]
     unit = min(gray.shape) / REF_SHORT_SIDE
     ink = binarize(gray, unit)
-    coarse, vertical = coarse_skew(ink)
+    coarse, vertical = coarse_skew(ink, axes=orient)
     turns = 1 if vertical else 0
     if turns:  # text runs down the page: turn it a quarter (the 180° test settles which way)
         seals = [_turned_points(p, gray.shape, 1) for p in seals]
@@ -68,17 +76,36 @@ def _working_image(image: np.ndarray) -> WorkingPage:
         seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
         gray = rotate(gray, angle, border=_paper(gray))
         ink = binarize(gray, unit)
+    if sheet == "photo":  # a photographed outline is not exact: columns may still lean
+        lean = estimate_shear(ink)
+        if abs(lean) >= MIN_DESKEW_DEG:
+            m = _shear_matrix(lean, gray.shape[0])
+            seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
+            gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
+                                  borderValue=_paper(gray))
+            ink = binarize(gray, unit)
     bend = row_offsets(ink) if sheet == "photo" else None
     if bend is not None:
         gray = straighten_rows(gray, bend)
         ink = binarize(gray, unit)
-    if upside_down(gray, ink, unit):
+    if orient and upside_down(gray, ink, unit):
         seals = [_turned_points(p, gray.shape, 2) for p in seals]
         gray, ink = _turn(gray, 2), _turn(ink, 2)
         turns += 2
     boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
              for p in seals]
     return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes)
+
+
+def _plain_luminance(image: np.ndarray) -> np.ndarray:
+    """A small copy (long side SHEET_LOOK_SIDE) of the page's luminance with its red ink
+    kept: the sheet is found on it (a brown or red desk is no seal to paint out)."""
+    img = image[:, :, 0] if image.ndim == 3 and image.shape[2] == 1 else image
+    k = min(1.0, SHEET_LOOK_SIDE / max(img.shape[:2]))
+    img = cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else img
+    if img.ndim == 3:
+        img = cv2.cvtColor(np.ascontiguousarray(img[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(img, dtype=np.uint8)
 
 
 def _corners(box: Box) -> np.ndarray:
@@ -128,19 +155,44 @@ def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
     return rows, cols
 
 
-def coarse_skew(ink: np.ndarray) -> tuple[float, bool]:
+def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
     """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
     whether the text runs vertically (the page is turned 90° or 270°): the axis whose
-    profile is sharpest at the best angle."""
+    profile is sharpest at the best angle.  ``axes=False``: rows only (text taken as
+    horizontal)."""
     small = cv2.resize(ink, None, fx=SKEW_COARSE_SCALE, fy=SKEW_COARSE_SCALE, interpolation=cv2.INTER_AREA)
     if not small.any():
         return 0.0, False
     best = (-1.0, 0.0, False)
     for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
-        rows, cols = _axis_sharpness(small, float(a))
+        rows, cols = _axis_sharpness(small, float(a)) if axes else (_profile_sharpness(small, float(a)), 0.0)
         if max(rows, cols) > best[0]:
             best = (max(rows, cols), float(a), cols > rows)
     return best[1], best[2]
+
+
+def _shear_matrix(angle: float, height: int) -> np.ndarray:
+    """The horizontal shear (2x3) that turns columns leaning by ``angle`` degrees upright,
+    about the image's middle row."""
+    t = float(np.tan(np.radians(angle)))
+    return np.float64([[1.0, t, -t * height / 2.0], [0.0, 1.0, 0.0]])
+
+
+def estimate_shear(ink: np.ndarray) -> float:
+    """How far (degrees) the page's columns lean against its (level) rows: the shear that
+    makes the column profile sharpest (ruling lines and text columns vote), searched over
+    ±MAX_SHEAR_DEG on a half-size image.  A sheet warped flat from a photo keeps a lean
+    of a degree or so where its outline was not exact, enough to break vertical rules."""
+    small = cv2.resize(ink, None, fx=SKEW_SCALE, fy=SKEW_SCALE, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    h, w = small.shape
+
+    def sharpness(a: float) -> float:
+        r = cv2.warpAffine(small, _shear_matrix(a, h), (w, h), flags=cv2.INTER_LINEAR)
+        return float(np.square(np.diff(r.sum(axis=0, dtype=np.float64))).sum())
+
+    return float(max(np.arange(-MAX_SHEAR_DEG, MAX_SHEAR_DEG + 1e-9, SHEAR_STEP), key=sharpness))
 
 
 def estimate_skew(ink: np.ndarray, coarse: Optional[float] = None) -> float:

@@ -1,13 +1,18 @@
 """Dewarp: the sheet found on a scanner bed or a desk, warped flat, evenly lit, its rows straightened.
 
-* ``paper_mask``: the paper is the largest bright region (Otsu on a small blurred copy)
-  that the dark background (a grey scanner bed, a desk) surrounds;
-* a phone photo shows the whole sheet: its outline simplifies to four corners and
-  the sheet is warped to a rectangle (``flatten_photo``), its lighting evened out by
-  dividing by the paper's own brightness (``even_lighting``);
-* a crooked sheet on a scanner runs off the scan, so no quadrilateral: the bed
-  around it is painted paper-white, so its edge does not read as a ruling line
-  (the deskew then turns the sheet level);
+* ``paper_mask``: the paper is the brightest large region that edges enclose, edges
+  taken of the log brightness of a text-free copy (so a sheet half in shadow on a
+  lit desk is one region) and of the plain luminance (a brown desk is not red ink);
+  the largest bright region (Otsu) is the fallback;
+* a sheet whose outline simplifies to four sides, at least QUAD_MIN_SIDES of them
+  clear of the image's frame, is warped to an upright rectangle at the working
+  resolution (``flatten_photo``): each side is a line fitted to its own outline
+  points, so a photo that cuts a corner off, or a crooked sheet on a scanner, still
+  gives its true corners; its lighting is evened out by dividing by the paper's own
+  brightness (``even_lighting``);
+* otherwise (a crooked sheet running off the scan on more than one side) the bed
+  around it is painted paper-white, so its edge does not read as a ruling line (the
+  deskew then turns the sheet level);
 * a bent page (``straighten_rows``): each vertical strip's row profile is matched
   against the middle strip's, and the rows are shifted back by a smooth fit.
 """
@@ -23,7 +28,14 @@ PAPER_MIN_SHARE = 0.25  # … and covers at least this share of it
 PAPER_FULL_SHARE = 0.985  # a paper region this large leaves no background to handle
 BED_CONTRAST = 30  # grey levels: background at least this much darker than the paper
 QUAD_EPS = 0.02  # outline simplification, share of its length, for the four corners
-QUAD_EDGE = 3  # px (small copy): a corner this near the image edge means the sheet runs off
+QUAD_EDGE = 3  # px (small copy): outline points this near the image edge are the frame's, not the sheet's
+QUAD_FRAME_CLEAR = 2 * QUAD_EDGE + 2  # px (small copy): outline points nearer the frame are the frame's
+QUAD_FIT_TOL = 0.02  # outline points this near a side (share of the copy's long side) fit its line
+QUAD_MIN_POINTS = 0.5  # … a side is fitted when it has this many points per pixel of its length
+QUAD_MIN_SIDES = 3  # a photo shows at least this many of the sheet's sides (a fourth along the frame is taken as it is)
+PAPER_TEXT_CLOSE = 9  # px (small copy): grey-level closing that removes text before the edge search
+PAPER_LOG_OFFSET = 16.0  # grey levels added before the log (dark noise on a desk is no edge)
+PAPER_EDGE_STEP = 0.08  # log-brightness gradient per pixel (small copy) that counts as an edge
 SHEET_TRIM = 0.008  # share of a photographed sheet's width/height cut off each side (its edge)
 EDGE_ERODE = 4  # px (full size): the paper mask is pulled in this far (the edge's shadow)
 LIGHT_KERNEL = 41  # px (small copy of the sheet): wider than any text, narrower than shading
@@ -34,24 +46,24 @@ CURL_MIN_SHIFT = 2.0  # px; a bend smaller than this is left alone
 CURL_DEGREE = 2  # polynomial fitted to the strip offsets
 
 
-def paper_mask(gray: np.ndarray) -> Optional[tuple[np.ndarray, float, int]]:
+def paper_mask(gray: np.ndarray, look: Optional[np.ndarray] = None) -> Optional[tuple[np.ndarray, float, int]]:
     """The paper on a small copy of the page: (mask, scale of the copy, paper grey level),
-    or None when the image is all paper (a plain scan) or no sheet stands out."""
+    or None when the image is all paper (a plain scan) or no sheet stands out.
+
+    ``look``: the same page (any size) to find the sheet on instead — its plain
+    luminance, before red ink was turned to paper (a brown desk is "red" too).
+
+    The sheet's outline is found as an edge first (:func:`_edge_paper`: lighting-proof,
+    so a shadowed sheet on a lit desk is still one region); a global threshold on
+    brightness (Otsu) is the fallback."""
     scale = PAPER_LONG_SIDE / max(gray.shape)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (5, 5), 0)
-    t, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    # Text and rules are dark too: close them into the sheet.
-    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
-    if n < 2:
+    size = (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale)))
+    small = cv2.resize(gray if look is None else look, size, interpolation=cv2.INTER_AREA)
+    mask = _edge_paper(small)
+    if mask is None:
+        mask = _bright_paper(small)
+    if mask is None:
         return None
-    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    mask = (labels == k).astype(np.uint8) * 255
-    # Holes in the sheet (pictures, dense tables) are paper too.
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    mask = np.zeros_like(mask)
-    cv2.drawContours(mask, contours, -1, 255, -1)
     share = float((mask > 0).mean())
     if not PAPER_MIN_SHARE <= share < PAPER_FULL_SHARE:
         return None
@@ -62,30 +74,122 @@ def paper_mask(gray: np.ndarray) -> Optional[tuple[np.ndarray, float, int]]:
     return mask, scale, int(paper)
 
 
+def _filled(mask: np.ndarray) -> np.ndarray:
+    """``mask`` with the holes of its outer outlines filled (pictures, dense tables are paper too)."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = np.zeros_like(mask)
+    cv2.drawContours(out, contours, -1, 255, -1)
+    return out
+
+
+def _edge_paper(small: np.ndarray) -> Optional[np.ndarray]:
+    """The sheet as the brightest large region that the edges of the (text-free) image
+    enclose.  Text and rules are closed away first (a grey-level closing keeps the
+    sheet's own edge where it is); the gradient is taken of log brightness, so the
+    sheet-to-background step is the same in shadow as in light."""
+    k = np.ones((PAPER_TEXT_CLOSE,) * 2, np.uint8)
+    flat = cv2.morphologyEx(small, cv2.MORPH_CLOSE, k)
+    lg = cv2.GaussianBlur(np.log(flat.astype(np.float32) + PAPER_LOG_OFFSET), (0, 0), 1.0)
+    grad = np.hypot(cv2.Sobel(lg, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(lg, cv2.CV_32F, 0, 1, ksize=3)) / 4
+    edge = (grad > PAPER_EDGE_STEP).astype(np.uint8)
+    # The image's frame is an edge too: where the sheet nearly touches it, the strip of
+    # background between is too thin to show an edge of its own.
+    f = QUAD_EDGE
+    edge[:f] = edge[-f:] = 1
+    edge[:, :f] = edge[:, -f:] = 1
+    edge = cv2.dilate(edge, np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(1 - edge, connectivity=4)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= PAPER_MIN_SHARE * small.size]
+    if not big:
+        return None
+    best = max(big, key=lambda k: float(np.median(small[labels == k])))
+    return _filled((labels == best).astype(np.uint8) * 255)
+
+
+def _bright_paper(small: np.ndarray) -> Optional[np.ndarray]:
+    """The sheet as the largest bright region (Otsu on the blurred copy)."""
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Text and rules are dark too: close them into the sheet.
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return _filled((labels == k).astype(np.uint8) * 255)
+
+
 def sheet_corners(mask: np.ndarray) -> Optional[np.ndarray]:
     """The four corners (tl, tr, br, bl) of the sheet's outline, or None when it does not
-    simplify to four corners clear of the image edge (a sheet running off the scan)."""
-    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    simplify to four sides.
+
+    A phone photo may cut a corner of the sheet off: each side is then fitted as a line
+    through its own outline points clear of the image edge, and the corners are where
+    those lines meet (outside the image, if need be).  A sheet that shows fewer than
+    QUAD_MIN_SIDES sides (a crooked sheet running off a scan) gives None."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     c = max(contours, key=cv2.contourArea)
     hull = cv2.convexHull(c)
     quad = cv2.approxPolyDP(hull, QUAD_EPS * cv2.arcLength(hull, True), True)
     if len(quad) != 4:
         return None
     pts = quad[:, 0, :].astype(np.float32)
-    h, w = mask.shape
-    if (pts[:, 0] < QUAD_EDGE).any() or (pts[:, 1] < QUAD_EDGE).any() \
-            or (pts[:, 0] > w - 1 - QUAD_EDGE).any() or (pts[:, 1] > h - 1 - QUAD_EDGE).any():
-        return None
     s, d = pts.sum(axis=1), pts[:, 0] - pts[:, 1]
-    return np.float32([pts[np.argmin(s)], pts[np.argmax(d)], pts[np.argmax(s)], pts[np.argmin(d)]])
+    quad = np.float32([pts[np.argmin(s)], pts[np.argmax(d)], pts[np.argmax(s)], pts[np.argmin(d)]])
+    h, w = mask.shape
+    outline = c[:, 0, :].astype(np.float32)
+    e = QUAD_FRAME_CLEAR  # the mask stops short of the frame by its band (see _edge_paper)
+    inside = (outline[:, 0] >= e) & (outline[:, 1] >= e) & (outline[:, 0] <= w - 1 - e) & (outline[:, 1] <= h - 1 - e)
+    outline = outline[inside]
+    tol = QUAD_FIT_TOL * max(h, w)
+    lines, fitted = [], 0
+    for a, b in zip(quad, np.roll(quad, -1, axis=0)):
+        near = outline[_segment_distance(outline, a, b) < tol]
+        if len(near) >= QUAD_MIN_POINTS * np.linalg.norm(b - a):
+            vx, vy, x0, y0 = cv2.fitLine(near, cv2.DIST_HUBER, 0, 0.01, 0.01)[:, 0]
+            lines.append((np.float32([x0, y0]), np.float32([vx, vy])))
+            fitted += 1
+        else:  # the side runs along the image edge: keep the outline's own side
+            lines.append((a, (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)))
+    if fitted < QUAD_MIN_SIDES:
+        return None
+    corners = [_meet(lines[k - 1], lines[k]) for k in range(4)]
+    if any(c is None for c in corners):
+        return None
+    out = np.float32(corners)
+    if cv2.contourArea(out) < PAPER_MIN_SHARE * h * w or not cv2.isContourConvex(out):
+        return None
+    return out
 
 
-def flatten_photo(gray: np.ndarray, corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of points ``p`` (n x 2) from the segment a-b."""
+    ab = b - a
+    t = np.clip(((p - a) @ ab) / max(float(ab @ ab), 1e-6), 0.0, 1.0)
+    return np.linalg.norm(p - (a + t[:, None] * ab), axis=1)
+
+
+def _meet(l1, l2) -> Optional[np.ndarray]:
+    """Where two lines (point, direction) cross; None when they are (nearly) parallel."""
+    (p, u), (q, v) = l1, l2
+    den = u[0] * v[1] - u[1] * v[0]
+    if abs(den) < 1e-6:
+        return None
+    t = ((q[0] - p[0]) * v[1] - (q[1] - p[1]) * v[0]) / den
+    return p + t * u
+
+
+def flatten_photo(gray: np.ndarray, corners: np.ndarray,
+                  short_side: Optional[int] = None) -> tuple[np.ndarray, np.ndarray]:
     """The sheet inside ``corners`` (full-size pixels) warped to an upright rectangle
-    whose sides are the outline's mean side lengths, and the warp (3x3)."""
+    whose sides are the outline's mean side lengths — scaled so that its short side is
+    ``short_side`` when given (one resampling: the working resolution straight from
+    the input) — and the warp (3x3)."""
     tl, tr, br, bl = corners
-    w = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
-    h = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
+    w = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    h = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    k = 1.0 if short_side is None else short_side / max(min(w, h), 1.0)
+    w, h = int(round(w * k)), int(round(h * k))
     # The sheet's edge (and the desk showing past a rounded corner) is trimmed off: a dark
     # line down the whole page would join every text line into one band.
     tx, ty = SHEET_TRIM * w, SHEET_TRIM * h
@@ -109,17 +213,19 @@ def even_lighting(gray: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def find_sheet(gray: np.ndarray) -> tuple[np.ndarray, str, Optional[np.ndarray]]:
+def find_sheet(gray: np.ndarray, look: Optional[np.ndarray] = None,
+               short_side: Optional[int] = None) -> tuple[np.ndarray, str, Optional[np.ndarray]]:
     """The page with its background dealt with, what was done — ``photo`` (warped flat,
     lighting evened), ``bed`` (background painted paper-white) or ``""`` — and the
-    photo's warp (3x3, input pixels to output pixels)."""
-    found = paper_mask(gray)
+    photo's warp (3x3, input pixels to output pixels).  ``look``: see :func:`paper_mask`;
+    ``short_side``: see :func:`flatten_photo`."""
+    found = paper_mask(gray, look)
     if found is None:
         return gray, "", None
     mask, scale, paper = found
     corners = sheet_corners(mask)
     if corners is not None:
-        flat, m = flatten_photo(gray, corners / scale)
+        flat, m = flatten_photo(gray, corners / scale, short_side)
         return even_lighting(flat), "photo", m
     full = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     full = cv2.erode(full, np.ones((2 * EDGE_ERODE + 1,) * 2, np.uint8))

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box, InputError, Page
-from .seals import red_ink
+from .seals import seal_free_gray
 
 RENDER_DPI = 150  # scans are typically 150-300 dpi; 150 keeps 10.5 pt digits ~14 px tall
 REF_SHORT_SIDE = 1240  # short side of A4 at 150 dpi: every pixel constant below is for this
@@ -124,18 +124,13 @@ def _to_gray(img: np.ndarray) -> np.ndarray:
 
     Official reports carry a red seal over the signature and date, and now and then
     over the number columns: in plain luminance it is as dark as text and garbles
-    both.  Red ink (``seals.red_ink``) becomes paper; black text printed under the
-    seal stays black in every channel and is kept.  (Dividing by the seal's own grey
-    instead kept more of the strokes under it but read fewer
-    cells on the development scans.)
+    both.  Seal ink becomes paper and black text printed under it is kept
+    (``seals.seal_free_gray``: the red channel near red ink).
     """
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     elif img.ndim == 3:
-        bgr = np.ascontiguousarray(img[:, :, :3])
-        gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-        gray[red_ink(bgr)] = 255
-        img = gray
+        img = seal_free_gray(np.ascontiguousarray(img[:, :, :3]))
     return np.ascontiguousarray(img, dtype=np.uint8)
 
 

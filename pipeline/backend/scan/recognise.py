@@ -26,6 +26,7 @@ MIN_CELL_CONF = 0.2  # … pieces of a multi-piece row only below this (a small 
 REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are read again
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
+MAX_LONE_LETTERS = 2  # a number cell read as at most this many letters is re-decoded as digits
 # A label's own numbering: 5.  5、  （三）  (3)  三、
 _ITEM_NO = re.compile(r"^\s*([（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
 
@@ -252,10 +253,20 @@ def _numeric_text(results: list) -> tuple[str, float]:
         elif layout.is_number(fixed):
             texts.append(fixed)
             confs.append(res.min_confidence if fixed == raw else min(res.min_confidence, num.min_confidence))
+        elif _lone_letter(raw) and (forced := decode_numeric(res, veto=False)).text.isdigit():
+            # Where only a number can be, a lone letter is a digit misread (a 0 under a seal's
+            # lettering read "a"): its best digit, as unsure as the model was of it.
+            texts.append(forced.text)
+            confs.append(min(forced.min_confidence, 1.0 - res.min_confidence))
         else:
             texts.append(raw)  # a dash, "/" or words: not ours to turn into a number
             confs.append(res.min_confidence)
     return "".join(texts), (min(confs) if confs else 0.0)
+
+
+def _lone_letter(text: str) -> bool:
+    """One or two letters (Latin or CJK): never a dash, a slash or other 'none' marks."""
+    return 1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()
 
 
 def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:
