@@ -361,9 +361,10 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
         from .facts import DEFAULT_FACT_ENGINE, engine_classifier
         classify = engine_classifier(engine or DEFAULT_FACT_ENGINE, model_path)
     docs, scans = [], []
-    if split == "heldout":  # excerpts: the gold holds the text, there is no document to extract
+    excerpts = split in scoring.FACT_EXCERPT_SPLITS
+    if excerpts:  # the gold holds the text, there is no document to extract
         docs = [excerpt_row(stem, g, classify) for stem, g in gold.items()]
-    for path in (inputs or default_fact_inputs()) if split != "heldout" else ():
+    for path in (inputs or default_fact_inputs()) if not excerpts else ():
         stem = doc_stem(path)
         if stem not in gold:
             continue
@@ -394,7 +395,7 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
 
 
 def excerpt_row(stem: str, gold: dict, classify=None) -> dict:
-    """One held-out excerpt scored: the facts pipeline and the regexes on its text.
+    """One excerpt (development set 1 or held-out set 2) scored: the facts pipeline and the regexes on its text.
 
     The text goes through the same normalisation as a report's narrative
     (``facts.narrative_text``: NFKC); there is no table, so no contradictions.

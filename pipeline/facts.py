@@ -23,13 +23,19 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 
 # --- quantities ----------------------------------------------------------------
 
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个")
+# 份 and 起 count applications and cases too (共收到8份申请, 行政复议1起).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起")
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
                       rf"(?P<unit>{'|'.join(UNITS)})")
-# A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费".
-ZERO = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生|出现|收取|产生)"
-                  r"|无(?=上年结转|因政府信息公开|政府信息公开行政复议|行政复议|行政诉讼)")
+# A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
+# "无依申请公开事项", "无下年度结转", "未出台规范性文件", "未向公民…收取任何…费用".
+ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
+ZERO = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生|出现|收取|产生|出台)"
+                  r"|无(?=上年结转|下年度?结转|因政府信息公开|政府信息公开行政复议|行政复议|行政诉讼|依申请公开)"
+                  rf"|未向(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)")
+# Chinese numerals before these units are words, not counts (一起 = together).
+CN_NOT_BEFORE = ("起",)
 CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # Where a clause ends: a quantity's context for the classifier stops here.
@@ -77,6 +83,8 @@ def quantities(text: str) -> list[Quantity]:
             value: Optional[float] = float(raw) if "." in raw else int(raw)
             if m.group("wan"):  # 180万次
                 value = value * 10000
+        elif m.group("unit") in CN_NOT_BEFORE:
+            continue
         else:
             value = cn_number(m.group("cn"))
         if value is None:
@@ -203,7 +211,8 @@ FACTS: dict[str, tuple[str, dict[str, list[list[str]]]]] = {
 FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
-COUNT_UNITS = ("件", "个", "次", None)
+# Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
     "active_total": ("条", "件", "篇", None), "active_channel": ("条", "件", "篇"),
     "processing_fees": ("元", "万元", None)}

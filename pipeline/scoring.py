@@ -327,17 +327,19 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
                "stated_normative_issued": "normative_issued", "stated_normative_in_force": "normative_in_force"}
 
 
-# Held-out narrative excerpts (their text inside the gold file) live in this subfolder.
-FACT_HELDOUT_DIR = "heldout"
+# Splits whose gold are excerpts of real narratives (their text inside the gold file), each
+# in the subfolder of its name: "excerpts" (set 1, development data since it was used to
+# change the code) and "heldout2" (set 2, untouched).
+FACT_EXCERPT_SPLITS = ("excerpts", "heldout2")
 
 
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:
     """Hand gold of narrative facts by document stem (``data/gold/facts``); ``split``:
-    only the "train" or the "eval" documents (development data), or the "heldout"
-    excerpts of ``FACT_HELDOUT_DIR`` (each holds its ``text``)."""
+    only the "train" or the "eval" documents (development data), or the excerpts of one
+    of ``FACT_EXCERPT_SPLITS`` (each file holds its ``text``)."""
     import json
     from pathlib import Path
-    folder = Path(gold_dir) / FACT_HELDOUT_DIR if split == "heldout" else Path(gold_dir)
+    folder = Path(gold_dir) / split if split in FACT_EXCERPT_SPLITS else Path(gold_dir)
     out = {}
     for p in sorted(folder.glob("*.json")):
         g = json.loads(p.read_text(encoding="utf-8"))

@@ -59,14 +59,16 @@ def _same(nlp, sents):
 def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sentences):
     assert len(REAL_INPUTS) >= 16 and len(real_sentences) > 120
     named = factmodel.named_quantities(nlp, real_sentences)
-    assert sum(map(len, named)) > 100  # the comparison covers many named quantities
+    assert sum(map(len, named)) > 80  # the comparison covers many named quantities (100 with the i12c model)
     assert _same(nlp, real_sentences) == []  # spans, names and scores, to the last bit
 
 
-def test_heldout_excerpts_are_named_as_spacy_names_them(nlp):
-    """The held-out real excerpts (data/gold/facts/heldout), as ``evaluate --split heldout`` reads them."""
+@pytest.mark.parametrize("folder", ["excerpts", "heldout2"])
+def test_real_excerpts_are_named_as_spacy_names_them(nlp, folder):
+    """The real excerpts of data/gold/facts (set 1, development; set 2, held out), as
+    ``evaluate --split excerpts|heldout2`` reads them."""
     sents = []
-    for p in sorted((ROOT / "data" / "gold" / "facts" / "heldout").glob("*.json")):
+    for p in sorted((ROOT / "data" / "gold" / "facts" / folder).glob("*.json")):
         text = unicodedata.normalize("NFKC", json.loads(p.read_text(encoding="utf-8"))["text"])
         sents += [s for _, s in facts.sentences(text) if facts.quantities(s)]
     assert len(sents) >= 23

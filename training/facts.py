@@ -9,8 +9,9 @@ of the quantities it names (a quantity not named is a negative example):
 * a phrase bank (:data:`PHRASES`): sentences in the wordings real reports use,
   filled with a generated report's numbers, with distractors (建议, 诉求, 解读, kinds of
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
-* the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``);
-  the ``eval`` ones are never read here.
+* the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
+  and of set 1 of real excerpts (``data/gold/facts/excerpts``, development data); the
+  ``eval`` reports and the held-out excerpts of set 2 (``heldout2``) are never read here.
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -25,7 +26,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from pipeline.facts import FACT_NAMES, quantities, sentences
+from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences
 from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ SEED = 0
 
 Labelled = tuple[str, list[tuple[int, int, str]]]
 EVAL_ABOUT = ("the gold's eval reports: never trained on, but read while annotating and rules changed "
-              "for their errors (development data); untouched figures: nianbao evaluate --facts --split heldout")
+              "for their errors (development data); untouched figures: nianbao evaluate --facts --split heldout2")
 
 # --- the generator's narrative ---------------------------------------------------
 
@@ -125,6 +126,23 @@ PHRASES = (
     "[没有收到|requests_received]公民、法人或其他组织提出的政府信息公开申请",
     "[未受理|requests_received]政府信息公开申请",
     "[无上年结转|requests_carried_in]申请",
+    # set 1's wordings: other units, how applications came, who applied, pre-2019 results
+    "共收到{requests_received}份政府信息公开申请",
+    "本年度共收到依申请公开{requests_received}条",
+    "收到政府信息公开申请{requests_received}份",
+    "申请公开{requests_received}件（其中信件申请{-}件，网络申请{-}件）",
+    "其中信函申请{-}件，网络申请{-}件",
+    "受理公民、法人和其他组织提出的政府信息公开申请{requests_received}件",
+    "受理公民、法人和其他组织向区政府办公室提出的政府信息公开申请{requests_received}件，均在法定时限内予以答复",
+    "以个人名义提交的政府信息申请有{requests_natural_person}件，以组织名义提交的政府信息申请有{requests_legal_person}件",
+    "“同意公开”的{requests_granted}件，“同意部分公开”{requests_partial}件，“不予公开”的{requests_denied}件",
+    "属于“同意公开”的{requests_granted}件",
+    "[无依申请公开|requests_received]事项",
+    "{y}年我[无依申请公开|requests_received]事项",
+    "[无下年度结转|requests_carried_over]",
+    "其他{requests_other_handling}件（申请人自主撤销）",
+    "本办不掌握相关政府信息{-}件",
+    "属于本机关不掌握相关政府信息的{-}件",
     # handled, carried over, results
     "共办结{requests_handled}件",
     "办结依申请公开{requests_handled}件",
@@ -163,6 +181,13 @@ PHRASES = (
     "因政府信息公开被申请行政复议{review_reconsideration}件，被提起行政诉讼{review_litigation}件",
     "涉及政府信息公开的行政复议、行政诉讼案件{review_total}件",
     "[未发生|review_total]因政府信息公开引起的行政复议、行政诉讼",
+    "信息公开类行政复议{review_reconsideration}起，正在办理中",
+    "被行政复议{review_reconsideration}件，为其他结果",
+    "未经复议直接起诉{review_litigation}件，为其他结果",
+    "未经复议直接提起行政诉讼{review_litigation}件",
+    "[未发生|review_litigation]因政府信息公开而引发的行政诉讼",
+    "[未发生|review_reconsideration]因政府信息公开而引发的行政复议",
+    "[未发生|review_total]有关政府信息公开工作的举报、投诉、行政复议或提起行政诉讼等情况",
     "[未发生|review_reconsideration]因政府信息公开被申请行政复议的情况",
     "[未出现|review_litigation]因政府信息公开被提起行政诉讼的情况",
     "[无因政府信息公开|review_total]引起的行政复议或诉讼",
@@ -174,6 +199,26 @@ PHRASES = (
     "共公布政府信息{active_total}条，其中政府网站发布{active_channel}条，政务微信发布{active_channel}条",
     "主动公开政府信息{active_total}条，其中政务新媒体发布{active_channel}条",
     "通过微信公众号发布信息{active_channel}条",
+    "“{wx}”微信公众号发布信息{active_channel}条",
+    "“{wx}”微博账号发布信息{active_channel}条",
+    "通过“{wx}”新浪微博发布各类信息{active_channel}条，“{wx}”微信订阅号发布各类信息{active_channel}条",
+    "依托辖区宣传栏公开低保、困难救助等信息{active_channel}余条",
+    "通过政务公开栏公开信息{active_channel}条",
+    "现场公开宣传{active_channel}条",
+    "政府网站公开信息{active_channel}条，现场公开宣传{active_channel}条",
+    "政府网站公开信息{active_channel}条，政府公报公开信息{active_channel}条，新闻发布会公开信息{active_channel}条，新闻媒体公开信息{active_channel}条",
+    "通过“{agency}门户网站”发布信息{active_channel}条，其中主动公开各类政府信息{active_total}条",
+    "通过政府网站公开政府信息数{active_channel}条，其中主动公开行政规范性文件数共{normative_issued}条",
+    "全年{agency}网站共发布各类信息{active_total}条",
+    "各栏目共刊发文稿、通知、公告、公示等{active_total}篇",
+    "主动公开涉及疫情防控、社会救助、养老服务等方面信息{active_total}条",
+    "通过县政府门户网站公布政务要闻{-}条",
+    "通过门户网站发布政务动态信息{-}条",
+    "其中人事信息{-}条，政务动态{-}条，政民互动{-}条",
+    "概况信息{-}条、规划计划{-}条、政民互动{-}条",
+    "县长信箱共受理有效信件{-}件，已办结{-}件",
+    "通过县长信箱或领导信箱(网上信访)办件{-}件",
+    "市长信箱收到来信{-}件，均已办结",
     "依托政务微博推送信息{active_channel}余条",
     "其中机构职能类信息{-}条，规划计划类信息{-}条，重大建设项目信息{-}条",
     "发布工作动态{-}条",
@@ -204,6 +249,13 @@ PHRASES = (
     "收取信息处理费{processing_fees}元",
     "[未收取|processing_fees]信息处理费",
     "[未收取|processing_fees]政府信息公开处理费用",
+    "[未向|processing_fees]公民、法人和其他组织收取任何与政府信息公开工作相关的费用",
+    "[未出台|normative_issued]规范性文件",
+    "我单位[未出台|normative_issued]规范性文件和重要政策措施",
+    "主动公开市政府规章{-}件（含新制定{-}件，修改{-}件，废止{-}件）",
+    "[未收到|-]行政许可申请",
+    "[未发生|-]网络舆情事件",
+    "[未发生|-]政府信息管理安全事故",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",
@@ -222,6 +274,8 @@ PHRASES = (
     "每月对网站进行{-}次检查",
     "设兼职人员{-}名，办理信访件{-}件",
 )
+# Named accounts a channel phrase's {wx} takes (“子长发布”微信公众号).
+ACCOUNTS = ("平安发布", "清风新区", "高新发布", "政务在线", "民生之窗", "市场监管", "人社之声", "美丽乡镇")
 _SLOT = re.compile(r"\{([a-z_\-]+)\}|\[([^|\]]+)\|([a-z_\-]+)\]")
 _CN_SMALL = "零一二三四五六七八九"
 
@@ -276,7 +330,8 @@ def render(phrase: str, values: dict, rng: random.Random, prefix: str = "") -> L
             name = m.group(1)
             n = rng.randint(0, 300) if name == "-" else int(values.get(name, 0))
             marks.append((len(text), name))
-            text += _number(n, rng)
+            cn_ok = not phrase.startswith(CN_NOT_BEFORE, m.end())  # 一起 is a word
+            text += _number(n, rng) if cn_ok else str(n)
         else:
             marks.append((len(text), m.group(3)))
             text += m.group(2)
@@ -309,13 +364,15 @@ def phrase_sentences(seeds: Iterable[int], per_report: int = PHRASES_PER_REPORT)
         rng = random.Random(f"nianbao-facts:{seed}")
         values = _values(s.fields, rng)
         ctx = {"y": str(s.meta["year"]), "we": rng.choice(("我局", "本机关", "我区", "我委", "区政府", "我单位")),
-               "agency": s.meta["agency"]}
+               "agency": s.meta["agency"], "wx": rng.choice(ACCOUNTS)}
         for _ in range(per_report):
             k = rng.choice((1, 1, 2, 3))
             parts = rng.sample(PHRASES, k)
             prefix = rng.choice(PREFIXES).format(**ctx)
             text, labels = "", []
             for i, p in enumerate(parts):
+                for key in ("wx", "agency", "y"):  # words, not number slots
+                    p = p.replace("{%s}" % key, ctx[key])
                 piece, lab = render(p, values, rng, prefix if i == 0 else "")
                 if i < len(parts) - 1:
                     piece = piece.rstrip("。；") + "，" if not piece.endswith("答复。") else piece
@@ -376,6 +433,24 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
     return out, stems
 
 
+# The excerpt set trained on (development data); set 2 ("heldout2") is never read here.
+TRAIN_EXCERPTS = "excerpts"
+
+
+def excerpt_sentences(split: str = TRAIN_EXCERPTS, gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
+    """Labelled sentences of the real narrative excerpts of ``split`` (their text is in the gold)."""
+    import unicodedata
+    if split == "heldout2":
+        raise ValueError("the held-out excerpts (set 2) are never trained on")
+    nfkc = lambda t: unicodedata.normalize("NFKC", t)  # noqa: E731 (as evaluate.excerpt_row reads them)
+    out, stems = [], []
+    for stem, g in read_gold(gold_dir, split).items():
+        g = {**g, "facts": [{**f, "context": nfkc(f["context"]), "quantity": nfkc(f["quantity"])} for f in g["facts"]]}
+        out += gold_sentences(stem, g, nfkc(g["text"]))
+        stems.append(stem)
+    return out, stems
+
+
 # --- training ------------------------------------------------------------------------
 
 def to_examples(nlp, labelled: Sequence[Labelled]):
@@ -404,9 +479,12 @@ def training_sentences(seeds: int = GENERATED_SEEDS) -> tuple[list[Labelled], di
     gen = generator_sentences(range(seeds))
     bank = phrase_sentences(range(seeds))
     real, stems = real_sentences("train")
-    data = gen + bank + real * REAL_REPEAT
+    excerpts, excerpt_stems = excerpt_sentences(TRAIN_EXCERPTS)
+    data = gen + bank + (real + excerpts) * REAL_REPEAT
     return data, {"generated_reports": seeds, "generator_sentences": len(gen), "phrase_sentences": len(bank),
-                  "real_train_documents": stems, "real_train_sentences": len(real)}
+                  "real_train_documents": stems, "real_train_sentences": len(real),
+                  "excerpt_split": TRAIN_EXCERPTS, "excerpt_documents": excerpt_stems,
+                  "excerpt_sentences": len(excerpts)}
 
 
 def fit(data: Sequence[Labelled], epochs: int = EPOCHS, seed: int = SEED):
@@ -440,7 +518,7 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
           evaluate_heldout: bool = True, command: Optional[str] = None) -> dict:
     """Train, write the pipeline and its card, score it on the reports never trained on
     (the gold's ``eval`` split, development data) into the card; ``replace``: then copy
-    it into models/facts.  The held-out excerpts (``--split heldout``) are not scored
+    it into models/facts.  The held-out excerpts (``--split heldout2``) are not scored
     here: they are scored by ``nianbao evaluate --facts`` only."""
     import shutil
     import spacy
