@@ -5,6 +5,7 @@ The file type is sniffed from its bytes, not trusted from its name.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -144,4 +145,30 @@ def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document
         from .backend.text import read_text
         return read_text(data, str(path), digest)
     doc.source, doc.sha256 = str(path), digest
+    replace_surrogates(doc)
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(doc: Document) -> int:
+    """Lone UTF-16 surrogates (a damaged PDF font's ToUnicode map yields them) replaced by
+    U+FFFD in every line and cell, with a warning: no UTF-8 writer or the CRF can take
+    them.  The number replaced."""
+    n = 0
+
+    def clean(text: str) -> str:
+        nonlocal n
+        out, k = _SURROGATE.subn("\ufffd", text)
+        n += k
+        return out
+    for page in doc.pages:
+        for line in page.lines:
+            line.text = clean(line.text)
+            for cell in line.cells:
+                cell.text = clean(cell.text)
+    if n:
+        doc.warnings.append(f"{n} characters of the text layer were not valid Unicode (lone surrogates); "
+                            f"replaced by U+FFFD")
+    return n

@@ -112,11 +112,21 @@ def test_mutations_are_reproducible_and_change_the_file():
     assert a[1] != FILES[a[0]]
 
 
-@pytest.mark.parametrize("case", [1002, 1222, 8834])
-def test_long_run_crashes_stay_fixed(tmp_path, case):
-    """Long run seed 0: 1002 and 1222 (2 of 15 alike in its first 1,750 cases), a page PDFium
-    fails to load crashed the picture/rotation probe (``needs_plumber``); 8834, a page whose
-    content stream pdfminer cannot parse crashed the picture finder after the text was read."""
-    name, data = fuzz.make_case(FILES, 0, case)
+@pytest.mark.parametrize("seed,case", [(0, 1002), (0, 1222), (0, 8834), (1, 7401)])
+def test_long_run_crashes_stay_fixed(tmp_path, seed, case):
+    """Long runs: seed 0's 1002 and 1222 (2 of 15 alike in its first 1,750 cases), a page
+    PDFium fails to load crashed the picture/rotation probe; its 8834, a page whose content
+    stream pdfminer cannot parse crashed the picture finder after the text was read; seed 1's
+    7401, a lone surrogate in the text layer crashed the CRF labeller."""
+    name, data = fuzz.make_case(FILES, seed, case)
     assert name.endswith(".pdf")
     _check(tmp_path, name, data)
+
+
+def test_lone_surrogates_are_replaced_with_a_warning():
+    from pipeline.datamodel import Cell, Document, Line, Page
+    from pipeline.inputs import replace_surrogates
+    doc = Document("x.pdf", "0" * 64, "pdf", pages=[Page(1, [Line("总计\udf00 3", cells=[Cell("\ud800")])])])
+    assert replace_surrogates(doc) == 2
+    assert doc.pages[0].lines[0].text == "总计\ufffd 3" and doc.pages[0].lines[0].cells[0].text == "\ufffd"
+    assert "lone surrogates" in doc.warnings[-1]
