@@ -40,6 +40,6 @@ from .unruled import (  # noqa: F401
 from .grids import (  # noqa: F401
     CELL_RULED_MIN, CROSS_MARGIN, Grid, GridCell, INTERSECT_TOLERANCE, JOIN_TOLERANCE,
     MAX_STACK_GAP, MIN_GRID_CELLS, MIN_SEGMENT_LENGTH, MIN_STACK_RULES, RIVER_MAX_CROSSING,
-    RIVER_MIN_WIDTH, RULE_COVER_MIN, SNAP_TOLERANCE, STACK_OVERLAP_MIN, STACK_SIZE_RATIO, crosses,
+    RIVER_MIN_WIDTH, RULE_COVER_MIN, SNAP_TOLERANCE, STACK_OVERLAP_MIN, STACK_SIZE_RATIO, connected_rules, crosses,
     edge_by_rules, find_grids, foreign_band, infer_column_rules, normalize_segments, rule_stacks,
     snap_values, spans, split_stack, stab_intervals)

@@ -193,21 +193,29 @@ def normalize_segments(segments: Iterable[Box], scale: float = 1.0
     return group(hs), group(vs)
 
 
+def connected_rules(hs: Sequence[tuple[float, float, float]], vs: Sequence[tuple[float, float, float]],
+                    tol: float) -> list[tuple[list[int], list[int]]]:
+    """Rules that cross or touch (within ``tol``) are one table: per connected set, the
+    indices of its horizontal rules ``(y, x0, x1)`` and vertical rules ``(x, y0, y1)``.
+    The text-PDF and scan backends both group their rules with it."""
+    uf = UnionFind(len(hs) + len(vs))
+    for i, (y, ha, hb) in enumerate(hs):
+        for j, (x, va, vb) in enumerate(vs):
+            if ha - tol <= x <= hb + tol and va - tol <= y <= vb + tol:
+                uf.union(i, len(hs) + j)
+    comps: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(len(hs)):
+        comps.setdefault(uf.find(i), ([], []))[0].append(i)
+    for j in range(len(vs)):
+        comps.setdefault(uf.find(len(hs) + j), ([], []))[1].append(j)
+    return list(comps.values())
+
+
 def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
     """Connected sets of rules: (horizontal [(y, a, b)], vertical [(x, a, b)])."""
     hl = [(y, a, b) for y, ivs in h.items() for a, b in ivs]
     vl = [(x, a, b) for x, ivs in v.items() for a, b in ivs]
-    uf = UnionFind(len(hl) + len(vl))
-    for i, (y, ha, hb) in enumerate(hl):
-        for j, (x, va, vb) in enumerate(vl):
-            if ha - tol <= x <= hb + tol and va - tol <= y <= vb + tol:
-                uf.union(i, len(hl) + j)
-    comps: dict[int, tuple[list, list]] = {}
-    for i, s in enumerate(hl):
-        comps.setdefault(uf.find(i), ([], []))[0].append(s)
-    for j, s in enumerate(vl):
-        comps.setdefault(uf.find(len(hl) + j), ([], []))[1].append(s)
-    return list(comps.values())
+    return [([hl[i] for i in hi], [vl[j] for j in vi]) for hi, vi in connected_rules(hl, vl, tol)]
 
 
 def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Grid]:

@@ -10,7 +10,6 @@ import numpy as np
 from ... import layout
 from ...layout import Grid
 from ...grid import grid_from_rects, merge_slots, split_region
-from ...unionfind import UnionFind
 from .raster import RENDER_DPI, _px
 
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
@@ -169,18 +168,8 @@ def _coverage(segs: list[Segment], pos: float, a: float, b: float, tol: float) -
 
 def _table_groups(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> list[tuple[list, list]]:
     """Rules that cross or touch (within tol) form one table: (horizontal, vertical) per table."""
-    uf = UnionFind(len(hsegs) + len(vsegs))
-
-    for i, h in enumerate(hsegs):
-        for j, v in enumerate(vsegs):
-            if h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol:
-                uf.union(i, len(hsegs) + j)
-    groups: dict[int, tuple[list, list]] = {}
-    for i, h in enumerate(hsegs):
-        groups.setdefault(uf.find(i), ([], []))[0].append(h)
-    for j, v in enumerate(vsegs):
-        groups.setdefault(uf.find(len(hsegs) + j), ([], []))[1].append(v)
-    return [g for g in groups.values() if g[0] and g[1]]
+    groups = layout.connected_rules([(h.pos, h.a, h.b) for h in hsegs], [(v.pos, v.a, v.b) for v in vsegs], tol)
+    return [([hsegs[i] for i in hi], [vsegs[j] for j in vi]) for hi, vi in groups if hi and vi]
 
 
 def build_grid(hsegs: list[Segment], vsegs: list[Segment], tol: float) -> Optional[Grid]:
