@@ -176,8 +176,13 @@ def cmd_train_facts(args: argparse.Namespace) -> int:
     import json
     from training.facts import train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
-    card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
-                 evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]))
+    try:
+        card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
+                     evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]),
+                     leave_out=args.leave_out)
+    except ValueError as e:
+        print(f"nianbao: {e}", file=sys.stderr)
+        return 2
     print(json.dumps({k: v for k, v in card.items() if k != "labels"}, ensure_ascii=False, indent=1,
                      default=str)[:4000])
     return 0
@@ -366,6 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
     tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
                     help="with --facts: training epochs (default 12)")
+    tr.add_argument("--leave-out", metavar="SPLIT", choices=("excerpts", "heldout2", "dev3"),
+                    help="with --facts: train without this excerpt set and score it into the card "
+                         "(leave-one-set-out cross-validation; not with --replace)")
     tr.set_defaults(func=cmd_train)
     ev = sub.add_parser("evaluate", help="score extraction against gold annotations")
     ev.add_argument("inputs", nargs="*", metavar="INPUT")
@@ -376,11 +384,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
-    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "all"), default="eval",
+    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "dev3", "all"), default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
-                         "the default), train, excerpts (set 1 of real excerpts, GOLD/excerpts: development "
-                         "data, trained on), heldout2 (set 2, the untouched excerpts of GOLD/heldout2; "
-                         "excerpts need no INPUT) or all reports")
+                         "the default), train, excerpts, heldout2 or dev3 (sets of real excerpts in GOLD/SPLIT: "
+                         "development data, trained on; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -65,7 +65,7 @@ def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sente
 
 @pytest.mark.parametrize("folder", ["excerpts", "heldout2"])
 def test_real_excerpts_are_named_as_spacy_names_them(nlp, folder):
-    """The real excerpts of data/gold/facts (set 1, development; set 2, held out), as
+    """The real excerpts of data/gold/facts (sets 1 and 2, development data), as
     ``evaluate --split excerpts|heldout2`` reads them."""
     sents = []
     for p in sorted((ROOT / "data" / "gold" / "facts" / folder).glob("*.json")):

@@ -10,8 +10,9 @@ of the quantities it names (a quantity not named is a negative example):
   filled with a generated report's numbers, with distractors (建议, 诉求, 解读, kinds of
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
-  and of set 1 of real excerpts (``data/gold/facts/excerpts``, development data); the
-  ``eval`` reports and the held-out excerpts of set 2 (``heldout2``) are never read here.
+  and of the development excerpts (:data:`TRAIN_EXCERPTS`: set 1 ``excerpts``, set 2
+  ``heldout2``, ``dev3``); the ``eval`` reports are never read here, nor is set 3 (held
+  out on another branch, never in this tree).
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -44,7 +45,7 @@ SEED = 0
 
 Labelled = tuple[str, list[tuple[int, int, str]]]
 EVAL_ABOUT = ("the gold's eval reports: never trained on, but read while annotating and rules changed "
-              "for their errors (development data); untouched figures: nianbao evaluate --facts --split heldout2")
+              "for their errors (development data); leave-one-set-out figures: nianbao train --facts --leave-out SPLIT")
 
 # --- the generator's narrative ---------------------------------------------------
 
@@ -433,15 +434,15 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
     return out, stems
 
 
-# The excerpt set trained on (development data); set 2 ("heldout2") is never read here.
-TRAIN_EXCERPTS = "excerpts"
+# The excerpt sets trained on (development data: set 1, set 2, the set-3 annotator's dev3).
+TRAIN_EXCERPTS = ("excerpts", "heldout2", "dev3")
 
 
-def excerpt_sentences(split: str = TRAIN_EXCERPTS, gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
+def excerpt_sentences(split: str = "excerpts", gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
     """Labelled sentences of the real narrative excerpts of ``split`` (their text is in the gold)."""
     import unicodedata
-    if split == "heldout2":
-        raise ValueError("the held-out excerpts (set 2) are never trained on")
+    if split not in TRAIN_EXCERPTS:
+        raise ValueError(f"excerpt split {split!r} is not development data (one of {', '.join(TRAIN_EXCERPTS)})")
     nfkc = lambda t: unicodedata.normalize("NFKC", t)  # noqa: E731 (as evaluate.excerpt_row reads them)
     out, stems = [], []
     for stem, g in read_gold(gold_dir, split).items():
@@ -474,17 +475,24 @@ def to_examples(nlp, labelled: Sequence[Labelled]):
     return out
 
 
-def training_sentences(seeds: int = GENERATED_SEEDS) -> tuple[list[Labelled], dict]:
-    """Every training sentence and where they came from."""
+def training_sentences(seeds: int = GENERATED_SEEDS, leave_out: Optional[str] = None) -> tuple[list[Labelled], dict]:
+    """Every training sentence and where they came from; ``leave_out``: an excerpt set not trained on
+    (leave-one-set-out cross-validation)."""
     gen = generator_sentences(range(seeds))
     bank = phrase_sentences(range(seeds))
     real, stems = real_sentences("train")
-    excerpts, excerpt_stems = excerpt_sentences(TRAIN_EXCERPTS)
+    excerpts, excerpt_stems = [], {}
+    for split in TRAIN_EXCERPTS:
+        if split == leave_out:
+            continue
+        sents, split_stems = excerpt_sentences(split)
+        excerpts += sents
+        excerpt_stems[split] = split_stems
     data = gen + bank + (real + excerpts) * REAL_REPEAT
     return data, {"generated_reports": seeds, "generator_sentences": len(gen), "phrase_sentences": len(bank),
                   "real_train_documents": stems, "real_train_sentences": len(real),
-                  "excerpt_split": TRAIN_EXCERPTS, "excerpt_documents": excerpt_stems,
-                  "excerpt_sentences": len(excerpts)}
+                  "excerpt_splits": list(excerpt_stems), "excerpt_documents": excerpt_stems,
+                  "excerpt_sentences": len(excerpts), "left_out": leave_out}
 
 
 def fit(data: Sequence[Labelled], epochs: int = EPOCHS, seed: int = SEED):
@@ -515,11 +523,12 @@ def engine_parity(path: str | Path, sents: Sequence[str]) -> dict:
 
 
 def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, replace: bool = False,
-          evaluate_heldout: bool = True, command: Optional[str] = None) -> dict:
+          evaluate_heldout: bool = True, command: Optional[str] = None, leave_out: Optional[str] = None) -> dict:
     """Train, write the pipeline and its card, score it on the reports never trained on
     (the gold's ``eval`` split, development data) into the card; ``replace``: then copy
-    it into models/facts.  The held-out excerpts (``--split heldout2``) are not scored
-    here: they are scored by ``nianbao evaluate --facts`` only."""
+    it into models/facts.  ``leave_out``: train without that excerpt set and score it
+    into the card (``cross_validation``: how the recipe does on real excerpts it never
+    saw; not the shipped model, so not with ``replace``)."""
     import shutil
     import spacy
     from pipeline.factmodel import MODEL_DIR
@@ -528,7 +537,9 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
     # after a merge during a run broke this step).
     from pipeline import extract, factnet, inputs  # noqa: F401
     from pipeline.evaluate import default_fact_inputs, evaluate_facts
-    data, sources = training_sentences(seeds)
+    if leave_out is not None and (replace or leave_out not in TRAIN_EXCERPTS):
+        raise ValueError(f"--leave-out takes one of {', '.join(TRAIN_EXCERPTS)} and not --replace")
+    data, sources = training_sentences(seeds, leave_out)
     nlp = fit(data, epochs)
     card = {"command": command, "sources": sources, "labels": list(FACT_NAMES), "epochs": epochs, "seed": SEED,
             "spacy": spacy.__version__}
@@ -551,6 +562,12 @@ def train(out: str | Path, seeds: int = GENERATED_SEEDS, epochs: int = EPOCHS, r
         report = evaluate_facts(FACT_GOLD_DIR, texts, split="eval", model_path=str(out))
         card["evaluation"] = {"split": "eval", "about": EVAL_ABOUT,
                               **{k: report[k] for k in ("documents", "gold_facts", "model", "regex")}}
+        nlp.meta["nianbao"] = card
+        nlp.to_disk(out)
+    if leave_out is not None:
+        report = evaluate_facts(FACT_GOLD_DIR, split=leave_out, model_path=str(out))
+        card["cross_validation"] = {"split": leave_out, "about": "this excerpt set left out of training, then scored",
+                                    **{k: report[k] for k in ("documents", "gold_facts", "model", "regex")}}
         nlp.meta["nianbao"] = card
         nlp.to_disk(out)
     if replace:
