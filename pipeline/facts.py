@@ -29,13 +29,19 @@ _CN = r"[零〇一二两三四五六七八九十百千万]+"
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
                       rf"(?P<unit>{'|'.join(UNITS)})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
-# "无依申请公开事项", "无下年度结转", "未出台规范性文件", "未向公民…收取任何…费用".
+# "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
+# "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
-ZERO = re.compile(r"(?:未|没有)(?:收到|接到|受理|发生|出现|收取|产生|出台)"
-                  r"|无(?=上年结转|下年度?结转|因政府信息公开|政府信息公开行政复议|行政复议|行政诉讼|依申请公开)"
-                  rf"|未向(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)")
-# Chinese numerals before these units are words, not counts (一起 = together).
+REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
+ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|产生|出台|申请|提起)"
+                  r"|无(?=上年结转|下年度?结转|结转|因政府信息公开|依申请公开)"
+                  rf"|无(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
+                  rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
+                  rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
+# Chinese numerals before these units are words, not counts (一起 = together); after these
+# characters too (每一件申请, 任何一件).
 CN_NOT_BEFORE = ("起",)
+CN_NOT_AFTER = ("每", "何", "逐", "这", "那", "该")
 CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # Where a clause ends: a quantity's context for the classifier stops here.
@@ -83,7 +89,7 @@ def quantities(text: str) -> list[Quantity]:
             value: Optional[float] = float(raw) if "." in raw else int(raw)
             if m.group("wan"):  # 180万次
                 value = value * 10000
-        elif m.group("unit") in CN_NOT_BEFORE:
+        elif m.group("unit") in CN_NOT_BEFORE or (m.start() and text[m.start() - 1] in CN_NOT_AFTER):
             continue
         else:
             value = cn_number(m.group("cn"))
@@ -99,13 +105,19 @@ def segments(text: str, qs: Sequence[Quantity]) -> list[tuple[int, int]]:
     """Per quantity, the context the classifier reads: its clause, cut at the neighbours.
 
     From the clause start (or the previous quantity's end) to the clause end (or the
-    next quantity's start), so two quantities of one clause get different spans.
+    next quantity's start), so two quantities of one clause get different spans.  A
+    clause that is nothing but the quantity (``公开镇财政信息，1条``) reads the clause before.
     """
     out = []
     for i, q in enumerate(qs):
         lo = q.start
         while lo > 0 and text[lo - 1] not in CLAUSE_BREAK:
             lo -= 1
+        bare = not text[lo:q.start].strip() and (q.end == len(text) or text[q.end] in CLAUSE_BREAK)
+        if bare and lo > 0 and text[lo - 1] in "，,":
+            lo -= 1
+            while lo > 0 and text[lo - 1] not in CLAUSE_BREAK:
+                lo -= 1
         if i and qs[i - 1].end > lo:
             lo = qs[i - 1].end
         hi = q.end
@@ -240,6 +252,7 @@ class Fact:
     fields: list[str] = field(default_factory=list)
     approx: bool = False
     score: Optional[float] = None
+    section: Optional[str] = None  # the heading it stands under (``section_of``)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "value": self.value, "unit": self.unit, "text": self.text,
@@ -368,22 +381,187 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
 
     ``classify`` maps sentences to, per sentence, the (start, end, name, score) of each
     named quantity; default: the shipped pipeline on the default engine
-    (:func:`engine_classifier`), loaded only when the text holds a quantity.
+    (:func:`engine_classifier`), loaded only when the text holds a quantity.  The
+    names are then read against the report's structure (:func:`structure`).
     """
-    sents = [s for _, s in sentences(text) if quantities(s)]
+    placed = sentence_sections(text)
+    sents = [(sent, sec) for sent, sec in placed if quantities(sent)]
     if not sents:
         return []
     if classify is None:
         classify = engine_classifier()
     out: list[Fact] = []
-    for sent, named in zip(sents, classify(sents)):
+    for (sent, sec), named in zip(sents, classify([s for s, _ in sents])):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         for start, end, name, score in named:
             q = by_span.get((start, end))
             if q is None or name not in FACTS:
                 continue
-            out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score))
-    return consistent(out)
+            out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
+    return consistent(structure(out))
+
+
+# --- the report's structure ------------------------------------------------------
+# What one clause cannot show: the heading a sentence stands under, the other figures of
+# the passage (a channel's figure is the total only when no other channel is stated), the
+# verb of the clause (废止 N 件 is repealed whatever the model says), lists (其中 …).
+
+# A heading at a line start: "（一）主动公开政府信息情况", "(二)依申请公开。", "主动公开政府信息情况:".
+HEADING = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
+                     r"(?P<a>[^。：:；;\n]{1,30})"
+                     r"|^\s*(?P<b>[^。：:；;，,\n]{2,16}情况)\s*(?:[:：。]|$)")
+SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请", "申请公开", "政府信息公开申请")),
+                    ("active", ("主动公开",)))
+# Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
+SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
+                    "review": ("active_",)}
+
+
+def section_of(heading: str) -> str:
+    """``active``, ``requests``, ``review`` or ``other`` for a heading's title."""
+    for name, words in SECTIONS_BY_WORD:
+        if any(w in heading for w in words):
+            return name
+    return "other"
+
+
+def sentence_sections(text: str) -> list[tuple[str, Optional[str]]]:
+    """The sentences of a passage, each with the section its last heading opened (None before any)."""
+    out, sec = [], None
+    for off, sent in sentences(text):
+        if off == 0 or text[off - 1] == "\n":
+            m = HEADING.match(sent)
+            if m:
+                sec = section_of(m.group("a") or m.group("b"))
+        out.append((sent, sec))
+    return out
+
+
+# Words a fact's sentence must hold (a 案件 of a 两法衔接 platform is no 复议 or 诉讼).
+NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件",), "rules_": ("规章",),
+               "processing_fees": ("费",)}
+# Sentences about letters, hotlines and complaints state no application figure unless they
+# speak of applications.
+NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
+# The clause verb of a normative-document figure decides which one it is.
+NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
+                   ("normative_in_force", re.compile(r"现行有效|有效")))
+# Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
+CHANNELS = (("web", "网站|门户"), ("wechat", "微信|公众号"), ("weibo", "微博"),
+            ("newmedia", "新媒体|政务号|头条|抖音|快手|客户端|APP|视频号"),
+            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|媒体"),
+            ("gazette", "公报"))
+ALL_CHANNELS = re.compile(r"多种渠道|各种渠道|各类渠道|多渠道|多种方式|多种形式")
+# A figure that claims to be complete (各类信息, 共计) is the total, whatever channel it names.
+COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
+# A figure over this many kinds of channel is the total (网站、报刊杂志、新媒体等方式).
+MIN_KINDS_TOTAL = 3
+# A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
+STOCK = re.compile(r"累计")
+YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
+# Absences that name one kind of applicant.
+LEGAL_PERSON = re.compile(r"法人|其他组织|企业")
+NATURAL_PERSON = re.compile(r"自然人|公民|个人|群众")
+
+
+def _before(f: Fact) -> str:
+    """The sentence's text from the previous quantity (or the sentence start) to the fact's quantity."""
+    prev = [q.end for q in quantities(f.text) if q.end <= f.span[0]]
+    return f.text[max(prev, default=0):f.span[0]]
+
+
+PHRASE_BREAK = re.compile(r"[，,。；;：:！？!?\n]")
+
+
+def _after(f: Fact) -> str:
+    """The sentence's text after the quantity, to the next comma or stop (、 does not end it)."""
+    m = PHRASE_BREAK.search(f.text, f.span[1])
+    return f.text[f.span[1]:m.start() if m else len(f.text)]
+
+
+def _phrase(f: Fact) -> str:
+    """The text before the quantity back to the last comma or stop, or else back to the previous quantity."""
+    before = _before(f)
+    cut = max((m.end() for m in PHRASE_BREAK.finditer(before)), default=0)
+    return before[cut:]
+
+
+def channel_kinds(context: str) -> set[str]:
+    """The kinds of channel a context names."""
+    return {kind for kind, words in CHANNELS if re.search(words, context)}
+
+
+def _renamed(f: Fact, name: str) -> Fact:
+    from dataclasses import replace
+    return replace(f, name=name)
+
+
+def structure(facts: Sequence[Fact]) -> list[Fact]:
+    """The named facts read against the report's structure (the rules above), in order.
+
+    Drops a name its section or its sentence rules out; renames by the clause verb
+    (normative documents), by the applicant an absence names, by the channels the
+    passage states (one channel's figure is a channel's unless it is the only one); drops
+    the parts of a channel after 其中 and a cumulative stock beside the year's figure.
+    """
+    out: list[Fact] = []
+    for f in facts:
+        if f.section and f.name.startswith(SECTION_EXCLUDES.get(f.section, ())):
+            continue
+        needs = next((w for k, w in NEEDS_WORDS.items() if f.name.startswith(k)), None)
+        if needs and not any(w in f.text for w in needs):
+            continue
+        if f.name.startswith("requests_") and NOT_REQUESTS.search(f.text) and "申请" not in f.text:
+            continue
+        if f.name.startswith("active_") and NOT_REQUESTS.search(_before(f)):
+            continue  # 收到微博投诉12条
+        if f.name.startswith("normative_"):
+            before = _before(f)
+            f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(before)), "normative_issued"))
+        if f.name == "requests_received" and f.unit is None:
+            after = _after(f)
+            legal, natural = bool(LEGAL_PERSON.search(after)), bool(NATURAL_PERSON.search(after))
+            if legal != natural:
+                f = _renamed(f, "requests_legal_person" if legal else "requests_natural_person")
+        out.append(f)
+    return _stocks(_channels(out))
+
+
+def _channels(facts: list[Fact]) -> list[Fact]:
+    """One channel's figure is a total only when no other channel is stated; a figure over
+    many channels is the total; the parts of a channel after 其中 go."""
+    active = [f for f in facts if f.name.startswith("active_")]
+    kinds = {id(f): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
+
+    def whole(f: Fact) -> bool:
+        before = _before(f)
+        return len(kinds[id(f)]) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(before))
+
+    true_total = any(f.name == "active_total" and (len(kinds[id(f)]) != 1 or whole(f) or COMPLETE.search(_before(f)))
+                     for f in active)
+    stated = set().union(*kinds.values()) if kinds else set()
+    out, head = [], None  # head: the channel figure a 其中 list splits
+    for f in facts:
+        if f.name.startswith("active_"):
+            if head is not None and head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]:
+                continue  # 微博120条，其中原创11条，转发109条
+            if f.name == "active_total" and not true_total and len(stated) > 1:
+                f = _renamed(f, "active_channel")
+            elif f.name == "active_channel" and whole(f):
+                f = _renamed(f, "active_total")
+            head = f if f.name == "active_channel" else None
+        out.append(f)
+    return out
+
+
+def _stocks(facts: list[Fact]) -> list[Fact]:
+    """A cumulative total (累计 …) goes when the year's own total is stated beside it."""
+    def stock(f: Fact) -> bool:
+        return bool(STOCK.search(_before(f))) and not YEAR_FIGURE.search(f.text[:f.span[0]])
+    totals = [f for f in facts if f.name == "active_total"]
+    if not any(not stock(f) for f in totals):
+        return facts
+    return [f for f in facts if f.name != "active_total" or not stock(f)]
 
 
 # --- exports -------------------------------------------------------------------
