@@ -445,7 +445,7 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
 # The clause verb of a normative-document figure decides which one it is.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
-                   ("normative_in_force", re.compile(r"现行有效|有效")))
+                   ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
 CHANNELS = (("web", "网站|门户"), ("wechat", "微信|公众号"), ("weibo", "微博"),
             ("newmedia", "新媒体|政务号|头条|抖音|快手|客户端|APP|视频号"),
@@ -543,8 +543,9 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     out, head = [], None  # head: the channel figure a 其中 list splits
     for f in facts:
         if f.name.startswith("active_"):
-            if head is not None and head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]:
-                continue  # 微博120条，其中原创11条，转发109条
+            if (f.name == "active_channel" and head is not None and head.text == f.text
+                    and "其中" in f.text[head.span[1]:f.span[0]]):
+                continue  # 微博120条，其中原创11条，转发109条: parts of one channel
             if f.name == "active_total" and not true_total and len(stated) > 1:
                 f = _renamed(f, "active_channel")
             elif f.name == "active_channel" and whole(f):
