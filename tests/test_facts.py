@@ -83,6 +83,66 @@ def test_extract_facts_with_a_classifier_given():
     assert facts.extract_facts("没有数字的一段话。", classify=None) == []  # no quantity: the model is not loaded
 
 
+def _named(text, names):
+    """extract_facts with a classifier naming the quantities in order by ``names`` (None: unnamed)."""
+    it = iter(names)
+
+    def classify(sents):
+        return [[(q.start, q.end, n, 0.9) for q in quantities(s) for n in [next(it)] if n] for s in sents]
+    return [(f.name, f.value) for f in facts.extract_facts(text, classify)]
+
+
+def test_structure_section_headings_rule_out_names():
+    text = "（一）主动公开政府信息情况\n本年度公开信息12条。\n（二）依申请公开情况\n共收到申请3件，发布信息5条。"
+    assert _named(text, ["requests_received", "requests_received", "active_total"]) == [("requests_received", 3)]
+    assert [s for _, s in facts.sentence_sections("（二）依申请公开。2024年未收到申请。")] == ["requests", "requests"]
+
+
+def test_structure_one_channel_is_the_total_only_alone():
+    web = "通过政府网站主动公开信息780条。"
+    assert _named(web, ["active_total"]) == [("active_total", 780)]
+    # beside another channel and no overall figure: both are channels
+    assert _named(web + "通过微信公众号发布信息214条。", ["active_total", "active_channel"]) == [
+        ("active_channel", 780), ("active_channel", 214)]
+    # an overall figure beside them: it stays the total; a figure over many channels is the total
+    assert _named("全年主动公开信息382条，包括政府网站35条，微信公众号80条。", ["active_total", "active_channel", "active_channel"]
+                  ) == [("active_total", 382), ("active_channel", 35), ("active_channel", 80)]
+    assert _named("通过部门网站、报刊杂志、新媒体等方式发布政府信息1200余条。", ["active_channel"]) == [("active_total", 1200)]
+    # the parts of one channel after 其中 are no channel of their own
+    assert _named(web + "官方微博共发布微博120条，其中原创微博11条，转发微博109条。",
+                  ["active_total", "active_channel", "active_channel", "active_channel"]) == [
+        ("active_channel", 780), ("active_channel", 120)]
+    # complaints are not disclosures
+    assert _named("收到微博投诉12条。", ["active_channel"]) == []
+
+
+def test_structure_stock_clause_verbs_and_applicants():
+    # a cumulative stock beside the year's figure is not the year's total
+    assert _named("通过目录系统累计主动公开政府信息4002条。2019年新增主动公开政府信息362条。",
+                  ["active_total", "active_total"]) == [("active_total", 362)]
+    # the clause verb names a normative-document figure
+    assert _named("制发行政规范性文件2件，废止行政规范性文件10件，现行有效件数14件。", ["normative_issued"] * 3) == [
+        ("normative_issued", 2), ("normative_repealed", 10), ("normative_in_force", 14)]
+    # an absence that names one kind of applicant is that kind's
+    assert _named("未收到法人或者其他组织对依申请公开政府信息的申请。", ["requests_received"]) == [("requests_legal_person", 0)]
+    assert _named("未收到任何公民、法人和其他组织提出的申请。", ["requests_received"]) == [("requests_received", 0)]
+    # a name whose words the sentence lacks goes: cases on a platform, letters to a mayor's box
+    assert _named("在“两法衔接”平台公示案件3件。", ["review_litigation"]) == []
+    assert _named("“县长信箱”共受理有效信件3件，已办结3件。", ["requests_received", "requests_handled"]) == []
+
+
+def test_quantity_rules_round_3_absences_and_words():
+    q = lambda t: [(x.text(t), x.value) for x in facts.quantities(t)]  # noqa: E731
+    assert q("认真对待每一件申请") == [] and q("无法提供行政复议决定书") == []
+    for t, z in (("无结转2024年继续办理件", "无"), ("本年度无针对政府信息公开事务的行政诉讼", "无"),
+                 ("未存在政府信息公开收费及减免情况", "未存在"), ("未对公众依申请公开政府信息收取任何费用", "未对"),
+                 ("未被申请行政复议", "未被申请")):
+        assert q(t) == [(z, 0)], t
+    # a clause that is only the quantity reads the clause before it
+    t = "通过区政府门户网站公开镇财政信息，1条；"
+    assert [t[a:b] for a, b in segments(t, quantities(t))] == ["通过区政府门户网站公开镇财政信息，1条"]
+
+
 def test_extract_path_does_not_import_spacy_until_a_narrative_is_read():
     code = ("import sys; import pipeline.extract, pipeline.cli, pipeline.batch; "
             "print('spacy' in sys.modules)")
