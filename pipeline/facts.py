@@ -30,11 +30,13 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!�
                       rf"(?P<unit>{'|'.join(UNITS)})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
-# "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议".
+# "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议",
+# "未印发行政规范性文件", "无信息公开收费的事项".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
-ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|产生|出台|申请|提起)"
+ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|产生|出台|印发|制发|制定|申请|提起)"
                   r"|无(?=上年结转|下年度?结转|结转|因政府信息公开|依申请公开)"
+                  rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|无(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
@@ -44,8 +46,9 @@ CN_NOT_BEFORE = ("起",)
 CN_NOT_AFTER = ("每", "何", "逐", "这", "那", "该")
 CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-# Where a clause ends: a quantity's context for the classifier stops here.
-CLAUSE_BREAK = set("，,。；;：:！？!?（）()、\n")
+# Where a clause ends: a quantity's context for the classifier stops here.  Brackets do
+# not: an aside belongs to its clause (微信公众账号（1个）发布信息149条).
+CLAUSE_BREAK = set("，,。；;：:！？!?、\n")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
 
 
@@ -540,17 +543,29 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     true_total = any(f.name == "active_total" and (len(kinds[id(f)]) != 1 or whole(f) or COMPLETE.search(_before(f)))
                      for f in active)
     stated = set().union(*kinds.values()) if kinds else set()
-    out, head = [], None  # head: the channel figure a 其中 list splits
+    out = []
     for f in facts:
-        if f.name.startswith("active_"):
-            if (f.name == "active_channel" and head is not None and head.text == f.text
-                    and "其中" in f.text[head.span[1]:f.span[0]]):
-                continue  # 微博120条，其中原创11条，转发109条: parts of one channel
-            if f.name == "active_total" and not true_total and len(stated) > 1:
-                f = _renamed(f, "active_channel")
-            elif f.name == "active_channel" and whole(f):
-                f = _renamed(f, "active_total")
-            head = f if f.name == "active_channel" else None
+        if f.name == "active_total" and not true_total and len(stated) > 1:
+            f = _renamed(f, "active_channel")
+        elif f.name == "active_channel" and whole(f):
+            f = _renamed(f, "active_total")
+        out.append(f)
+    return _parts(out)
+
+
+# A figure of one kind whose 其中 list splits it: the parts are no facts of that family
+# (微博120条，其中原创11条…; 行政复议3件，其中1件被撤销…).  A total's parts are (其中自然人…).
+PARTS_OF = {"active_channel": "active_", "review_reconsideration": "review_", "review_litigation": "review_"}
+
+
+def _parts(facts: list[Fact]) -> list[Fact]:
+    """Drop the parts after 其中 of a one-kind figure of the same sentence."""
+    out, head = [], None
+    for f in facts:
+        family = PARTS_OF.get(head.name) if head is not None and head.text == f.text else None
+        if family and f.name.startswith(family) and "其中" in f.text[head.span[1]:f.span[0]]:
+            continue
+        head = f
         out.append(f)
     return out
 
