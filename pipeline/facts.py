@@ -50,6 +50,8 @@ CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # not: an aside belongs to its clause (微信公众账号（1个）发布信息149条).
 CLAUSE_BREAK = set("，,。；;：:！？!?、\n")
 SENTENCE_END = re.compile(r"(?<=[。；;！？!?\n])")
+# Where a phrase ends (、 does not end it): the words an absence or a channel goes with.
+PHRASE_BREAK = re.compile(r"[，,。；;：:！？!?\n]")
 
 
 @dataclass(frozen=True)
@@ -396,9 +398,13 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     out: list[Fact] = []
     for (sent, sec), named in zip(sents, classify([s for s, _ in sents])):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
-        for start, end, name, score in named:
+        names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
+        for span, q in by_span.items():  # an absence the model left unnamed, whose object is plain
+            if q.unit is None and span not in names and absence_object(sent, q.end):
+                names[span] = (absence_object(sent, q.end), None)
+        for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
-            if q is None or name not in FACTS:
+            if q is None:
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
     return consistent(structure(out))
@@ -462,6 +468,21 @@ MIN_KINDS_TOTAL = 3
 # A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
 STOCK = re.compile(r"累计")
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
+# What an absence is of, by the words right after it (to the next comma): fees, cases,
+# normative documents; an absence of applications is the model's to name.
+ABSENCE_OBJECTS = (("processing_fees", re.compile(r"收费|收取|费用|处理费")),
+                   ("review_total", re.compile(r"复议.*诉讼|诉讼.*复议")),
+                   ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
+                   ("normative_issued", re.compile(r"规范性文件")))
+
+
+def absence_object(sentence: str, end: int) -> Optional[str]:
+    """The fact an absence ending at ``end`` states by its object (``ABSENCE_OBJECTS``), or None."""
+    m = PHRASE_BREAK.search(sentence, end)
+    after = sentence[end:m.start() if m else len(sentence)]
+    return next((name for name, pat in ABSENCE_OBJECTS if pat.search(after)), None)
+
+
 # Absences that name one kind of applicant.
 LEGAL_PERSON = re.compile(r"法人|其他组织|企业")
 NATURAL_PERSON = re.compile(r"自然人|公民|个人|群众")
@@ -471,9 +492,6 @@ def _before(f: Fact) -> str:
     """The sentence's text from the previous quantity (or the sentence start) to the fact's quantity."""
     prev = [q.end for q in quantities(f.text) if q.end <= f.span[0]]
     return f.text[max(prev, default=0):f.span[0]]
-
-
-PHRASE_BREAK = re.compile(r"[，,。；;：:！？!?\n]")
 
 
 def _after(f: Fact) -> str:
@@ -521,6 +539,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
         if f.name.startswith("normative_"):
             before = _before(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(before)), "normative_issued"))
+        if f.unit is None and absence_object(f.text, f.span[1]):
+            f = _renamed(f, absence_object(f.text, f.span[1]))
         if f.name == "requests_received" and f.unit is None:
             after = _after(f)
             legal, natural = bool(LEGAL_PERSON.search(after)), bool(NATURAL_PERSON.search(after))
@@ -555,7 +575,7 @@ def _channels(facts: list[Fact]) -> list[Fact]:
 
 # A figure of one kind whose 其中 list splits it: the parts are no facts of that family
 # (微博120条，其中原创11条…; 行政复议3件，其中1件被撤销…).  A total's parts are (其中自然人…).
-PARTS_OF = {"active_channel": "active_", "review_reconsideration": "review_", "review_litigation": "review_"}
+PARTS_OF = {"active_channel": "active_channel", "review_reconsideration": "review_", "review_litigation": "review_"}
 
 
 def _parts(facts: list[Fact]) -> list[Fact]:

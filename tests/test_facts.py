@@ -132,6 +132,19 @@ def test_structure_stock_clause_verbs_and_applicants():
     assert _named("“县长信箱”共受理有效信件3件，已办结3件。", ["requests_received", "requests_handled"]) == []
 
 
+def test_structure_absences_by_their_object_and_parts_of_one_case_kind():
+    # the words after an absence name it, whatever the model said, and name it when the model did not
+    assert _named("全年无信息公开收费的事项，也无因信息公开导致行政复议以及行政诉讼的情况。", ["requests_received", None]) == [
+        ("processing_fees", 0), ("review_total", 0)]
+    assert _named("未印发行政规范性文件，未发生网络舆情事件。", [None, None]) == [("normative_issued", 0)]
+    # the parts of one kind of case after 其中 are no cases of their own; a total's parts are
+    assert _named("被申请行政复议3件，其中1件被撤销，2件正在审理中。", ["review_reconsideration", "review_total", None]) == [
+        ("review_reconsideration", 3)]
+    assert _named("行政复议和行政诉讼共3件，其中行政复议2件，行政诉讼1件。",
+                  ["review_total", "review_reconsideration", "review_litigation"]) == [
+        ("review_total", 3), ("review_reconsideration", 2), ("review_litigation", 1)]
+
+
 def test_quantity_rules_round_3_absences_and_words():
     q = lambda t: [(x.text(t), x.value) for x in facts.quantities(t)]  # noqa: E731
     assert q("认真对待每一件申请") == [] and q("无法提供行政复议决定书") == []
