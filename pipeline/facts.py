@@ -31,7 +31,7 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!�
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
 # "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议",
-# "未印发行政规范性文件", "无信息公开收费的事项".
+# "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|产生|出台|印发|制发|制定|申请|提起)"
@@ -39,6 +39,7 @@ ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|�
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|无(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
+                  rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
 # Chinese numerals before these units are words, not counts (一起 = together); after these
 # characters too (每一件申请, 任何一件).
@@ -452,11 +453,17 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
 # Sentences about letters, hotlines and complaints state no application figure unless they
 # speak of applications.
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
+# How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
+APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话)(?:方式)?(?:提交|提出)?的?申请")
+# Press items (新闻稿件, 宣传信息, 录用) and messages are no active disclosure.
+NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言")
+# Granted and partly granted together, whatever the verb (共依申请办理公开或部分公开 13 件).
+GRANTED_PARTIAL = re.compile(r"(?:予以)?公开(?:或|及|和|与|、)部分公开")
 # The clause verb of a normative-document figure decides which one it is.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户"), ("wechat", "微信|公众号"), ("weibo", "微博"),
+CHANNELS = (("web", "网站|门户|政务网"), ("other", "其他方式|其他渠道"), ("wechat", "微信|公众号"), ("weibo", "微博"),
             ("newmedia", "新媒体|政务号|头条|抖音|快手|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|媒体"),
             ("gazette", "公报"))
@@ -479,7 +486,8 @@ ABSENCE_OBJECTS = (("processing_fees", re.compile(r"收费|收取|费用|处理�
 def absence_object(sentence: str, end: int) -> Optional[str]:
     """The fact an absence ending at ``end`` states by its object (``ABSENCE_OBJECTS``), or None."""
     m = PHRASE_BREAK.search(sentence, end)
-    after = sentence[end:m.start() if m else len(sentence)]
+    stop = min([m.start() if m else len(sentence)] + [q.start for q in quantities(sentence) if q.start >= end])
+    after = sentence[end:stop]  # 无行政复议、无提起行政诉讼: each absence its own object
     return next((name for name, pat in ABSENCE_OBJECTS if pat.search(after)), None)
 
 
@@ -534,8 +542,14 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue
         if f.name.startswith("requests_") and NOT_REQUESTS.search(f.text) and "申请" not in f.text:
             continue
-        if f.name.startswith("active_") and NOT_REQUESTS.search(_before(f)):
-            continue  # 收到微博投诉12条
+        if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
+                NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"})):
+            continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
+        if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
+                _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]):
+            continue  # 其中网站申请195件, 2件为网络申请
+        if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
+            f = _renamed(f, "requests_granted_partial")
         if f.name.startswith("normative_"):
             before = _before(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(before)), "normative_issued"))
@@ -551,25 +565,25 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
 
 
 def _channels(facts: list[Fact]) -> list[Fact]:
-    """One channel's figure is a total only when no other channel is stated; a figure over
-    many channels is the total; the parts of a channel after 其中 go."""
+    """Channel or total, over the passage: a figure over several channels is the total when
+    no total is stated; one channel's figure is a total only when no other channel is stated."""
+    facts = _parts(facts)
     active = [f for f in facts if f.name.startswith("active_")]
-    kinds = {id(f): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
+    kinds = {(f.text, f.span): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
 
-    def whole(f: Fact) -> bool:
-        before = _before(f)
-        return len(kinds[id(f)]) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(before))
+    def whole(f: Fact) -> bool:  # 通过部门网站、报刊杂志、新媒体等方式; 平度政务网、平度公安微信等网络渠道
+        phrase, n = _phrase(f), len(kinds[(f.text, f.span)])
+        return n >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase)) or (n >= 2 and "等" in phrase and "、" in phrase)
 
-    true_total = any(f.name == "active_total" and (len(kinds[id(f)]) != 1 or whole(f) or COMPLETE.search(_before(f)))
-                     for f in active)
+    def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
+        return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(COMPLETE.search(_before(f))))
+
+    wholes = [f for f in active if f.name == "active_channel" and whole(f)]
+    top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
+    out = [_renamed(f, "active_total") if f is top else f for f in facts]  # one total: the largest
     stated = set().union(*kinds.values()) if kinds else set()
-    out = []
-    for f in facts:
-        if f.name == "active_total" and not true_total and len(stated) > 1:
-            f = _renamed(f, "active_channel")
-        elif f.name == "active_channel" and whole(f):
-            f = _renamed(f, "active_total")
-        out.append(f)
+    if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
+        out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
     return _parts(out)
 
 
@@ -582,9 +596,14 @@ def _parts(facts: list[Fact]) -> list[Fact]:
     """Drop the parts after 其中 of a one-kind figure of the same sentence."""
     out, head = [], None
     for f in facts:
-        family = PARTS_OF.get(head.name) if head is not None and head.text == f.text else None
-        if family and f.name.startswith(family) and "其中" in f.text[head.span[1]:f.span[0]]:
+        split = head is not None and head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
+        family = PARTS_OF.get(head.name) if split else None
+        if family and f.name.startswith(family):
             continue
+        if split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f)):
+            continue  # 主动公开579条，其中重要活动类信息126条: a kind, not a channel
+        if split and head.name == "active_total" and f.name == "active_total":
+            continue  # …其中监察执法类信息29条: a total's part is no total
         head = f
         out.append(f)
     return out
