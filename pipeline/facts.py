@@ -464,7 +464,7 @@ NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤�
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
 CHANNELS = (("web", "网站|门户|政务网"), ("other", "其他方式|其他渠道"), ("wechat", "微信|公众号"), ("weibo", "微博"),
-            ("newmedia", "新媒体|政务号|头条|抖音|快手|客户端|APP|视频号"),
+            ("toutiao", "头条"), ("douyin", "抖音"), ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|媒体"),
             ("gazette", "公报"))
 ALL_CHANNELS = re.compile(r"多种渠道|各种渠道|各类渠道|多渠道|多种方式|多种形式")
@@ -588,8 +588,9 @@ def _channels(facts: list[Fact]) -> list[Fact]:
 
 
 # A figure of one kind whose 其中 list splits it: the parts are no facts of that family
-# (微博120条，其中原创11条…; 行政复议3件，其中1件被撤销…).  A total's parts are (其中自然人…).
-PARTS_OF = {"active_channel": "active_channel", "review_reconsideration": "review_", "review_litigation": "review_"}
+# (行政复议3件，其中1件被撤销…); a channel's parts in the same channel, and kinds of
+# information, are no channels.  A total's parts are facts (其中自然人…, 其中政府网站…).
+PARTS_OF = {"review_reconsideration": "review_", "review_litigation": "review_"}
 
 
 def _parts(facts: list[Fact]) -> list[Fact]:
@@ -602,6 +603,9 @@ def _parts(facts: list[Fact]) -> list[Fact]:
             continue
         if split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f)):
             continue  # 主动公开579条，其中重要活动类信息126条: a kind, not a channel
+        if (split and head.name == "active_channel" and f.name == "active_channel"
+                and channel_kinds(_phrase(f)) <= channel_kinds(_phrase(head)) | channel_kinds(_before(head))):
+            continue  # 微博120条，其中原创微博11条: the same channel split (新媒体…其中今日头条 N 条 is another)
         if split and head.name == "active_total" and f.name == "active_total":
             continue  # …其中监察执法类信息29条: a total's part is no total
         head = f

@@ -145,6 +145,25 @@ def test_structure_absences_by_their_object_and_parts_of_one_case_kind():
         ("review_total", 3), ("review_reconsideration", 2), ("review_litigation", 1)]
 
 
+def test_structure_application_ways_press_items_and_granted_partial():
+    # how applications came is no fact; an absence that names a way is still the absence
+    assert _named("收到申请4件，2件为网络申请，2件为信件申请。", ["requests_received", "requests_received", None]) == [
+        ("requests_received", 4)]
+    assert _named("全年共收到依申请公开14件（其中信件申请10件，网络申请4件）。", ["requests_received", None, None]) == [
+        ("requests_received", 14)]
+    assert _named("未接到书面方式申请的政府信息公开申请。", ["requests_received"]) == [("requests_received", 0)]
+    # press items are no disclosure, unless a channel of the office publishes them
+    assert _named("共在各级各类新闻媒体刊发稿件1592篇。", ["active_total"]) == []
+    assert _named("在“平安平度”微信公众号发布稿件605篇。", ["active_channel"]) == [("active_channel", 605)]
+    # 公开或部分公开 is granted and partly granted together, whatever the verb
+    assert _named("共依申请办理公开或部分公开政府信息13件。", ["requests_handled"]) == [("requests_granted_partial", 13)]
+    # a channel's parts in other channels are channels; a total's kinds after 其中 are none
+    assert _named("通过政务新媒体公开政府信息2808条，其中今日头条1118条，门户网站1014条。", ["active_channel"] * 3) == [
+        ("active_channel", 2808), ("active_channel", 1118), ("active_channel", 1014)]
+    assert _named("主动公开政府信息579条，其中重要活动类信息126条、监察执法类信息29条。",
+                  ["active_total", "active_channel", "active_total"]) == [("active_total", 579)]
+
+
 def test_quantity_rules_round_3_absences_and_words():
     q = lambda t: [(x.text(t), x.value) for x in facts.quantities(t)]  # noqa: E731
     assert q("认真对待每一件申请") == [] and q("无法提供行政复议决定书") == []
