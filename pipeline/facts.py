@@ -424,7 +424,7 @@ SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请",
                     ("active", ("主动公开",)))
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
-                    "review": ("active_",)}
+                    "review": ("active_", "requests_")}
 
 
 def section_of(heading: str) -> str:
@@ -474,6 +474,7 @@ COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
 MIN_KINDS_TOTAL = 3
 # A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
 STOCK = re.compile(r"累计")
+SINCE = re.compile(r"截至|截止|以来")
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
@@ -540,8 +541,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
         needs = next((w for k, w in NEEDS_WORDS.items() if f.name.startswith(k)), None)
         if needs and not any(w in f.text for w in needs):
             continue
-        if f.name.startswith("requests_") and NOT_REQUESTS.search(f.text) and "申请" not in f.text:
-            continue
+        if f.name.startswith("requests_") and any(NOT_REQUESTS.search(t) and "申请" not in t for t in (f.text, _phrase(f))):
+            continue  # 县长信箱受理信件3件; 建议提案答复12件
         if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
                 NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"})):
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
@@ -614,9 +615,13 @@ def _parts(facts: list[Fact]) -> list[Fact]:
 
 
 def _stocks(facts: list[Fact]) -> list[Fact]:
-    """A cumulative total (累计 …) goes when the year's own total is stated beside it."""
+    """A cumulative total goes: 截至 … 累计 always, another 累计 … when the year's own total is stated beside it."""
     def stock(f: Fact) -> bool:
         return bool(STOCK.search(_before(f))) and not YEAR_FIGURE.search(f.text[:f.span[0]])
+
+    def since(f: Fact) -> bool:  # 截至2019年底，累计主动公开…: a stock, whatever else is stated
+        return bool(STOCK.search(_before(f)) and SINCE.search(f.text[:f.span[0]]))
+    facts = [f for f in facts if f.name != "active_total" or not since(f)]
     totals = [f for f in facts if f.name == "active_total"]
     if not any(not stock(f) for f in totals):
         return facts

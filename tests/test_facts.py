@@ -121,6 +121,10 @@ def test_structure_stock_clause_verbs_and_applicants():
     # a cumulative stock beside the year's figure is not the year's total
     assert _named("通过目录系统累计主动公开政府信息4002条。2019年新增主动公开政府信息362条。",
                   ["active_total", "active_total"]) == [("active_total", 362)]
+    # 截至 … 累计 is a stock, even alone; under a 复议/诉讼 heading no application figure stands
+    assert _named("截至2019年底，累计主动公开政府信息64627条。", ["active_total"]) == []
+    assert _named("（四）行政复议、行政诉讼情况\n收到申诉案0件，行政诉讼案0件。", ["requests_received", "review_litigation"]) == [
+        ("review_litigation", 0)]
     # the clause verb names a normative-document figure
     assert _named("制发行政规范性文件2件，废止行政规范性文件10件，现行有效件数14件。", ["normative_issued"] * 3) == [
         ("normative_issued", 2), ("normative_repealed", 10), ("normative_in_force", 14)]
