@@ -391,7 +391,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     names are then read against the report's structure (:func:`structure`).
     """
     placed = sentence_sections(text)
-    sents = [(sent, sec) for sent, sec in placed if quantities(sent)]
+    sents = [(sent, sec) for sent, sec in placed if quantities(sent) and not is_table_row(sent)]
     if not sents:
         return []
     if classify is None:
@@ -425,6 +425,15 @@ SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请",
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
                     "review": ("active_", "requests_")}
+
+
+# A line of this many cell separators or more is a table pasted into the text, not prose.
+TABLE_ROW_BARS = 2
+
+
+def is_table_row(sentence: str) -> bool:
+    """A line of ``|``-separated cells (``3次 | 2次 | 21条 |``): a table's figures, not the narrative's."""
+    return sentence.count("|") >= TABLE_ROW_BARS
 
 
 def section_of(heading: str) -> str:
@@ -585,6 +594,9 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     stated = set().union(*kinds.values()) if kinds else set()
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
+    remaining = [f for f in out if f.name.startswith("active_")]
+    if len(remaining) == 1 and remaining[0].name == "active_channel":  # the only overall figure
+        out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
 
 
@@ -598,7 +610,8 @@ def _parts(facts: list[Fact]) -> list[Fact]:
     """Drop the parts after 其中 of a one-kind figure of the same sentence."""
     out, head = [], None
     for f in facts:
-        split = head is not None and head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
+        split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
+                                      or head.text != f.text and f.text.lstrip().startswith("其中"))
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue

@@ -158,7 +158,13 @@ def test_structure_application_ways_press_items_and_granted_partial():
     assert _named("未接到书面方式申请的政府信息公开申请。", ["requests_received"]) == [("requests_received", 0)]
     # press items are no disclosure, unless a channel of the office publishes them
     assert _named("共在各级各类新闻媒体刊发稿件1592篇。", ["active_total"]) == []
-    assert _named("在“平安平度”微信公众号发布稿件605篇。", ["active_channel"]) == [("active_channel", 605)]
+    assert _named("平度政务网发布信息107条。在“平安平度”微信公众号发布稿件605篇。", ["active_channel"] * 2) == [
+        ("active_channel", 107), ("active_channel", 605)]
+    # the only figure of active disclosure is the total, whatever channel it names; its kinds,
+    # in a sentence that opens with 其中, are none; a table's row pasted into the text is no prose
+    assert _named("通过政府网站主动公开信息73条。其中统计数据12条，工作动态21条。", ["active_channel"] * 3) == [
+        ("active_total", 73)]
+    assert _named("3次 | 2次 | 21条 | 400余条 |", ["requests_handled"] * 4) == []
     # 公开或部分公开 is granted and partly granted together, whatever the verb
     assert _named("共依申请办理公开或部分公开政府信息13件。", ["requests_handled"]) == [("requests_granted_partial", 13)]
     # a channel's parts in other channels are channels; a total's kinds after 其中 are none
