@@ -116,8 +116,18 @@ def glyphs_box(glyphs: Sequence[Glyph]) -> Optional[Box]:
     """:func:`union_box` of the glyphs' boxes, without building them."""
     if not glyphs:
         return None
-    return (min(g.x0 for g in glyphs), min(g.top for g in glyphs),
-            max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
+    g = glyphs[0]
+    x0, top, x1, bottom = g.x0, g.top, g.x1, g.bottom
+    for g in glyphs:  # one pass (a hot function: every line and cell)
+        if g.x0 < x0:
+            x0 = g.x0
+        if g.top < top:
+            top = g.top
+        if g.x1 > x1:
+            x1 = g.x1
+        if g.bottom > bottom:
+            bottom = g.bottom
+    return (x0, top, x1, bottom)
 
 
 def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:

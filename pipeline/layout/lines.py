@@ -58,7 +58,8 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     """
     solid = [g for g in glyphs if g.text.strip()]
     if _one_line(solid, overlap_min):
-        return [sorted(sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)), key=lambda g: g.x0)]
+        # One sort by (x0, centre): what sorting by (centre, x0) and then by x0 gives.
+        return [sorted(solid, key=lambda g: (g.x0, (g.top + g.bottom) / 2))]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
     for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
@@ -102,15 +103,22 @@ def join_glyphs(glyphs: Sequence[Glyph]) -> str:
     """
     out: list[str] = []
     prev: Optional[Glyph] = None
+    # A gap no wider than the narrower of the two space gaps is never a space: the
+    # CJK test (the hot part) is made only for wider gaps.
+    narrow = min(CJK_SPACE_GAP, LATIN_SPACE_GAP)
     for g in glyphs:
         t = g.text
         if not t.strip():
             continue
         if prev is not None:  # needs_space(prev, g), written out (hot loop)
-            size = max(min(prev.size, g.size), 1e-6)
-            cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
-            if g.x0 - prev.x1 > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
-                out.append(" ")
+            size = prev.size if prev.size < g.size else g.size
+            if size < 1e-6:
+                size = 1e-6
+            gap = g.x0 - prev.x1
+            if gap > narrow * size:
+                cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
+                if gap > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
+                    out.append(" ")
         out.append(t.strip() if len(t) > 1 else t)
         prev = g
     return "".join(out)
