@@ -210,6 +210,7 @@ def is_bold_font(fontname: str) -> bool:
     return bool(BOLD_FONT.search(base_font_name(fontname)))
 
 
+@lru_cache(maxsize=65536)
 def is_garbage_char(text: str) -> bool:
     """A glyph whose text is not usable: unmapped ``(cid:N)``, private-use,
     U+FFFD, control, or Latin-1 mojibake (GBK bytes read as Latin-1)."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import statistics
 from typing import Optional, Sequence
 
 from .glyphs import Glyph, is_cjk
@@ -44,8 +43,16 @@ def _one_line(glyphs: Sequence[Glyph], overlap_min: float) -> bool:
     others by that much."""
     if not glyphs:
         return False
-    common = min(g.bottom for g in glyphs) - max(g.top for g in glyphs)
-    tallest = max(g.bottom - g.top for g in glyphs)
+    g = glyphs[0]
+    low, high, tallest = g.bottom, g.top, g.bottom - g.top
+    for g in glyphs:  # one pass: a cell's text runs through here
+        if g.bottom < low:
+            low = g.bottom
+        if g.top > high:
+            high = g.top
+        if g.bottom - g.top > tallest:
+            tallest = g.bottom - g.top
+    common = low - high
     return common > 0 and tallest >= 1e-6 and common >= overlap_min * tallest
 
 
@@ -62,6 +69,7 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
         return [sorted(solid, key=lambda g: (g.x0, (g.top + g.bottom) / 2))]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
+    insort = bisect.insort
     for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
         gt, gb = g.top, g.bottom
         best, best_ov = None, 0.0
@@ -78,10 +86,15 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
             lines.append([gt, gb, [g], [gt], [gb]])
         else:
             best[2].append(g)
-            bisect.insort(best[3], gt)
-            bisect.insort(best[4], gb)
-            best[0] = _median_sorted(best[3])
-            best[1] = _median_sorted(best[4])
+            tops, bottoms = best[3], best[4]
+            insort(tops, gt)
+            insort(bottoms, gb)
+            k = len(tops)  # _median_sorted of both, written out (hot loop)
+            mid = k // 2
+            if k % 2:
+                best[0], best[1] = tops[mid], bottoms[mid]
+            else:
+                best[0], best[1] = (tops[mid - 1] + tops[mid]) / 2, (bottoms[mid - 1] + bottoms[mid]) / 2
     lines.sort(key=lambda ln: ln[0])
     return [sorted(ln[2], key=lambda g: g.x0) for ln in lines]
 
@@ -139,8 +152,8 @@ def join_fragments(parts: Sequence[str]) -> str:
 
 def median_size(glyphs: Sequence[Glyph]) -> Optional[float]:
     """Median glyph size, rounded to 0.1 (None for no glyphs)."""
-    sizes = [g.size for g in glyphs if g.text.strip()]
-    return round(statistics.median(sizes), 1) if sizes else None
+    sizes = sorted(g.size for g in glyphs if g.text.strip())
+    return round(_median_sorted(sizes), 1) if sizes else None
 
 
 def mostly_bold(glyphs: Sequence[Glyph]) -> bool:
