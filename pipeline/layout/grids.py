@@ -218,6 +218,23 @@ def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
     return [([hl[i] for i in hi], [vl[j] for j in vi]) for hi, vi in connected_rules(hl, vl, tol)]
 
 
+def _slot_box(members: Sequence[int], nc: int) -> tuple[int, int, int, int]:
+    """First and last row, first and last column of grid slots ``r * nc + c``."""
+    r0, c0 = divmod(members[0], nc)
+    r1, c1 = r0, c0
+    for i in members:
+        r, c = divmod(i, nc)
+        if r < r0:
+            r0 = r
+        elif r > r1:
+            r1 = r
+        if c < c0:
+            c0 = c
+        elif c > c1:
+            c1 = c
+    return r0, r1, c0, c1
+
+
 def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Grid]:
     """Slots between every rule position; slots not separated by a rule are
     merged into one cell (union-find, then closed to rectangles)."""
@@ -264,8 +281,7 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
     while changed:
         changed = False
         for members in uf.groups().values():
-            r0 = min(i // nc for i in members); r1 = max(i // nc for i in members)
-            c0 = min(i % nc for i in members); c1 = max(i % nc for i in members)
+            r0, r1, c0, c1 = _slot_box(members, nc)
             if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
                 for r in range(r0, r1 + 1):
                     for c in range(c0, c1 + 1):
@@ -274,8 +290,8 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
                             changed = True
     raw = []
     for members in uf.groups().values():
-        r0 = min(i // nc for i in members); r1 = max(i // nc for i in members) + 1
-        c0 = min(i % nc for i in members); c1 = max(i % nc for i in members) + 1
+        r0, r1, c0, c1 = _slot_box(members, nc)
+        r1, c1 = r1 + 1, c1 + 1
         perim = ruled = 0.0
         for c in range(c0, c1):
             w = xs[c + 1] - xs[c]

@@ -140,6 +140,8 @@ def join_glyphs(glyphs: Sequence[Glyph]) -> str:
 def join_fragments(parts: Sequence[str]) -> str:
     """Join the lines of a wrapped cell or label: directly where either side is
     CJK (``等`` + ``于第三项``), with a space between two Latin/digit ends."""
+    if len(parts) == 1:  # a one-line cell (most of them)
+        return parts[0].strip()
     out = ""
     for p in (p.strip() for p in parts):
         if not p:

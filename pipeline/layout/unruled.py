@@ -34,14 +34,21 @@ def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyp
     further apart than ``gap`` font sizes: the cells of a table row set
     without rules.  Blank glyphs are dropped."""
     pieces: list[list[Glyph]] = []
+    piece: list[Glyph] = []
+    prev: Optional[Glyph] = None
     for g in line:
         if not g.text.strip():
             continue
-        prev = pieces[-1][-1] if pieces else None
-        if prev is None or g.x0 - prev.x1 > gap * max(min(g.size, prev.size), 1e-6):
-            pieces.append([g])
+        if prev is not None:
+            size = g.size if g.size <= prev.size else prev.size  # max(min(..), 1e-6), written out
+            if size < 1e-6:
+                size = 1e-6
+        if prev is None or g.x0 - prev.x1 > gap * size:
+            piece = [g]
+            pieces.append(piece)
         else:
-            pieces[-1].append(g)
+            piece.append(g)
+        prev = g
     return pieces
 
 
