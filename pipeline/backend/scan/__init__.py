@@ -62,7 +62,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
     wanted = None if pages is None else sorted(set(pages))
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         kind = "scan"
-        images = _pdf_images(data, wanted, RENDER_DPI)
+        images = _pdf_images(data, wanted, RENDER_DPI, native=True)
     else:
         kind = "image"
         images = ((img, k) for img, k in _image_frames(data, max_image_pixels) if wanted is None or k in wanted)
