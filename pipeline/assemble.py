@@ -265,33 +265,66 @@ def _fill_slots(slots: list[str], values: list[Token]) -> list[Optional[Token]]:
     return [next(it) if t.strip() else None for t in slots]
 
 
-def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
-    """Give an unmatched label the single row missing between its matched neighbours.
+def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = None) -> list[str]:
+    """Give unmatched labels the rows missing between their matched neighbours.
 
+    One unmatched label and one missing row: the row, when the label resembles it (or
+    was lost).  A run of several unmatched labels exactly as long as the rows missing
+    there, each read with as many numbers as its row has columns: the rows in the
+    template's order (a fax or a poor scan loses labels, not the table's shape).  The
+    fields of rows placed by order go to ``placed`` (their row was chosen, not read).
     Returns warnings for the rows so placed; other unmatched reads are dropped.
     """
     order = {r.id: i for i, r in enumerate(table.rows)}
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings = []
-    for i, rr in enumerate(reads):
-        if rr.row is not None:
+    i = 0
+    while i < len(reads):
+        if reads[i].row is not None:
+            i += 1
             continue
+        j = i
+        while j < len(reads) and reads[j].row is None:
+            j += 1
+        run = reads[i:j]
         prev = next((order[r.row.id] for r in reversed(reads[:i]) if r.row), -1)
-        nxt = next((order[r.row.id] for r in reads[i + 1:] if r.row), len(table.rows))
+        nxt = next((order[r.row.id] for r in reads[j:] if r.row), len(table.rows))
         # （六） is printed either as one row or as three sub-rows, never both.
         excluded = {"other"} if read_ids & set(OTHER_SPLIT) else set(OTHER_SPLIT) if "other" in read_ids \
             else set()
         gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids | excluded]
-        # A label lost entirely (merged into a spanning cell) counts as resembling.
-        label = normalize(rr.label)
-        if len(gap) == 1 and (not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys)
-                              >= POSITION_MIN_SCORE):
-            rr.row = gap[0]
-            read_ids.add(gap[0].id)
-            warnings.append(f"{table.id}.{gap[0].id}: label {rr.label!r} read as {gap[0].label!r} "
-                            f"from its place between the rows around it ({_joined(rr.values)})")
+        if len(run) == 1 and len(gap) == 1:
+            # A label lost entirely (merged into a spanning cell) counts as resembling.
+            label = normalize(run[0].label)
+            if not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE:
+                _place(run[0], gap[0], table, read_ids, warnings)
+        elif len(run) > 1 and (rows := _gap_of_length(gap, len(run))) \
+                and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+            for rr, row in zip(run, rows):
+                _place(rr, row, table, read_ids, warnings)
+                if placed is not None:
+                    placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+        i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def _gap_of_length(gap: list[Row], n: int) -> Optional[list[Row]]:
+    """The missing rows, when they are ``n``: （六） counted as one row or as its three
+    sub-rows (never both), whichever makes ``n``; None when neither does."""
+    ids = {r.id for r in gap}
+    ways = [gap]
+    if "other" in ids and ids & set(OTHER_SPLIT):
+        ways = [[r for r in gap if r.id != "other"], [r for r in gap if r.id not in OTHER_SPLIT]]
+    return next((w for w in ways if len(w) == n), None)
+
+
+def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[str]) -> None:
+    """Take ``rr`` for ``row`` from its place among the rows around it, with a warning."""
+    rr.row = row
+    read_ids.add(row.id)
+    warnings.append(f"{table.id}.{row.id}: label {rr.label!r} read as {row.label!r} "
+                    f"from its place between the rows around it ({_joined(rr.values)})")
 
 
 def _joined(tokens: Sequence[Token]) -> str:
@@ -351,7 +384,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
-    asm.warnings += place_unmatched(reads, table)
+    asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:
         row = rr.row
         if not rr.values:  # printed empty: its cells are blank, the row adds nothing to infer from
