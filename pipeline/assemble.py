@@ -33,6 +33,8 @@ MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
 # its matched neighbours when it resembles that row's key this much (partial_ratio).
 POSITION_MIN_SCORE = 60
+# Header words of a format found with this partial_ratio when none is found exactly.
+FORMAT_FUZZY_SCORE = 75
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 NO_TEMPLATE_WARNING = "no template table found: not an annual report, or its tables are missing"
@@ -103,7 +105,18 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2019"
     if n21 or any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
         return "2021"
-    return None
+    return _fuzzy_format([normalize(ln.text) for ln in lines if ln.label in ("table_header", "table_row")])
+
+
+def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
+    """2019 or 2021 from header words read with OCR damage (a fax): the format with more
+    markers resembling a line (partial_ratio at least FORMAT_FUZZY_SCORE); None on a tie."""
+    def found(markers: Sequence[str]) -> int:
+        return sum(any(fuzz.partial_ratio(m, t, score_cutoff=FORMAT_FUZZY_SCORE) for t in texts if t)
+                   for m in markers)
+
+    n19, n21 = found(FORMAT_2019_MARKERS), found(FORMAT_2021_MARKERS)
+    return "2019" if n19 > n21 else "2021" if n21 > n19 else None
 
 
 # --- row matching ---------------------------------------------------------------
@@ -286,7 +299,8 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         j = i
         while j < len(reads) and reads[j].row is None:
             j += 1
-        run = reads[i:j]
+        # A stray number with no label (a page number, a smudge) inside a run is no row.
+        run = [rr for rr in reads[i:j] if not _stray(rr, table)] if j - i > 1 else reads[i:j]
         prev = next((order[r.row.id] for r in reversed(reads[:i]) if r.row), -1)
         nxt = next((order[r.row.id] for r in reads[j:] if r.row), len(table.rows))
         # （六） is printed either as one row or as three sub-rows, never both.
@@ -307,6 +321,11 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def _stray(rr: RowRead, table: Table) -> bool:
+    """A read with no label text and fewer numbers than any row of the table has columns."""
+    return not normalize(rr.label) and len(rr.values) < min(len(r.columns) for r in table.rows)
 
 
 def _gap_of_length(gap: list[Row], n: int) -> Optional[list[Row]]:
