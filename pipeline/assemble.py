@@ -103,17 +103,21 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
     n21 = sum(m in table_text for m in FORMAT_2021_MARKERS)
     if n19 > n21:
         return "2019"
-    if n21 or any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+    if n21:
         return "2021"
-    return _fuzzy_format([normalize(ln.text) for ln in lines if ln.label in ("table_header", "table_row")])
+    # No marker found exactly (a fax): markers read with damage, then the rows both formats print.
+    fuzzy = _fuzzy_format([normalize(ln.text) for ln in lines if ln.label in ("table_header", "table_row")])
+    if fuzzy or not any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+        return fuzzy
+    return "2021"
 
 
 def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
     """2019 or 2021 from header words read with OCR damage (a fax): the format with more
     markers resembling a line (partial_ratio at least FORMAT_FUZZY_SCORE); None on a tie."""
     def found(markers: Sequence[str]) -> int:
-        return sum(any(fuzz.partial_ratio(m, t, score_cutoff=FORMAT_FUZZY_SCORE) for t in texts if t)
-                   for m in markers)
+        return sum(any(fuzz.partial_ratio(m, t, score_cutoff=FORMAT_FUZZY_SCORE) for t in texts
+                       if len(t) >= len(m)) for m in markers)
 
     n19, n21 = found(FORMAT_2019_MARKERS), found(FORMAT_2021_MARKERS)
     return "2019" if n19 > n21 else "2021" if n21 > n19 else None
