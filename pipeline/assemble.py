@@ -119,7 +119,9 @@ def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
         return sum(any(fuzz.partial_ratio(m, t, score_cutoff=FORMAT_FUZZY_SCORE) for t in texts
                        if len(t) >= len(m)) for m in markers)
 
-    n19, n21 = found(FORMAT_2019_MARKERS), found(FORMAT_2021_MARKERS)
+    # 第二十条第九项 differs from the 2021 format's 第二十条第八项 by one numeral: exact only.
+    n19 = found([m for m in FORMAT_2019_MARKERS if not m.startswith("第二十条")])
+    n21 = found([m for m in FORMAT_2021_MARKERS if not m.startswith("第二十条")])
     return "2019" if n19 > n21 else "2021" if n21 > n19 else None
 
 

@@ -84,3 +84,16 @@ def test_unreadable_labels_take_the_missing_rows_in_order():
     lines[4] = _row("11解升公开（分社理的", seven[:5])
     asm = assemble.assemble(lines, "2021")
     assert asm.fields["requests.denied_state_secret.total"] is None
+
+
+def test_format_from_damaged_header_words():
+    def hdr(text):
+        return Line(text, 1, label="table_header")
+
+    rows = [Line("一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1", 1, label="table_row")]
+    # A 2019 report's header read badly: no marker exactly, two resembling.
+    damaged19 = [hdr("信息内容 本年新制作數量 本年新公开數量 对外公开总教量"), hdr("政作集中采购")]
+    assert assemble.detect_format(damaged19 + rows) == "2019"
+    # Only the 2021 report's 第二十条第（八）项 resembles a 2019 marker: the rows decide.
+    assert assemble.detect_format([hdr("第二十条第八项")] + rows) == "2021"
+    assert assemble.detect_format([hdr("本年制发件數 本年废止件数")] + rows) == "2021"
