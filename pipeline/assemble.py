@@ -35,6 +35,9 @@ MAX_PLACEMENTS = 64
 POSITION_MIN_SCORE = 60
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
+# … and when none resembles one either, this many grid rows of the active table of the
+# shape only one format prints decide (see _format_by_shape).
+FORMAT_SHAPE_MIN_ROWS = 2
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 NO_TEMPLATE_WARNING = "no template table found: not an annual report, or its tables are missing"
@@ -107,9 +110,30 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2021"
     # No marker found exactly (a fax): markers read with damage, then the rows both formats print.
     fuzzy = _fuzzy_format([normalize(ln.text) for ln in lines if ln.label in ("table_header", "table_row")])
-    if fuzzy or not any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+    if fuzzy:
         return fuzzy
-    return "2021"
+    if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+        return "2021"
+    return _format_by_shape(lines)
+
+
+def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
+    """2019 or 2021 from the shape of the active table's grid rows, when no word of its
+    header could be read (a fax): 2021 prints four of its rows with one number, 2019 all
+    with two or three (rows of FORMAT_SHAPE_MIN_ROWS or more of one kind decide)."""
+    current, one, more = None, 0, 0
+    for ln in lines:
+        if ln.label == "heading":
+            current = section_of(ln.text) or current
+        elif current == "active" and ln.label == "table_row" and ln.cells:
+            values = len(ln.cells) - 1  # the label's cell, then one per column
+            one += values == 1
+            more += values in (2, 3)
+    if one >= FORMAT_SHAPE_MIN_ROWS and more <= 2:  # rules and normative print three
+        return "2021"
+    if more >= FORMAT_SHAPE_MIN_ROWS + 2 and one == 0:
+        return "2019"
+    return None
 
 
 def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:

@@ -5,7 +5,7 @@ from ... import layout, template as tpl
 from ...layout import Grid
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
-NUMBER_COLUMN_SHARE = 0.8  # a grid column (or row) with this share of numbers among its filled cells …
+NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
 NUMBER_COLUMN_MIN = 4  # … and at least this many is a column (row) of numbers
 MAX_STRAY_CHARS = 2  # a cell of a number column read as at most this many characters is a number misread
 NUMBER_ROW_SHARE = 0.6  # a label-less borderless row with this share of numbers is all numbers
