@@ -97,3 +97,27 @@ def test_format_from_damaged_header_words():
     # Only the 2021 report's 第二十条第（八）项 resembles a 2019 marker: the rows decide.
     assert assemble.detect_format([hdr("第二十条第八项")] + rows) == "2021"
     assert assemble.detect_format([hdr("本年制发件數 本年废止件数")] + rows) == "2021"
+
+
+@pytest.mark.slow
+def test_generated_fax_is_read_upright_in_its_format(tmp_path):
+    """A whole generated fax (seed 7032, 3 pages at 100 dpi, 1 bit) read end to end: every
+    page upright, the right format, and a floor on the cells right.  The floor is NOT the
+    issue's bar (99.5%): at this commit faxes read 80-99% of cells on most development
+    documents and far less on some (labels the recogniser cannot read); this test keeps
+    what is reached from slipping back."""
+    from pipeline.extract import extract_file
+    from pipeline.scoring import cell_scores
+
+    s = G.generate(7032)
+    path = tmp_path / "fax.pdf"
+    G.write_scan(s, path, hazard="fax")
+    r = extract_file(path)
+    assert r.template == s.template and not r.meta.get("rotated_pages")
+    sc = cell_scores(s.fields, r.fields)
+    assert sc["correct"] >= FAX_FLOOR * sc["total"], sc
+    # Not fully read: said so, table by table.
+    assert any(w.startswith("table ") for w in r.warnings) or sc["correct"] == sc["total"]
+
+
+FAX_FLOOR = 0.85  # share of cells right on seed 7032 (measured: see the README's fax row)
