@@ -119,8 +119,8 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
     """2019 or 2021 from the shape of the active table's grid rows, when no word of its
-    header could be read (a fax): 2021 prints four of its rows with one number, 2019 all
-    with two or three (rows of FORMAT_SHAPE_MIN_ROWS or more of one kind decide)."""
+    header could be read (a fax): 2021 prints four of its rows with one number and two
+    with three, 2019 all eight with two or three."""
     current, one, more = None, 0, 0
     for ln in lines:
         if ln.label == "heading":
@@ -129,9 +129,10 @@ def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
             values = len(ln.cells) - 1  # the label's cell, then one per column
             one += values == 1
             more += values in (2, 3)
-    if one >= FORMAT_SHAPE_MIN_ROWS and more <= 2:  # rules and normative print three
+    # Misread header rows and lost cells blur the count: each kind must clearly dominate.
+    if one >= FORMAT_SHAPE_MIN_ROWS and more <= one:
         return "2021"
-    if more >= FORMAT_SHAPE_MIN_ROWS + 2 and one == 0:
+    if more >= 2 * FORMAT_SHAPE_MIN_ROWS and more >= 3 * one:
         return "2019"
     return None
 

@@ -121,3 +121,14 @@ def test_generated_fax_is_read_upright_in_its_format(tmp_path):
 
 
 FAX_FLOOR = 0.85  # share of cells right on seed 7032 (measured: see the README's fax row)
+
+
+def test_format_from_the_active_tables_shape():
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+
+    def rows(counts):
+        return [_row("乱码", ["0"] * k) for k in counts]
+
+    assert assemble.detect_format([head] + rows([3, 3, 1, 1, 1, 1])) == "2021"
+    assert assemble.detect_format([head] + rows([3, 3, 3, 3, 3, 3, 2, 2, 1])) == "2019"  # one cell lost
+    assert assemble.detect_format([head] + rows([3, 1])) is None  # too few to say
