@@ -108,13 +108,16 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2019"
     if n21:
         return "2021"
-    # No marker found exactly (a fax): markers read with damage, then the rows both formats print.
-    fuzzy = _fuzzy_format([normalize(ln.text) for ln in lines if ln.label in ("table_header", "table_row")])
+    # No marker found exactly in OCR'd tables (a fax): markers read with damage, then the rows
+    # both formats print, then the active table's shape.  Text read exactly has no damage to
+    # forgive (a pre-2019 report's tables are neither format).
+    ocr = [ln for ln in lines if ln.label in ("table_header", "table_row") and ln.source == "ocr"]
+    fuzzy = _fuzzy_format([normalize(ln.text) for ln in ocr]) if ocr else None
     if fuzzy:
         return fuzzy
     if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
         return "2021"
-    return _format_by_shape(lines)
+    return _format_by_shape(lines) if ocr else None
 
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
@@ -124,7 +127,7 @@ def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
     current, one, more = None, 0, 0
     for ln in lines:
         if ln.label == "heading":
-            current = section_of(ln.text) or current
+            current = section_of(ln.text, fuzzy=ln.source == "ocr") or current
         elif current == "active" and ln.label == "table_row" and ln.cells:
             values = len(ln.cells) - 1  # the label's cell, then one per column
             one += values == 1
@@ -573,7 +576,7 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
     current: Optional[str] = None
     for ln in lines:
         if ln.label == "heading":
-            sid = section_of(ln.text)
+            sid = section_of(ln.text, fuzzy=ln.source == "ocr")
             if sid:
                 current = sid if sid in groups else None
             continue

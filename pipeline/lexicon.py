@@ -151,15 +151,17 @@ def _resembles(text: str, keys: Sequence[str]) -> bool:
                for k in keys)
 
 
-def section_of(text: str) -> Optional[str]:
-    """The section id a heading line opens (overview … other), or None."""
+def section_of(text: str, fuzzy: bool = False) -> Optional[str]:
+    """The section id a heading line opens (overview … other), or None.  ``fuzzy``: a
+    numbered heading whose words only resemble its section's opens it too (OCR text; the
+    line classifier's features and text PDFs use the exact test)."""
     n = normalize(text)
     # A sentence (it ends in 。) that names a section is prose, not its heading.
     if len(n) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "；", ";")):
         return None
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
     for sid, numeral, keys in SECTIONS:
-        if any(k in n for k in keys) or (m and m.group(1) == numeral and _resembles(n, keys)):
+        if any(k in n for k in keys) or (fuzzy and m and m.group(1) == numeral and _resembles(n, keys)):
             # 行政复议 words occur in table 四's header too: only a numbered line, or the
             # full heading (…行政复议、行政诉讼情况), opens 四.
             if sid == "review" and not (m and m.group(1) == numeral) and not (
