@@ -258,7 +258,7 @@ class Fact:
     fields: list[str] = field(default_factory=list)
     approx: bool = False
     score: Optional[float] = None
-    section: Optional[str] = None  # the heading it stands under (``section_of``)
+    section: Optional[str] = None  # the heading it stands under (``subsection_of``)
 
     def as_dict(self) -> dict:
         return {"name": self.name, "value": self.value, "unit": self.unit, "text": self.text,
@@ -436,8 +436,9 @@ def is_table_row(sentence: str) -> bool:
     return sentence.count("|") >= TABLE_ROW_BARS
 
 
-def section_of(heading: str) -> str:
-    """``active``, ``requests``, ``review`` or ``other`` for a heading's title."""
+def subsection_of(heading: str) -> str:
+    """``active``, ``requests``, ``review`` or ``other`` for a sub-heading of the narrative ((一)主动公开…;
+    ``lexicon.section_of`` reads the report's main section headings)."""
     for name, words in SECTIONS_BY_WORD:
         if any(w in heading for w in words):
             return name
@@ -451,7 +452,7 @@ def sentence_sections(text: str) -> list[tuple[str, Optional[str]]]:
         if off == 0 or text[off - 1] == "\n":
             m = HEADING.match(sent)
             if m:
-                sec = section_of(m.group("a") or m.group("b"))
+                sec = subsection_of(m.group("a") or m.group("b"))
         out.append((sent, sec))
     return out
 
