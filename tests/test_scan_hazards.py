@@ -1,8 +1,9 @@
 """Scans as offices make them (pipeline.backend.scan): turned pages, strong skew on a grey
 bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
 
-Generated documents here use seeds 7000-7099 (tests only; tuning used 5001 and
-920000-920010, the benchmark's final figures 950000-950009)."""
+Generated documents here use seeds 7000-7099 (tests only; tuning used 5001,
+920000-920010, and for turned pages 950000-950009 and 960000-960049; the benchmark's
+final figures 970000-970009)."""
 from __future__ import annotations
 
 from pathlib import Path
