@@ -35,6 +35,8 @@ MAX_PLACEMENTS = 64
 POSITION_MIN_SCORE = 60
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
+# Normalised labels whose matched row is kept for the process (a bounded cache).
+MATCH_CACHE_SIZE = 8192
 NO_TEMPLATE_WARNING = "no template table found: not an annual report, or its tables are missing"
 
 
@@ -129,26 +131,38 @@ def find_with_lost(key: str, text: str) -> int:
 def match_row(label: str, table: Table) -> Optional[Row]:
     """The row whose key ends latest in the label text (group labels come first)."""
     n = normalize(label)[-MAX_LABEL_CHARS:]
-    if not n:
-        return None
-    best: tuple[int, int, Optional[Row]] = (-1, 0, None)
+    return _match_normalized(n, table) if n else None
+
+
+@lru_cache(maxsize=MATCH_CACHE_SIZE)
+def _match_normalized(n: str, table: Table) -> Optional[Row]:
+    """:func:`match_row` of a normalised label (kept for the process: the assembler and the
+    coverage count ask about the same labels, and reports of a template print the same ones)."""
+    # Keys found as printed first; a key is then aligned fuzzily (the costly part) only
+    # where the end of the label could make it beat the best: the row is the one that
+    # trying every key in order would give (ties go to the earlier key).
+    best: tuple[int, int, int, Optional[Row]] = (-1, 0, 0, None)  # end, key length, -order, row
+    fuzzy: list[tuple[int, str, Row]] = []
+    order = 0
     for row in table.rows:
         for key in row.keys:
+            order += 1
             pos = n.rfind(key)
             if pos < 0:
                 pos = find_with_lost(key, n)
             if pos >= 0:
-                end = pos + len(key)
+                cand = (pos + len(key), len(key), -order, row)
+                if cand[:3] > best[:3]:
+                    best = cand
             elif len(key) >= FUZZY_MIN_KEY_LEN:
-                al = fuzz.partial_ratio_alignment(key, n, score_cutoff=FUZZY_MIN_SCORE)
-                if al is None:
-                    continue
-                end = al.dest_end
-            else:
-                continue
-            if (end, len(key)) > best[:2]:
-                best = (end, len(key), row)
-    row = best[2]
+                fuzzy.append((order, key, row))
+    for order, key, row in fuzzy:
+        if (len(n), len(key), -order) <= best[:3]:
+            continue  # even ending at the label's end it would not win
+        al = fuzz.partial_ratio_alignment(key, n, score_cutoff=FUZZY_MIN_SCORE)
+        if al is not None and (al.dest_end, len(key), -order) > best[:3]:
+            best = (al.dest_end, len(key), -order, row)
+    row = best[3]
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
         row = table.row("total")  # （七） lost to OCR
     return row

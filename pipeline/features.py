@@ -345,15 +345,16 @@ def line_features(lines: Sequence[Line]) -> list[list[str]]:
             f.append("repeated")
         own.append(f)
     context = [_context(f) for f in own]  # what each line passes on, once
+    prefixes = [(d, f"{d}:") for d in CONTEXT_OFFSETS]
     out = []
     for i, ln in enumerate(lines):
         f = ["bias"] + own[i] + ngram_features(ln.text)
         f.append(f"cur={sections[i]}")
         f.append(f"pos={min(int(10 * i / n), 9)}")
-        for d in CONTEXT_OFFSETS:
+        for d, pre in prefixes:
             j = i + d
             if 0 <= j < n:
-                f += [f"{d}:{x}" for x in context[j]]
+                f += [pre + x for x in context[j]]
             else:
                 f.append(f"{d}:{'BOS' if j < 0 else 'EOS'}")
         out.append(f)

@@ -8,7 +8,7 @@ faint rule lost under one column would otherwise swallow whole label columns.
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 from .layout import Grid, GridCell
 from .unionfind import UnionFind
@@ -26,6 +26,46 @@ def merge_slots(nr: int, nc: int, open_right: Callable[[int, int], bool],
             if r + 1 < nr and open_below(r, c):
                 uf.union(r * nc + c, (r + 1) * nc + c)
     return list(uf.groups().values())
+
+
+def _slot_box(members: Sequence[int], nc: int) -> tuple[int, int, int, int]:
+    """First and last row, first and last column of grid slots ``r * nc + c`` (one pass)."""
+    r0, c0 = divmod(members[0], nc)
+    r1, c1 = r0, c0
+    for i in members:
+        r, c = divmod(i, nc)
+        if r < r0:
+            r0 = r
+        elif r > r1:
+            r1 = r
+        if c < c0:
+            c0 = c
+        elif c > c1:
+            c1 = c
+    return r0, r1, c0, c1
+
+
+def close_regions(groups: list[list[int]], nr: int, nc: int) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, c0, r1, c1), ends exclusive, of slot groups closed to their bounding
+    boxes: a group that is not a rectangle absorbs every slot its bounding box covers (and
+    those slots' groups), until every group is a rectangle."""
+    uf = UnionFind(nr * nc)
+    for members in groups:
+        for i in members[1:]:
+            uf.union(i, members[0])
+    find, union = uf.find, uf.union
+    changed = True
+    while changed:
+        changed = False
+        for members in uf.groups().values():
+            r0, r1, c0, c1 = _slot_box(members, nc)
+            if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if find(r * nc + c) != find(members[0]):
+                            union(r * nc + c, members[0])
+                            changed = True
+    return [(r0, c0, r1 + 1, c1 + 1) for r0, r1, c0, c1 in (_slot_box(m, nc) for m in uf.groups().values())]
 
 
 def split_region(slots: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:

@@ -43,6 +43,10 @@ class Table:
     heading_keys: tuple[str, ...]
     rows: tuple[Row, ...]
 
+    def __hash__(self) -> int:
+        # Cheap (a cache key in row matching): equal tables have equal ids and headings.
+        return hash((self.id, self.heading))
+
     def row(self, row_id: str) -> Row:
         for r in self.rows:
             if r.id == row_id:

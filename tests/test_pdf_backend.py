@@ -637,3 +637,36 @@ def test_dedupe_glyphs_marks_the_kept_copy_bold():
           G("公", 14, 10, 26, 22, 12)]
     out = layout.dedupe_glyphs(gs)
     assert out == [gs[0], gs[3]] and gs[0].bold and not gs[3].bold
+
+
+def test_repeat_pretest_never_misses_a_copy(monkeypatch):
+    """The quick test before deduplicating a page (``_may_repeat``) says a page may hold a copy
+    whenever two glyphs of one text lie within the tolerance (also across cell edges), and
+    deduplicating a page gives what the search alone gives."""
+    import random
+    from pipeline.layout import glyphs as gmod
+    G = layout.Glyph
+    rng = random.Random(7)
+    for trial in range(300):
+        n = rng.randint(64, 160)
+        gs = []
+        for _ in range(n):
+            x, y = rng.uniform(-5, 60), rng.uniform(0, 60)
+            gs.append(G(rng.choice("公开0"), x, y, x + 6, y + 6, 6))
+        if trial % 3 == 0:  # sparse pages: copies rare, most say False
+            gs = [G(g.text + str(i), g.x0 * 9, g.top * 9, g.x1 * 9, g.bottom * 9, 6) for i, g in enumerate(gs)]
+            if trial % 2:
+                c = gs[5]
+                gs.append(G(c.text, c.x0 + rng.choice((-1, 1)) * rng.uniform(0, 1), c.top + rng.uniform(-1, 1),
+                            c.x1, c.bottom, 6))
+        tol = layout.DUPLICATE_TOLERANCE
+        near = any(a.text == b.text and abs(a.x0 - b.x0) <= tol and abs(a.top - b.top) <= tol
+                   for i, a in enumerate(gs) for b in gs[i + 1:])
+        if near:
+            assert gmod._may_repeat(gs, tol)
+        fresh = lambda: [G(g.text, g.x0, g.top, g.x1, g.bottom, g.size) for g in gs]  # noqa: E731
+        quick = [(g.text, g.x0, g.top, g.bold) for g in layout.dedupe_glyphs(fresh())]
+        monkeypatch.setattr(gmod, "REPEAT_TEST_MIN", 10 ** 9)
+        searched = [(g.text, g.x0, g.top, g.bold) for g in layout.dedupe_glyphs(fresh())]
+        monkeypatch.setattr(gmod, "REPEAT_TEST_MIN", 64)
+        assert quick == searched

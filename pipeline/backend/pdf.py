@@ -210,6 +210,7 @@ def is_bold_font(fontname: str) -> bool:
     return bool(BOLD_FONT.search(base_font_name(fontname)))
 
 
+@lru_cache(maxsize=65536)
 def is_garbage_char(text: str) -> bool:
     """A glyph whose text is not usable: unmapped ``(cid:N)``, private-use,
     U+FFFD, control, or Latin-1 mojibake (GBK bytes read as Latin-1)."""
@@ -535,7 +536,8 @@ def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
     """Visual lines outside grids; the rows of tables set without rules
     (:func:`~pipeline.layout.group_rows`) as one line each, with cells."""
     out = []
-    starts = [value_piece_x(line_pieces(ln)) for ln in lines]
+    pieces = [line_pieces(ln) for ln in lines]  # once per line: for the values, then the cells
+    starts = [value_piece_x(p) for p in pieces]
     for group in group_rows(lines, starts):
         glyphs = [g for i in group for g in lines[i]]
         box = glyphs_box(glyphs)
@@ -544,7 +546,8 @@ def _free_lines(lines: Sequence[Sequence[Glyph]]) -> list[_FreeLine]:
             if text:
                 out.append(_FreeLine(list(lines[group[0]]), text, box))
             continue
-        cells = [Cell(_cell_text(c), glyphs_box(c)) for c in row_cells([lines[i] for i in group])]
+        cells = [Cell(_cell_text(c), glyphs_box(c))
+                 for c in row_cells([lines[i] for i in group], [pieces[i] for i in group])]
         cells = [c for c in cells if c.text]
         out.append(_FreeLine(glyphs, " ".join(c.text for c in cells), box, cells=cells))
     return out

@@ -18,7 +18,7 @@ import ctypes
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Optional
 
 from ..layout import Box
 from .pdf_orientation import char_quarter_turns
@@ -109,13 +109,31 @@ def _font_name(raw, tp, i: int, buf, flags) -> str:
     return buf.value.decode("utf-8", "replace")
 
 
+@dataclass(frozen=True)
+class _CharCalls:
+    """The PDFium calls made for every character, bound without argument types.
+
+    pypdfium2's bindings convert each argument through ``argtypes`` on every call,
+    which costs as much as the call; these take the arguments as ctypes already
+    passes them (the text page as a ``c_void_p``, the index as an int, out-parameters
+    by ``byref``): a third less time per character."""
+    is_generated: Any
+    map_error: Any
+    loose_box: Any
+    text_object: Any  # answers the text object's address as an int (a dictionary key)
+    origin: Any
+
+
 @lru_cache(maxsize=1)
-def _text_object_address():
-    """``FPDFText_GetTextObject`` answering the text object's address as an int (a
-    dictionary key), bound apart from pypdfium2's own binding, which answers a pointer."""
+def _char_calls() -> _CharCalls:
+    """:class:`_CharCalls`, bound once per process."""
     import pypdfium2.raw as raw
-    addr = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(ctypes.c_void_p, raw.FPDF_TEXTPAGE, ctypes.c_int)(addr)
+
+    def bare(fn, restype=ctypes.c_int):
+        return ctypes.CFUNCTYPE(restype)(ctypes.cast(fn, ctypes.c_void_p).value)
+    return _CharCalls(bare(raw.FPDFText_IsGenerated), bare(raw.FPDFText_HasUnicodeMapError),
+                      bare(raw.FPDFText_GetLooseCharBox), bare(raw.FPDFText_GetTextObject, ctypes.c_void_p),
+                      bare(raw.FPDFText_GetCharOrigin))
 
 
 def _code_points(raw, tp, n: int) -> list[int]:
@@ -137,29 +155,31 @@ def page_chars(page, height: float) -> list[RawChar]:
     once per text object (the characters of one share its matrix, size and font)."""
     import pypdfium2.raw as raw
     # The PDFium calls bound once: this loop runs for every character of every page.
-    is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
-    loose_box, matrix, font_size, origin = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, \
-        raw.FPDFText_GetFontSize, raw.FPDFText_GetCharOrigin
-    text_object = _text_object_address()
+    calls = _char_calls()
+    is_generated, map_error, loose_box, text_object, origin = \
+        calls.is_generated, calls.map_error, calls.loose_box, calls.text_object, calls.origin
+    matrix, font_size = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize
     textpage = page.get_textpage()
     tp = textpage.raw
+    tpv = ctypes.c_void_p(ctypes.cast(tp, ctypes.c_void_p).value)  # for the bare calls
     out: list[RawChar] = []
     rect, mat = raw.FS_RECTF(), raw.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    rect_ref, ox_ref, oy_ref = ctypes.byref(rect), ctypes.byref(ox), ctypes.byref(oy)
     objects: dict = {}  # text object's address -> (size, upright, font name)
     buf, flags = ctypes.create_string_buffer(256), ctypes.c_int()
     hypot = math.hypot
     try:
         for i, u in enumerate(_code_points(raw, tp, raw.FPDFText_CountChars(tp))):
-            if u in MAYBE_GENERATED and is_generated(tp, i) == 1:
+            if u in MAYBE_GENERATED and is_generated(tpv, i) == 1:
                 continue
-            if u == 0 or u >= 0x110000 or map_error(tp, i) == 1:
+            if u == 0 or u >= 0x110000 or map_error(tpv, i) == 1:
                 text = UNMAPPED
             else:
                 text = chr(u)
-            if not loose_box(tp, i, rect):
+            if not loose_box(tpv, i, rect_ref):
                 continue
-            key = text_object(tp, i)
+            key = text_object(tpv, i)
             known = objects.get(key) if key else None
             if known is None:
                 matrix(tp, i, mat)
@@ -170,7 +190,7 @@ def page_chars(page, height: float) -> list[RawChar]:
                 if key:
                     objects[key] = known
             size, upright, name = known
-            if not origin(tp, i, ox, oy):
+            if not origin(tpv, i, ox_ref, oy_ref):
                 ox.value, oy.value = rect.left, rect.bottom
             x0, x1, bottom = ox.value, rect.right, height - rect.bottom
             if not 0 < x1 - x0 <= LOOSE_BOX_MAX_EM * size:

@@ -116,13 +116,60 @@ def glyphs_box(glyphs: Sequence[Glyph]) -> Optional[Box]:
     """:func:`union_box` of the glyphs' boxes, without building them."""
     if not glyphs:
         return None
-    return (min(g.x0 for g in glyphs), min(g.top for g in glyphs),
-            max(g.x1 for g in glyphs), max(g.bottom for g in glyphs))
+    g = glyphs[0]
+    x0, top, x1, bottom = g.x0, g.top, g.x1, g.bottom
+    for g in glyphs:  # one pass (a hot function: every line and cell)
+        if g.x0 < x0:
+            x0 = g.x0
+        if g.top < top:
+            top = g.top
+        if g.x1 > x1:
+            x1 = g.x1
+        if g.bottom > bottom:
+            bottom = g.bottom
+    return (x0, top, x1, bottom)
+
+
+REPEAT_TEST_MIN = 64
+"""Glyphs from which :func:`dedupe_glyphs` first tests, with numpy, whether any two may
+repeat each other (fewer: the search itself is as quick)."""
+
+
+def _may_repeat(glyphs: Sequence[Glyph], tolerance: float) -> bool:
+    """Whether two glyphs of the same text may lie within ``tolerance`` of each other in x0
+    and in top (False: :func:`dedupe_glyphs` has nothing to drop).
+
+    Exact, by a pigeonhole: two values at most ``tolerance`` apart share a cell of width
+    ``2 * tolerance`` in the grid from 0 or in the grid shifted by ``tolerance``; so two such
+    glyphs share a cell key in one of the four pairs of grids (x, top).  True as well when a
+    key cannot be packed (coordinates far off the page)."""
+    import numpy as np
+    ids: dict[str, int] = {}
+    solid = [g for g in glyphs if g.text.strip()]
+    n = len(solid)
+    if n < 2:
+        return False
+    tid = np.fromiter((ids.setdefault(g.text, len(ids)) for g in solid), np.int64, n)
+    xy = np.fromiter((v for g in solid for v in (g.x0, g.top)), np.float64, 2 * n).reshape(n, 2)
+    w, half = 2 * tolerance, 1 << 19  # cells per axis: [-half, half) packed into 20 bits
+    lo, hi = np.floor(xy.min() / w), np.floor((xy.max() + tolerance) / w)
+    if lo < -half or hi >= half or len(ids) >= 1 << 20:
+        return True  # cannot be packed: let the search decide
+    a = (np.floor(xy / w) + half).astype(np.int64)  # cells of the grid from 0
+    b = (np.floor((xy + tolerance) / w) + half).astype(np.int64)  # of the shifted grid
+    base = tid << 42
+    keys = np.concatenate([(base | (cx << 22) | (cy << 2) | k)
+                           for k, (cx, cy) in enumerate(((a[:, 0], a[:, 1]), (a[:, 0], b[:, 1]),
+                                                         (b[:, 0], a[:, 1]), (b[:, 0], b[:, 1])))])
+    keys.sort()
+    return bool(np.any(keys[1:] == keys[:-1]))
 
 
 def dedupe_glyphs(glyphs: Sequence[Glyph], tolerance: float = DUPLICATE_TOLERANCE) -> list[Glyph]:
     """Drop glyphs printed twice at (almost) the same place; the kept copy is
     marked bold, since overprinting with an offset is how fake bold is made."""
+    if len(glyphs) >= REPEAT_TEST_MIN and not _may_repeat(glyphs, tolerance):
+        return list(glyphs)
     seen: dict[str, dict[tuple[int, int], list[Glyph]]] = {}  # text -> cell -> glyphs
     out: list[Glyph] = []
     for g in glyphs:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-import statistics
 from typing import Optional, Sequence
 
 from .glyphs import Glyph, is_cjk
@@ -44,8 +43,16 @@ def _one_line(glyphs: Sequence[Glyph], overlap_min: float) -> bool:
     others by that much."""
     if not glyphs:
         return False
-    common = min(g.bottom for g in glyphs) - max(g.top for g in glyphs)
-    tallest = max(g.bottom - g.top for g in glyphs)
+    g = glyphs[0]
+    low, high, tallest = g.bottom, g.top, g.bottom - g.top
+    for g in glyphs:  # one pass: a cell's text runs through here
+        if g.bottom < low:
+            low = g.bottom
+        if g.top > high:
+            high = g.top
+        if g.bottom - g.top > tallest:
+            tallest = g.bottom - g.top
+    common = low - high
     return common > 0 and tallest >= 1e-6 and common >= overlap_min * tallest
 
 
@@ -58,9 +65,11 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
     """
     solid = [g for g in glyphs if g.text.strip()]
     if _one_line(solid, overlap_min):
-        return [sorted(sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)), key=lambda g: g.x0)]
+        # One sort by (x0, centre): what sorting by (centre, x0) and then by x0 gives.
+        return [sorted(solid, key=lambda g: (g.x0, (g.top + g.bottom) / 2))]
     # [top, bottom, glyphs, sorted tops, sorted bottoms]; v_overlap written out (hot loop).
     lines: list[list] = []
+    insort = bisect.insort
     for g in sorted(solid, key=lambda g: ((g.top + g.bottom) / 2, g.x0)):
         gt, gb = g.top, g.bottom
         best, best_ov = None, 0.0
@@ -77,10 +86,15 @@ def cluster_lines(glyphs: Sequence[Glyph], overlap_min: float = LINE_OVERLAP_MIN
             lines.append([gt, gb, [g], [gt], [gb]])
         else:
             best[2].append(g)
-            bisect.insort(best[3], gt)
-            bisect.insort(best[4], gb)
-            best[0] = _median_sorted(best[3])
-            best[1] = _median_sorted(best[4])
+            tops, bottoms = best[3], best[4]
+            insort(tops, gt)
+            insort(bottoms, gb)
+            k = len(tops)  # _median_sorted of both, written out (hot loop)
+            mid = k // 2
+            if k % 2:
+                best[0], best[1] = tops[mid], bottoms[mid]
+            else:
+                best[0], best[1] = (tops[mid - 1] + tops[mid]) / 2, (bottoms[mid - 1] + bottoms[mid]) / 2
     lines.sort(key=lambda ln: ln[0])
     return [sorted(ln[2], key=lambda g: g.x0) for ln in lines]
 
@@ -102,15 +116,22 @@ def join_glyphs(glyphs: Sequence[Glyph]) -> str:
     """
     out: list[str] = []
     prev: Optional[Glyph] = None
+    # A gap no wider than the narrower of the two space gaps is never a space: the
+    # CJK test (the hot part) is made only for wider gaps.
+    narrow = min(CJK_SPACE_GAP, LATIN_SPACE_GAP)
     for g in glyphs:
         t = g.text
         if not t.strip():
             continue
         if prev is not None:  # needs_space(prev, g), written out (hot loop)
-            size = max(min(prev.size, g.size), 1e-6)
-            cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
-            if g.x0 - prev.x1 > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
-                out.append(" ")
+            size = prev.size if prev.size < g.size else g.size
+            if size < 1e-6:
+                size = 1e-6
+            gap = g.x0 - prev.x1
+            if gap > narrow * size:
+                cjk = is_cjk(prev.text[-1:]) or is_cjk(t[:1])
+                if gap > (CJK_SPACE_GAP if cjk else LATIN_SPACE_GAP) * size:
+                    out.append(" ")
         out.append(t.strip() if len(t) > 1 else t)
         prev = g
     return "".join(out)
@@ -119,6 +140,8 @@ def join_glyphs(glyphs: Sequence[Glyph]) -> str:
 def join_fragments(parts: Sequence[str]) -> str:
     """Join the lines of a wrapped cell or label: directly where either side is
     CJK (``等`` + ``于第三项``), with a space between two Latin/digit ends."""
+    if len(parts) == 1:  # a one-line cell (most of them)
+        return parts[0].strip()
     out = ""
     for p in (p.strip() for p in parts):
         if not p:
@@ -131,8 +154,8 @@ def join_fragments(parts: Sequence[str]) -> str:
 
 def median_size(glyphs: Sequence[Glyph]) -> Optional[float]:
     """Median glyph size, rounded to 0.1 (None for no glyphs)."""
-    sizes = [g.size for g in glyphs if g.text.strip()]
-    return round(statistics.median(sizes), 1) if sizes else None
+    sizes = sorted(g.size for g in glyphs if g.text.strip())
+    return round(_median_sorted(sizes), 1) if sizes else None
 
 
 def mostly_bold(glyphs: Sequence[Glyph]) -> bool:

@@ -34,14 +34,21 @@ def line_pieces(line: Sequence[Glyph], gap: float = PIECE_GAP) -> list[list[Glyp
     further apart than ``gap`` font sizes: the cells of a table row set
     without rules.  Blank glyphs are dropped."""
     pieces: list[list[Glyph]] = []
+    piece: list[Glyph] = []
+    prev: Optional[Glyph] = None
     for g in line:
         if not g.text.strip():
             continue
-        prev = pieces[-1][-1] if pieces else None
-        if prev is None or g.x0 - prev.x1 > gap * max(min(g.size, prev.size), 1e-6):
-            pieces.append([g])
+        if prev is not None:
+            size = g.size if g.size <= prev.size else prev.size  # max(min(..), 1e-6), written out
+            if size < 1e-6:
+                size = 1e-6
+        if prev is None or g.x0 - prev.x1 > gap * size:
+            piece = [g]
+            pieces.append(piece)
         else:
-            pieces[-1].append(g)
+            piece.append(g)
+        prev = g
     return pieces
 
 
@@ -58,14 +65,16 @@ def value_piece_x(pieces: Sequence[Sequence[Glyph]]) -> Optional[float]:
     values end the line, and there are at least two of them, or one set off
     from the text before it by :data:`VALUE_GAP` font sizes
     (``行政许可      29``); a number inside a sentence (``第 3 页``) is not one."""
-    nums = [_starts_number(p) and is_number(join_glyphs(p)) for p in pieces]
-    if not nums or not nums[-1]:
-        return None
-    f = len(nums)
-    while f and nums[f - 1]:
+    # Only the trailing run of numbers matters: tested from the end, stopping at the
+    # first piece that is not one (a label's pieces are never joined into text).
+    n = len(pieces)
+    f = n
+    while f and _starts_number(pieces[f - 1]) and is_number(join_glyphs(pieces[f - 1])):
         f -= 1
+    if f == n:
+        return None
     first = pieces[f]
-    if len(nums) - f < 2:
+    if n - f < 2:
         if f == 0:
             return None
         prev = pieces[f - 1][-1]
@@ -136,11 +145,17 @@ def group_rows(lines: Sequence[Sequence[Glyph]],
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def row_cells(lines: Sequence[Sequence[Glyph]]) -> list[list[Glyph]]:
+def row_cells(lines: Sequence[Sequence[Glyph]],
+              pieces_of: Optional[Sequence[list[list[Glyph]]]] = None) -> list[list[Glyph]]:
     """The cells of one table row made of several visual lines (top to
     bottom): the lines' pieces (:func:`line_pieces`), those of different lines
-    that overlap horizontally being one cell; cells left to right."""
-    pieces = [(li, p) for li, ln in enumerate(lines) for p in line_pieces(ln)]
+    that overlap horizontally being one cell; cells left to right.
+    ``pieces_of``: each line's pieces, when the caller has them."""
+    if pieces_of is None:
+        pieces_of = [line_pieces(ln) for ln in lines]
+    pieces = [(li, p) for li, ps in enumerate(pieces_of) for p in ps]
+    if len(pieces_of) == 1:  # one line: its pieces never overlap one another
+        return sorted((list(p) for _, p in pieces), key=lambda c: min(g.x0 for g in c))
     uf = UnionFind(len(pieces))
     for i, (li, p) in enumerate(pieces):
         for j in range(i + 1, len(pieces)):
