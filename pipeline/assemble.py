@@ -33,6 +33,11 @@ MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
 # its matched neighbours when it resembles that row's key this much (partial_ratio).
 POSITION_MIN_SCORE = 60
+# Header words of a format found with this partial_ratio when none is found exactly.
+FORMAT_FUZZY_SCORE = 75
+# … and when none resembles one either, this many grid rows of the active table of the
+# shape only one format prints decide (see _format_by_shape).
+FORMAT_SHAPE_MIN_ROWS = 2
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -103,9 +108,51 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
     n21 = sum(m in table_text for m in FORMAT_2021_MARKERS)
     if n19 > n21:
         return "2019"
-    if n21 or any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+    if n21:
         return "2021"
+    # No marker found exactly in OCR'd tables (a fax): markers read with damage, then the rows
+    # both formats print, then the active table's shape.  Text read exactly has no damage to
+    # forgive (a pre-2019 report's tables are neither format).
+    ocr = [ln for ln in lines if ln.label in ("table_header", "table_row") and ln.source == "ocr"]
+    fuzzy = _fuzzy_format([normalize(ln.text) for ln in ocr]) if ocr else None
+    if fuzzy:
+        return fuzzy
+    if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
+        return "2021"
+    return _format_by_shape(lines) if ocr else None
+
+
+def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
+    """2019 or 2021 from the shape of the active table's grid rows, when no word of its
+    header could be read (a fax): 2021 prints four of its rows with one number and two
+    with three, 2019 all eight with two or three."""
+    current, one, more = None, 0, 0
+    for ln in lines:
+        if ln.label == "heading":
+            current = section_of(ln.text, fuzzy=ln.source == "ocr") or current
+        elif current == "active" and ln.label == "table_row" and ln.cells:
+            values = len(ln.cells) - 1  # the label's cell, then one per column
+            one += values == 1
+            more += values in (2, 3)
+    # Misread header rows and lost cells blur the count: each kind must clearly dominate.
+    if one >= FORMAT_SHAPE_MIN_ROWS and more <= one:
+        return "2021"
+    if more >= 2 * FORMAT_SHAPE_MIN_ROWS and more >= 3 * one:
+        return "2019"
     return None
+
+
+def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
+    """2019 or 2021 from header words read with OCR damage (a fax): the format with more
+    markers resembling a line (partial_ratio at least FORMAT_FUZZY_SCORE); None on a tie."""
+    def found(markers: Sequence[str]) -> int:
+        return sum(any(fuzz.partial_ratio(m, t, score_cutoff=FORMAT_FUZZY_SCORE) for t in texts
+                       if len(t) >= len(m)) for m in markers)
+
+    # 第二十条第九项 differs from the 2021 format's 第二十条第八项 by one numeral: exact only.
+    n19 = found([m for m in FORMAT_2019_MARKERS if not m.startswith("第二十条")])
+    n21 = found([m for m in FORMAT_2021_MARKERS if not m.startswith("第二十条")])
+    return "2019" if n19 > n21 else "2021" if n21 > n19 else None
 
 
 # --- row matching ---------------------------------------------------------------
@@ -279,33 +326,72 @@ def _fill_slots(slots: list[str], values: list[Token]) -> list[Optional[Token]]:
     return [next(it) if t.strip() else None for t in slots]
 
 
-def place_unmatched(reads: list[RowRead], table: Table) -> list[str]:
-    """Give an unmatched label the single row missing between its matched neighbours.
+def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = None) -> list[str]:
+    """Give unmatched labels the rows missing between their matched neighbours.
 
+    One unmatched label and one missing row: the row, when the label resembles it (or
+    was lost).  A run of several unmatched labels exactly as long as the rows missing
+    there, each read with as many numbers as its row has columns: the rows in the
+    template's order (a fax or a poor scan loses labels, not the table's shape).  The
+    fields of rows placed by order go to ``placed`` (their row was chosen, not read).
     Returns warnings for the rows so placed; other unmatched reads are dropped.
     """
     order = {r.id: i for i, r in enumerate(table.rows)}
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings = []
-    for i, rr in enumerate(reads):
-        if rr.row is not None:
+    i = 0
+    while i < len(reads):
+        if reads[i].row is not None:
+            i += 1
             continue
+        j = i
+        while j < len(reads) and reads[j].row is None:
+            j += 1
+        # A stray number with no label (a page number, a smudge) inside a run is no row.
+        run = [rr for rr in reads[i:j] if not _stray(rr, table)] if j - i > 1 else reads[i:j]
         prev = next((order[r.row.id] for r in reversed(reads[:i]) if r.row), -1)
-        nxt = next((order[r.row.id] for r in reads[i + 1:] if r.row), len(table.rows))
+        nxt = next((order[r.row.id] for r in reads[j:] if r.row), len(table.rows))
         # （六） is printed either as one row or as three sub-rows, never both.
         excluded = {"other"} if read_ids & set(OTHER_SPLIT) else set(OTHER_SPLIT) if "other" in read_ids \
             else set()
         gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids | excluded]
-        # A label lost entirely (merged into a spanning cell) counts as resembling.
-        label = normalize(rr.label)
-        if len(gap) == 1 and (not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys)
-                              >= POSITION_MIN_SCORE):
-            rr.row = gap[0]
-            read_ids.add(gap[0].id)
-            warnings.append(f"{table.id}.{gap[0].id}: label {rr.label!r} read as {gap[0].label!r} "
-                            f"from its place between the rows around it ({_joined(rr.values)})")
+        if len(run) == 1 and len(gap) == 1:
+            # A label lost entirely (merged into a spanning cell) counts as resembling.
+            label = normalize(run[0].label)
+            if not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE:
+                _place(run[0], gap[0], table, read_ids, warnings)
+        elif len(run) > 1 and (rows := _gap_of_length(gap, len(run))) \
+                and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+            for rr, row in zip(run, rows):
+                _place(rr, row, table, read_ids, warnings)
+                if placed is not None:
+                    placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+        i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def _stray(rr: RowRead, table: Table) -> bool:
+    """A read with no label text and fewer numbers than any row of the table has columns."""
+    return not normalize(rr.label) and len(rr.values) < min(len(r.columns) for r in table.rows)
+
+
+def _gap_of_length(gap: list[Row], n: int) -> Optional[list[Row]]:
+    """The missing rows, when they are ``n``: （六） counted as one row or as its three
+    sub-rows (never both), whichever makes ``n``; None when neither does."""
+    ids = {r.id for r in gap}
+    ways = [gap]
+    if "other" in ids and ids & set(OTHER_SPLIT):
+        ways = [[r for r in gap if r.id != "other"], [r for r in gap if r.id not in OTHER_SPLIT]]
+    return next((w for w in ways if len(w) == n), None)
+
+
+def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[str]) -> None:
+    """Take ``rr`` for ``row`` from its place among the rows around it, with a warning."""
+    rr.row = row
+    read_ids.add(row.id)
+    warnings.append(f"{table.id}.{row.id}: label {rr.label!r} read as {row.label!r} "
+                    f"from its place between the rows around it ({_joined(rr.values)})")
 
 
 def _joined(tokens: Sequence[Token]) -> str:
@@ -365,7 +451,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
-    asm.warnings += place_unmatched(reads, table)
+    asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:
         row = rr.row
         if not rr.values:  # printed empty: its cells are blank, the row adds nothing to infer from
@@ -504,7 +590,7 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
     current: Optional[str] = None
     for ln in lines:
         if ln.label == "heading":
-            sid = section_of(ln.text)
+            sid = section_of(ln.text, fuzzy=ln.source == "ocr")
             if sid:
                 current = sid if sid in groups else None
             continue

@@ -78,7 +78,7 @@ META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "templ
                 MIN_CONFIDENCE: "最低识别置信度"}
 # Statuses shaded in fields.xlsx (values the rules or a person chose), with their legend.
 STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出或未读出）"),
-                "placed": ("FCE4D6", "印出的数，所在列由勾稽关系确定（该行印少了格）"),
+                "placed": ("FCE4D6", "印出的数，所在列由勾稽关系确定（该行印少了格），或所在行由表的行序确定（行名无法识别）"),
                 "reread": ("DDEBF7", "OCR 复读后改变的读数（使校验通过）"),
                 "decoded": ("E2EFDA", "由连写数字按规则拆分"),
                 "ambiguous": ("F8CBAD", "留空：多种读法都符合规则"),

@@ -105,7 +105,8 @@ STATUSES = (
     "blank",      # the document prints the cell empty
     "absent",     # no value was read: the document does not print that row or table (or lost the cell)
     "inferred",   # forced by a rule of the template (the sole unknown of an equation)
-    "placed",     # a printed number whose column the rules chose (a row printed short)
+    "placed",     # a printed number whose column the rules chose (a row printed short), or whose
+                  # row the table's order chose (its label unreadable: assemble.place_unmatched)
     "reread",     # the OCR re-read changed the first reading
     "decoded",    # split from run-together digits by the rules or the narrative
     "ambiguous",  # null: several readings fit every rule (``candidates``)

@@ -12,12 +12,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from .template import SECTIONS, TEMPLATES, normalize
 
 # A heading is short; a longer line opening with 一、 is a narrative paragraph.
 MAX_HEADING_CHARS = 40
+# A numbered heading (三、…) whose words resemble its section's this much (partial_ratio)
+# opens it: the numeral is read well where the words are damaged (faxes).  Keys shorter
+# than HEADING_FUZZY_MIN_KEY must be found exactly.
+HEADING_FUZZY_SCORE = 70
+HEADING_FUZZY_MIN_KEY = 5
 # Metadata and page chrome are short lines; a long line that starts with them is body text.
 MAX_CHROME_CHARS = 200
 
@@ -137,15 +142,26 @@ def is_number(text: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def section_of(text: str) -> Optional[str]:
-    """The section id a heading line opens (overview … other), or None."""
+def _resembles(text: str, keys: Sequence[str]) -> bool:
+    """Whether a numbered heading's words are one of ``keys`` read with OCR damage (a fax):
+    rapidfuzz partial_ratio at least HEADING_FUZZY_SCORE."""
+    from rapidfuzz import fuzz
+
+    return any(len(k) >= HEADING_FUZZY_MIN_KEY and fuzz.partial_ratio(k, text) >= HEADING_FUZZY_SCORE
+               for k in keys)
+
+
+def section_of(text: str, fuzzy: bool = False) -> Optional[str]:
+    """The section id a heading line opens (overview … other), or None.  ``fuzzy``: a
+    numbered heading whose words only resemble its section's opens it too (OCR text; the
+    line classifier's features and text PDFs use the exact test)."""
     n = normalize(text)
     # A sentence (it ends in 。) that names a section is prose, not its heading.
     if len(n) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "；", ";")):
         return None
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
     for sid, numeral, keys in SECTIONS:
-        if any(k in n for k in keys):
+        if any(k in n for k in keys) or (fuzzy and m and m.group(1) == numeral and _resembles(n, keys)):
             # 行政复议 words occur in table 四's header too: only a numbered line, or the
             # full heading (…行政复议、行政诉讼情况), opens 四.
             if sid == "review" and not (m and m.group(1) == numeral) and not (

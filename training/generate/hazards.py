@@ -18,7 +18,8 @@ SKEW_RANGE = (6.0, 15.0)  # |degrees| of a strongly skewed sheet
 BED_MARGIN = (0.03, 0.07)  # scanner bed visible around the sheet, share of the page size
 BED_GREY = (110, 175)
 FAX_DPI = 100
-FAX_THRESHOLD = (150, 185)  # grey level under which a fax pixel is black
+FAX_THRESHOLD = (115, 165)  # grey level (of the sheet stretched to 0-255) under which a fax pixel is black
+FAX_INK_PCT, FAX_PAPER_PCT = 0.2, 60  # percentiles of a page's grey taken as its ink and its paper
 FAX_NOISE = (0.0005, 0.002)  # share of pixels flipped (line noise, dust)
 PHOTO_LONG_SIDE = (2600, 4000)  # px; phone cameras
 PHOTO_MARGIN = (0.04, 0.12)  # desk visible around the page
@@ -86,7 +87,7 @@ def apply_page(arr, p: dict, dpi: int, rng: random.Random):
         arr = (turned * mask[..., None] + canvas * (1 - mask[..., None])).astype(np.uint8)
         arr = cv2.resize(arr, (w, h), interpolation=cv2.INTER_AREA)
     if "threshold" in p:
-        gray = cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+        gray = fax_levels(cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY))
         bw = np.where(gray < p["threshold"], 0, 255).astype(np.uint8)
         flip = np.random.default_rng(rng.randrange(2 ** 32)).random(bw.shape) < p["noise"]
         bw[flip] = 255 - bw[flip]
@@ -96,6 +97,18 @@ def apply_page(arr, p: dict, dpi: int, rng: random.Random):
     if p.get("rotation"):
         arr = np.ascontiguousarray(np.rot90(arr, -p["rotation"] // 90))
     return arr
+
+
+def fax_levels(gray):
+    """The sheet's grey stretched to full range, as a fax machine's automatic background
+    control sets its white and black levels from the sheet before the 1-bit threshold:
+    paper (the page's bright mode) to 255, its darkest ink to 0."""
+    import numpy as np
+
+    ink, paper = np.percentile(gray[::4, ::4], (FAX_INK_PCT, FAX_PAPER_PCT))
+    if paper - ink < 1:
+        return gray
+    return np.clip((gray.astype(np.float32) - ink) * 255.0 / (paper - ink), 0, 255).astype(np.uint8)
 
 
 def _photo(arr, p: dict, rng: random.Random):

@@ -138,6 +138,10 @@ def _scan_pages(s: Synthetic, dpi: int, seed: int, hazard: Optional[str] = None)
     hz = hazard_params(seed, hazard, len(s.pages))
     if hazard == "fax":
         dpi = FAX_DPI
+    # The blur is drawn in pixels at SCAN_DPI: the same optics blur fewer pixels at a lower
+    # resolution (a 100-dpi fax blurred by 150-dpi pixels lost every thin stroke to grey
+    # under its threshold: table 三's digits could not be read by eye).
+    params["blur"] *= dpi / SCAN_DPI
     if hazard in ("seal", "photo"):
         params["gray"] = False  # a seal is told by its colour; phones shoot colour
     rng = random.Random(f"nianbao-scan-noise:{seed}")

@@ -3,7 +3,8 @@
 Plain full-page OCR (detect every text box, classify, recognise) is slow and
 misreads small one-digit table cells.  Per page we instead
 
-1. rasterise (pypdfium2, RENDER_DPI) or load the image, normalise its size;
+1. rasterise (pypdfium2, RENDER_DPI; a page that is one 1-bit picture, a fax, at its
+   own pixels: ``raster.native_bilevel``) or load the image, normalise its size;
 2. find the sheet on its background (a scanner bed, a desk) and warp it flat at
    the working resolution (``dewarp``); deskew: the angle that makes the
    horizontal ink profile sharpest (ruling lines and text lines both vote), and on
@@ -62,7 +63,7 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
     wanted = None if pages is None else sorted(set(pages))
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         kind = "scan"
-        images = _pdf_images(data, wanted, RENDER_DPI)
+        images = _pdf_images(data, wanted, RENDER_DPI, native=True)
     else:
         kind = "image"
         images = ((img, k) for img, k in _image_frames(data, max_image_pixels) if wanted is None or k in wanted)

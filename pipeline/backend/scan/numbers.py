@@ -5,7 +5,11 @@ from ... import layout, template as tpl
 from ...layout import Grid
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
+NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
+NUMBER_COLUMN_MIN = 4  # … and at least this many is a column (row) of numbers
+MAX_STRAY_CHARS = 2  # a cell of a number column read as at most this many characters is a number misread
 NUMBER_ROW_SHARE = 0.6  # a label-less borderless row with this share of numbers is all numbers
+NUMBER_TAIL_SHARE = 0.5  # … and an unreadable label followed by short pieces, this share of them numbers
 # Look-alikes of digits that the recogniser emits; applied only in numeric cells.
 DIGIT_LOOKALIKES = str.maketrans({
     "O": "0", "o": "0", "D": "0", "Q": "0", "〇": "0", "○": "0", "口": "0", "U": "0",
@@ -51,7 +55,8 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
 
     A cell is numeric when it lies right of a cell (same grid row) whose text is a
     template row label, or below a header cell whose text is a template column
-    label (covering its columns) — and is not itself such a label.
+    label (covering its columns) — and is not itself such a label; or when it is a
+    short one-slot cell of a column or row of numbers (:func:`number_columns`).
     """
     labels = {ci for ci, t in texts.items() if t and (_matches(t, _ROW_KEYS) or _matches(t, _COL_LABELS))}
     row_label_right: dict[int, int] = {}
@@ -63,6 +68,7 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
                 row_label_right[r] = max(row_label_right.get(r, -1), c.col + c.colspan)
         if ci in labels and _matches(t, _COL_LABELS):
             headers.append(c)
+    columns, rows = number_columns(grid, texts)
     out = []
     for ci, c in enumerate(grid.cells):
         if ci in labels or _is_words(texts.get(ci, "")):
@@ -70,14 +76,37 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
         right = row_label_right.get(c.row)
         below = any(h.row + h.rowspan <= c.row and h.col <= c.col and c.col + c.colspan <= h.col + h.colspan
                     for h in headers)
-        if (right is not None and c.col >= right) or below:
+        short = len(texts.get(ci, "").strip()) <= MAX_STRAY_CHARS
+        if (right is not None and c.col >= right) or below or (short and c.colspan == 1 and c.rowspan == 1
+                                                                   and (c.col in columns or c.row in rows)):
             out.append(ci)
     return out
 
 
+def number_columns(grid: Grid, texts: dict[int, str]) -> tuple[set[int], set[int]]:
+    """Grid columns, and grid rows, whose filled one-column cells are numbers
+    (NUMBER_COLUMN_SHARE of at least NUMBER_COLUMN_MIN): there a cell read as a letter or
+    two is a digit misread, even where the row's label could not be read (a fax) to say
+    that a number belongs there."""
+    filled: dict[tuple[str, int], int] = {}
+    numbers: dict[tuple[str, int], int] = {}
+    for ci, c in enumerate(grid.cells):
+        t = texts.get(ci, "").strip().replace(" ", "")
+        if c.colspan != 1 or c.rowspan != 1 or not t:
+            continue
+        num = layout.is_number(t.translate(DIGIT_LOOKALIKES))
+        for key in (("col", c.col), ("row", c.row)):
+            filled[key] = filled.get(key, 0) + 1
+            numbers[key] = numbers.get(key, 0) + num
+    full = {key for key, n in filled.items() if numbers[key] >= max(NUMBER_COLUMN_MIN, NUMBER_COLUMN_SHARE * n)}
+    return {i for kind, i in full if kind == "col"}, {i for kind, i in full if kind == "row"}
+
+
 def numeric_free_cells(texts: list[str]) -> list[int]:
     """Indices of the number cells of a borderless row: those right of a template row
-    label, or all of a label-less row made mostly of numbers (the 四 review row)."""
+    label, or all of a label-less row made mostly of numbers (the 四 review row), or the
+    short pieces after an unmatched label when there are NUMBER_COLUMN_MIN or more of
+    them and most are numbers."""
     for k, t in enumerate(texts):
         if t and _matches(t, _ROW_KEYS):
             return [j for j in range(k + 1, len(texts)) if texts[j] and not _is_words(texts[j])]
@@ -86,6 +115,11 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \
             and not any(_is_words(texts[j]) for j in filled):
         return filled
+    # A label read too badly to match (a fax), then a run of short pieces, most of them numbers.
+    tail = filled[1:]
+    if len(tail) >= NUMBER_COLUMN_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
+            and sum(j in numbers for j in tail) >= NUMBER_TAIL_SHARE * len(tail):
+        return tail
     return []
 
 

@@ -34,7 +34,7 @@ FLIP_UNSURE = (0.2, 0.8)  # mean 180° probability of the chunks in this range: 
 REC_MARGIN = 0.02  # … and turn the page only when flipped crops read this much more surely
 
 
-def text_pieces(gray: np.ndarray, ink: np.ndarray, unit: float, limit: int = ORIENT_LINES) -> list[np.ndarray]:
+def text_pieces(gray: np.ndarray, ink: np.ndarray, unit: float, n: int = ORIENT_LINES) -> list[np.ndarray]:
     """Crops of the widest text pieces of a page: ink bands of text height (rules
     erased first, so table rows count), split at wide gaps, widest first."""
     k = max(3, int(ORIENT_RULE_LEN * unit))
@@ -52,7 +52,7 @@ def text_pieces(gray: np.ndarray, ink: np.ndarray, unit: float, limit: int = ORI
                 pieces.append((x1 - x0, (x0, a, x1, b)))
     pieces.sort(key=lambda t: -t[0])
     out = []
-    for _, (x0, y0, x1, y1) in pieces[:limit]:
+    for _, (x0, y0, x1, y1) in pieces[:n]:
         m = max(2, (y1 - y0) // 4)
         out.append(cv2.copyMakeBorder(gray[y0:y1, x0:x1], m, m, m, m, cv2.BORDER_CONSTANT, value=255))
     return out

@@ -19,7 +19,9 @@ MAX_SHORT_SIDE = 1500  # larger images (300 dpi scans, photos) are scaled down t
 BILEVEL_SHARE = 0.93  # pages with this share of pure black/white pixels are 1-bit (faxes), even
 # rendered from a PDF at another resolution (the interpolated edges are the rest) …
 BILEVEL_BLACK_SHARE = 0.15  # … when this share of their dark pixels is pure black
-BILEVEL_SMOOTH = 0.6  # px (input pixels) of Gaussian smoothing on an upscaled 1-bit page
+BILEVEL_SMOOTH = 1.0  # px (input pixels) of Gaussian smoothing on an upscaled 1-bit page (0.6: fewer cells
+# right on 2 of 2 development faxes, 80 and 151 against 108 and 172 of 198)
+NATIVE_MIN_COVER = 0.9  # a picture covering this share of the page is the page (native_bilevel)
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
 MAX_IMAGE_PIXELS = 200_000_000  # decompression-bomb guard for image files
@@ -40,11 +42,13 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
-def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int):
+def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int, native: bool = False):
     """(grey image, 1-based page number) for the wanted pages of a PDF, lazily.
 
     The file is opened and the page numbers checked now, so a corrupt file raises
-    InputError here; pages are rendered as they are consumed."""
+    InputError here; pages are rendered as they are consumed.  ``native``: a page that
+    is one 1-bit picture (a fax) is taken at its own pixels, not rendered at ``dpi``
+    (see :func:`native_bilevel`); its pixels are then not ``dpi`` pixels."""
     import pypdfium2 as pdfium
 
     try:
@@ -60,21 +64,59 @@ def _pdf_images(data: bytes, numbers: Optional[Sequence[int]], dpi: int):
     for k in wanted:
         if not 1 <= k <= n:
             raise InputError(f"PDF has no page {k}")
-    return _render_pages(pdf, wanted, dpi)
+    return _render_pages(pdf, wanted, dpi, native)
 
 
-def _render_pages(pdf, wanted: list[int], dpi: int):
+def _render_pages(pdf, wanted: list[int], dpi: int, native: bool = False):
     """Render pages one at a time (a long scan is never all in memory at once)."""
     try:
         for k in wanted:
             try:
-                # Colour, so that red seals can be told from black text (see _to_gray).
-                arr = pdf[k - 1].render(scale=dpi / 72.0).to_numpy()
+                page = pdf[k - 1]
+                arr = native_bilevel(page) if native else None
+                if arr is None:  # colour, so that red seals can be told from black text (see _to_gray)
+                    arr = page.render(scale=dpi / 72.0).to_numpy()
             except Exception as e:  # a damaged page stream
                 raise InputError(f"cannot render PDF page {k}: {e}") from e
             yield np.array(arr), k  # grey (and seals found) later, in deskew._working_image
     finally:
         pdf.close()
+
+
+def native_bilevel(page) -> Optional[np.ndarray]:
+    """The page's own pixels (grey) when it is one upright 1-bit picture covering it (a
+    faxed or bilevel-scanned page); None otherwise, and then the page is rendered.
+
+    Rendered at another resolution (150 dpi from a 100-dpi fax) a 1-bit image is
+    interpolated to grey: it no longer looks bilevel, and its pixels are a blurred
+    resampling of the fax's.  Only a plain placement is taken (no /Rotate, no turned or
+    mirrored matrix); a picture that is not 1-bit by its metadata must be stored
+    losslessly, below RENDER_DPI, and be bilevel by :func:`is_bilevel` once decoded."""
+    import pypdfium2.raw as pdfium_c
+
+    if page.get_rotation() % 360:
+        return None
+    images, others = [], 0
+    for obj in page.get_objects(max_depth=1):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            images.append(obj)
+        elif obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
+            others += 1  # text or a form: not a page that is only a picture
+    if len(images) != 1 or others:
+        return None
+    img = images[0]
+    a, b, c, d, _e, _f = img.get_matrix().get()
+    pw, ph = page.get_size()
+    if b or c or a <= 0 or d <= 0 or a * d < NATIVE_MIN_COVER * pw * ph:
+        return None
+    meta = img.get_metadata()
+    filters = set(img.get_filters())
+    one_bit = meta.bits_per_pixel == 1 or bool(filters & {"CCITTFaxDecode", "JBIG2Decode"})
+    if not one_bit and (filters & {"DCTDecode", "JPXDecode"} or meta.width / (a / 72.0) >= RENDER_DPI):
+        return None  # a photo-like or full-resolution picture: rendering loses nothing
+    arr = img.get_bitmap(render=True).to_numpy()  # decode arrays and masks applied, own pixels
+    gray = arr if arr.ndim == 2 else cv2.cvtColor(np.ascontiguousarray(arr[:, :, :3]), cv2.COLOR_BGR2GRAY)
+    return np.ascontiguousarray(gray) if is_bilevel(gray) else None
 
 
 def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
@@ -146,15 +188,31 @@ def is_bilevel(gray: np.ndarray) -> bool:
 
 
 def clean_bilevel(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """A 1-bit page made like a grey scan: line noise and dust (lone flipped pixels) removed
-    by a median filter, scaled up to REF_SHORT_SIDE, and its staircase edges smoothed
-    (the recogniser was trained on anti-aliased text).  Returns (image, scale factor)."""
+    """A 1-bit page made like a grey scan: line noise and dust (lone flipped pixels) removed,
+    scaled up to REF_SHORT_SIDE, and its staircase edges smoothed (the recogniser was
+    trained on anti-aliased text).  Returns (image, scale factor).
+
+    Only lone pixels go (:func:`despeckle`): a median filter would also take the 1-px
+    ruling lines and the 1-px strokes that are all a 100-dpi fax keeps of a digit."""
     factor = max(1.0, REF_SHORT_SIDE / min(gray.shape))
     if factor > 1.0:  # at its own low resolution a lone pixel is noise; rendered larger, a stroke
-        gray = cv2.medianBlur(gray, 3)
-    if factor > 1.0:
+        gray = despeckle(gray)
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
     return cv2.GaussianBlur(gray, (0, 0), BILEVEL_SMOOTH * factor), factor
+
+
+def despeckle(bw: np.ndarray) -> np.ndarray:
+    """A bilevel image with its lone pixels flipped back: a black pixel none of whose 8
+    neighbours is black becomes white, a white one whose 4 neighbours are black becomes black."""
+    dark = (bw < 128).astype(np.uint8)
+    ring8 = cv2.filter2D(dark, cv2.CV_16S, np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], np.int16),
+                         borderType=cv2.BORDER_CONSTANT)
+    ring4 = cv2.filter2D(dark, cv2.CV_16S, np.array([[0, 1, 0], [1, 0, 1], [0, 1, 0]], np.int16),
+                         borderType=cv2.BORDER_CONSTANT)
+    out = bw.copy()
+    out[(dark == 1) & (ring8 == 0)] = 255
+    out[(dark == 0) & (ring4 == 4)] = 0
+    return out
 
 
 def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:

@@ -42,7 +42,7 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
     data = _read_bytes(path)
     numbers = sorted({p for p, _ in cells})
     if data.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
-        images = _pdf_images(data, numbers, RENDER_DPI)
+        images = _pdf_images(data, numbers, RENDER_DPI, native=not points)
     else:
         images = ((img, k) for img, k in _image_frames(data) if k in numbers)
     jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)

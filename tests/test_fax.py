@@ -1,0 +1,139 @@
+"""100-dpi 1-bit faxes: the page taken at its own pixels, lone pixels cleaned, OCR-damaged
+headings and row labels placed by the template's order (and said so).
+
+Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099
+and 950000-950009, the benchmark's final figures 970000-970009)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from pipeline import assemble
+from pipeline.backend import scan
+from pipeline.backend.scan import raster
+from pipeline.datamodel import Cell, Line
+from pipeline.lexicon import section_of
+from pipeline.template import get
+from training import generate as G
+from training.generate.hazards import FAX_DPI
+
+
+def test_fax_pdf_page_is_taken_at_its_own_pixels(tmp_path):
+    s = G.generate(7030)
+    fax, clean = tmp_path / "fax.pdf", tmp_path / "clean.pdf"
+    G.write_scan(s, fax, hazard="fax")
+    G.write_scan(s, clean)
+    img, _ = next(iter(raster._pdf_images(fax.read_bytes(), [1], raster.RENDER_DPI, native=True)))
+    assert img.ndim == 2 and abs(img.shape[1] - 8.27 * FAX_DPI) < 3  # A4 at the fax's 100 dpi
+    assert set(np.unique(img)) <= {0, 255}
+    rendered, _ = next(iter(raster._pdf_images(fax.read_bytes(), [1], raster.RENDER_DPI)))
+    assert not raster.is_bilevel(raster._to_gray(rendered))  # why: rendered at 150 dpi it is grey
+    # A grey JPEG scan is rendered as before (colour kept for seals).
+    img, _ = next(iter(raster._pdf_images(clean.read_bytes(), [1], raster.RENDER_DPI, native=True)))
+    assert img.ndim == 3 and abs(img.shape[1] - 8.27 * raster.RENDER_DPI) < 3
+
+
+def test_despeckle_removes_lone_pixels_but_keeps_thin_rules():
+    bw = np.full((40, 40), 255, np.uint8)
+    bw[10, 5:35] = 0  # a 1-px ruling line
+    bw[20:30, 20] = 0  # a 1-px stroke
+    bw[5, 5] = 0  # dust
+    bw[25, 10:13] = 0
+    bw[24:27, 11] = 0
+    bw[25, 11] = 255  # a hole in a blob
+    out = raster.despeckle(bw)
+    assert out[5, 5] == 255 and out[25, 11] == 0
+    assert (out[10, 5:35] == 0).all() and (out[20:30, 20] == 0).all()
+    clean, factor = raster.clean_bilevel(bw[:, :30])  # scaled up: a median filter lost the rule
+    assert factor > 1 and clean[int(10.5 * factor), int(15 * factor)] < raster.INK_RATIO * 255  # still ink
+
+
+def test_damaged_numbered_heading_opens_its_section():
+    assert section_of("三、收型和以国政响信息公开申请情况", fuzzy=True) == "requests"
+    assert section_of("三、收型和以国政响信息公开申请情况") is None  # exact text: exact test
+    assert section_of("二、主动公开攻府信息情况", fuzzy=True) == "active"
+    assert section_of("三、本年新收政府信息", fuzzy=True) is None  # a numeral alone opens nothing
+    assert section_of("五、收型和以国政响信息公开申请情况", fuzzy=True) is None  # the numeral must be its own
+
+
+def _row(label: str, values: list[str]) -> Line:
+    cells = [Cell(label, (0, 0, 10, 10), 0.5, 0, 0)] + [
+        Cell(v, (20 + 10 * k, 0, 28 + 10 * k, 10), 0.99, 0, k + 1) for k, v in enumerate(values)]
+    return Line(" ".join([label, *values]), 1, cells, (0, 0, 100, 10), label="table_row", source="ocr")
+
+
+def test_unreadable_labels_take_the_missing_rows_in_order():
+    t = get("2021")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    seven = [str(k) for k in range(7)]
+    lines = [head, _row("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"]),
+             _row("二上年结代政府信息", ["1"] * 7),                  # carried_in, label damaged
+             _row("(一）予以公开", ["2"] * 7),                        # granted, read
+             _row("11解升公开（分社理的", seven),                     # partial, damaged
+             _row("1異子国家城密", ["3"] * 7),                        # denied_state_secret, damaged
+             _row("2.其他法律行政法规禁止公开", ["4"] * 7)]           # denied_law, read
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.carried_in.total"] == 1  # one label, one row: as before
+    assert asm.fields["requests.partial.commercial"] == 1 and asm.fields["requests.denied_state_secret.total"] == 3
+    placed = {f for f in asm.placed if f.startswith("requests.")}
+    assert {f"requests.partial.{c.id}" for c in t.table("requests").row("partial").columns} <= placed
+    assert not any(f.startswith("requests.granted.") for f in placed)
+    cells = assemble.field_cells(t, asm)
+    assert cells["requests.partial.total"].status == "placed" and cells["requests.granted.total"].status == "printed"
+    assert any("requests.partial: label" in w for w in asm.warnings)
+    # Rows of the wrong shape are not placed: a run of two labels for two rows, one short.
+    lines[4] = _row("11解升公开（分社理的", seven[:5])
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.denied_state_secret.total"] is None
+
+
+def test_format_from_damaged_header_words():
+    def hdr(text):
+        return Line(text, 1, label="table_header", source="ocr")
+
+    rows = [Line("一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1", 1, label="table_row")]
+    # A 2019 report's header read badly: no marker exactly, two resembling.
+    damaged19 = [hdr("信息内容 本年新制作數量 本年新公开數量 对外公开总教量"), hdr("政作集中采购")]
+    assert assemble.detect_format(damaged19 + rows) == "2019"
+    # Only the 2021 report's 第二十条第（八）项 resembles a 2019 marker: the rows decide.
+    assert assemble.detect_format([hdr("第二十条第八项")] + rows) == "2021"
+    assert assemble.detect_format([hdr("本年制发件數 本年废止件数")] + rows) == "2021"
+
+
+@pytest.mark.slow
+def test_generated_fax_is_read_upright_in_its_format(tmp_path):
+    """A whole generated fax (seed 7032, 3 pages at 100 dpi, 1 bit) read end to end: every
+    page upright, the right format, and a floor on the cells right.  The floor is NOT the
+    issue's bar (99.5%): at this commit faxes read 80-99% of cells on most development
+    documents and far less on some (labels the recogniser cannot read); this test keeps
+    what is reached from slipping back."""
+    from pipeline.extract import extract_file
+    from pipeline.scoring import cell_scores
+
+    s = G.generate(7032)
+    path = tmp_path / "fax.pdf"
+    G.write_scan(s, path, hazard="fax")
+    r = extract_file(path)
+    assert r.template == s.template and not r.meta.get("rotated_pages")
+    sc = cell_scores(s.fields, r.fields)
+    assert sc["correct"] >= FAX_FLOOR * sc["total"], sc
+    # Not fully read: said so, table by table.
+    assert any(w.startswith("table ") for w in r.warnings) or sc["correct"] == sc["total"]
+
+
+FAX_FLOOR = 0.85  # share of cells right on seed 7032 (measured: see the README's fax row)
+
+
+def test_format_from_the_active_tables_shape():
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+
+    def rows(counts):
+        return [_row("乱码", ["0"] * k) for k in counts]
+
+    assert assemble.detect_format([head] + rows([3, 3, 1, 1, 1, 1])) == "2021"
+    assert assemble.detect_format([head] + rows([3, 3, 3, 3, 3, 3, 2, 2, 1])) == "2019"  # one cell lost
+    assert assemble.detect_format([head] + rows([3, 1])) is None  # too few to say
+    text_rows = rows([3, 3, 1, 1, 1, 1])
+    for ln in text_rows:
+        ln.source = "pdf"
+    assert assemble.detect_format([head] + text_rows) is None  # exact text: no guessing
