@@ -6,9 +6,10 @@ Per hazard, ``--docs`` generated reports (``training.generate``, seeds from ``--
 range no test and no tuning used) are scanned with the hazard (``write_scan(...,
 hazard=...)``; borderless tables: ``generate(..., layout="borderless")``; ``clean``: the
 ordinary upright scan, ``write_scan`` with no hazard, which gives the "clean scans <= 0.5x
-plain RapidOCR" figure).  Each side runs in its own process per hazard, so its peak memory
-(max RSS) is that hazard's worst page or less.  Cells are split into printed non-zero,
-printed zero and blank; the baseline's cells come from positional mapping (the n-th number
+plain RapidOCR" figure).  Each side runs in its own process per hazard; its peak memory
+is the worst document's: per document, the process's high-water mark of resident memory
+(VmHWM, reset before the document through /proc/self/clear_refs), models included.
+Cells are split into printed non-zero, printed zero and blank; the baseline's cells come from positional mapping (the n-th number
 of the document to the n-th printed field).
 
 Per hazard, ours runs on every document, then the baseline on the first
@@ -85,14 +86,15 @@ def worker_ours(files: list[str]) -> None:
     from pipeline.extract import extract_file
 
     for f in files:
+        reset = reset_peak()
         t = time.perf_counter()
         r = extract_file(f)
         secs = time.perf_counter() - t
         rot = r.meta.get("rotated_pages", {})
         print(json.dumps({"path": f, "secs": secs, "pages": r.pages, "fields": r.fields,
                           "rotations": [rot.get(k, 0) for k in range(1, r.pages + 1)],
-                          "seals": len(r.meta.get("seals", []))}), flush=True)
-    report_peak()
+                          "seals": len(r.meta.get("seals", [])), "peak_mib": peak_mib(), "peak_reset": reset}),
+              flush=True)
 
 
 def worker_plain(files: list[str], budget: float | None = None) -> None:
@@ -105,6 +107,7 @@ def worker_plain(files: list[str], budget: float | None = None) -> None:
     for f in files:
         if budget is not None and time.perf_counter() - start > budget:
             break
+        reset = reset_peak()
         t = time.perf_counter()
         nums, pages = [], 0
         for img in page_images(f):
@@ -114,9 +117,8 @@ def worker_plain(files: list[str], budget: float | None = None) -> None:
                 continue
             items = sorted(zip(res.boxes, res.txts), key=lambda b: (round(b[0][0][1] / 12), b[0][0][0]))
             nums += [t.strip() for _, t in items if DECIMAL.fullmatch(t.strip())]
-        print(json.dumps({"path": f, "secs": time.perf_counter() - t, "pages": pages, "numbers": nums}),
-              flush=True)
-    report_peak()
+        print(json.dumps({"path": f, "secs": time.perf_counter() - t, "pages": pages, "numbers": nums,
+                          "peak_mib": peak_mib(), "peak_reset": reset}), flush=True)
 
 
 def orientation_cost(docs: int, seed: int, tmp: Path) -> None:
@@ -149,28 +151,42 @@ def orientation_cost(docs: int, seed: int, tmp: Path) -> None:
 
 
 def run_worker(kind: str, files: list[str], budget: float | None = None) -> tuple[list[dict], float]:
-    """Run a worker process; its JSON lines and its peak RSS in MiB (its own max RSS,
-    start-up and models included)."""
+    """Run a worker process; its JSON lines and the worst document's peak RSS in MiB."""
     extra = [] if budget is None else ["--budget", str(budget)]
     cmd = ["nice", sys.executable, __file__, "--worker", kind, *extra, *files]
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if p.returncode != 0:
         raise SystemExit(f"{kind} worker failed: {p.stderr[-3000:]}")
     rows = [json.loads(ln) for ln in p.stdout.splitlines() if ln.startswith("{")]
-    peak = next(r["peak_mib"] for r in rows if "peak_mib" in r)
-    return [r for r in rows if "path" in r], peak
+    if not all(r["peak_reset"] for r in rows):
+        print(f"  ({kind}: the peak could not be reset per document: it covers the documents before)")
+    return rows, max((r["peak_mib"] for r in rows), default=0.0)
 
 
-def report_peak() -> None:
-    """This worker's own peak RSS: VmHWM (the high-water mark of this process image).
-    ru_maxrss would not do: Linux carries it over from the forking parent through exec,
-    so a worker would report the generator's peak."""
+def reset_peak() -> bool:
+    """Start a new high-water mark of this process's resident memory (Linux: writing 5
+    to /proc/self/clear_refs resets VmHWM to the current RSS), so that the next
+    :func:`peak_mib` is one document's peak: what was already resident (models, the
+    interpreter) plus what reading that document added.  False where it cannot be reset
+    (not Linux, or not allowed)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_mib() -> float:
+    """This process's peak RSS in MiB since the last :func:`reset_peak`: VmHWM.
+    ru_maxrss would not do: it cannot be reset, and Linux carries it over from the
+    forking parent through exec, so a worker would report the generator's peak."""
     try:
         with open("/proc/self/status") as f:
             kib = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:"))
     except (OSError, StopIteration):
         kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_mib": kib / 1024}), flush=True)
+    return kib / 1024
 
 
 def positional(nums: list[str], gold: dict) -> dict:
@@ -197,7 +213,7 @@ def summary(name: str, golds: list[dict], preds: list[dict], secs: float, pages:
     split = "  ".join(f"{k} {v[0]}/{v[1]}" for k, v in kinds.items())
     return (f"  {name:<22} cells {right}/{total} = {100 * right / max(total, 1):6.2f}%  ({split})  "
             f"exact {exact}/{len(golds)}  orientation {orient}  {secs / max(pages, 1):5.1f} s/page  "
-            f"peak {peak:5.0f} MiB")
+            f"worst doc's peak {peak:5.0f} MiB")
 
 
 def run_ours(hz: str, golds: list[dict]) -> dict:

@@ -6,10 +6,12 @@ Two cheap tests, in order:
    alternate) and the profile along them flat, so on a page turned 90° or 270°
    the column profile is the sharper one (measured with the skew search, see
    ``deskew.coarse_skew``);
-2. upside down: PP-OCR's text direction classifier votes on a few wide text
-   pieces of the (axis-corrected, deskewed) page; when its vote is unsure, on more
-   pieces; when that is still unsure the recogniser's confidence on the pieces as
-   they are and turned 180° decides.
+2. upside down: PP-OCR's text direction classifier votes on short chunks of the
+   page's text pieces (the classifier sees 4:1 images: a whole table row squashed
+   into one is a blur, and a row of zeros reads the same both ways); when its vote
+   is unsure the recogniser's confidence on the widest pieces as they are and
+   turned 180° decides.  Table pages (rows of numbers, few words) are where the
+   classifier is unsure: there the recogniser settles it.
 """
 from __future__ import annotations
 
@@ -18,13 +20,17 @@ import numpy as np
 
 from .lines import bands, split_segments
 
-ORIENT_LINES = 10  # text pieces sampled for the 180° test (the widest ones) …
-ORIENT_MORE_LINES = 30  # … and when their vote is unsure, this many (a fax's pieces read poorly)
+ORIENT_LINES = 10  # text pieces the recogniser reads both ways when the classifier is unsure (the widest)
+ORIENT_PIECES = 40  # text pieces cut into chunks for the classifier (the widest)
+ORIENT_CHUNK_ASPECT = 6.0  # chunk width in piece heights (the classifier's input is 4:1)
+ORIENT_CHUNK_MIN_INK = 0.02  # chunks with less dark share are gaps between numbers, not voted on
+ORIENT_MAX_CHUNKS = 64
+ORIENT_REC_ASPECT = 10.0  # pieces the recogniser compares are cut to this many heights (time)
 ORIENT_MIN_ASPECT = 3.0  # a piece at least this many heights wide is text, not a number
 ORIENT_PIECE_GAP = 1.5  # pieces of a text band split at gaps wider than this (heights)
 ORIENT_RULE_LEN = 60  # px; ink runs this long are rules, erased before sampling lines
 ORIENT_LINE_H = (10, 60)  # px; plausible heights of a sampled text line
-FLIP_UNSURE = (0.3, 0.7)  # mean 180° probability in this range: ask the recogniser too
+FLIP_UNSURE = (0.2, 0.8)  # mean 180° probability of the chunks in this range: ask the recogniser
 REC_MARGIN = 0.02  # … and turn the page only when flipped crops read this much more surely
 
 
@@ -52,20 +58,41 @@ def text_pieces(gray: np.ndarray, ink: np.ndarray, unit: float, n: int = ORIENT_
     return out
 
 
+def chunks(crops: list[np.ndarray], aspect: float = ORIENT_CHUNK_ASPECT,
+           min_ink: float = ORIENT_CHUNK_MIN_INK) -> list[np.ndarray]:
+    """Each crop cut left to right into pieces ``aspect`` heights wide (a last piece
+    under half that is dropped), keeping those with at least ``min_ink`` dark pixels."""
+    out = []
+    for c in crops:
+        h, w = c.shape[:2]
+        step = max(1, int(aspect * h))
+        for x in range(0, max(1, w - step // 2), step):
+            piece = c[:, x:x + step]
+            if float((piece < 128).mean()) >= min_ink:
+                out.append(piece)
+    return out
+
+
 def upside_down(gray: np.ndarray, ink: np.ndarray, unit: float) -> bool:
     """Whether the (axis-corrected) page reads upside down."""
     from ...ocr import get_engine
 
-    crops = text_pieces(gray, ink, unit)
-    if not crops:
+    crops = text_pieces(gray, ink, unit, ORIENT_PIECES)
+    votes = chunks(crops)[:ORIENT_MAX_CHUNKS]
+    if not votes:
         return False
     engine = get_engine()
-    p = float(np.mean(engine.upside_down(crops)))
-    if FLIP_UNSURE[0] <= p <= FLIP_UNSURE[1] and len(crops) == ORIENT_LINES:
-        crops = text_pieces(gray, ink, unit, ORIENT_MORE_LINES)
-        p = float(np.mean(engine.upside_down(crops)))
+    p = float(np.mean(engine.upside_down(votes)))
     if not FLIP_UNSURE[0] <= p <= FLIP_UNSURE[1]:
         return p > 0.5
-    as_is = np.mean([r.confidence for r in engine.recognize(crops, keep_numeric=False)])
-    turned = np.mean([r.confidence for r in engine.recognize([np.rot90(c, 2) for c in crops], keep_numeric=False)])
-    return turned > as_is + REC_MARGIN
+    return recogniser_prefers_turned(crops[:ORIENT_LINES], engine)
+
+
+def recogniser_prefers_turned(crops: list[np.ndarray], engine, aspect: float = ORIENT_REC_ASPECT,
+                              margin: float = REC_MARGIN) -> bool:
+    """Whether the recogniser reads the crops (cut to ``aspect`` heights) more surely,
+    by ``margin`` in mean confidence, turned 180° than as they are."""
+    cut = [c[:, :max(1, int(aspect * c.shape[0]))] for c in crops]
+    as_is = np.mean([r.confidence for r in engine.recognize(cut, keep_numeric=False)])
+    turned = np.mean([r.confidence for r in engine.recognize([np.rot90(c, 2) for c in cut], keep_numeric=False)])
+    return bool(turned > as_is + margin)
