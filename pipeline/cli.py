@@ -376,10 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
-    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "all"), default="eval",
+    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "heldout3", "all"), default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
                          "the default), train, excerpts (set 1 of real excerpts, GOLD/excerpts: development "
-                         "data, trained on), heldout2 (set 2, the untouched excerpts of GOLD/heldout2; "
+                         "data, trained on), heldout2 / heldout3 (sets 2 and 3, the untouched excerpts of GOLD/heldout2 "
+                         "and GOLD/heldout3; "
                          "excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)

@@ -329,8 +329,11 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
 
 # Splits whose gold are excerpts of real narratives (their text inside the gold file), each
 # in the subfolder of its name: "excerpts" (set 1, development data since it was used to
-# change the code) and "heldout2" (set 2, untouched).
-FACT_EXCERPT_SPLITS = ("excerpts", "heldout2")
+# change the code), "heldout2" (set 2, untouched) and "heldout3" (set 3, untouched, annotated
+# by another engineer than the one changing the model).
+FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "heldout3")
+# The excerpt splits never trained on nor used to change the code.
+HELD_OUT_EXCERPT_SPLITS = ("heldout2", "heldout3")
 
 
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:

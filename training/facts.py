@@ -11,7 +11,7 @@ of the quantities it names (a quantity not named is a negative example):
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
   and of set 1 of real excerpts (``data/gold/facts/excerpts``, development data); the
-  ``eval`` reports and the held-out excerpts of set 2 (``heldout2``) are never read here.
+  ``eval`` reports and the held-out excerpts of sets 2 and 3 (``heldout2``, ``heldout3``) are never read here.
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences
+from pipeline.scoring import HELD_OUT_EXCERPT_SPLITS
 from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -433,15 +434,15 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
     return out, stems
 
 
-# The excerpt set trained on (development data); set 2 ("heldout2") is never read here.
+# The excerpt set trained on (development data); sets 2 and 3 (HELD_OUT_EXCERPT_SPLITS) are never read here.
 TRAIN_EXCERPTS = "excerpts"
 
 
 def excerpt_sentences(split: str = TRAIN_EXCERPTS, gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
     """Labelled sentences of the real narrative excerpts of ``split`` (their text is in the gold)."""
     import unicodedata
-    if split == "heldout2":
-        raise ValueError("the held-out excerpts (set 2) are never trained on")
+    if split in HELD_OUT_EXCERPT_SPLITS:
+        raise ValueError(f"the held-out excerpts ({split}) are never trained on")
     nfkc = lambda t: unicodedata.normalize("NFKC", t)  # noqa: E731 (as evaluate.excerpt_row reads them)
     out, stems = [], []
     for stem, g in read_gold(gold_dir, split).items():
