@@ -28,6 +28,31 @@ def merge_slots(nr: int, nc: int, open_right: Callable[[int, int], bool],
     return list(uf.groups().values())
 
 
+def close_regions(groups: list[list[int]], nr: int, nc: int) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, c0, r1, c1), ends exclusive, of slot groups closed to their bounding
+    boxes: a group that is not a rectangle absorbs every slot its bounding box covers (and
+    those slots' groups), until every group is a rectangle."""
+    uf = UnionFind(nr * nc)
+    for members in groups:
+        for i in members[1:]:
+            uf.union(i, members[0])
+    find, union = uf.find, uf.union
+    changed = True
+    while changed:
+        changed = False
+        for members in uf.groups().values():
+            r0, r1 = min(i // nc for i in members), max(i // nc for i in members)
+            c0, c1 = min(i % nc for i in members), max(i % nc for i in members)
+            if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
+                for r in range(r0, r1 + 1):
+                    for c in range(c0, c1 + 1):
+                        if find(r * nc + c) != find(members[0]):
+                            union(r * nc + c, members[0])
+                            changed = True
+    return [(min(i // nc for i in m), min(i % nc for i in m), max(i // nc for i in m) + 1, max(i % nc for i in m) + 1)
+            for m in uf.groups().values()]
+
+
 def split_region(slots: set[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
     """Rectangles (r0, c0, r1, c1), inclusive, covering a set of merged grid slots.
 

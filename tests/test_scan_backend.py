@@ -301,3 +301,11 @@ def test_running_headers_are_furniture():
     scan.label_running_lines(pages)
     assert [ln.label for ln in pages[0].lines] == ["other", None]  # the title below the margin stays
     assert [ln.label for ln in pages[1].lines] == ["other", None]
+
+
+def test_close_regions_closes_an_l_shape_to_its_box_and_swallows_what_it_covers():
+    from pipeline.grid import close_regions
+    # 3 x 3 slots: an L of (0,0),(1,0),(1,1); (0,1) alone, covered by the L's box; the rest alone.
+    groups = [[0, 3, 4], [1], [2], [5], [6], [7], [8]]
+    rects = sorted(close_regions(groups, 3, 3))
+    assert rects == [(0, 0, 2, 2), (0, 2, 1, 3), (1, 2, 2, 3), (2, 0, 3, 1), (2, 1, 3, 2), (2, 2, 3, 3)]

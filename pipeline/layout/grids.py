@@ -220,7 +220,7 @@ def _components(h: dict, v: dict, tol: float) -> list[tuple[list, list]]:
 
 def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Grid]:
     """Slots between every rule position; slots not separated by a rule are
-    merged into one cell (union-find, then closed to rectangles)."""
+    merged into one cell, closed to rectangles; cells mostly unruled are dropped."""
     snap = SNAP_TOLERANCE * scale
     xs = snap_values([x for x, _, _ in vsegs] + [min(a for _, a, _ in hsegs), max(b for _, _, b in hsegs)], snap)
     ys = snap_values([y for y, _, _ in hsegs] + [min(a for _, a, _ in vsegs), max(b for _, _, b in vsegs)], snap)
@@ -251,31 +251,13 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
             v = v_memo[j, r] = _covered(vby.get(j, ()), ys[r], ys[r + 1])
         return v
 
-    uf = UnionFind(nr * nc)
-    find, union = uf.find, uf.union
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and v_ruled(c + 1, r) < RULE_COVER_MIN:
-                union(r * nc + c, r * nc + c + 1)
-            if r + 1 < nr and h_ruled(r + 1, c) < RULE_COVER_MIN:
-                union(r * nc + c, (r + 1) * nc + c)
-    # Close groups to rectangles (an L-shaped region becomes its bounding box).
-    changed = True
-    while changed:
-        changed = False
-        for members in uf.groups().values():
-            r0 = min(i // nc for i in members); r1 = max(i // nc for i in members)
-            c0 = min(i % nc for i in members); c1 = max(i % nc for i in members)
-            if len(members) != (r1 - r0 + 1) * (c1 - c0 + 1):
-                for r in range(r0, r1 + 1):
-                    for c in range(c0, c1 + 1):
-                        if find(r * nc + c) != find(members[0]):
-                            union(r * nc + c, members[0])
-                            changed = True
+    # The slot merging and closing both backends share (imported here: pipeline.grid
+    # imports this package's records).
+    from ..grid import close_regions, grid_from_rects, merge_slots
+    groups = merge_slots(nr, nc, lambda r, c: v_ruled(c + 1, r) < RULE_COVER_MIN,
+                         lambda r, c: h_ruled(r + 1, c) < RULE_COVER_MIN)
     raw = []
-    for members in uf.groups().values():
-        r0 = min(i // nc for i in members); r1 = max(i // nc for i in members) + 1
-        c0 = min(i % nc for i in members); c1 = max(i % nc for i in members) + 1
+    for r0, c0, r1, c1 in close_regions(groups, nr, nc):
         perim = ruled = 0.0
         for c in range(c0, c1):
             w = xs[c + 1] - xs[c]
@@ -286,13 +268,10 @@ def _grid_from_component(hsegs: list, vsegs: list, scale: float) -> Optional[Gri
             perim += 2 * hgt
             ruled += hgt * (v_ruled(c0, r) + v_ruled(c1, r))
         if perim > 0 and ruled / perim >= CELL_RULED_MIN:
-            raw.append((r0, r1, c0, c1))
+            raw.append((r0, c0, r1, c1))
     if len(raw) < MIN_GRID_CELLS:
         return None
-    # The one grid builder, shared with the scan backend (imported here: pipeline.grid
-    # imports this package's records).
-    from ..grid import grid_from_rects
-    return grid_from_rects([(r0, c0, r1, c1) for r0, r1, c0, c1 in raw], xs, ys)
+    return grid_from_rects(raw, xs, ys)
 
 
 def find_grids(segments: Iterable[Box], glyphs: Optional[Sequence[Glyph]] = None,
