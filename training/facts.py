@@ -11,8 +11,8 @@ of the quantities it names (a quantity not named is a negative example):
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
   and of the development excerpts (:data:`TRAIN_EXCERPTS`: set 1 ``excerpts``, set 2
-  ``heldout2``, ``dev3``); the ``eval`` reports are never read here, nor is set 3 (held
-  out on another branch, never in this tree).
+  ``heldout2``, ``dev3``); the ``eval`` reports are never read here, nor is the held-out
+  set 3 (``heldout3``, refused).
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences
+from pipeline.scoring import HELD_OUT_EXCERPT_SPLITS
 from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -569,13 +570,16 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
     return out, stems
 
 
-# The excerpt sets trained on (development data: set 1, set 2, the set-3 annotator's dev3).
+# The excerpt sets trained on (development data: set 1, set 2, the set-3 annotator's dev3);
+# set 3 (scoring.HELD_OUT_EXCERPT_SPLITS) is never read here.
 TRAIN_EXCERPTS = ("excerpts", "heldout2", "dev3")
 
 
 def excerpt_sentences(split: str = "excerpts", gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
     """Labelled sentences of the real narrative excerpts of ``split`` (their text is in the gold)."""
     import unicodedata
+    if split in HELD_OUT_EXCERPT_SPLITS:
+        raise ValueError(f"the held-out excerpts ({split}) are never trained on")
     if split not in TRAIN_EXCERPTS:
         raise ValueError(f"excerpt split {split!r} is not development data (one of {', '.join(TRAIN_EXCERPTS)})")
     nfkc = lambda t: unicodedata.normalize("NFKC", t)  # noqa: E731 (as evaluate.excerpt_row reads them)
