@@ -109,6 +109,39 @@ def page_sizes(doc: Document, points: dict[int, tuple[float, float, float]]) -> 
     return out
 
 
+SEAL_COVER_MIN = 0.25
+"""A cell whose box lies this much (share of its area) inside a seal's box was read under it."""
+
+
+def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
+                      cover_min: float = SEAL_COVER_MIN) -> dict[int, list[str]]:
+    """Page -> the fields with a value read under a seal (``meta["seals"]`` records, in the
+    cells' coordinates): red ink over black digits is where a 0 is read as 8 or 9, and no
+    rule of the template may cover the cell, so the user is told which they are."""
+    out: dict[int, list[str]] = {}
+    for f, c in cells.items():
+        if c.value is None or c.box is None or c.chosen:
+            continue
+        x0, t0, x1, b0 = c.box
+        area = max(x1 - x0, 0.0) * max(b0 - t0, 0.0)
+        for s in seals:
+            if s["page"] != c.page or not area:
+                continue
+            sx0, st, sx1, sb = s["box"]
+            inside = max(0.0, min(x1, sx1) - max(x0, sx0)) * max(0.0, min(b0, sb) - max(t0, st))
+            if inside >= cover_min * area:
+                out.setdefault(c.page, []).append(f)
+                break
+    return out
+
+
+def seal_warnings(under: dict[int, list[str]], shown: int = 6) -> list[str]:
+    """One warning per page with cells read under a seal, naming the first ``shown``."""
+    return [f"page {page}: {len(fs)} cells read under a seal ({', '.join(fs[:shown])}"
+            f"{', …' if len(fs) > shown else ''}): digits under red ink may be misread; check them"
+            for page, fs in sorted(under.items())]
+
+
 def _scaled(cell: FieldCell, k: Optional[float]) -> FieldCell:
     if cell.box is not None and k is not None:
         cell.box = tuple(round(v * k, 2) for v in cell.box)
@@ -159,6 +192,8 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
                             field_cells(get(asm.template), asm).items()}
     if result.template:
         template = get(result.template)
+        if seals:
+            result.warnings += seal_warnings(cells_under_seals(result.cells, seals))
         result.coverage = coverage.table_coverage(template, result.fields, present, result.ambiguous, lines)
         result.warnings += coverage.coverage_warnings(result.coverage)
         # Cells the scan backend read (a scan, or a PDF's pages without a text layer),

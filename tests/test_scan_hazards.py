@@ -198,6 +198,26 @@ def test_cells_under_a_seal_are_read(tmp_path):
     assert len(cells) > 100
     wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
     assert not wrong
+    # … and the cells read under it are named, so that a misread digit there is never silent.
+    under = [w for w in result.warnings if "read under a seal" in w]
+    assert len(under) == 1 and under[0].startswith(f"page {page}: ") and "requests." in under[0]
+
+
+def test_cells_under_seals_names_read_cells_inside_a_seal_box():
+    from pipeline.datamodel import FieldCell
+    from pipeline.extract import cells_under_seals, seal_warnings
+
+    cells = {"a": FieldCell(3.0, "printed", 2, (100, 100, 120, 110)),     # inside the seal
+             "b": FieldCell(0.0, "printed", 2, (195, 100, 215, 110)),     # a quarter inside
+             "c": FieldCell(5.0, "printed", 2, (300, 100, 320, 110)),     # outside
+             "d": FieldCell(7.0, "printed", 1, (100, 100, 120, 110)),     # another page
+             "e": FieldCell(9.0, "inferred", 2, (100, 120, 120, 130)),    # chosen by a rule
+             "f": FieldCell(None, "absent", 2, (100, 140, 120, 150))}     # nothing read
+    seals = [{"page": 2, "box": [80, 80, 200, 200]}]
+    assert cells_under_seals(cells, seals) == {2: ["a", "b"]}
+    assert cells_under_seals(cells, seals, cover_min=0.5) == {2: ["a"]}
+    assert seal_warnings({2: ["a", "b"]}) == [
+        "page 2: 2 cells read under a seal (a, b): digits under red ink may be misread; check them"]
 
 
 @pytest.fixture(scope="module")
