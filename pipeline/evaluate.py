@@ -395,7 +395,7 @@ def evaluate_facts(gold_dir: str | Path, inputs: Optional[Sequence[str | Path]] 
 
 
 def excerpt_row(stem: str, gold: dict, classify=None) -> dict:
-    """One excerpt (development set 1 or held-out set 2) scored: the facts pipeline and the regexes on its text.
+    """One excerpt of real narrative (``scoring.FACT_EXCERPT_SPLITS``) scored: the facts pipeline and the regexes on its text.
 
     The text goes through the same normalisation as a report's narrative
     (``facts.narrative_text``: NFKC); there is no table, so no contradictions.

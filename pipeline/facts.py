@@ -401,8 +401,9 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
         for span, q in by_span.items():  # an absence the model left unnamed, whose object is plain
-            if q.unit is None and span not in names and absence_object(sent, q.end):
-                names[span] = (absence_object(sent, q.end), None)
+            obj = absence_object(sent, q.end) if q.unit is None and span not in names else None
+            if obj:
+                names[span] = (obj, None)
         for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
             if q is None:
@@ -564,8 +565,9 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
         if f.name.startswith("normative_"):
             before = _before(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(before)), "normative_issued"))
-        if f.unit is None and absence_object(f.text, f.span[1]):
-            f = _renamed(f, absence_object(f.text, f.span[1]))
+        obj = absence_object(f.text, f.span[1]) if f.unit is None else None
+        if obj:
+            f = _renamed(f, obj)
         if f.name == "requests_received" and f.unit is None:
             after = _after(f)
             legal, natural = bool(LEGAL_PERSON.search(after)), bool(NATURAL_PERSON.search(after))

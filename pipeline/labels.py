@@ -74,8 +74,6 @@ def rule_label(lines: Sequence[Line]) -> list[str]:
     return out
 
 
-
-
 # Table 四's row keys (行政复议 …) are also its header's words: they do not make a row.
 _ROW_KEYS = row_keys(exclude_tables=("review",))
 

@@ -235,7 +235,6 @@ _DROP = re.compile(r"[\s\u3000（）()\[\]【】〔〕<>《》“”\"'‘’、
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """NFKC, then drop spaces, brackets and punctuation: the form row keys are written in."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text))
