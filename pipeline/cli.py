@@ -6,6 +6,13 @@ import sys
 from typing import Optional, Sequence
 
 
+# The fact gold's splits (``scoring.FACT_EXCERPT_SPLITS`` and the report splits; written out
+# here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
+# drop (``training.facts.TRAIN_EXCERPTS``).
+LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
+FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout4", "all")
+
+
 def _limits(args: argparse.Namespace):
     from .limits import Limits
     return Limits(max_pages=args.max_pages, timeout_s=args.timeout or None,
@@ -371,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
     tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
                     help="with --facts: training epochs (default 12)")
-    tr.add_argument("--leave-out", metavar="SPLIT", choices=("excerpts", "heldout2", "dev3"),
+    tr.add_argument("--leave-out", metavar="SPLIT", choices=LEAVE_OUT_SPLITS,
                     help="with --facts: train without this excerpt set and score it into the card "
                          "(leave-one-set-out cross-validation; not with --replace)")
     tr.set_defaults(func=cmd_train)
@@ -384,12 +391,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
-    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "dev3", "heldout3", "all"),
-                    default="eval",
+    ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
-                         "the default), train, excerpts, heldout2 or dev3 (sets of real excerpts in GOLD/SPLIT: "
-                         "development data, trained on), heldout3 (set 3, the untouched excerpts of "
-                         "GOLD/heldout3; excerpts need no INPUT) or all reports")
+                         "the default), train, excerpts, heldout2, heldout3, dev3 or dev4 (sets of real "
+                         "excerpts in GOLD/SPLIT: development data, trained on), heldout4 (set 4, the "
+                         "untouched excerpts of GOLD/heldout4; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

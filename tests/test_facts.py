@@ -264,24 +264,26 @@ def test_train_facts_small(tmp_path):
     assert factnet.classifier(str(tmp_path / "m"))(["本年度共收到政府信息公开申请12件。"]) == named
 
 
-# --- excerpts (sets 1, 2 and dev3: development data), the card, retraining ----------
+# --- excerpts (sets 1, 2, 3, dev3 and dev4: development data), the card, retraining --
 
 EXCERPTS = FACT_GOLD / "excerpts"  # set 1: development data since it was used to change the code
 HELDOUT2 = FACT_GOLD / "heldout2"  # set 2: held out for one run, development data since branch i12d
 DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
-HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: untouched, annotated apart from the model's changes
+HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development data since branch i12f
+DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
+DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3")])
+                                          (HELDOUT3, "heldout3"), (DEV4, "dev4")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in files]
-    assert len(files) >= 10 and sum(len(g["facts"]) for g in gold) >= 60
+    assert len(files) >= 10 and sum(len(g["facts"]) for g in gold) >= 40
     assert len({g["agency"] for g in gold}) >= 10
     for p, g in zip(files, gold):
         assert g["split"] == split and g["source"].startswith("http"), p.name
@@ -290,23 +292,42 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_3_is_never_trained_on():
+def test_excerpt_sets_are_apart_and_set_4_is_never_trained_on():
     from itertools import combinations
-    from pipeline.scoring import read_fact_gold
+    from pipeline import cli
+    from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
-    set1, set2, dev3, set3 = sets = [read_fact_gold(FACT_GOLD, sp) for sp in ("excerpts", "heldout2", "dev3", "heldout3")]
+    sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
     for a, b in combinations(sets, 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    assert set(splits["held_out"]) == set(set3) and set(splits["development_excerpts"]) == set(set1) | set(set2) | set(dev3)
-    # training reads sets 1, 2 and dev3 and refuses set 3; the report splits never hold an excerpt
-    assert set(tf.TRAIN_EXCERPTS) == {"excerpts", "heldout2", "dev3"}
+    # set 3 is development data now, set 4 (another branch's folder) the held-out split
+    assert splits["held_out"] == {} and set(splits["development_excerpts"]) == set().union(*sets)
+    assert all(splits["development_excerpts"][k].startswith("set 3: ") for k in sets[3])
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout4",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout4"}
+    assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
+    assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
+    # training reads the development sets and refuses set 4; the report splits never hold an excerpt
     with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout3")
-    assert not set(read_fact_gold(FACT_GOLD)) & (set(set1) | set(set2) | set(dev3) | set(set3))
+        tf.excerpt_sentences("heldout4")
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets)
+
+
+def test_heldout4_split_is_scored_from_its_folder(tmp_path, capsys):
+    """The lead scores set 4 with `--split heldout4` (files written on another branch)."""
+    from pipeline.cli import main
+    (tmp_path / "heldout4").mkdir()
+    text = "本年度共收到政府信息公开申请12件。"
+    (tmp_path / "heldout4" / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout4", "text": text,
+        "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
+        ensure_ascii=False), encoding="utf-8")
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout4", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["split"] == "heldout4" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 def test_set_3_gold_states_its_units_and_absences():
