@@ -23,8 +23,8 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 
 # --- quantities ----------------------------------------------------------------
 
-# 份 and 起 count applications and cases too (共收到8份申请, 行政复议1起).
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起")
+# 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例")
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
                       rf"(?P<unit>{'|'.join(UNITS)})")
@@ -34,16 +34,20 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!�
 # "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
-ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|产生|出台|印发|制发|制定|申请|提起)"
-                  r"|无(?=上年结转|下年度?结转|结转|因政府信息公开|依申请公开)"
+# An absence word this close before 依申请 or 规范性文件 states none of them (没有依申请公开的政府信息,
+# 无行政规范性文件出台).
+OBJECT_ZERO_WINDOW = 8
+ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
+                  r"|无(?=上年结转|下年度?结转|结转|因政府信息公开)"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
-                  rf"|无(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
+                  rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
 # Chinese numerals before these units are words, not counts (一起 = together); after these
 # characters too (每一件申请, 任何一件).
-CN_NOT_BEFORE = ("起",)
+CN_NOT_BEFORE = ("起", "例")
 CN_NOT_AFTER = ("每", "何", "逐", "这", "那", "该")
 CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
@@ -230,8 +234,9 @@ FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
 # Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
-COUNT_UNITS = ("件", "个", "次", "条", "份", "起", None)
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
+    "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇",),  # 发布行政规范性文件6篇
     "active_total": ("条", "件", "篇", None), "active_channel": ("条", "件", "篇"),
     "processing_fees": ("元", "万元", None)}
 # Facts stated once per report: the largest value is the total, smaller ones are parts
@@ -401,9 +406,11 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
         for span, q in by_span.items():  # an absence the model left unnamed, whose object is plain
-            obj = absence_object(sent, q.end) if q.unit is None and span not in names else None
+            obj = (absence_object(sent, q.start, ABSENCE_OBJECTS + (REQUESTS_OBJECT,))
+                   if q.unit is None and span not in names else None)
             if obj:
                 names[span] = (obj, None)
+        names.update(channel_parts(sent, by_span, names))
         for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
             if q is None:
@@ -460,24 +467,35 @@ def sentence_sections(text: str) -> list[tuple[str, Optional[str]]]:
 
 # Words a fact's sentence must hold (a 案件 of a 两法衔接 platform is no 复议 or 诉讼).
 NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件",), "rules_": ("规章",),
-               "processing_fees": ("费",)}
+               "processing_fees": ("费",), "requests_natural_person": ("自然人", "公民", "个人", "群众", "居民"),
+               "requests_legal_person": ("法人", "组织", "企业", "单位", "公司"),
+               "requests_commercial": ("企业", "商业", "公司")}
 # Sentences about letters, hotlines and complaints state no application figure unless they
 # speak of applications.
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
+# Documents sent out (答复书 1 份, 告知书) count no applications.
+DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
-APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话)(?:方式)?(?:提交|提出)?的?申请")
+# At most this many characters between the way and 申请 (通过网络收到申请25件).
+WAY_WINDOW = 3
+APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|来信|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话)"
+                              rf"(?:方式)?(?:提交|提出|收到)?[^，。；,;、]{{0,{WAY_WINDOW}}}?的?申请")
 # Press items (新闻稿件, 宣传信息, 录用) and messages are no active disclosure.
-NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言")
+NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言|错别字|无效链接|错链|纠错|修正|更正")
 # Granted and partly granted together, whatever the verb (共依申请办理公开或部分公开 13 件).
 GRANTED_PARTIAL = re.compile(r"(?:予以)?公开(?:或|及|和|与|、)部分公开")
 # The clause verb of a normative-document figure decides which one it is.
+# Read in the figure's own phrase: a 废止 earlier in the sentence is another clause's.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网"), ("other", "其他方式|其他渠道"), ("wechat", "微信|公众号"), ("weibo", "微博"),
-            ("toutiao", "头条"), ("douyin", "抖音"), ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
+            ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
+            ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|媒体"),
-            ("gazette", "公报"))
+            ("gazette", "公报"), ("platform", "平台"))
+# Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).
+GENERIC_CHANNELS = {"platform", "online"}
 ALL_CHANNELS = re.compile(r"多种渠道|各种渠道|各类渠道|多渠道|多种方式|多种形式")
 # A figure that claims to be complete (各类信息, 共计) is the total, whatever channel it names.
 COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
@@ -490,22 +508,60 @@ YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("processing_fees", re.compile(r"收费|收取|费用|处理费")),
-                   ("review_total", re.compile(r"复议.*诉讼|诉讼.*复议")),
+                   ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
+                   ("normative_repealed", re.compile(r"规范性文件.{0,6}(?:废止|废除)|(?:废止|废除).{0,6}规范性文件")),
                    ("normative_issued", re.compile(r"规范性文件")))
+# An absence of applications, when the model named none (未接到群众要求公开的信息); the model's
+# own name of an absence of applications (carried in, carried over) stays.
+REQUESTS_OBJECT = ("requests_received", re.compile(r"公开.{0,6}申请|依申请|要求公开|申请公开|公开申请"))
 
 
-def absence_object(sentence: str, end: int) -> Optional[str]:
-    """The fact an absence ending at ``end`` states by its object (``ABSENCE_OBJECTS``), or None."""
-    m = PHRASE_BREAK.search(sentence, end)
-    stop = min([m.start() if m else len(sentence)] + [q.start for q in quantities(sentence) if q.start >= end])
-    after = sentence[end:stop]  # 无行政复议、无提起行政诉讼: each absence its own object
-    return next((name for name, pat in ABSENCE_OBJECTS if pat.search(after)), None)
+def absence_object(sentence: str, start: int, objects=ABSENCE_OBJECTS) -> Optional[str]:
+    """The fact an absence starting at ``start`` states by its words and object (``ABSENCE_OBJECTS``), or None.
+
+    Read from the absence word on (没有收费 is its own object) to the next comma or quantity."""
+    m = PHRASE_BREAK.search(sentence, start)
+    stop = min([m.start() if m else len(sentence)] + [q.start for q in quantities(sentence) if q.start > start])
+    words = sentence[start:stop]  # 无行政复议、无提起行政诉讼: each absence its own object
+    return next((name for name, pat in objects if pat.search(words)), None)
 
 
 # Absences that name one kind of applicant.
 LEGAL_PERSON = re.compile(r"法人|其他组织|企业")
-NATURAL_PERSON = re.compile(r"自然人|公民|个人|群众")
+NATURAL_PERSON = re.compile(r"自然人|公民|个人")
+# The public at large (群众, 社会公众) names no one kind of applicant.
+THE_PUBLIC = re.compile(r"群众|公众|社会")
+# A result named after its count (1件经…沟通…不予公开, 2件予以公开): the count is that result's.
+RESULTS_AFTER = (("requests_partial", re.compile(r"部分公开$")), ("requests_denied", re.compile(r"不予公开$")),
+                 ("requests_unable", re.compile(r"无法提供$")), ("requests_rejected", re.compile(r"不予处理$")),
+                 ("requests_granted", re.compile(r"(?:予以|同意)?公开$")))
+RESULT_WORDS = re.compile(r"公开|无法提供|不予处理|其他处理|办结|答复|收到|受理|申请")
+
+
+def applicant_kind(words: str) -> Optional[str]:
+    """``requests_legal_person`` or ``requests_natural_person`` when ``words`` name one kind of applicant only."""
+    legal, natural = bool(LEGAL_PERSON.search(words)), bool(NATURAL_PERSON.search(words))
+    if legal == natural or THE_PUBLIC.search(words):
+        return None
+    return "requests_legal_person" if legal else "requests_natural_person"
+
+
+APPLICANT_NEXT = re.compile(r"^(?:自然人|公民|个人|法人|其他组织|企业)+")
+
+
+def _applicant_after(f: "Fact") -> str:
+    """The applicant a count names right after it (2个自然人的申请), not in an aside (均为自然人提交)."""
+    m = APPLICANT_NEXT.match(_after(f))
+    return m.group(0) if m else ""
+
+
+def result_after(f: "Fact") -> Optional[str]:
+    """The result a count states by the words after it, when the words before name none (其中2件公开)."""
+    if RESULT_WORDS.search(_phrase(f).replace("其中", "")):
+        return None
+    after = _after(f).rstrip("。；;")
+    return next((name for name, pat in RESULTS_AFTER if pat.search(after)), None)
 
 
 def _before(f: Fact) -> str:
@@ -528,8 +584,25 @@ def _phrase(f: Fact) -> str:
 
 
 def channel_kinds(context: str) -> set[str]:
-    """The kinds of channel a context names."""
-    return {kind for kind, words in CHANNELS if re.search(words, context)}
+    """The kinds of channel a context names (a generic 平台 or 线上 only when it names no other)."""
+    kinds = {kind for kind, words in CHANNELS if re.search(words, context)}
+    return kinds - GENERIC_CHANNELS if kinds - GENERIC_CHANNELS else kinds
+
+
+# Units of items disclosed (a channel's part in 次 or 个 is no item count).
+ITEM_UNITS = ("条", "篇")
+
+
+def channel_parts(sent: str, by_span: dict, names: dict) -> dict:
+    """Unnamed parts after 其中 of a named total that name a channel (其中通过“悦读嵩明”平台发布59条,
+    快手号242条): ``active_channel`` each, by the list's structure."""
+    totals = [span for span, (name, _) in names.items() if name == "active_total"]
+    parts = [(span, q) for span, q in by_span.items() if q.unit in ITEM_UNITS
+             and any(t[1] <= q.start and "其中" in sent[t[1]:q.start] for t in totals)]
+    named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, sent, span)))) for span, q in parts]
+    if len(parts) < 2 or not all(named):
+        return {}  # 其中网站发布新闻类165条,教育通知类39条…: kinds of information, one of them on the website
+    return {span: ("active_channel", None) for span, _ in parts if span not in names}
 
 
 def _renamed(f: Fact, name: str) -> Fact:
@@ -554,27 +627,53 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue
         if f.name.startswith("requests_") and any(NOT_REQUESTS.search(t) and "申请" not in t for t in (f.text, _phrase(f))):
             continue  # 县长信箱受理信件3件; 建议提案答复12件
+        if f.name.startswith("requests_") and f.unit is not None and DOCUMENTS_ISSUED.search(_phrase(f)):
+            continue  # 出具《政府信息公开申请答复书》1份
         if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
-                NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"})):
+                NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"} - GENERIC_CHANNELS)):
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
         if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
                 _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]):
             continue  # 其中网站申请195件, 2件为网络申请
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
-        if f.name.startswith("normative_"):
-            before = _before(f)
-            f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(before)), "normative_issued"))
-        obj = absence_object(f.text, f.span[1]) if f.unit is None else None
+        if f.name.startswith("normative_") and f.unit is not None:
+            phrase = _phrase(f)
+            f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(phrase)), "normative_issued"))
+        obj = absence_object(f.text, f.span[0]) if f.unit is None else None
         if obj:
             f = _renamed(f, obj)
-        if f.name == "requests_received" and f.unit is None:
-            after = _after(f)
-            legal, natural = bool(LEGAL_PERSON.search(after)), bool(NATURAL_PERSON.search(after))
-            if legal != natural:
-                f = _renamed(f, "requests_legal_person" if legal else "requests_natural_person")
+        if f.name.startswith("requests_") and f.unit is not None:
+            result = result_after(f)
+            if result and f.name in ("requests_received", "requests_handled", "requests_granted"):
+                f = _renamed(f, result)  # 1件经与申请者沟通…不予公开
+        if f.name == "requests_received":
+            # 未收到法人…申请; 共收到2个自然人的…申请; 公民个人提出申请1030件
+            kind = applicant_kind(_after(f) if f.unit is None else _phrase(f) + _applicant_after(f))
+            if kind:
+                f = _renamed(f, kind)
         out.append(f)
-    return _stocks(_channels(out))
+    return _stocks(_kind_lists(_channels(out)))
+
+
+# A list of at least this many item figures in one sentence, only the first naming a channel,
+# counts kinds of information on that channel (门户网站…行政处罚信息公示47条,行政许可信息公示1143条,…).
+MIN_KIND_LIST = 3
+# A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
+LIST_HEAD = re.compile(r"其中|含|包括")
+
+
+def _kind_lists(facts: list[Fact]) -> list[Fact]:
+    """Drop the active figures of a sentence that lists kinds of information under one channel."""
+    def kind_list(text: str) -> bool:
+        qs = [q for q in quantities(text) if q.unit in ITEM_UNITS]
+        if len(qs) < MIN_KIND_LIST or LIST_HEAD.search(text) or COMPLETE.search(text):
+            return False
+        named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end)))))
+                 for q in qs]
+        return named[0] and not any(named[1:])
+    lists = {f.text for f in facts if f.name.startswith("active_") and kind_list(f.text)}
+    return [f for f in facts if not (f.name.startswith("active_") and f.text in lists)]
 
 
 def _channels(facts: list[Fact]) -> list[Fact]:
@@ -585,8 +684,11 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     kinds = {(f.text, f.span): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
 
     def whole(f: Fact) -> bool:  # 通过部门网站、报刊杂志、新媒体等方式; 平度政务网、平度公安微信等网络渠道
-        phrase, n = _phrase(f), len(kinds[(f.text, f.span)])
-        return n >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase)) or (n >= 2 and "等" in phrase and "、" in phrase)
+        phrase, own = _phrase(f), kinds[(f.text, f.span)]
+        if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
+            return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
+        return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
+                or (len(own) >= 2 and "等" in phrase and "、" in phrase))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
         return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(COMPLETE.search(_before(f))))
@@ -610,9 +712,11 @@ PARTS_OF = {"review_reconsideration": "review_", "review_litigation": "review_"}
 
 
 def _parts(facts: list[Fact]) -> list[Fact]:
-    """Drop the parts after 其中 of a one-kind figure of the same sentence."""
+    """Drop the parts after 其中 of a one-kind figure of the same sentence, and the kinds of information listed there."""
     out, head = [], None
     for f in facts:
+        if f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f)):
+            continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
                                       or head.text != f.text and f.text.lstrip().startswith("其中"))
         family = PARTS_OF.get(head.name) if split else None
