@@ -38,7 +38,7 @@ REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters be
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
-                  r"|无(?=上年结转|下年度?结转|结转|因政府信息公开)"
+                  r"|无(?=上年度?结转|下年度?结转|结转|因政府信息公开)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
@@ -141,6 +141,27 @@ def segments(text: str, qs: Sequence[Quantity]) -> list[tuple[int, int]]:
             hi -= 1
         out.append((lo, hi))
     return out
+
+
+# A line this long that ends in no stop runs on into the next (a page's wrapped line:
+# 全年制发规范性文件\n0 件,废止 0 件); a shorter one is a heading or a table row.
+WRAP_MIN_CHARS = 24
+LINE_END = set("。；;！？!?：:|")
+_LINE_START_HEADING = re.compile(r"\s*(?:[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．])")
+
+
+def unwrap(text: str) -> str:
+    """The text with wrapped lines joined: a long line ending in no stop, followed by a line that opens no heading."""
+    lines = text.split("\n")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        prev = out[-1].rstrip()
+        if (len(prev.strip()) >= WRAP_MIN_CHARS and prev[-1] not in LINE_END and ln.strip()
+                and not ln[0].isspace() and not _LINE_START_HEADING.match(ln) and not is_table_row(prev)):
+            out[-1] = prev + ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
 
 
 def sentences(text: str) -> list[tuple[int, str]]:
@@ -395,7 +416,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     (:func:`engine_classifier`), loaded only when the text holds a quantity.  The
     names are then read against the report's structure (:func:`structure`).
     """
-    placed = sentence_sections(text)
+    placed = sentence_sections(unwrap(text))
     sents = [(sent, sec) for sent, sec in placed if quantities(sent) and not is_table_row(sent)]
     if not sents:
         return []
@@ -478,7 +499,7 @@ DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
 # At most this many characters between the way and 申请 (通过网络收到申请25件).
 WAY_WINDOW = 3
-APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|来信|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话)"
+APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|来信|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话|平台)"
                               rf"(?:方式)?(?:提交|提出|收到)?[^，。；,;、]{{0,{WAY_WINDOW}}}?的?申请")
 # Press items (新闻稿件, 宣传信息, 录用) and messages are no active disclosure.
 NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言|错别字|无效链接|错链|纠错|修正|更正")
@@ -503,6 +524,11 @@ COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
 MIN_KINDS_TOTAL = 3
 # A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
 STOCK = re.compile(r"累计")
+# A stock over the years, whatever the figure (历年以来, 历年累计).
+STOCK_PHRASE = re.compile(r"历年")
+# The verb of an application count: received (收到, 受理) or handled (办理, 办结, 答复).
+RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
+HANDLE_VERB = re.compile(r"办理|办结|答复|回复")
 SINCE = re.compile(r"截至|截止|以来")
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
@@ -521,10 +547,27 @@ def absence_object(sentence: str, start: int, objects=ABSENCE_OBJECTS) -> Option
     """The fact an absence starting at ``start`` states by its words and object (``ABSENCE_OBJECTS``), or None.
 
     Read from the absence word on (没有收费 is its own object) to the next comma or quantity."""
+    words = absence_words(sentence, start)  # 无行政复议、无提起行政诉讼: each absence its own object
+    name = next((name for name, pat in objects if pat.search(words)), None)
+    if name in ("review_reconsideration", "review_litigation"):
+        # 无因政府信息产生行政复议,提起行政诉讼情况发生: one absence over both
+        end = start + len(words)
+        nxt = absence_words(sentence, end + 1) if end < len(sentence) and sentence[end] in "，," else ""
+        other = "诉讼|起诉" if name == "review_reconsideration" else "复议"
+        if re.search(other, nxt) and not ZERO.match(nxt):
+            return "review_total"
+    return name
+
+
+def absence_words(sentence: str, start: int) -> str:
+    """The words of an absence from ``start`` to the next comma or quantity."""
     m = PHRASE_BREAK.search(sentence, start)
     stop = min([m.start() if m else len(sentence)] + [q.start for q in quantities(sentence) if q.start > start])
-    words = sentence[start:stop]  # 无行政复议、无提起行政诉讼: each absence its own object
-    return next((name for name, pat in objects if pat.search(words)), None)
+    return sentence[start:stop]
+
+
+# An absence of these is no fact (未发生…投诉举报情况, 未发生网络舆情事件), unless it names 复议/诉讼.
+NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差错")
 
 
 # Absences that name one kind of applicant.
@@ -537,6 +580,10 @@ RESULTS_AFTER = (("requests_partial", re.compile(r"部分公开$")), ("requests_
                  ("requests_unable", re.compile(r"无法提供$")), ("requests_rejected", re.compile(r"不予处理$")),
                  ("requests_granted", re.compile(r"(?:予以|同意)?公开$")))
 RESULT_WORDS = re.compile(r"公开|无法提供|不予处理|其他处理|办结|答复|收到|受理|申请")
+
+
+# An absence names natural persons by this word only (未收到公民依申请…事项 is no application at all).
+NATURAL_PERSON_ABSENCE = re.compile(r"自然人")
 
 
 def applicant_kind(words: str) -> Optional[str]:
@@ -643,6 +690,13 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
         obj = absence_object(f.text, f.span[0]) if f.unit is None else None
         if obj:
             f = _renamed(f, obj)
+        elif f.unit is None and NOT_FACT_ABSENCE.search(absence_words(f.text, f.span[0])):
+            continue  # 未发生因依申请公开办理不当引发的投诉举报情况
+        if STOCK_PHRASE.search(_phrase(f)):
+            continue  # 历年以来主动公开信息数453条, 历年累计受理…申请0条: stocks, whatever the name
+        if f.name == "requests_received" and f.unit is not None and HANDLE_VERB.search(_phrase(f)) \
+                and not RECEIVE_VERB.search(_phrase(f)):
+            f = _renamed(f, "requests_handled")  # 办理政府信息公开申请651件,均…办结
         if f.name.startswith("requests_") and f.unit is not None:
             result = result_after(f)
             if result and f.name in ("requests_received", "requests_handled", "requests_granted"):
@@ -650,6 +704,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
         if f.name == "requests_received":
             # 未收到法人…申请; 共收到2个自然人的…申请; 公民个人提出申请1030件
             kind = applicant_kind(_after(f) if f.unit is None else _phrase(f) + _applicant_after(f))
+            if kind == "requests_natural_person" and f.unit is None and not NATURAL_PERSON_ABSENCE.search(_after(f)):
+                kind = None  # 未收到公民依申请信息公开事项: no application at all
             if kind:
                 f = _renamed(f, kind)
         out.append(f)

@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences
+from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences, unwrap
 from pipeline.scoring import HELD_OUT_EXCERPT_SPLITS
 from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
 
@@ -537,9 +537,12 @@ def gold_sentences(stem: str, gold: dict, text: str, strict: bool = True) -> lis
     the training sentences (dev3 lists figures in units the rules do not count, 4申请 with
     none; they stay misses when scored).
     """
+    text = unwrap(text)  # as extract_facts reads it
     sents = [s for _, s in sentences(text) if quantities(s)]
     labels: list[list] = [[] for _ in sents]
     for f in gold["facts"]:
+        if f["context"] not in text and f["context"].replace("\n", "") in text:
+            f = {**f, "context": f["context"].replace("\n", "")}  # a wrapped line joined
         hits = [i for i, s in enumerate(sents) if f["context"] in s]
         if not hits and not strict:
             continue
