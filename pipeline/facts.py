@@ -437,7 +437,45 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
             if q is None:
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
-    return consistent(structure(out))
+    facts = consistent(structure(out))
+    if not any(f.name.startswith("active_") for f in facts):
+        facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
+    return facts
+
+
+# The passage's only figure of items disclosed is its total, when the model named none
+# (全年在云南省政府采购网公开信息7条, 主动发布政府信息共计49条): a figure in ITEM_UNITS whose clause
+# discloses (ACTIVE_VERB) information, in no 依申请 or 复议 section, no part after 其中, no
+# sentence of several figures by kind, no stock, press item, reading or message.
+ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送")
+ACTIVE_OBJECT = re.compile(r"信息")
+NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理|目录|期")
+
+
+def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]) -> list[Fact]:
+    """The one active figure of a passage whose model named none: ``active_total`` when it is the only candidate."""
+    taken = {(f.text, f.span) for f in named}
+    cands = []
+    for sent, sec in sents:
+        if sec in ("requests", "review"):
+            continue
+        kinds = kind_list_spans(sent)
+        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS]
+        if len(items) > 1 and not LIST_HEAD.search(sent):
+            continue  # 政务类信息34条,概况类信息150条: figures by kind, none of them the total
+        for q in quantities(sent):
+            span = (q.start, q.end)
+            if q.unit not in ITEM_UNITS or (sent, span) in taken or span in kinds:
+                continue
+            f = Fact("active_total", q.value, q.unit, sent, span, approx=q.approx, section=sec)
+            phrase, before = _phrase(f), sent[:q.start]
+            if not (ACTIVE_VERB.search(phrase) and ACTIVE_OBJECT.search(phrase + _after(f))):
+                continue
+            if (NOT_ONLY_TOTAL.search(phrase) or "其中" in before or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase)
+                    or STOCK_PHRASE.search(phrase) or (STOCK.search(phrase) and SINCE.search(before))):
+                continue
+            cands.append(f)
+    return cands if len(cands) == 1 else []
 
 
 # --- the report's structure ------------------------------------------------------
@@ -528,12 +566,14 @@ STOCK = re.compile(r"累计")
 STOCK_PHRASE = re.compile(r"历年")
 # The verb of an application count: received (收到, 受理) or handled (办理, 办结, 答复).
 RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
-HANDLE_VERB = re.compile(r"办理|办结|答复|回复")
+HANDLE_VERB = re.compile(r"办理|办结|答复|回复|(?<![予他])处理")
 SINCE = re.compile(r"截至|截止|以来")
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
-ABSENCE_OBJECTS = (("processing_fees", re.compile(r"收费|收取|费用|处理费")),
+ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
+                   ("requests_carried_over", re.compile(r"结转(?:至|到)?下一?年|下一?年度?结转")),
+                   ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
                    ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
                    ("normative_repealed", re.compile(r"规范性文件.{0,6}(?:废止|废除)|(?:废止|废除).{0,6}规范性文件")),
@@ -719,17 +759,31 @@ MIN_KIND_LIST = 3
 LIST_HEAD = re.compile(r"其中|含|包括")
 
 
+def kind_list_spans(text: str) -> set[tuple[int, int]]:
+    """The item figures of ``text`` that list kinds of information under one channel: a figure
+    naming a channel and at least ``MIN_KIND_LIST`` - 1 figures after it naming none (门户网站发布
+    概况类信息36条,政务动态类信息87条,…,“遵义统计”微信公众号发布信息151条: the first four)."""
+    qs = [q for q in quantities(text) if q.unit in ITEM_UNITS]
+    if len(qs) < MIN_KIND_LIST or LIST_HEAD.search(text) or COMPLETE.search(text):
+        return set()
+    named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end)))))
+             for q in qs]
+    out: set[tuple[int, int]] = set()
+    i = 0
+    while i < len(qs):
+        j = i + 1
+        while j < len(qs) and not named[j]:
+            j += 1
+        if named[i] and j - i >= MIN_KIND_LIST:
+            out |= {(q.start, q.end) for q in qs[i:j]}
+        i = j
+    return out
+
+
 def _kind_lists(facts: list[Fact]) -> list[Fact]:
-    """Drop the active figures of a sentence that lists kinds of information under one channel."""
-    def kind_list(text: str) -> bool:
-        qs = [q for q in quantities(text) if q.unit in ITEM_UNITS]
-        if len(qs) < MIN_KIND_LIST or LIST_HEAD.search(text) or COMPLETE.search(text):
-            return False
-        named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end)))))
-                 for q in qs]
-        return named[0] and not any(named[1:])
-    lists = {f.text for f in facts if f.name.startswith("active_") and kind_list(f.text)}
-    return [f for f in facts if not (f.name.startswith("active_") and f.text in lists)]
+    """Drop the active figures that list kinds of information under one channel (``kind_list_spans``)."""
+    spans = {text: kind_list_spans(text) for text in {f.text for f in facts if f.name.startswith("active_")}}
+    return [f for f in facts if not (f.name.startswith("active_") and f.span in spans[f.text])]
 
 
 def _channels(facts: list[Fact]) -> list[Fact]:
