@@ -36,7 +36,7 @@ FACT_GOLD_DIR = ROOT / "data" / "gold" / "facts"
 INPUT_DIRS = (ROOT / "data" / "seeds", ROOT / "data" / "corpus" / "real")
 # Generated reports trained on (seeds 0..N-1) and phrase-bank sentences per report.
 GENERATED_SEEDS = 300
-PHRASES_PER_REPORT = 10
+PHRASES_PER_REPORT = 12
 # Hand-annotated training sentences are few: each is seen this many times per epoch.
 REAL_REPEAT = 4
 EPOCHS = 12
@@ -382,6 +382,94 @@ PHRASES = (
     "[无|review_reconsideration]行政复议、[无|review_litigation]提起行政诉讼情况",
     "因具体行政行为被提起行政诉讼{-}起",
     "门户网站主动公开政府信息{active_channel}条，其中重要活动类信息{-}条、监察执法类信息{-}条，通过官方微信、微博平台公开政府信息{active_channel}条",
+    # round 4: the classes sets 1-3, dev3 and dev4 show, each in several wordings
+    # the only figure of items disclosed, worded many ways (the structure rules make it a
+    # channel beside another channel's figure)
+    "主动发布政府信息共计{active_total}条",
+    "全年更新工作动态、政策文件和民生服务信息{active_total}条",
+    "{y}年累计公开信息达{active_total}条",
+    "向社会各界公布政府信息累计{active_total}条",
+    "全年共发布{active_total}条",
+    "全年在政府信息公开平台发布信息{active_total}条",
+    "全年在{agency}门户网站公开信息{active_total}条",
+    "通过“{agency}”网站公开{active_total}条信息",
+    "主动公开政府工作信息、动态{active_total}多条",
+    "本年度共主动公开政府信息{active_total}条，较上年增长{pct}%",
+    "依托门户网站主动公开信息{active_total}条",
+    "截至12月31日，主动公开政府信息{active_total}条",
+    "全年累计主动公开政府信息{active_total}条，其中通过“{wx}”平台发布{active_channel}条，通过门户网站公开{active_channel}条",
+    "主动公开政府信息共计{active_total}条，其中，局官网发布信息{active_channel}条，微信公众号{active_channel}条，微博{active_channel}条，快手号{active_channel}条",
+    "主动公开信息{active_total}条，其中网站发布新闻类{-}条，通知公告类{-}条，政策文件及解读{-}条",
+    "政府信息公开{active_total}条，其中社会保险{-}条、房屋征收及住房保障{-}条、公共法律服务{-}条",
+    "全市政府网站及{-}个政务新媒体发布信息{active_total}余条",
+    # channels beside each other
+    "微博“{wx}”发布信息{active_channel}条",
+    "微信“{wx}”发布信息{active_channel}条，阅读量{-}次",
+    "“{wx}”微信公众号发布{active_channel}条，基本做到日更新",
+    "在{agency}信用平台主动公开行政处罚信息{active_channel}条",
+    "依托微信公众号、视频号等平台发布政务信息{active_channel}余条",
+    "通过政府网站主动公开政府信息数量{active_channel}条",
+    "其中线上信息公开{active_channel}条",
+    # kinds of information, corrections, readings, press: no facts
+    "门户网站发布概况类信息{-}条，政务动态类信息{-}条，信息公开目录信息{-}条，政策解读{-}条",
+    "通过门户网站公开行政处罚信息公示{-}条，行政许可信息公示{-}条，通知公告信息{-}条",
+    "修正重复信息{-}条，错别字{-}条",
+    "设置专题专栏{-}个",
+    "受理12345热线工单{-}件，按时办结率100%",
+    "媒体宣传{-}余篇",
+    "开展政务公开业务培训{-}次，参训{-}人次",
+    "召开专题会议{-}次，研究部署政务公开工作",
+    "收到群众来信{-}件，均已办结",
+    "接听群众咨询电话{-}个",
+    "系统累计访问量达{-}万次",
+    "历年以来主动公开信息{-}条",
+    "历年累计受理依申请公开申请{-}件",
+    "出具《政府信息公开申请答复书》{-}份",
+    "解读政策文件{-}个",
+    "在各类新闻媒体平台发稿{-}篇",
+    "公示反垄断执法案件{-}件",
+    # applications: who applied, counted in 例/条, received vs handled vs carried
+    "共收到{requests_natural_person}个自然人的政府信息公开申请",
+    "公民个人提出申请{requests_natural_person}件，法人或其他组织提出申请{requests_legal_person}件",
+    "共受理依申请政府信息公开事项{requests_received}例",
+    "我办受理依申请信息{requests_received}条",
+    "收到政府信息依申请公开共{requests_received}件，其中书面申请{-}件，通过信息公开平台申请{-}件",
+    "其中通过网络收到申请{-}件，通过来信收到申请{-}件",
+    "截至12月底已回复{requests_handled}件，{requests_carried_over}件正在办理中",
+    "办理政府信息公开申请{requests_handled}件，均在法定期限内予以办结",
+    "全年处理政府信息公开申请{requests_handled}条，全部按时处理办结",
+    "在办结的{requests_handled}件申请中，予以公开{requests_granted}件，不予公开{requests_denied}件，申请撤销{-}件",
+    "其中{requests_granted}件公开，{requests_denied}件经与申请者沟通同意对答复内容不予公开",
+    "另{requests_carried_over}件申请按规定结转下年度继续办理",
+    "全年共受理政府信息公开申请{requests_received}件，均来自自然人",
+    "[未接到|requests_received]群众要求公开的信息",
+    "{y}年度我乡[没有|requests_received]依申请公开的政府信息",
+    "[未收到|requests_received]公民依申请信息公开事项",
+    "[未受理|requests_received]依申请公开信息申请",
+    "[无上年度结转|requests_carried_in]",
+    "[未收到|requests_received]任何公民、法人和其他组织提出的公开政府信息的申请",
+    "[没有接到|requests_received]群众主动要求公开政府信息的申请",
+    # 复议 and 诉讼 worded many ways
+    "[无|review_total]因政府信息产生行政复议，提起行政诉讼情况发生",
+    "[不存在|review_total]有关政府信息公开行政复议和行政诉讼情况",
+    "[未发生|review_total]政府信息公开行政复议、起诉",
+    "办理信息公开行政复议{review_reconsideration}件，行政诉讼{review_litigation}件",
+    "因政府信息公开引起的行政复议{review_reconsideration}件，[无|review_litigation]行政诉讼案件",
+    "收到有关政府信息公开行政复议申请{review_reconsideration}件",
+    "[没有发生|review_total]针对本单位有关政府信息公开事务的行政复议案、行政诉讼案",
+    "全年[未发生|-]因依申请公开办理不当引发的投诉举报情况",
+    # normative documents: issued, repealed, in force; absences
+    "全年制发规范性文件{normative_issued}件，废止{normative_repealed}件，现行有效{normative_in_force}件",
+    "{y}年度新发布的行政规范性文件{normative_issued}件，确定继续有效的行政规范性文件{normative_in_force}件",
+    "及时废止与上级文件不一致的文件，{y}年度新发布的行政规范性文件{normative_issued}件",
+    "清理废止文件{normative_repealed}件",
+    "发布行政规范性文件{normative_issued}篇",
+    "共制定规范性文件{normative_issued}件，废止规范性文件{normative_repealed}件，现行有效的规范性文件{normative_in_force}件",
+    "[无|normative_issued]行政规范性文件出台及更新情况",
+    # fees
+    "政府信息公开[没有收费|processing_fees]",
+    "对信息公开免费提供，[未收取|processing_fees]任何费用",
+    "[没有收取|processing_fees]费用",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",
