@@ -174,6 +174,71 @@ def test_structure_application_ways_press_items_and_granted_partial():
                   ["active_total", "active_channel", "active_total"]) == [("active_total", 579)]
 
 
+def test_quantity_rules_round_4_absences_units_and_wrapped_lines():
+    q = lambda t: [(x.text(t), x.value) for x in facts.quantities(t)]  # noqa: E731
+    for t, z in (("我乡没有依申请公开的政府信息", "没有"), ("无行政规范性文件出台及更新情况", "无"),
+                 ("不存在有关政府信息公开行政复议和行政诉讼情况", "不存在"), ("我镇政府信息公开没有收费", "没有收费"),
+                 ("无上年度结转", "无")):
+        assert q(t) == [(z, 0)], t
+    assert q("共受理依申请政府信息公开事项29例") == [("29例", 29)] and q("无一例") == []
+    # a page's wrapped line runs on; a heading or a short line does not
+    text = "主动公开目录。加大规范性文件主动公开,全年制发规范性文件\n0 件,废止 0 件,现行有效 1 件。\n(三)政府信息管理\n认真落实审核制度。"
+    assert facts.unwrap(text) == ("主动公开目录。加大规范性文件主动公开,全年制发规范性文件0 件,废止 0 件,现行有效 1 件。\n"
+                                  "(三)政府信息管理\n认真落实审核制度。")
+
+
+def test_structure_round_4_absences_applicants_and_results():
+    # the absence's own words and the phrase after a comma name it
+    assert _named("无因政府信息产生行政复议,提起行政诉讼情况发生。", ["review_reconsideration"]) == [("review_total", 0)]
+    assert _named("无行政复议、无提起行政诉讼情况。", ["review_total", "review_total"]) == [
+        ("review_reconsideration", 0), ("review_litigation", 0)]
+    assert _named("我镇政府信息公开没有收费。", [None]) == [("processing_fees", 0)]
+    assert _named("本年度,未接到群众要求公开的信息。", [None]) == [("requests_received", 0)]
+    assert _named("无上年度结转。", ["requests_carried_over"]) == [("requests_carried_in", 0)]
+    assert _named("全年未发生因依申请公开办理不当引发的投诉举报情况。", ["requests_handled"]) == []
+    # 群众 and 公民 alone name no kind of applicant in an absence; 自然人 does; a count names its applicant
+    assert _named("没有接到群众主动要求公开政府信息的申请。", ["requests_received"]) == [("requests_received", 0)]
+    assert _named("未收到公民依申请信息公开事项。", ["requests_received"]) == [("requests_received", 0)]
+    assert _named("共收到2个自然人的政府信息公开申请。", ["requests_received"]) == [("requests_natural_person", 2)]
+    assert _named("公民个人提出申请1030件。", ["requests_received"]) == [("requests_natural_person", 1030)]
+    assert _named("共受理36件政府信息公开申请(均为自然人提交)。", ["requests_received"]) == [("requests_received", 36)]
+    assert _named("在办结的5件申请中,申请撤销1件。", ["requests_handled", "requests_commercial"]) == [("requests_handled", 5)]
+    # received vs handled by the verb; a result named after its count; documents sent out are none
+    assert _named("全市各级各部门办理政府信息公开申请651件,均在法定期限内予以办结。", ["requests_received"]) == [
+        ("requests_handled", 651)]
+    assert _named("其中2件公开,1件经与申请者沟通同意对答复内容不予公开。", ["requests_granted", "requests_handled"]) == [
+        ("requests_granted", 2), ("requests_denied", 1)]
+    assert _named("收到申请1件,出具《政府信息公开申请答复书》1份。", ["requests_received", "requests_received"]) == [
+        ("requests_received", 1)]
+    assert _named("通过网络收到申请25件,通过来信收到申请件4件。", ["requests_received"] * 2) == []
+    # stocks over the years; the verb of a normative figure is its own phrase's
+    assert _named("历年以来主动公开信息数453条。", ["active_total"]) == []
+    assert _named("及时废止不一致的文件,2023年度新发布的行政规范性文件4件。", ["normative_repealed"]) == [("normative_issued", 4)]
+
+
+def test_structure_round_4_channels_kinds_and_the_only_total():
+    # a figure over several channels below another channel's is no total
+    assert _named("网站全年发布信息共971条。通过报刊、微信公众号等媒体公开信息344条。", ["active_channel"] * 2) == [
+        ("active_channel", 971), ("active_channel", 344)]
+    # kinds after 其中, and a list of kinds under one channel, are none (the channel still counts as stated)
+    assert _named("网站发布信息共971条,其中工作动态68条、专题专栏36条。", [None, "active_channel", "active_channel"]) == [
+        ("active_total", 971)]
+    assert _named("通过门户网站公开行政处罚信息47条,行政许可信息1143条,通知公告信息46条。通过微信公众号发布报道247篇。",
+                  ["active_channel", None, None, "active_total"]) == [("active_channel", 247)]
+    # 头条新闻 is a kind, not 今日头条; 官网 and 平台 name channels; a total's parts naming channels are channels
+    assert facts.channel_kinds("头条新闻") == set() and facts.channel_kinds("局官网") == {"web"}
+    assert _named("全年主动公开政府信息165条,其中通过“悦读嵩明”平台发布59条,通过县政府网站公开106条。",
+                  ["active_total", None, "active_channel"]) == [
+        ("active_total", 165), ("active_channel", 59), ("active_channel", 106)]
+    assert _named("主动公开信息497条,其中网站发布新闻类165条,教育通知类39条。", ["active_total", None, None]) == [
+        ("active_total", 497)]
+    # corrections are no disclosures; the passage's only disclosing figure is its total
+    assert _named("修正重复信息342条,错别字79条。", ["active_channel", "active_channel"]) == []
+    assert _named("(一)主动公开情况。全年在云南省政府采购网公开信息7条。\n(二)依申请公开情况。共受理申请1件。",
+                  [None, "requests_received"]) == [("active_total", 7), ("requests_received", 1)]
+    assert _named("政务类信息34条,概况类信息150条。", [None, None]) == []
+
+
 def test_quantity_rules_round_3_absences_and_words():
     q = lambda t: [(x.text(t), x.value) for x in facts.quantities(t)]  # noqa: E731
     assert q("认真对待每一件申请") == [] and q("无法提供行政复议决定书") == []
