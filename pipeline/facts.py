@@ -258,7 +258,7 @@ FACT_NAMES = tuple(FACTS)
 COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
     "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇",),  # 发布行政规范性文件6篇
-    "active_total": ("条", "件", "篇", None), "active_channel": ("条", "件", "篇"),
+    "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
     "processing_fees": ("元", "万元", None)}
 # Facts stated once per report: the largest value is the total, smaller ones are parts
 # (平潭 2022: 14571 in all, then 77 of one 专栏).
@@ -677,7 +677,7 @@ def channel_kinds(context: str) -> set[str]:
 
 
 # Units of items disclosed (a channel's part in 次 or 个 is no item count).
-ITEM_UNITS = ("条", "篇")
+ITEM_UNITS = ("条", "篇", "份")
 
 
 def channel_parts(sent: str, by_span: dict, names: dict) -> dict:
