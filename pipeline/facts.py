@@ -266,11 +266,13 @@ LARGEST_ONLY = ("active_total",)
 
 
 def consistent(facts: Sequence["Fact"]) -> list["Fact"]:
-    """Facts whose unit suits their name; of each LARGEST_ONLY name, the largest."""
+    """Facts whose unit suits their name; of each LARGEST_ONLY name, the largest (a smaller
+    ``active_total`` that names a channel is that channel's: 全县政务新媒体共发布信息758条)."""
     out = [f for f in facts if f.unit in FACT_UNITS.get(f.name, ())]
     for name in LARGEST_ONLY:
         top = max((f.value for f in out if f.name == name), default=None)
-        out = [f for f in out if f.name != name or f.value == top]
+        out = [f if f.name != name or f.value == top else _renamed(f, "active_channel")
+               for f in out if f.name != name or f.value == top or channel_kinds(_phrase(f))]
     return out
 
 
@@ -532,13 +534,16 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
 # Sentences about letters, hotlines and complaints state no application figure unless they
 # speak of applications.
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
+# A quota, a limit or a rate (每月公开不少于5条, 20个工作日内) is no count of anything done.
+QUOTA_WINDOW = 8  # characters either side of the quantity a quota word stands in
+QUOTA = re.compile(r"不少于|不低于|不超过|至少|每[月周年季天日]|工作日")
 # Documents sent out (答复书 1 份, 告知书) count no applications.
 DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
 # At most this many characters between the way and 申请 (通过网络收到申请25件).
-WAY_WINDOW = 3
-APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|信函|信件|来信|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话|平台)"
-                              rf"(?:方式)?(?:提交|提出|收到)?[^，。；,;、]{{0,{WAY_WINDOW}}}?的?申请")
+WAY_WINDOW = 4
+APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|线上|线下|信函|信件|来信|邮寄|当面|现场|书面|电子邮件|邮件|传真|电话|平台)"
+                              rf"(?:方式)?(?:提交|提出|收到)?[^，。；,;、等]{{0,{WAY_WINDOW}}}?的?申请")
 # Press items (新闻稿件, 宣传信息, 录用) and messages are no active disclosure.
 NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言|错别字|无效链接|错链|纠错|修正|更正")
 # Granted and partly granted together, whatever the verb (共依申请办理公开或部分公开 13 件).
@@ -558,6 +563,9 @@ GENERIC_CHANNELS = {"platform", "online"}
 ALL_CHANNELS = re.compile(r"多种渠道|各种渠道|各类渠道|多渠道|多种方式|多种形式")
 # A figure that claims to be complete (各类信息, 共计) is the total, whatever channel it names.
 COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
+# What makes one channel's figure the total beside other channels: a claim to be complete
+# (共计, 总计); 各类 does not (我县政府网站共发布各类信息5386条 beside the 政务微信's 856 is a channel).
+TOTAL_CLAIM = re.compile(r"共计|总计|合计|全部")
 # A figure over this many kinds of channel is the total (网站、报刊杂志、新媒体等方式).
 MIN_KINDS_TOTAL = 3
 # A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
@@ -709,6 +717,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
     for f in facts:
         if f.section and f.name.startswith(SECTION_EXCLUDES.get(f.section, ())):
             continue
+        if f.unit is not None and QUOTA.search(_phrase(f)[-QUOTA_WINDOW:] + _after(f)[:QUOTA_WINDOW]):
+            continue  # 明确各镇办、各部门每月公开不少于5条政府信息
         needs = next((w for k, w in NEEDS_WORDS.items() if f.name.startswith(k)), None)
         if needs and not any(w in f.text for w in needs):
             continue
@@ -801,7 +811,7 @@ def _channels(facts: list[Fact]) -> list[Fact]:
                 or (len(own) >= 2 and "等" in phrase and "、" in phrase))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
-        return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(COMPLETE.search(_before(f))))
+        return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(TOTAL_CLAIM.search(_before(f))))
 
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
