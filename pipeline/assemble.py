@@ -33,6 +33,9 @@ MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
 # its matched neighbours when it resembles that row's key this much (partial_ratio).
 POSITION_MIN_SCORE = 60
+# A run of damaged labels that is not as long as the rows missing there is aligned to them
+# in order (``align_by_shape``); a label must resemble its row this much (partial_ratio).
+ALIGN_MIN_SCORE = 30
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -360,15 +363,72 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             label = normalize(run[0].label)
             if not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE:
                 _place(run[0], gap[0], table, read_ids, warnings)
-        elif len(run) > 1 and (rows := _gap_of_length(gap, len(run))) \
-                and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
-            for rr, row in zip(run, rows):
+        elif len(run) > 1:
+            rows = _gap_of_length(gap, len(run))
+            if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+                pairs = list(zip(run, rows))
+            else:  # reads lost or split: align the reads of a full row to the gap by label and order
+                pairs = align_by_shape(run, gap)
+            for rr, row in pairs:
                 _place(rr, row, table, read_ids, warnings)
                 if placed is not None:
                     placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Row]]:
+    """Unmatched reads paired with missing rows in the template's order, where the run
+    is not exactly as long as the gap (a row lost, one split in two by a misread cell).
+
+    Only a read with as many numbers as the row has columns can take it, and only when
+    its label resembles one of the row's keys at least ALIGN_MIN_SCORE (partial_ratio):
+    of the order-preserving pairings, the one with the highest summed resemblance
+    (dynamic programming).  （六） as one row or as sub-rows: whichever pairs more.
+    """
+    ids = {r.id for r in gap}
+    ways = [gap]
+    if "other" in ids and ids & set(OTHER_SPLIT):
+        ways = [[r for r in gap if r.id != "other"], [r for r in gap if r.id not in OTHER_SPLIT]]
+    best: list[tuple[RowRead, Row]] = []
+    best_score = -1.0
+    for rows in ways:
+        score, pairs = _align(run, rows)
+        if (len(pairs), score) > (len(best), best_score):
+            best, best_score = pairs, score
+    return best
+
+
+def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
+    """The order-preserving pairing of reads to rows of the highest summed label score."""
+    n, m = len(run), len(rows)
+
+    def score(rr: RowRead, row: Row) -> Optional[float]:
+        if len(rr.values) != len(row.columns):
+            return None
+        label = normalize(rr.label)
+        s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
+        return s if s >= ALIGN_MIN_SCORE else None
+
+    # dp[i][j]: (pairs, summed score) of the best pairing of run[i:] with rows[j:].
+    dp = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    choice: dict[tuple[int, int], str] = {}
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            opts = [(dp[i + 1][j], "skip_read"), (dp[i][j + 1], "skip_row")]
+            s = score(run[i], rows[j])
+            if s is not None:
+                k, t = dp[i + 1][j + 1]
+                opts.append(((k + 1, t + s), "pair"))
+            dp[i][j], choice[i, j] = max(opts, key=lambda o: o[0])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        c = choice[i, j]
+        if c == "pair":
+            pairs.append((run[i], rows[j]))
+        i, j = i + (c != "skip_row"), j + (c != "skip_read")
+    return dp[0][0][1], pairs
 
 
 def _stray(rr: RowRead, table: Table) -> bool:
@@ -602,9 +662,28 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
             if label and current != "requests" and match_row(label, template.table("requests")) \
                     and not match_row(label, template.table("active")):
                 current = "requests"
+            elif ln.source == "ocr" and ln.cells and (later := table_by_shape(ln, template, current)):
+                current = later  # its heading misread (a fax): the row's shape says whose it is
         if current:
             groups[current].append(ln)
     return groups
+
+
+def table_by_shape(line: Line, template: Template, current: Optional[str]) -> Optional[str]:
+    """The later table a grid row belongs to by its count of numbers alone, when it holds more
+    than any row of the ``current`` table has columns: a table after it (template order)
+    whose rows have that many columns, or the review table, printed as one row of all its cells."""
+    n = sum(1 for k, _, _ in _tokens(line) if k == "num")
+    ids = [t.id for t in template.tables]
+    start = ids.index(current) + 1 if current in ids else 0
+    if current in ids and n <= max(len(r.columns) for r in template.table(current).rows):
+        return None
+    for table in template.tables[start:]:
+        shape = {sum(len(r.columns) for r in table.rows)} if table.id == "review" \
+            else {len(r.columns) for r in table.rows}
+        if n in shape and n > 1:
+            return table.id
+    return None
 
 
 def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Assembly:
