@@ -81,10 +81,12 @@ def test_unreadable_labels_take_the_missing_rows_in_order():
     cells = assemble.field_cells(t, asm)
     assert cells["requests.partial.total"].status == "placed" and cells["requests.granted.total"].status == "printed"
     assert any("requests.partial: label" in w for w in asm.warnings)
-    # Rows of the wrong shape are not placed: a run of two labels for two rows, one short.
+    # Rows of the wrong shape are not placed: a run of two labels for two rows, one short;
+    # the other, a full row whose label resembles its row's, still takes it by order.
     lines[4] = _row("11解升公开（分社理的", seven[:5])
     asm = assemble.assemble(lines, "2021")
-    assert asm.fields["requests.denied_state_secret.total"] is None
+    assert all(asm.fields[f"requests.partial.{c.id}"] is None for c in t.table("requests").row("partial").columns)
+    assert asm.fields["requests.denied_state_secret.total"] == 3
 
 
 def test_format_from_damaged_header_words():
@@ -137,3 +139,62 @@ def test_format_from_the_active_tables_shape():
     for ln in text_rows:
         ln.source = "pdf"
     assert assemble.detect_format([head] + text_rows) is None  # exact text: no guessing
+
+
+def test_rows_aligned_by_shape_when_a_row_is_lost_or_split():
+    """A run of damaged labels one read short of the missing rows (a row lost, another split
+    in two by a misread cell): reads of a full row take rows in order by label resemblance;
+    the split halves (3 + 4 numbers for 7 columns) take none."""
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("(一）予以公开", ["2"] * 7),                          # granted, read
+             _row("11解升公开（分社理的", ["1"] * 7),                          # partial, damaged
+             _row("1異子国家城密", ["3"] * 3), _row("a", ["3"] * 4),           # state_secret, split
+             _row("2其他法律行政法规察止公汗", ["4"] * 7),                     # denied_law, damaged
+             _row("3.危及“三安全一稳定”", ["5"] * 7)]                          # denied_security, read
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.partial.total"] == 1 and asm.fields["requests.denied_law.total"] == 4
+    assert asm.fields["requests.denied_state_secret.total"] is None  # split: not guessed
+    assert "requests.denied_law.total" in asm.placed
+    assert any(w.startswith("requests.denied_law: label") for w in asm.warnings)
+    # A label resembling no missing row is not placed by order alone.
+    lines[5] = _row("乱码乱码", ["4"] * 7)
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.denied_law.total"] is None
+
+
+def test_a_rows_count_of_numbers_names_its_table_when_its_heading_is_misread():
+    t = get("2021")
+    active = [Line("二、主动公开政府信息情况", 1, label="heading"), _row("规章", ["1", "2", "3"])]
+    seven = _row("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"])
+    lost = Line("三、收乱码", 1, label="heading", source="ocr")  # the heading misread
+    groups = assemble.split_tables(active + [lost, seven], t)
+    assert seven in groups["requests"]
+    review = _row("乱码", ["1"] * 15)
+    groups = assemble.split_tables(active + [lost, seven, review], t)
+    assert review in groups["review"] and review not in groups["requests"]
+    assert assemble.table_by_shape(_row("乱码", ["1"] * 3), t, "active") is None  # fits active
+    text = _row("乱码", ["1"] * 15)
+    text.source = "pdf"
+    assert text in assemble.split_tables(active + [lost, seven, text], t)["requests"]  # exact text: no guessing
+
+
+def test_a_rules_remnant_at_a_cells_side_is_not_read():
+    from pipeline.backend.scan.lines import cell_line_boxes
+
+    ink = np.zeros((40, 80), np.uint8)
+    ink[10:26, 20:30] = 255  # a digit
+    ink[8:28, 76:78] = 255  # what is left of the cell's right rule
+    assert cell_line_boxes(ink, (0, 0, 80, 40), 20.0) == [(20, 8, 30, 28)]
+    ink[10:26, 36:38] = 255  # a 1 beside the digit is kept
+    assert cell_line_boxes(ink, (0, 0, 80, 40), 20.0)[0][2] == 38
+
+
+def test_a_cell_between_two_numbers_is_a_number_cell():
+    from pipeline.backend.scan.numbers import numeric_cells
+    from pipeline.layout import Grid
+
+    grid = Grid.__new__(Grid)
+    grid.cells = [Cell("乱码", (0, 0, 10, 10), None, 0, 0), Cell("0", (10, 0, 20, 10), None, 0, 1),
+                  Cell("a", (20, 0, 30, 10), None, 0, 2), Cell("0", (30, 0, 40, 10), None, 0, 3)]
+    texts = {i: c.text for i, c in enumerate(grid.cells)}
+    assert 2 in numeric_cells(grid, texts) and 0 not in numeric_cells(grid, texts)

@@ -27,6 +27,7 @@ REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are rea
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
 MAX_LONE_LETTERS = 2  # a number cell read as at most this many letters is re-decoded as digits
+ROUND_MARKS = ("。", "°", "º")  # … and so is one read as a lone round mark (a small 0)
 # A label's own numbering: 5.  5、  （三）  (3)  三、
 
 
@@ -264,8 +265,9 @@ def _numeric_text(results: list) -> tuple[str, float]:
 
 
 def _lone_letter(text: str) -> bool:
-    """One or two letters (Latin or CJK): never a dash, a slash or other 'none' marks."""
-    return 1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()
+    """One or two letters (Latin or CJK), or one round mark (a small 0 read as 。): never a
+    dash, a slash or other 'none' marks."""
+    return (1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()) or text in ROUND_MARKS
 
 
 def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:
