@@ -36,6 +36,7 @@ POSITION_MIN_SCORE = 60
 # A run of damaged labels that is not as long as the rows missing there is aligned to them
 # in order (``align_by_shape``); a label must resemble its row this much (partial_ratio).
 ALIGN_MIN_SCORE = 30
+ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -382,10 +383,12 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
     """Unmatched reads paired with missing rows in the template's order, where the run
     is not exactly as long as the gap (a row lost, one split in two by a misread cell).
 
-    Only a read with as many numbers as the row has columns can take it, and only when
-    its label resembles one of the row's keys at least ALIGN_MIN_SCORE (partial_ratio):
-    of the order-preserving pairings, the one with the highest summed resemblance
-    (dynamic programming).  （六） as one row or as sub-rows: whichever pairs more.
+    Only a read with as many numbers as the row has columns can take it: of the
+    order-preserving pairings, the one with the most pairs, then the highest summed
+    label resemblance (partial_ratio; dynamic programming).  Where the gap holds more
+    than ALIGN_MAX_SLACK rows beyond the run's full reads, the order alone says little,
+    and a label must resemble its row at least ALIGN_MIN_SCORE.  （六） as one row or as
+    sub-rows: whichever pairs more.
     """
     ids = {r.id for r in gap}
     ways = [gap]
@@ -403,13 +406,15 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
     """The order-preserving pairing of reads to rows of the highest summed label score."""
     n, m = len(run), len(rows)
+    full = sum(1 for rr in run if any(len(rr.values) == len(r.columns) for r in rows))
+    floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
 
     def score(rr: RowRead, row: Row) -> Optional[float]:
         if len(rr.values) != len(row.columns):
             return None
         label = normalize(rr.label)
         s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
-        return s if s >= ALIGN_MIN_SCORE else None
+        return s if s >= floor else None
 
     # dp[i][j]: (pairs, summed score) of the best pairing of run[i:] with rows[j:].
     dp = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]

@@ -156,10 +156,12 @@ def test_rows_aligned_by_shape_when_a_row_is_lost_or_split():
     assert asm.fields["requests.denied_state_secret.total"] is None  # split: not guessed
     assert "requests.denied_law.total" in asm.placed
     assert any(w.startswith("requests.denied_law: label") for w in asm.warnings)
-    # A label resembling no missing row is not placed by order alone.
+    # Where many rows are missing, a label resembling none of them is not placed by order alone.
     lines[5] = _row("乱码乱码", ["4"] * 7)
+    lines[6] = _row("（七）总计", ["9"] * 7)
     asm = assemble.assemble(lines, "2021")
-    assert asm.fields["requests.denied_law.total"] is None
+    assert asm.fields["requests.partial.total"] == 1
+    assert not any(asm.fields[f"requests.{r.id}.total"] == 4 for r in get("2021").table("requests").rows)
 
 
 def test_a_rows_count_of_numbers_names_its_table_when_its_heading_is_misread():
