@@ -1,8 +1,8 @@
 """100-dpi 1-bit faxes: the page taken at its own pixels, lone pixels cleaned, OCR-damaged
 headings and row labels placed by the template's order (and said so).
 
-Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099
-and 950000-950009, the benchmark's final figures 970000-970009)."""
+Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099,
+950000-950009 and 970000-970009, the benchmark's final figures 980000-980009)."""
 from __future__ import annotations
 
 import numpy as np
