@@ -224,7 +224,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
 def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
     """(kind, token, grid column) tokens of a line: kind is 'num' or 'text'."""
     if line.cells:
-        parts = [(Token(c.text, line.page, c), c.col) for c in line.cells if c.text.strip()]
+        parts = [(Token(t, line.page, c), c.col) for c in line.cells if c.text.strip()
+                 for t in (_run_together(c.text) if line.source == "ocr" else [c.text])]
     else:
         parts = [(Token(c.text, line.page, c), None) for c in _split_line(line)]
     out = []
@@ -232,6 +233,15 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
         kind = "num" if tok.number is not None else "text"
         out.append((kind, tok, col))
     return out
+
+
+def _run_together(text: str) -> list[str]:
+    """An OCR'd grid cell's numbers, where a lost rule left two cells' in one (a fax):
+    ``0 0`` (numbers apart) or ``00`` (no printed number is two zeros); else the text."""
+    parts = text.split()
+    if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
+        return parts
+    return ["0", "0"] if text.strip() == "00" else [text]
 
 
 def _split_line(line: Line) -> list[Cell]:
