@@ -371,9 +371,16 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids | excluded]
         if len(run) == 1 and len(gap) == 1:
             # A label lost entirely (merged into a spanning cell) counts as resembling.
+            # So does one read of the row's very shape (a full row of numbers) where a scan
+            # misread the label.
             label = normalize(run[0].label)
-            if not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE:
+            full = len(run[0].values) == len(gap[0].columns) \
+                and all(t.cell.confidence is not None for t in run[0].values)  # OCR cells
+            like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
+            if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
+            if full and not like and placed is not None:  # its row chosen by shape alone
+                placed.update(f"{table.id}.{gap[0].id}.{c.id}" for c in gap[0].columns)
         elif len(run) > 1:
             rows = _gap_of_length(gap, len(run))
             if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):

@@ -200,3 +200,18 @@ def test_a_cell_between_two_numbers_is_a_number_cell():
                   Cell("a", (20, 0, 30, 10), None, 0, 2), Cell("0", (30, 0, 40, 10), None, 0, 3)]
     texts = {i: c.text for i, c in enumerate(grid.cells)}
     assert 2 in numeric_cells(grid, texts) and 0 not in numeric_cells(grid, texts)
+
+
+def test_one_full_row_of_numbers_takes_the_one_missing_row_and_run_together_cells_split():
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("1.信访举报投诉类申请", ["0"] * 7), _row("2. 碳置中请", ["6"] * 7),
+             _row("3.要求提供公开出版物", ["0"] * 7)]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.rejected_duplicate.total"] == 6 and "requests.rejected_duplicate.total" in asm.placed
+    lines[2] = _row("2. 碳置中请", ["6"] * 5)  # not the row's shape: not placed
+    assert assemble.assemble(lines, "2021").fields["requests.rejected_duplicate.total"] is None
+    # A lost rule leaves two cells' numbers in one: "0 0" and "00" are two values.
+    lines[2] = _row("2. 重复申请", ["1", "2", "3", "4 5", "6", "00"])
+    asm = assemble.assemble(lines, "2021")
+    assert [asm.fields[f"requests.rejected_duplicate.{c.id}"] for c in
+            get("2021").table("requests").row("rejected_duplicate").columns] == [1, 2, 3, 4, 5, 6, 0]
