@@ -374,8 +374,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             # So does one read of the row's very shape (a full row of numbers) where a scan
             # misread the label.
             label = normalize(run[0].label)
-            full = len(run[0].values) == len(gap[0].columns) \
-                and all(t.cell.confidence is not None for t in run[0].values)  # OCR cells
+            full = len(run[0].values) == len(gap[0].columns) and _ocr(run[0])
             like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
             if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
@@ -385,8 +384,10 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             rows = _gap_of_length(gap, len(run))
             if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
-            else:  # reads lost or split: align the reads of a full row to the gap by label and order
+            elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
                 pairs = align_by_shape(run, gap)
+            else:
+                pairs = []
             for rr, row in pairs:
                 _place(rr, row, table, read_ids, warnings)
                 if placed is not None:
@@ -451,6 +452,12 @@ def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRe
             pairs.append((run[i], rows[j]))
         i, j = i + (c != "skip_row"), j + (c != "skip_read")
     return dp[0][0][1], pairs
+
+
+def _ocr(rr: RowRead) -> bool:
+    """Whether a read's numbers were recognised (OCR cells carry a confidence; exact text
+    has no damage to forgive)."""
+    return bool(rr.values) and all(t.cell.confidence is not None for t in rr.values)
 
 
 def _stray(rr: RowRead, table: Table) -> bool:
