@@ -9,10 +9,12 @@ inference).  Seeds: the development range 960050-960099 (never the benchmark's
 980000-980009).
 
     python -m training.fax_digits [--seeds 960050 960089] [--out models/fax_digits.npz]
+        [--samples cells.pkl]
 """
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 import tempfile
 from pathlib import Path
@@ -27,6 +29,7 @@ from training.generate import generate, write_scan
 from training.generate.hazards import FAX_DPI
 
 HIDDEN = 96  # units of the MLP's hidden layer
+NONZERO_SHARE = 0.4  # share of the training slices that are digits other than 0 (repeated)
 
 
 def cell_samples(seed: int, tmp: Path) -> list[tuple[np.ndarray, str]]:
@@ -61,12 +64,18 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs=2, default=(960050, 960089), metavar=("FIRST", "LAST"))
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--samples", type=Path, help="a pickle of the cells: read if it exists, else written")
     args = ap.parse_args(argv)
-    tmp = Path(tempfile.mkdtemp(prefix="nianbao-faxdigits-"))
-    samples = []
-    for seed in range(args.seeds[0], args.seeds[1] + 1):
-        samples += cell_samples(seed, tmp)
-        print(f"seed {seed}: {len(samples)} cells", file=sys.stderr, flush=True)
+    if args.samples and args.samples.is_file():
+        samples = pickle.loads(args.samples.read_bytes())
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="nianbao-faxdigits-"))
+        samples = []
+        for seed in range(args.seeds[0], args.seeds[1] + 1):
+            samples += cell_samples(seed, tmp)
+            print(f"seed {seed}: {len(samples)} cells", file=sys.stderr, flush=True)
+        if args.samples:
+            args.samples.write_bytes(pickle.dumps(samples))
     # Digit advance against the crop's height, from numbers of several digits.
     ratios = [c.shape[1] / (c.shape[0] * len(t)) for c, t in samples if len(t) >= 2]
     advance = float(np.median(ratios)) if ratios else 0.6
@@ -75,7 +84,14 @@ def main(argv=None) -> int:
         xs.append(slice_features(crop, len(text)))
         ys += [int(ch) for ch in text]
     x, y = np.concatenate(xs), np.array(ys)
+    # Nine in ten printed digits are 0s: the other digits repeated to NONZERO_SHARE of the
+    # slices, or the classifier learns that a doubtful slice is a 0.
     rng = np.random.default_rng(0)
+    others = np.flatnonzero(y != 0)
+    want = int(NONZERO_SHARE / (1 - NONZERO_SHARE) * (len(y) - len(others)))
+    if len(others) and want > len(others):
+        extra = rng.choice(others, want - len(others))
+        x, y = np.concatenate([x, x[extra]]), np.concatenate([y, y[extra]])
     order = rng.permutation(len(y))
     x, y = x[order], y[order]
     split = int(0.85 * len(y))

@@ -17,6 +17,7 @@ import numpy as np
 MODEL_PATH = Path(__file__).resolve().parents[3] / "models" / "fax_digits.npz"
 SLICE_W, SLICE_H = 10, 16  # px of a digit slice fed to the classifier
 MAX_DIGITS = 6  # longer numbers are left to the recogniser
+COUNT_SLACK = 1  # digit counts read either side of the one the width gives
 
 
 def slice_features(crop: np.ndarray, k: int) -> np.ndarray:
@@ -48,23 +49,30 @@ def _model() -> Optional[dict]:
 
 def read_digits(crop: np.ndarray) -> Optional[tuple[str, float]]:
     """(digits, weakest slice's probability) of a tight grey crop of an integer; None
-    when no model is shipped or the crop is too long for it."""
+    when no model is shipped or the crop is too long for it.
+
+    The count of digits is estimated from the crop's width (specks and a wide 0 blur it):
+    the counts COUNT_SLACK either side are read too, and the surest reading that starts
+    with no 0 (no printed integer does) is taken."""
     m = _model()
     if m is None or crop.size == 0:
         return None
-    k = digit_count(crop, float(m["advance"]))
-    if k > MAX_DIGITS:
-        return None
-    x = slice_features(crop, k)
-    hidden = np.maximum(x @ m["w1"] + m["b1"], 0.0)
-    logits = hidden @ m["w2"] + m["b2"]
-    p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    best = p.argmax(axis=1)
-    text = "".join(str(int(d)) for d in best)
-    if len(text) > 1 and text[0] == "0":
-        return None  # no printed integer starts with 0: the count of digits was wrong
-    return text, float(p[np.arange(len(best)), best].min())
+    k0 = digit_count(crop, float(m["advance"]))
+    best: Optional[tuple[str, float]] = None
+    for k in range(max(1, k0 - COUNT_SLACK), min(MAX_DIGITS, k0 + COUNT_SLACK) + 1):
+        x = slice_features(crop, k)
+        hidden = np.maximum(x @ m["w1"] + m["b1"], 0.0)
+        logits = hidden @ m["w2"] + m["b2"]
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        digits = p.argmax(axis=1)
+        text = "".join(str(int(d)) for d in digits)
+        if len(text) > 1 and text[0] == "0":
+            continue
+        conf = float(p[np.arange(k), digits].min())
+        if best is None or conf > best[1]:
+            best = (text, conf)
+    return best
 
 
 READER_MIN_CONF = 0.9  # the reader's weakest digit must be this sure to overrule the recogniser …
