@@ -106,9 +106,9 @@ def test_format_from_damaged_header_words():
 def test_generated_fax_is_read_upright_in_its_format(tmp_path):
     """A whole generated fax (seed 7032, 3 pages at 100 dpi, 1 bit) read end to end: every
     page upright, the right format, and a floor on the cells right.  The floor is NOT the
-    issue's bar (99.5%): at this commit faxes read 80-99% of cells on most development
-    documents and far less on some (labels the recogniser cannot read); this test keeps
-    what is reached from slipping back."""
+    issue's bar (99.5%): at this commit faxes read 87-99% of cells on most development
+    documents and far less on some (pages whose thin strokes the threshold took: labels
+    and digits unreadable); this test keeps what is reached from slipping back."""
     from pipeline.extract import extract_file
     from pipeline.scoring import cell_scores
 
@@ -123,7 +123,7 @@ def test_generated_fax_is_read_upright_in_its_format(tmp_path):
     assert any(w.startswith("table ") for w in r.warnings) or sc["correct"] == sc["total"]
 
 
-FAX_FLOOR = 0.85  # share of cells right on seed 7032 (measured: see the README's fax row)
+FAX_FLOOR = 0.95  # share of cells right on seed 7032 (199/207 measured at this commit; see the README)
 
 
 def test_format_from_the_active_tables_shape():
