@@ -57,6 +57,63 @@ def test_red_ink_removed_but_text_under_seal_kept():
     assert gray[40, 25:55].max() < 100  # the text stays dark
 
 
+def _stamped(density: float, quality: int = 50) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A synthetic crop: a grey '0' and a bar of black text on slightly tinted paper, a red
+    seal's ring, star and lettering strokes multiplied over them at ``density``, the low
+    contrast of a scan, then JPEG (half-resolution colour).  Returns (BGR image, mask of
+    the text, mask of seal ink over paper alone)."""
+    h, w = 120, 160
+    text = np.zeros((h, w), np.uint8)
+    cv2.ellipse(text, (50, 60), (9, 14), 0, 0, 360, 255, 3)  # a printed 0
+    text[55:63, 90:150] = 255  # a bar of text
+    seal = np.zeros((h, w), np.uint8)
+    cv2.circle(seal, (80, 60), 50, 255, 5)  # the ring
+    cv2.line(seal, (20, 20), (140, 100), 255, 4)  # a stroke of its lettering across both
+    cv2.fillPoly(seal, [np.array([[45, 70], [58, 40], [70, 70], [40, 52], [75, 52]], np.int32)], 255)  # star
+    paper = np.array([236, 244, 247], np.float32)  # BGR: a yellowish sheet
+    img = np.tile(paper, (h, w, 1))
+    img *= 1 - 0.85 * (text[..., None] / 255.0)  # grey-black print
+    tint = np.array([40, 35, 215], np.float32) / 255.0  # BGR: seal red
+    m = (seal[..., None] / 255.0) * density
+    img = img * (1 - m) + img * tint * m  # stamped over: multiplied
+    img = img * 0.75 + paper * 0.25  # a scan's low contrast
+    img = cv2.GaussianBlur(img, (0, 0), 0.7)
+    ok, buf = cv2.imencode(".jpg", img.clip(0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    bgr = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+    inner = cv2.erode(text, np.ones((2, 2), np.uint8)) > 0
+    alone = (cv2.erode(seal, np.ones((3, 3), np.uint8)) > 0) & (cv2.dilate(text, np.ones((7, 7), np.uint8)) == 0)
+    return bgr, inner, alone
+
+
+@pytest.mark.parametrize("density", [0.65, 0.9])
+def test_seal_unmixing_keeps_black_under_red_and_drops_the_seal(density):
+    """Seal ink over paper becomes paper (stroke, star and their JPEG-smeared edges); the
+    black print keeps its darkness under the seal as beside it, so a 0 under the star
+    is not cut into a 6 or 9, nor joined to the star's points."""
+    bgr, text, alone = _stamped(density)
+    gray = seals.seal_free_gray(bgr)
+    paper = float(np.percentile(gray, 90))
+    assert np.percentile(gray[alone], 5) >= paper - 12  # the seal's strokes: paper, edges included
+    under = text & (cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)[:, :, 1] > 60)  # print with red over it
+    beside = text & ~(cv2.dilate(under.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
+    assert under.sum() > 20 and beside.sum() > 20
+    dark_under = paper - float(np.median(gray[under]))
+    dark_beside = paper - float(np.median(gray[beside]))
+    assert dark_under >= 0.75 * dark_beside  # as dark under the seal as beside it
+    # The one-channel split before (the red channel, Otsu between the red pixels' levels)
+    # left the star's fill as a grey shape (47 and 505 dark pixels at these densities);
+    # the unmixing leaves specks at the strokes' tips at most.
+    free = ~(cv2.dilate(text.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    assert (gray[free] < paper - 40).sum() <= 0.025 * alone.sum()
+
+
+def test_seal_slope_is_measured_from_the_red_ink():
+    dgb = np.array([100.0, 120.0, 140.0, 90.0])
+    assert seals.seal_slope(0.2 * dgb, dgb) == pytest.approx(0.2)
+    assert seals.seal_slope(0.9 * dgb, dgb) == seals.SEAL_SLOPE_MAX  # orange: not told from black
+
+
 def test_seals_are_found_where_stamped(tmp_path):
     s = G.generate(7002)
     path = tmp_path / "seal.pdf"

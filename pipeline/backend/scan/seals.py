@@ -11,7 +11,8 @@ SEAL_ASPECT = (0.6, 1.7)  # … about as wide as high (round, oval or square) �
 SEAL_MIN_FILL = 0.04  # … with at least this share of its box in strong red
 SEAL_ZONE = 9  # px; around strong red ink the grey comes from the unmixing (JPEG smears colour this far)
 SEAL_SLOPE_MAX = 0.6  # a seal ink darkening red by more than this share of green and blue is not told from black
-SEAL_LIFT = 0.2  # black darkness under this share of the seal's own is the seal's edges (colour smeared), paper
+SEAL_LIFT = 0.2  # black darkness under this share of the seal's own nearby is its strokes' edges (colour smeared): paper
+SEAL_EDGE = 2  # px; JPEG's half-resolution colour smears a stroke's edge this far
 
 
 def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
@@ -26,7 +27,8 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     unmixes to paper, black text under it to its own darkness, whatever the seal's
     density.  What stays of the seal is its strokes' edges, where JPEG's half-resolution
     colour leaves too little red: faint, so darkness under SEAL_LIFT of the seal's own
-    becomes paper and a ramp above it keeps the text.  Elsewhere: plain luminance.
+    darkness within SEAL_EDGE becomes paper, a ramp above it keeps the text (text away
+    from the seal's strokes, in the ring's open middle, is kept whole).  Elsewhere: plain luminance.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     f = bgr.astype(np.float32)
@@ -36,14 +38,16 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
         return gray
     zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8)) > 0
     paper = [float(np.percentile(c[::8, ::8], 90)) for c in (r, g, b, gray)]
-    dr = paper[0] - r[zone]
-    dgb = (paper[1] - g[zone] + paper[2] - b[zone]) / 2
-    s = seal_slope(paper[0] - r[strong], (paper[1] - g[strong] + paper[2] - b[strong]) / 2)
+    dr = paper[0] - r
+    dgb = (paper[1] - g + paper[2] - b) / 2
+    s = seal_slope(dr[strong], dgb[strong])
     black = (dr - s * dgb) / (1 - s)
-    lo = SEAL_LIFT * float(np.median((paper[1] - g[strong] + paper[2] - b[strong]) / 2))
+    # The seal's own darkness near each pixel (its strokes' edges lie within SEAL_EDGE).
+    seal = cv2.dilate(np.maximum(dgb - black, 0.0), np.ones((2 * SEAL_EDGE + 1,) * 2, np.uint8))
+    lo = SEAL_LIFT * seal
     # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
     kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
-    gray[zone] = np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
+    gray[zone] = np.clip(paper[3] - kept[zone], 0, 255).astype(np.uint8)
     return gray
 
 
