@@ -275,6 +275,14 @@ def test_cells_under_seals_names_read_cells_inside_a_seal_box():
     assert cells_under_seals(cells, seals, cover_min=0.5) == {2: ["a"]}
     assert seal_warnings({2: ["a", "b"]}) == [
         "page 2: 2 cells read under a seal (a, b): digits under red ink may be misread; check them"]
+    # Read with little confidence: named apart, with the reading; read empty: named too.
+    cells["a"].confidence, cells["b"].confidence = 0.53, 0.99
+    cells["g"] = FieldCell(None, "blank", 2, (100, 160, 120, 170))
+    assert cells_under_seals(cells, seals, empty=True) == {2: ["g"]}
+    assert seal_warnings(cells_under_seals(cells, seals), cells=cells,
+                         empty=cells_under_seals(cells, seals, empty=True))[1:] == [
+        "page 2: doubtful under a seal, read with little confidence: a = 3 (0.53)",
+        "page 2: 1 cells under a seal read empty (g): a number there may be lost under the red ink"]
 
 
 @pytest.fixture(scope="module")
