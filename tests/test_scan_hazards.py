@@ -3,7 +3,7 @@ bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
 
 Generated documents here use seeds 7000-7099 (tests only; tuning used 5001,
 920000-920010, and for turned pages 950000-950009 and 960000-960049; the benchmark's
-final figures 970000-970009)."""
+final figures 970000-970009, now development for seals; held out: 980000-980009)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -258,6 +258,24 @@ def test_cells_under_a_seal_are_read(tmp_path):
     # … and the cells read under it are named, so that a misread digit there is never silent.
     under = [w for w in result.warnings if "read under a seal" in w]
     assert len(under) == 1 and under[0].startswith(f"page {page}: ") and "requests." in under[0]
+
+
+def test_zero_under_a_seal_star_is_read(tmp_path):
+    """Development seed 970002 (the benchmark's earlier held-out range): a seal's star over
+    table 二's printed 0 of 规章 总数; the red-channel split left the star's fill as grey,
+    joined to the 0, and it was read 9, silently.  Unmixed, every cell of table 二 right
+    (pages 1-2; page 2's seal lies over 收费 and 采购 cells)."""
+    from pipeline.extract import extract_document
+
+    s = G.generate(970002)
+    path = tmp_path / "seal.pdf"
+    G.write_scan(s, path, hazard="seal")
+    doc = scan.read_scan(path, pages=[1, 2])
+    assert doc.pages[0].seals and doc.pages[1].seals
+    result = extract_document(doc)
+    cells = [f for f in s.fields if f.startswith("active.")]
+    assert s.fields["active.rules.total_published"] == 0 and len(cells) > 20
+    assert {f: result.fields.get(f) for f in cells} == {f: s.fields[f] for f in cells}
 
 
 def test_cells_under_seals_names_read_cells_inside_a_seal_box():
