@@ -31,24 +31,39 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     from the seal's strokes, in the ring's open middle, is kept whole).  Elsewhere: plain luminance.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    f = bgr.astype(np.float32)
-    b, g, r = f[:, :, 0], f[:, :, 1], f[:, :, 2]
+    b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
     strong = (r - np.maximum(g, b)) > RED_MARGIN
     if not strong.any():
         return gray
-    zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8)) > 0
-    paper = [float(np.percentile(c[::8, ::8], 90)) for c in (r, g, b, gray)]
-    dr = paper[0] - r
-    dgb = (paper[1] - g + paper[2] - b) / 2
-    s = seal_slope(dr[strong], dgb[strong])
+    zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8))
+    paper = tuple(float(np.percentile(c[::8, ::8], 90)) for c in (r, g, b, gray))
+    del b, g, r
+    reds = bgr[strong].astype(np.float32)  # (B, G, R) of the strong red pixels
+    s = seal_slope(paper[0] - reds[:, 2], (paper[1] - reds[:, 1] + paper[2] - reds[:, 0]) / 2)
+    # Each patch of red ink on its own: float work the size of a seal, not of a photo.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        e = SEAL_EDGE  # the patch with a margin: the seal's darkness near its edge is looked at
+        win = (slice(max(y - e, 0), y + h + e), slice(max(x - e, 0), x + w + e))
+        inside = labels[win] == i
+        gray[win][inside] = _unmixed(bgr[win], paper, s)[inside]
+    return gray
+
+
+def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float) -> np.ndarray:
+    """The black layer of a patch (grey, paper where only seal ink is): see :func:`seal_free_gray`.
+    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`."""
+    f = bgr.astype(np.float32)
+    dr = paper[0] - f[:, :, 2]
+    dgb = (paper[1] - f[:, :, 1] + paper[2] - f[:, :, 0]) / 2
     black = (dr - s * dgb) / (1 - s)
     # The seal's own darkness near each pixel (its strokes' edges lie within SEAL_EDGE).
     seal = cv2.dilate(np.maximum(dgb - black, 0.0), np.ones((2 * SEAL_EDGE + 1,) * 2, np.uint8))
     lo = SEAL_LIFT * seal
     # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
     kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
-    gray[zone] = np.clip(paper[3] - kept[zone], 0, 255).astype(np.uint8)
-    return gray
+    return np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
 
 
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
