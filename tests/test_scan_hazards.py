@@ -249,9 +249,6 @@ def seal_7014(tmp_path_factory):
     return s, extract_document(scan.read_scan(path, pages=[2]))
 
 
-@pytest.mark.xfail(strict=True, reason="known silent cell: row (一)'s label merges with (二)'s under the seal, (二) "
-                   "takes (一)'s numbers (requests.partial.total read 18, printed 3) and, (一) being null, no "
-                   "check covers it; only the row (一) not found is said")
 def test_a_row_lost_under_a_seal_is_named(seal_7014):
     """Whatever is lost or misread under the seal is said: the row not found, the cells read
     under it, or a failed check over the cell."""
