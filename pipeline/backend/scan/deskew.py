@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box
-from .dewarp import find_sheet, row_offsets, straighten_rows
+from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
 from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size
@@ -84,10 +84,8 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
             gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
                                   borderValue=_paper(gray))
             ink = binarize(gray, unit)
-    bend = row_offsets(ink) if sheet == "photo" else None
-    if bend is not None:
-        gray = straighten_rows(gray, bend)
-        ink = binarize(gray, unit)
+    if sheet == "photo":  # a bent page: rows straightened
+        gray, ink = straighten(gray, ink, lambda g: binarize(g, unit))
     if orient and upside_down(gray, ink, unit):
         seals = [_turned_points(p, gray.shape, 2) for p in seals]
         gray, ink = _turn(gray, 2), _turn(ink, 2)
