@@ -12,7 +12,8 @@ from ...datamodel import Box
 from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
-from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size
+from .raster import (BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size,
+                     shrink_large)
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
 SKEW_COARSE_STEP = 0.5
@@ -46,14 +47,17 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
 
     ``orient=False`` skips the orientation tests (text axis, upside down): the page is
     taken as upright (for measuring what orientation detection costs)."""
+    image, shrink = shrink_large(image)
     seals = [_corners(b) for b in find_seals(image)]
     look = _plain_luminance(image)
     gray, factor = _to_gray(image), 1.0
+    del image
     if is_bilevel(gray):
         gray, factor = clean_bilevel(gray)
     gray, again = normalise_size(gray)
     factor *= again
     seals = [p * factor for p in seals]
+    factor *= shrink
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)
     gray, sheet, warp = find_sheet(gray, look, REF_SHORT_SIDE)
