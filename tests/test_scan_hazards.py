@@ -2,8 +2,9 @@
 bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
 
 Generated documents here use seeds 7000-7099 (tests only; tuning used 5001,
-920000-920010, and for turned pages 950000-950009 and 960000-960049; the benchmark's
-final figures 970000-970009)."""
+920000-920010, and for turned pages 950000-950009 and 960000-960049; for photos
+970000-970009, once the benchmark's final figures, and 990000-990019; the photos' final
+figures now 980000-980009)."""
 from __future__ import annotations
 
 from pathlib import Path
