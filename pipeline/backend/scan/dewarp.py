@@ -13,8 +13,9 @@
 * otherwise (a crooked sheet running off the scan on more than one side) the bed
   around it is painted paper-white, so its edge does not read as a ruling line (the
   deskew then turns the sheet level);
-* a bent page (``straighten_rows``): each vertical strip's row profile is matched
-  against the middle strip's, and the rows are shifted back by a smooth fit.
+* a bent page (``straighten``): the ink's extent cut into vertical strips, each strip's
+  row profile matched against its neighbour's, and the rows shifted back by a smooth fit,
+  measured again on the straightened page (``CURL_PASSES``).
 """
 from __future__ import annotations
 
