@@ -33,6 +33,10 @@ MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
 # its matched neighbours when it resembles that row's key this much (partial_ratio).
 POSITION_MIN_SCORE = 60
+# A run of damaged labels that is not as long as the rows missing there is aligned to them
+# in order (``align_by_shape``); a label must resemble its row this much (partial_ratio).
+ALIGN_MIN_SCORE = 30
+ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -220,7 +224,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
 def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
     """(kind, token, grid column) tokens of a line: kind is 'num' or 'text'."""
     if line.cells:
-        parts = [(Token(c.text, line.page, c), c.col) for c in line.cells if c.text.strip()]
+        parts = [(Token(t, line.page, c), c.col) for c in line.cells if c.text.strip()
+                 for t in (_run_together(c.text) if line.source == "ocr" else [c.text])]
     else:
         parts = [(Token(c.text, line.page, c), None) for c in _split_line(line)]
     out = []
@@ -228,6 +233,15 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
         kind = "num" if tok.number is not None else "text"
         out.append((kind, tok, col))
     return out
+
+
+def _run_together(text: str) -> list[str]:
+    """An OCR'd grid cell's numbers, where a lost rule left two cells' in one (a fax):
+    ``0 0`` (numbers apart) or ``00`` (no printed number is two zeros); else the text."""
+    parts = text.split()
+    if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
+        return parts
+    return ["0", "0"] if text.strip() == "00" else [text]
 
 
 def _split_line(line: Line) -> list[Cell]:
@@ -357,18 +371,93 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         gap = [r for r in table.rows[prev + 1:nxt] if r.id not in read_ids | excluded]
         if len(run) == 1 and len(gap) == 1:
             # A label lost entirely (merged into a spanning cell) counts as resembling.
+            # So does one read of the row's very shape (a full row of numbers) where a scan
+            # misread the label.
             label = normalize(run[0].label)
-            if not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE:
+            full = len(run[0].values) == len(gap[0].columns) and _ocr(run[0])
+            like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
+            if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
-        elif len(run) > 1 and (rows := _gap_of_length(gap, len(run))) \
-                and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
-            for rr, row in zip(run, rows):
+            if full and not like and placed is not None:  # its row chosen by shape alone
+                placed.update(f"{table.id}.{gap[0].id}.{c.id}" for c in gap[0].columns)
+        elif len(run) > 1:
+            rows = _gap_of_length(gap, len(run))
+            if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+                pairs = list(zip(run, rows))
+            elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
+                pairs = align_by_shape(run, gap)
+            else:
+                pairs = []
+            for rr, row in pairs:
                 _place(rr, row, table, read_ids, warnings)
                 if placed is not None:
                     placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Row]]:
+    """Unmatched reads paired with missing rows in the template's order, where the run
+    is not exactly as long as the gap (a row lost, one split in two by a misread cell).
+
+    Only a read with as many numbers as the row has columns can take it: of the
+    order-preserving pairings, the one with the most pairs, then the highest summed
+    label resemblance (partial_ratio; dynamic programming).  Where the gap holds more
+    than ALIGN_MAX_SLACK rows beyond the run's full reads, the order alone says little,
+    and a label must resemble its row at least ALIGN_MIN_SCORE.  （六） as one row or as
+    sub-rows: whichever pairs more.
+    """
+    ids = {r.id for r in gap}
+    ways = [gap]
+    if "other" in ids and ids & set(OTHER_SPLIT):
+        ways = [[r for r in gap if r.id != "other"], [r for r in gap if r.id not in OTHER_SPLIT]]
+    best: list[tuple[RowRead, Row]] = []
+    best_score = -1.0
+    for rows in ways:
+        score, pairs = _align(run, rows)
+        if (len(pairs), score) > (len(best), best_score):
+            best, best_score = pairs, score
+    return best
+
+
+def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
+    """The order-preserving pairing of reads to rows of the highest summed label score."""
+    n, m = len(run), len(rows)
+    full = sum(1 for rr in run if any(len(rr.values) == len(r.columns) for r in rows))
+    floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
+
+    def score(rr: RowRead, row: Row) -> Optional[float]:
+        if len(rr.values) != len(row.columns):
+            return None
+        label = normalize(rr.label)
+        s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
+        return s if s >= floor else None
+
+    # dp[i][j]: (pairs, summed score) of the best pairing of run[i:] with rows[j:].
+    dp = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    choice: dict[tuple[int, int], str] = {}
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            opts = [(dp[i + 1][j], "skip_read"), (dp[i][j + 1], "skip_row")]
+            s = score(run[i], rows[j])
+            if s is not None:
+                k, t = dp[i + 1][j + 1]
+                opts.append(((k + 1, t + s), "pair"))
+            dp[i][j], choice[i, j] = max(opts, key=lambda o: o[0])
+    pairs, i, j = [], 0, 0
+    while i < n and j < m:
+        c = choice[i, j]
+        if c == "pair":
+            pairs.append((run[i], rows[j]))
+        i, j = i + (c != "skip_row"), j + (c != "skip_read")
+    return dp[0][0][1], pairs
+
+
+def _ocr(rr: RowRead) -> bool:
+    """Whether a read's numbers were recognised (OCR cells carry a confidence; exact text
+    has no damage to forgive)."""
+    return bool(rr.values) and all(t.cell.confidence is not None for t in rr.values)
 
 
 def _stray(rr: RowRead, table: Table) -> bool:
@@ -602,9 +691,28 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
             if label and current != "requests" and match_row(label, template.table("requests")) \
                     and not match_row(label, template.table("active")):
                 current = "requests"
+            elif ln.source == "ocr" and ln.cells and (later := table_by_shape(ln, template, current)):
+                current = later  # its heading misread (a fax): the row's shape says whose it is
         if current:
             groups[current].append(ln)
     return groups
+
+
+def table_by_shape(line: Line, template: Template, current: Optional[str]) -> Optional[str]:
+    """The later table a grid row belongs to by its count of numbers alone, when it holds more
+    than any row of the ``current`` table has columns: a table after it (template order)
+    whose rows have that many columns, or the review table, printed as one row of all its cells."""
+    n = sum(1 for k, _, _ in _tokens(line) if k == "num")
+    ids = [t.id for t in template.tables]
+    start = ids.index(current) + 1 if current in ids else 0
+    if current in ids and n <= max(len(r.columns) for r in template.table(current).rows):
+        return None
+    for table in template.tables[start:]:
+        shape = {sum(len(r.columns) for r in table.rows)} if table.id == "review" \
+            else {len(r.columns) for r in table.rows}
+        if n in shape and n > 1:
+            return table.id
+    return None
 
 
 def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Assembly:

@@ -23,6 +23,7 @@ MAX_HEADING_CHARS = 40
 # than HEADING_FUZZY_MIN_KEY must be found exactly.
 HEADING_FUZZY_SCORE = 70
 HEADING_FUZZY_MIN_KEY = 5
+LOST_NUMERAL_MARKS = "、，,"  # a heading starting with one of these lost its numeral to OCR
 # Metadata and page chrome are short lines; a long line that starts with them is body text.
 MAX_CHROME_CHARS = 200
 
@@ -160,8 +161,11 @@ def section_of(text: str, fuzzy: bool = False) -> Optional[str]:
     if len(n) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "；", ";")):
         return None
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
+    # A numbered heading whose numeral OCR lost (、主动公开…): its words must resemble too.
+    lost = fuzzy and not m and text.lstrip()[:1] in LOST_NUMERAL_MARKS
     for sid, numeral, keys in SECTIONS:
-        if any(k in n for k in keys) or (fuzzy and m and m.group(1) == numeral and _resembles(n, keys)):
+        if any(k in n for k in keys) or (fuzzy and ((m and m.group(1) == numeral) or lost)
+                                         and _resembles(n, keys)):
             # 行政复议 words occur in table 四's header too: only a numbered line, or the
             # full heading (…行政复议、行政诉讼情况), opens 四.
             if sid == "review" and not (m and m.group(1) == numeral) and not (

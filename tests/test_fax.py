@@ -1,8 +1,8 @@
 """100-dpi 1-bit faxes: the page taken at its own pixels, lone pixels cleaned, OCR-damaged
 headings and row labels placed by the template's order (and said so).
 
-Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099
-and 950000-950009, the benchmark's final figures 970000-970009)."""
+Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099,
+950000-950009 and 970000-970009, the benchmark's final figures 980000-980009)."""
 from __future__ import annotations
 
 import numpy as np
@@ -81,10 +81,12 @@ def test_unreadable_labels_take_the_missing_rows_in_order():
     cells = assemble.field_cells(t, asm)
     assert cells["requests.partial.total"].status == "placed" and cells["requests.granted.total"].status == "printed"
     assert any("requests.partial: label" in w for w in asm.warnings)
-    # Rows of the wrong shape are not placed: a run of two labels for two rows, one short.
+    # Rows of the wrong shape are not placed: a run of two labels for two rows, one short;
+    # the other, a full row whose label resembles its row's, still takes it by order.
     lines[4] = _row("11解升公开（分社理的", seven[:5])
     asm = assemble.assemble(lines, "2021")
-    assert asm.fields["requests.denied_state_secret.total"] is None
+    assert all(asm.fields[f"requests.partial.{c.id}"] is None for c in t.table("requests").row("partial").columns)
+    assert asm.fields["requests.denied_state_secret.total"] == 3
 
 
 def test_format_from_damaged_header_words():
@@ -104,9 +106,9 @@ def test_format_from_damaged_header_words():
 def test_generated_fax_is_read_upright_in_its_format(tmp_path):
     """A whole generated fax (seed 7032, 3 pages at 100 dpi, 1 bit) read end to end: every
     page upright, the right format, and a floor on the cells right.  The floor is NOT the
-    issue's bar (99.5%): at this commit faxes read 80-99% of cells on most development
-    documents and far less on some (labels the recogniser cannot read); this test keeps
-    what is reached from slipping back."""
+    issue's bar (99.5%): at this commit faxes read 87-99% of cells on most development
+    documents and far less on some (pages whose thin strokes the threshold took: labels
+    and digits unreadable); this test keeps what is reached from slipping back."""
     from pipeline.extract import extract_file
     from pipeline.scoring import cell_scores
 
@@ -121,7 +123,7 @@ def test_generated_fax_is_read_upright_in_its_format(tmp_path):
     assert any(w.startswith("table ") for w in r.warnings) or sc["correct"] == sc["total"]
 
 
-FAX_FLOOR = 0.85  # share of cells right on seed 7032 (measured: see the README's fax row)
+FAX_FLOOR = 0.95  # share of cells right on seed 7032 (199/207 measured at this commit; see the README)
 
 
 def test_format_from_the_active_tables_shape():
@@ -137,3 +139,79 @@ def test_format_from_the_active_tables_shape():
     for ln in text_rows:
         ln.source = "pdf"
     assert assemble.detect_format([head] + text_rows) is None  # exact text: no guessing
+
+
+def test_rows_aligned_by_shape_when_a_row_is_lost_or_split():
+    """A run of damaged labels one read short of the missing rows (a row lost, another split
+    in two by a misread cell): reads of a full row take rows in order by label resemblance;
+    the split halves (3 + 4 numbers for 7 columns) take none."""
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("(一）予以公开", ["2"] * 7),                          # granted, read
+             _row("11解升公开（分社理的", ["1"] * 7),                          # partial, damaged
+             _row("1異子国家城密", ["3"] * 3), _row("a", ["3"] * 4),           # state_secret, split
+             _row("2其他法律行政法规察止公汗", ["4"] * 7),                     # denied_law, damaged
+             _row("3.危及“三安全一稳定”", ["5"] * 7)]                          # denied_security, read
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.partial.total"] == 1 and asm.fields["requests.denied_law.total"] == 4
+    assert asm.fields["requests.denied_state_secret.total"] is None  # split: not guessed
+    assert "requests.denied_law.total" in asm.placed
+    assert any(w.startswith("requests.denied_law: label") for w in asm.warnings)
+    # Where many rows are missing, a label resembling none of them is not placed by order alone.
+    lines[5] = _row("乱码乱码", ["4"] * 7)
+    lines[6] = _row("（七）总计", ["9"] * 7)
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.partial.total"] == 1
+    assert not any(asm.fields[f"requests.{r.id}.total"] == 4 for r in get("2021").table("requests").rows)
+
+
+def test_a_rows_count_of_numbers_names_its_table_when_its_heading_is_misread():
+    t = get("2021")
+    active = [Line("二、主动公开政府信息情况", 1, label="heading"), _row("规章", ["1", "2", "3"])]
+    seven = _row("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"])
+    lost = Line("三、收乱码", 1, label="heading", source="ocr")  # the heading misread
+    groups = assemble.split_tables(active + [lost, seven], t)
+    assert seven in groups["requests"]
+    review = _row("乱码", ["1"] * 15)
+    groups = assemble.split_tables(active + [lost, seven, review], t)
+    assert review in groups["review"] and review not in groups["requests"]
+    assert assemble.table_by_shape(_row("乱码", ["1"] * 3), t, "active") is None  # fits active
+    text = _row("乱码", ["1"] * 15)
+    text.source = "pdf"
+    assert text in assemble.split_tables(active + [lost, seven, text], t)["requests"]  # exact text: no guessing
+
+
+def test_a_rules_remnant_at_a_cells_side_is_not_read():
+    from pipeline.backend.scan.lines import cell_line_boxes
+
+    ink = np.zeros((40, 80), np.uint8)
+    ink[10:26, 20:30] = 255  # a digit
+    ink[8:28, 76:78] = 255  # what is left of the cell's right rule
+    assert cell_line_boxes(ink, (0, 0, 80, 40), 20.0) == [(20, 8, 30, 28)]
+    ink[10:26, 36:38] = 255  # a 1 beside the digit is kept
+    assert cell_line_boxes(ink, (0, 0, 80, 40), 20.0)[0][2] == 38
+
+
+def test_a_cell_between_two_numbers_is_a_number_cell():
+    from pipeline.backend.scan.numbers import numeric_cells
+    from pipeline.layout import Grid
+
+    grid = Grid.__new__(Grid)
+    grid.cells = [Cell("乱码", (0, 0, 10, 10), None, 0, 0), Cell("0", (10, 0, 20, 10), None, 0, 1),
+                  Cell("a", (20, 0, 30, 10), None, 0, 2), Cell("0", (30, 0, 40, 10), None, 0, 3)]
+    texts = {i: c.text for i, c in enumerate(grid.cells)}
+    assert 2 in numeric_cells(grid, texts) and 0 not in numeric_cells(grid, texts)
+
+
+def test_one_full_row_of_numbers_takes_the_one_missing_row_and_run_together_cells_split():
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("1.信访举报投诉类申请", ["0"] * 7), _row("2. 碳置中请", ["6"] * 7),
+             _row("3.要求提供公开出版物", ["0"] * 7)]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.rejected_duplicate.total"] == 6 and "requests.rejected_duplicate.total" in asm.placed
+    lines[2] = _row("2. 碳置中请", ["6"] * 5)  # not the row's shape: not placed
+    assert assemble.assemble(lines, "2021").fields["requests.rejected_duplicate.total"] is None
+    # A lost rule leaves two cells' numbers in one: "0 0" and "00" are two values.
+    lines[2] = _row("2. 重复申请", ["1", "2", "3", "4 5", "6", "00"])
+    asm = assemble.assemble(lines, "2021")
+    assert [asm.fields[f"requests.rejected_duplicate.{c.id}"] for c in
+            get("2021").table("requests").row("rejected_duplicate").columns] == [1, 2, 3, 4, 5, 6, 0]

@@ -37,6 +37,7 @@ class WorkingPage:
     rotation: int = 0  # degrees the page was turned clockwise as found
     sheet: str = ""  # "photo" (warped flat), "bed" (scanner bed painted out) or ""
     seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
+    bilevel: bool = False  # a 1-bit page (a fax)
 
 
 def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
@@ -52,7 +53,8 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     look = _plain_luminance(image)
     gray, factor = _to_gray(image), 1.0
     del image
-    if is_bilevel(gray):
+    bilevel = is_bilevel(gray)
+    if bilevel:
         gray, factor = clean_bilevel(gray)
     gray, again = normalise_size(gray)
     factor *= again
@@ -96,7 +98,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
         turns += 2
     boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
              for p in seals]
-    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes)
+    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes, bilevel)
 
 
 def _plain_luminance(image: np.ndarray) -> np.ndarray:

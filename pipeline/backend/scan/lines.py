@@ -23,6 +23,9 @@ VERTICAL_MIN_CHARS = 3  # a cell whose ink is this many times taller than wide i
 VERTICAL_MAX_WIDTH = 1.8  # … if at most this wide (one character) …
 VERTICAL_MIN_WIDTH = 0.5  # … and at least this wide (CJK characters are square)
 VERTICAL_CHAR_SQUARE = 1.15  # stacked strokes make one character up to this height/width
+SLIVER_MAX_W = 0.2  # ink at a cell's side at most this wide (line heights) …
+SLIVER_EDGE = 0.4  # … within this of the cell's edge …
+SLIVER_GAP = 0.8  # … and this far from the cell's other ink is what is left of a rule
 
 
 def bands(profile: np.ndarray, line_h: float) -> list[tuple[int, int]]:
@@ -231,8 +234,26 @@ def cell_line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: fl
         return []
     out = []
     for a, b in bands(sub.sum(axis=1), line_h):
-        cols = np.flatnonzero(sub[a:b].any(axis=0))
+        cols = _without_rule_slivers(np.flatnonzero(sub[a:b].any(axis=0)), x1 - x0, line_h)
         if cols.size == 0 or (b - a) * (cols[-1] + 1 - cols[0]) < MIN_SPECK_AREA * 3:
             continue
         out.append((x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b))
     return out
+
+
+def _without_rule_slivers(cols: np.ndarray, width: int, line_h: float) -> np.ndarray:
+    """The ink columns of a cell's text line without a rule's remnant at either side: a run
+    at most SLIVER_MAX_W line heights wide, within SLIVER_EDGE of the cell's edge and at least
+    SLIVER_GAP from the other ink (a 1-bit rule is not erased whole; read, it adds a "1")."""
+    if cols.size < 2:
+        return cols
+    breaks = np.flatnonzero(np.diff(cols) > SLIVER_GAP * line_h)
+    if breaks.size == 0:
+        return cols
+    first, last = cols[:breaks[0] + 1], cols[breaks[-1] + 1:]
+    if last[-1] + 1 - last[0] <= SLIVER_MAX_W * line_h and width - last[-1] <= SLIVER_EDGE * line_h:
+        cols = cols[:breaks[-1] + 1]
+        breaks = breaks[:-1]
+    if breaks.size and first[-1] + 1 - first[0] <= SLIVER_MAX_W * line_h and first[0] <= SLIVER_EDGE * line_h:
+        cols = cols[breaks[0] + 1:]
+    return cols

@@ -69,6 +69,7 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
         if ci in labels and _matches(t, _COL_LABELS):
             headers.append(c)
     columns, rows = number_columns(grid, texts)
+    between = _between_numbers(grid, texts)
     out = []
     for ci, c in enumerate(grid.cells):
         if ci in labels or _is_words(texts.get(ci, "")):
@@ -78,9 +79,23 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
                     for h in headers)
         short = len(texts.get(ci, "").strip()) <= MAX_STRAY_CHARS
         if (right is not None and c.col >= right) or below or (short and c.colspan == 1 and c.rowspan == 1
-                                                                   and (c.col in columns or c.row in rows)):
+                                                                   and (c.col in columns or c.row in rows
+                                                                        or ci in between)):
             out.append(ci)
     return out
+
+
+def _between_numbers(grid: Grid, texts: dict[int, str]) -> set[int]:
+    """One-slot cells whose left and right neighbours in their grid row both read as numbers:
+    a number cell there, even where the row's label and its column's header are unreadable."""
+    at = {(c.row, c.col): ci for ci, c in enumerate(grid.cells) if c.colspan == 1 and c.rowspan == 1}
+
+    def number(key) -> bool:
+        ci = at.get(key)
+        t = texts.get(ci, "").strip().replace(" ", "") if ci is not None else ""
+        return bool(t) and layout.is_number(t.translate(DIGIT_LOOKALIKES))
+
+    return {ci for (r, c), ci in at.items() if number((r, c - 1)) and number((r, c + 1))}
 
 
 def number_columns(grid: Grid, texts: dict[int, str]) -> tuple[set[int], set[int]]:

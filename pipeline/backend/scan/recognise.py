@@ -11,6 +11,7 @@ from ...datamodel import Box, Cell, Line
 from ... import layout
 from ...layout import Grid
 from ...lexicon import ENUMERATOR
+from .digits import fax_number
 from .lines import FreeRow, _cell_box
 from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
@@ -27,6 +28,7 @@ REREAD_MIN_CONF = 0.9  # numeric cells whose weakest digit is below this are rea
 REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
 MAX_LONE_LETTERS = 2  # a number cell read as at most this many letters is re-decoded as digits
+ROUND_MARKS = ("。", "°", "º")  # … and so is one read as a lone round mark (a small 0)
 # A label's own numbering: 5.  5、  （三）  (3)  三、
 
 
@@ -65,8 +67,9 @@ def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]
     return cv2.copyMakeBorder(line, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
 
 
-def recognise_page(lay: Layout, number: int) -> list[Line]:
-    """Recognise every crop of the page in one batched pass and assemble the Lines."""
+def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
+    """Recognise every crop of the page in one batched pass and assemble the Lines; on a
+    ``fax`` (a 1-bit page) number cells are also read by the fax digit reader (``digits``)."""
     from ...ocr import get_engine
 
     engine = get_engine()
@@ -100,6 +103,9 @@ def recognise_page(lay: Layout, number: int) -> list[Line]:
         if key not in reads:
             continue
         texts[key], confs[key] = _numeric_text([r for _, r in reads[key]])
+        if fax and key[0] == "cell" and len(reads[key]) == 1 and not reads[key][0][0].chars:
+            texts[key], confs[key] = fax_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
+                                                layout.is_number)
         if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
             todo.append(key)
     if todo:
@@ -264,8 +270,9 @@ def _numeric_text(results: list) -> tuple[str, float]:
 
 
 def _lone_letter(text: str) -> bool:
-    """One or two letters (Latin or CJK): never a dash, a slash or other 'none' marks."""
-    return 1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()
+    """One or two letters (Latin or CJK), or one round mark (a small 0 read as 。): never a
+    dash, a slash or other 'none' marks."""
+    return (1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()) or text in ROUND_MARKS
 
 
 def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:

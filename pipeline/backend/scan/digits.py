@@ -1,0 +1,99 @@
+"""A digit reader for 1-bit faxes: the cell's number cut into equal digit slices, each
+classified by a small MLP trained on the generator's own faxes (``training/fax_digits.py``,
+which knows every number and where it is printed).  numpy inference, no download.
+
+At 100 dpi and one bit, a serif 0 loses its thin arcs and PP-OCR reads two strokes, "11",
+or "()"; the slice classifier was shown exactly those remnants.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import cv2
+import numpy as np
+
+MODEL_PATH = Path(__file__).resolve().parents[3] / "models" / "fax_digits.npz"
+SLICE_W, SLICE_H = 10, 16  # px of a digit slice fed to the classifier
+MAX_DIGITS = 6  # longer numbers are left to the recogniser
+COUNT_SLACK = 1  # digit counts read either side of the one the width gives
+
+
+def slice_features(crop: np.ndarray, k: int) -> np.ndarray:
+    """``k`` equal-width slices of a grey number crop (ink dark), each resized to
+    SLICE_W x SLICE_H and scaled to 0 (paper) .. 1 (ink): a (k, SLICE_W*SLICE_H) array."""
+    h, w = crop.shape
+    edges = np.linspace(0, w, k + 1)
+    out = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        part = crop[:, int(round(a)):max(int(round(b)), int(round(a)) + 1)]
+        part = cv2.resize(part, (SLICE_W, SLICE_H), interpolation=cv2.INTER_AREA)
+        out.append(1.0 - part.astype(np.float32).ravel() / 255.0)
+    return np.stack(out)
+
+
+def digit_count(crop: np.ndarray, advance: float) -> int:
+    """How many digits a number crop holds, from its width against its height."""
+    h, w = crop.shape
+    return max(1, int(round(w / max(h * advance, 1.0))))
+
+
+@lru_cache(maxsize=1)
+def _model() -> Optional[dict]:
+    if not MODEL_PATH.is_file():
+        return None
+    with np.load(MODEL_PATH) as z:
+        return {k: z[k] for k in z.files}
+
+
+def read_digits(crop: np.ndarray) -> Optional[tuple[str, float]]:
+    """(digits, weakest slice's probability) of a tight grey crop of an integer; None
+    when no model is shipped or the crop is too long for it.
+
+    The count of digits is estimated from the crop's width (specks and a wide 0 blur it):
+    the counts COUNT_SLACK either side are read too, and the surest reading that starts
+    with no 0 (no printed integer does) is taken."""
+    m = _model()
+    if m is None or crop.size == 0:
+        return None
+    k0 = digit_count(crop, float(m["advance"]))
+    best: Optional[tuple[str, float]] = None
+    for k in range(max(1, k0 - COUNT_SLACK), min(MAX_DIGITS, k0 + COUNT_SLACK) + 1):
+        x = slice_features(crop, k)
+        hidden = np.maximum(x @ m["w1"] + m["b1"], 0.0)
+        logits = hidden @ m["w2"] + m["b2"]
+        p = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        digits = p.argmax(axis=1)
+        text = "".join(str(int(d)) for d in digits)
+        if len(text) > 1 and text[0] == "0":
+            continue
+        conf = float(p[np.arange(k), digits].min())
+        if best is None or conf > best[1]:
+            best = (text, conf)
+    return best
+
+
+READER_MIN_CONF = 0.9  # the reader's weakest digit must be this sure to overrule the recogniser …
+OCR_TRUST_CONF = 0.98  # … and the recogniser's reading below this sure (or not a number)
+
+
+def fax_number(gray: np.ndarray, box: tuple[int, int, int, int], text: str, conf: float,
+               is_number) -> tuple[str, float]:
+    """A fax's number cell: the recogniser's (``text``, ``conf``) or the digit reader's
+    reading of the crop at ``box``.  Agreeing, the surer of the two; disagreeing, the reader
+    only when it is sure (READER_MIN_CONF) and the recogniser is not (OCR_TRUST_CONF, or
+    not a number); decimals and separators stay the recogniser's."""
+    if any(ch in text for ch in ".,，。"):
+        return text, conf
+    x0, y0, x1, y1 = box
+    got = read_digits(gray[y0:y1, x0:x1])
+    if got is None:
+        return text, conf
+    digits, p = got
+    if digits == text:
+        return text, max(conf, p)
+    if p >= READER_MIN_CONF and (conf < OCR_TRUST_CONF or not is_number(text)):
+        return digits, p
+    return text, conf
