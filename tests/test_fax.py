@@ -2,7 +2,7 @@
 headings and row labels placed by the template's order (and said so).
 
 Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099,
-950000-950009 and 970000-970009, the benchmark's final figures 980000-980009)."""
+950000-950009, 970000-970009 and 980000-980009, the benchmark's final figures 985000-985009)."""
 from __future__ import annotations
 
 import numpy as np
