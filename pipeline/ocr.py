@@ -26,8 +26,10 @@ REC_HEIGHT = 48  # the PP-OCR recognition models' input height
 REC_MIN_WIDTH = 48
 REC_WIDTH_STEP = 16  # batch widths are rounded up to this, so ORT sees few shapes
 # Upper bound on one batch (crops x input width, in px): bigger batches stop
-# paying off on 2 cores and cost memory.
-REC_BATCH_MAX_TOTAL_WIDTH = 8192
+# paying off on 2 cores and cost memory (the model's activations take ~50 KB per
+# px of it: 8192 peaked ~400 MB above the models, a phone photo's worst document
+# near 1 GB; 4096 is no slower per px).
+REC_BATCH_MAX_TOTAL_WIDTH = 4096
 REC_BATCH_MAX = 64
 # Crops whose aspect ratios differ more than this factor are not padded together
 # (a short number padded to a sentence's width wastes the time we came to save).

@@ -41,7 +41,11 @@ def column_clusters(block: list[FreeRow], line_h: float, max_width: float = COL_
     ``max_width`` line heights wide (numbers, short headers), clustered by horizontal
     overlap or near centres."""
     spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block if len(r.cells) >= 2 for c in r.cells]
-    narrow = [(x0, x1) for x0, x1 in spans if x1 - x0 <= max_width * line_h]
+    return cluster_spans([(x0, x1) for x0, x1 in spans if x1 - x0 <= max_width * line_h], line_h)
+
+
+def cluster_spans(narrow: list[tuple[float, float]], line_h: float) -> list[list[float]]:
+    """[x0, x1, centre, count] per column: spans clustered by horizontal overlap or near centres."""
     clusters: list[list[float]] = []
     for x0, x1 in sorted(narrow, key=lambda s: (s[0] + s[1]) / 2):
         c = (x0 + x1) / 2
@@ -83,7 +87,8 @@ def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> Non
     for i, j in _blocks(rows, line_h):
         # Seeded by the narrowest cells only (one or two digits): a merged "10   0" must
         # not itself widen a column over its neighbour.
-        centres = [cl[2] for cl in column_clusters(rows[i:j], line_h, COL_SEED_WIDTH) if cl[3] >= COL_MIN_ROWS]
+        spans = [sp for r in rows[i:j] if len(r.cells) >= 2 for c in r.cells for sp in seed_spans(c, ink, line_h)]
+        centres = [cl[2] for cl in cluster_spans(spans, line_h) if cl[3] >= COL_MIN_ROWS]
         if not centres:
             continue
         for r in rows[i:j]:
@@ -93,6 +98,23 @@ def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> Non
                 cells.append([p[0] for p in parts])
                 cells += [[q] for p in parts for q in p[1:]]
             r.cells = sorted(cells, key=lambda c: _cell_box(c)[0])
+
+
+def seed_spans(cell: list, ink: np.ndarray, line_h: float) -> list[tuple[float, float]]:
+    """The spans of a piece that place columns (:func:`split_at_columns`): the piece
+    itself when it is at most COL_SEED_WIDTH line heights wide; a one-line piece whose
+    ink runs (split at blank gaps over COL_SPLIT_GAP) are all that narrow gives each run
+    (numbers of neighbouring columns run together: "0   0" on a blurred page, where
+    the gap falls just under SEG_GAP); anything else (a label, a wide number) none."""
+    x0, y0, x1, y1 = _cell_box(cell)
+    if x1 - x0 <= COL_SEED_WIDTH * line_h:
+        return [(x0, x1)]
+    if len(cell) != 1:
+        return []
+    runs = split_segments(ink[y0:y1, x0:x1].any(axis=0), COL_SPLIT_GAP * line_h)
+    if len(runs) < 2 or any(b - a > COL_SEED_WIDTH * line_h for a, b in runs):
+        return []
+    return [(x0 + a, x0 + b) for a, b in runs]
 
 
 def split_box(box: tuple[int, int, int, int], ink: np.ndarray, centres: list[float],

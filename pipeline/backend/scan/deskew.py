@@ -9,10 +9,11 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box
-from .dewarp import find_sheet, row_offsets, straighten_rows
+from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
-from .raster import BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size
+from .raster import (BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size,
+                     shrink_large)
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
 SKEW_COARSE_STEP = 0.5
@@ -47,15 +48,18 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
 
     ``orient=False`` skips the orientation tests (text axis, upside down): the page is
     taken as upright (for measuring what orientation detection costs)."""
+    image, shrink = shrink_large(image)
     seals = [_corners(b) for b in find_seals(image)]
     look = _plain_luminance(image)
     gray, factor = _to_gray(image), 1.0
+    del image
     bilevel = is_bilevel(gray)
     if bilevel:
         gray, factor = clean_bilevel(gray)
     gray, again = normalise_size(gray)
     factor *= again
     seals = [p * factor for p in seals]
+    factor *= shrink
     if int(gray.max()) - int(gray.min()) < BLANK_RANGE:
         return WorkingPage(gray, None, 1.0, factor)
     gray, sheet, warp = find_sheet(gray, look, REF_SHORT_SIDE)
@@ -86,10 +90,8 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
             gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
                                   borderValue=_paper(gray))
             ink = binarize(gray, unit)
-    bend = row_offsets(ink) if sheet == "photo" else None
-    if bend is not None:
-        gray = straighten_rows(gray, bend)
-        ink = binarize(gray, unit)
+    if sheet == "photo":  # a bent page: rows straightened
+        gray, ink = straighten(gray, ink, lambda g: binarize(g, unit))
     if orient and upside_down(gray, ink, unit):
         seals = [_turned_points(p, gray.shape, 2) for p in seals]
         gray, ink = _turn(gray, 2), _turn(ink, 2)

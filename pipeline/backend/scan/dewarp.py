@@ -13,8 +13,9 @@
 * otherwise (a crooked sheet running off the scan on more than one side) the bed
   around it is painted paper-white, so its edge does not read as a ruling line (the
   deskew then turns the sheet level);
-* a bent page (``straighten_rows``): each vertical strip's row profile is matched
-  against the middle strip's, and the rows are shifted back by a smooth fit.
+* a bent page (``straighten``): the ink's extent cut into vertical strips, each strip's
+  row profile matched against its neighbour's, and the rows shifted back by a smooth fit,
+  measured again on the straightened page (``CURL_PASSES``).
 """
 from __future__ import annotations
 
@@ -40,10 +41,15 @@ SHEET_TRIM = 0.008  # share of a photographed sheet's width/height cut off each 
 EDGE_ERODE = 4  # px (full size): the paper mask is pulled in this far (the edge's shadow)
 LIGHT_KERNEL = 41  # px (small copy of the sheet): wider than any text, narrower than shading
 LIGHT_MIN_RANGE = 0.12  # even out lighting only when the paper's brightness varies this much
-CURL_STRIPS = 8  # vertical strips whose row offsets are measured
+CURL_STRIPS = 12  # vertical strips (across the ink's extent) whose row offsets are measured
 CURL_MAX_STEP = 8  # px; largest row offset looked for between neighbouring strips
 CURL_MIN_SHIFT = 2.0  # px; a bend smaller than this is left alone
 CURL_DEGREE = 2  # polynomial fitted to the strip offsets
+CURL_EXTENT = 0.01  # share of the ink left out on each side when the strips' span is taken
+CURL_MIN_INK = 0.1  # a strip with less ink than this share of the mean strip's is skipped (margins)
+CURL_MIN_STRIPS = 5  # fewer strips with ink: the bend is not measured
+CURL_PASSES = 3  # the bend is measured again on the straightened page: a strip's profile
+# blurs a steep bend, so one pass leaves part of it (half, on 970009's pages)
 
 
 def paper_mask(gray: np.ndarray, look: Optional[np.ndarray] = None) -> Optional[tuple[np.ndarray, float, int]]:
@@ -245,23 +251,50 @@ def _best_shift(ref: np.ndarray, p: np.ndarray, max_shift: int) -> int:
 def row_offsets(ink: np.ndarray) -> Optional[np.ndarray]:
     """Per column, the vertical shift (px) that lines its rows up with the middle strip's
     (for :func:`straighten_rows`: minus the bend), from a polynomial fit to the strips'
-    profile shifts; None when the rows are straight.
+    profile shifts; None when the rows are straight or too few strips hold ink.
 
-    Shifts are measured between neighbouring strips only (each well under half the line
-    pitch, where the periodic text lines cannot be matched one line off) and summed."""
+    The strips span the ink's horizontal extent (a margin is no strip: its empty
+    profile matches anything), strips with little ink are skipped, and shifts are
+    measured between neighbouring strips only (each well under half the line pitch,
+    where the periodic text lines cannot be matched one line off) and summed."""
     h, w = ink.shape
-    bounds = np.linspace(0, w, CURL_STRIPS + 1).astype(int)
-    profs = [ink[:, a:b].sum(axis=1, dtype=np.float64) for a, b in zip(bounds[:-1], bounds[1:])]
-    if sum(1 for p in profs if p.any()) < CURL_STRIPS:
+    cum = np.cumsum(ink.sum(axis=0, dtype=np.float64))
+    if cum[-1] <= 0:
         return None
-    steps = [_best_shift(profs[k], profs[k + 1], CURL_MAX_STEP) for k in range(CURL_STRIPS - 1)]
+    lo = int(np.searchsorted(cum, CURL_EXTENT * cum[-1]))
+    hi = int(np.searchsorted(cum, (1 - CURL_EXTENT) * cum[-1])) + 1
+    if hi - lo < 2 * CURL_STRIPS:
+        return None
+    bounds = np.linspace(lo, hi, CURL_STRIPS + 1).astype(int)
+    profs = [ink[:, a:b].sum(axis=1, dtype=np.float64) for a, b in zip(bounds[:-1], bounds[1:])]
+    mass = np.array([p.sum() for p in profs])
+    keep = [k for k in range(CURL_STRIPS) if mass[k] >= CURL_MIN_INK * mass.mean()]
+    if len(keep) < CURL_MIN_STRIPS:
+        return None
+    steps = [_best_shift(profs[a], profs[b], CURL_MAX_STEP * (b - a)) for a, b in zip(keep[:-1], keep[1:])]
     shifts = np.concatenate([[0], np.cumsum(steps)]).astype(float)
-    shifts -= shifts[CURL_STRIPS // 2]
-    xs = (bounds[:-1] + bounds[1:]) / 2
-    fit = np.polyval(np.polyfit(xs, shifts, CURL_DEGREE), np.arange(w))
+    xs = (bounds[:-1] + bounds[1:])[keep] / 2
+    shifts -= shifts[int(np.argmin(np.abs(xs - (lo + hi) / 2)))]
+    fit = np.polyval(np.polyfit(xs, shifts, CURL_DEGREE), np.clip(np.arange(w), lo, hi))
     if np.abs(fit).max() < CURL_MIN_SHIFT:
         return None
     return fit
+
+
+def straighten(gray: np.ndarray, ink: np.ndarray, binarise) -> tuple[np.ndarray, np.ndarray]:
+    """``gray`` and its ink (``binarise(gray)``) with bent rows run level: the bend
+    measured (:func:`row_offsets`) up to CURL_PASSES times, each pass on the page as
+    straightened so far, and the summed shifts applied to the original in one resampling."""
+    total = None
+    flat = gray
+    for _ in range(CURL_PASSES):
+        bend = row_offsets(ink)
+        if bend is None:
+            break
+        total = bend if total is None else total + bend
+        flat = straighten_rows(gray, total)
+        ink = binarise(flat)
+    return flat, ink
 
 
 def straighten_rows(gray: np.ndarray, offsets: np.ndarray) -> np.ndarray:

@@ -145,7 +145,8 @@ def _image_frames(data: bytes, max_pixels: int = MAX_IMAGE_PIXELS):
 
 
 def _decode_frames(im, n: int, max_pixels: int = MAX_IMAGE_PIXELS):
-    """The frames of an opened image as BGR arrays, EXIF orientation applied to the first."""
+    """The frames of an opened image as BGR arrays, EXIF orientation applied to the first,
+    large ones shrunk (:func:`shrink_large`)."""
     from PIL import Image, ImageOps
 
     for i in range(n):
@@ -158,7 +159,9 @@ def _decode_frames(im, n: int, max_pixels: int = MAX_IMAGE_PIXELS):
             raise InputError(f"cannot decode image frame {i + 1}: {e}") from e
         finally:
             Image.MAX_IMAGE_PIXELS = guard
-        yield np.ascontiguousarray(rgb[:, :, ::-1]), i + 1
+        bgr = _shrunk(np.ascontiguousarray(rgb[:, :, ::-1]))
+        del rgb, fr  # not held while the page is read (a photo's frame is 30+ MB)
+        yield bgr, i + 1
 
 
 def _to_gray(img: np.ndarray) -> np.ndarray:
@@ -213,6 +216,24 @@ def despeckle(bw: np.ndarray) -> np.ndarray:
     out[(dark == 1) & (ring8 == 0)] = 255
     out[(dark == 0) & (ring4 == 4)] = 0
     return out
+
+
+def _shrunk(img: np.ndarray) -> np.ndarray:
+    """:func:`shrink_large`'s image: an image file's pixels carry no dpi, so its factor is not needed."""
+    return shrink_large(img)[0]
+
+
+def shrink_large(img: np.ndarray) -> tuple[np.ndarray, float]:
+    """A raster (grey or colour) whose short side is above MAX_SHORT_SIDE scaled down to
+    it first, so that every step before :func:`normalise_size` (seals, grey, the sheet)
+    runs on the small copy: a 12-Mpx phone photo's full-size colour and int16 planes
+    are what peaked.  A bilevel page keeps its pixels (:func:`clean_bilevel` needs them
+    1-bit).  Returns (image, factor)."""
+    short = min(img.shape[:2])
+    if short <= MAX_SHORT_SIDE or is_bilevel(img[:, :, 0] if img.ndim == 3 else img):
+        return img, 1.0
+    k = MAX_SHORT_SIDE / short
+    return cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA), k
 
 
 def normalise_size(gray: np.ndarray) -> tuple[np.ndarray, float]:

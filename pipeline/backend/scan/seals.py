@@ -9,37 +9,68 @@ SEAL_MERGE = 0.012  # ring, star and lettering of one seal join across gaps this
 SEAL_SIZE = (0.05, 0.4)  # a seal is this wide and high, as a share of the page's short side …
 SEAL_ASPECT = (0.6, 1.7)  # … about as wide as high (round, oval or square) …
 SEAL_MIN_FILL = 0.04  # … with at least this share of its box in strong red
-SEAL_ZONE = 9  # px; around strong red ink the grey comes from the red channel (JPEG smears colour this far)
-SEAL_RAMP = 0.3  # red-channel levels rise to paper from this share of (paper - split) below the split
+SEAL_ZONE = 9  # px; around strong red ink the grey comes from the unmixing (JPEG smears colour this far)
+SEAL_SLOPE_MAX = 0.6  # a seal ink darkening red by more than this share of green and blue is not told from black
+SEAL_LIFT = 0.2  # black darkness under this share of the seal's own nearby is its strokes' edges (colour smeared): paper
+SEAL_EDGE = 2  # px; JPEG's half-resolution colour smears a stroke's edge this far
 
 
 def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
-    """Grey of a colour page with red seal ink turned to paper and the text under it kept.
+    """Grey of a colour page with red seal ink turned to paper and the black text under it kept.
 
-    Ink stamped over text tints it red too, so colour alone cannot tell them apart
-    (whitening every red pixel loses the digits under the seal), but in the red
-    channel seal ink is nearly as bright as paper while text stays dark.  Near strong
-    red ink (SEAL_ZONE) the grey is the red channel, its levels above the split
-    between the red pixels' two populations (Otsu: text under the seal, seal ink)
-    at paper, those within SEAL_RAMP below it raised towards paper (mixed pixels at
-    the seal's edges), darker ones (text) kept.
-    Elsewhere: plain luminance.
+    Ink stamped over text tints it red too, so a threshold on colour cannot tell them
+    apart (whitening every red pixel loses the digits under the seal).  Near strong red
+    ink (SEAL_ZONE) each pixel's darkness against the paper, per channel, is unmixed
+    into black ink (as dark in every channel) and seal ink, whose darkening of the red
+    channel is a fixed share of its darkening of green and blue (:func:`seal_slope`,
+    measured on the page's strong red): black = (dR - s·dGB) / (1 - s).  Seal ink alone
+    unmixes to paper, black text under it to its own darkness, whatever the seal's
+    density.  What stays of the seal is its strokes' edges, where JPEG's half-resolution
+    colour leaves too little red: faint, so darkness under SEAL_LIFT of the seal's own
+    darkness within SEAL_EDGE becomes paper, a ramp above it keeps the text (text away
+    from the seal's strokes, in the ring's open middle, is kept whole).  Elsewhere: plain luminance.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
     strong = (r - np.maximum(g, b)) > RED_MARGIN
     if not strong.any():
         return gray
-    zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8)) > 0
-    paper = float(np.percentile(gray[::8, ::8], 90))
-    split, _ = cv2.threshold(r[strong].astype(np.uint8).reshape(-1, 1), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    # One population only (no text under the seal): Otsu's split falls at its bottom.
-    split = min(max(float(split), float(np.percentile(r[strong], 1))), paper - 1.0)
-    start = split - SEAL_RAMP * (paper - split)
-    rz = r[zone].astype(np.float32)
-    raised = start + (rz - start) * (paper - start) / max(split - start, 1.0)
-    gray[zone] = np.clip(np.where(rz > start, np.minimum(raised, paper), rz), 0, 255).astype(np.uint8)
+    zone = cv2.dilate(strong.astype(np.uint8), np.ones((2 * SEAL_ZONE + 1,) * 2, np.uint8))
+    paper = tuple(float(np.percentile(c[::8, ::8], 90)) for c in (r, g, b, gray))
+    del b, g, r
+    reds = bgr[strong].astype(np.float32)  # (B, G, R) of the strong red pixels
+    s = seal_slope(paper[0] - reds[:, 2], (paper[1] - reds[:, 1] + paper[2] - reds[:, 0]) / 2)
+    # Each patch of red ink on its own: float work the size of a seal, not of a photo.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        e = SEAL_EDGE  # the patch with a margin: the seal's darkness near its edge is looked at
+        win = (slice(max(y - e, 0), y + h + e), slice(max(x - e, 0), x + w + e))
+        inside = labels[win] == i
+        gray[win][inside] = _unmixed(bgr[win], paper, s)[inside]
     return gray
+
+
+def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float) -> np.ndarray:
+    """The black layer of a patch (grey, paper where only seal ink is): see :func:`seal_free_gray`.
+    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`."""
+    f = bgr.astype(np.float32)
+    dr = paper[0] - f[:, :, 2]
+    dgb = (paper[1] - f[:, :, 1] + paper[2] - f[:, :, 0]) / 2
+    black = (dr - s * dgb) / (1 - s)
+    # The seal's own darkness near each pixel (its strokes' edges lie within SEAL_EDGE).
+    seal = cv2.dilate(np.maximum(dgb - black, 0.0), np.ones((2 * SEAL_EDGE + 1,) * 2, np.uint8))
+    lo = SEAL_LIFT * seal
+    # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
+    kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
+    return np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
+
+
+def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
+    """How much seal ink darkens the red channel per unit it darkens green and blue (the
+    median over strong red pixels, nearly all seal ink alone), at most SEAL_SLOPE_MAX."""
+    ratio = dr / np.maximum(dgb, 1.0)
+    return float(np.clip(np.median(ratio), 0.0, SEAL_SLOPE_MAX))
 
 
 def find_seals(bgr: np.ndarray) -> list[tuple[float, float, float, float]]:
