@@ -384,12 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", metavar="DIR", help="write report.md, report.json and PNG plots here")
     ev.add_argument("--facts", action="store_true",
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
-    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "dev3", "heldout3", "all"),
+    ev.add_argument("--split", choices=("eval", "train", "excerpts", "heldout2", "dev3", "heldout3", "heldout4", "all"),
                     default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
                          "the default), train, excerpts, heldout2 or dev3 (sets of real excerpts in GOLD/SPLIT: "
-                         "development data, trained on), heldout3 (set 3, the untouched excerpts of "
-                         "GOLD/heldout3; excerpts need no INPUT) or all reports")
+                         "development data, trained on), heldout3 or heldout4 (sets 3 and 4, the untouched "
+                         "excerpts of GOLD/heldout3 and GOLD/heldout4; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

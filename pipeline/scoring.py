@@ -330,11 +330,12 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
 # Splits whose gold are excerpts of real narratives (their text inside the gold file), each
 # in the subfolder of its name: "excerpts" (set 1), "heldout2" (set 2, held out for one run,
 # the name kept) and "dev3" (the set-3 annotator's development excerpts) are development
-# data (each used to change the code); "heldout3" (set 3) is held out: annotated by another
-# engineer than the one changing the model, never trained on nor used to change the code.
-FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3")
+# data (each used to change the code); "heldout3" (set 3) and "heldout4" (set 4) are held
+# out: annotated by another engineer than the one changing the model, never trained on nor
+# used to change the code.
+FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "heldout4")
 # The excerpt splits never trained on nor used to change the code.
-HELD_OUT_EXCERPT_SPLITS = ("heldout3",)
+HELD_OUT_EXCERPT_SPLITS = ("heldout3", "heldout4")
 
 
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:

@@ -270,13 +270,14 @@ EXCERPTS = FACT_GOLD / "excerpts"  # set 1: development data since it was used t
 HELDOUT2 = FACT_GOLD / "heldout2"  # set 2: held out for one run, development data since branch i12d
 DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
 HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: untouched, annotated apart from the model's changes
+HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: likewise (branch i12g), while branch i12f changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3")])
+                                          (HELDOUT3, "heldout3"), (HELDOUT4, "heldout4")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -290,31 +291,35 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_3_is_never_trained_on():
+def test_excerpt_sets_are_apart_and_sets_3_and_4_are_never_trained_on():
     from itertools import combinations
     from pipeline.scoring import read_fact_gold
     from training import facts as tf
-    set1, set2, dev3, set3 = sets = [read_fact_gold(FACT_GOLD, sp) for sp in ("excerpts", "heldout2", "dev3", "heldout3")]
+    splits_ = ("excerpts", "heldout2", "dev3", "heldout3", "heldout4")
+    set1, set2, dev3, set3, set4 = sets = [read_fact_gold(FACT_GOLD, sp) for sp in splits_]
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
     for a, b in combinations(sets, 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    assert set(splits["held_out"]) == set(set3) and set(splits["development_excerpts"]) == set(set1) | set(set2) | set(dev3)
-    # training reads sets 1, 2 and dev3 and refuses set 3; the report splits never hold an excerpt
+    assert set(splits["held_out"]) == set(set3) | set(set4)
+    assert set(splits["development_excerpts"]) == set(set1) | set(set2) | set(dev3)
+    # training reads sets 1, 2 and dev3 and refuses sets 3 and 4; the report splits never hold an excerpt
     assert set(tf.TRAIN_EXCERPTS) == {"excerpts", "heldout2", "dev3"}
-    with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout3")
-    assert not set(read_fact_gold(FACT_GOLD)) & (set(set1) | set(set2) | set(dev3) | set(set3))
+    for held_out in ("heldout3", "heldout4"):
+        with pytest.raises(ValueError):
+            tf.excerpt_sentences(held_out)
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*map(set, sets))
 
 
-def test_set_3_gold_states_its_units_and_absences():
-    """Set 3 keeps the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact without a
-    unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
-    gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(HELDOUT3.glob("*.json"))]
+@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40)])
+def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
+    """Sets 3 and 4 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
+    gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
-    assert len(facts_) >= 100 and len({g["agency"] for g in gold}) >= 25
+    assert len(facts_) >= min_facts and len({g["agency"] for g in gold}) >= min_agencies
     assert len({f["name"] for f in facts_}) >= 15 and any(g["year"] and g["year"] < 2019 for g in gold)
     for f in facts_:
         assert isinstance(f["value"], (int, float)) and f["value"] >= 0, f

@@ -11,8 +11,8 @@ of the quantities it names (a quantity not named is a negative example):
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
   and of the development excerpts (:data:`TRAIN_EXCERPTS`: set 1 ``excerpts``, set 2
-  ``heldout2``, ``dev3``); the ``eval`` reports are never read here, nor is the held-out
-  set 3 (``heldout3``, refused).
+  ``heldout2``, ``dev3``); the ``eval`` reports are never read here, nor are the held-out
+  sets 3 and 4 (``heldout3``, ``heldout4``, refused).
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -571,7 +571,7 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
 
 
 # The excerpt sets trained on (development data: set 1, set 2, the set-3 annotator's dev3);
-# set 3 (scoring.HELD_OUT_EXCERPT_SPLITS) is never read here.
+# sets 3 and 4 (scoring.HELD_OUT_EXCERPT_SPLITS) are never read here.
 TRAIN_EXCERPTS = ("excerpts", "heldout2", "dev3")
 
 
