@@ -336,6 +336,7 @@ HELDOUT2 = FACT_GOLD / "heldout2"  # set 2: held out for one run, development da
 DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
 HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development data since branch i12f
 DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
+HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: untouched (branch i12g), while branch i12f changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -343,7 +344,7 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3"), (DEV4, "dev4")])
+                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -363,14 +364,17 @@ def test_excerpt_sets_are_apart_and_set_4_is_never_trained_on():
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
+    set4 = read_fact_gold(FACT_GOLD, "heldout4")
+    sets_all = sets + [set4]
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
-    for a, b in combinations(sets, 2):
+    for a, b in combinations(sets_all, 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
-    assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 3 is development data now, set 4 (another branch's folder) the held-out split
-    assert splits["held_out"] == {} and set(splits["development_excerpts"]) == set().union(*sets)
+    assert not [g["agency"] for s in sets_all for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
+    # set 3 is development data now, set 4 the held-out split
+    assert set(splits["held_out"]) == set(set4) and all(v.startswith("set 4: ") for v in splits["held_out"].values())
+    assert set(splits["development_excerpts"]) == set().union(*sets)
     assert all(splits["development_excerpts"][k].startswith("set 3: ") for k in sets[3])
     assert HELD_OUT_EXCERPT_SPLITS == ("heldout4",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout4"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
@@ -378,7 +382,7 @@ def test_excerpt_sets_are_apart_and_set_4_is_never_trained_on():
     # training reads the development sets and refuses set 4; the report splits never hold an excerpt
     with pytest.raises(ValueError):
         tf.excerpt_sentences("heldout4")
-    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets)
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets_all)
 
 
 def test_heldout4_split_is_scored_from_its_folder(tmp_path, capsys):
@@ -395,12 +399,13 @@ def test_heldout4_split_is_scored_from_its_folder(tmp_path, capsys):
     assert r["split"] == "heldout4" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
-def test_set_3_gold_states_its_units_and_absences():
-    """Set 3 keeps the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact without a
-    unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
-    gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(HELDOUT3.glob("*.json"))]
+@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40)])
+def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
+    """Sets 3 and 4 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
+    gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
-    assert len(facts_) >= 100 and len({g["agency"] for g in gold}) >= 25
+    assert len(facts_) >= min_facts and len({g["agency"] for g in gold}) >= min_agencies
     assert len({f["name"] for f in facts_}) >= 15 and any(g["year"] and g["year"] < 2019 for g in gold)
     for f in facts_:
         assert isinstance(f["value"], (int, float)) and f["value"] >= 0, f
