@@ -405,6 +405,23 @@ def test_run_together_numbers_place_columns():
     assert seed_spans([(100, 10, 172, 18), (100, 18, 172, 26)], ink, 27.0) == []  # two lines: a label
 
 
+def test_label_run_into_the_first_number_is_cut_before_the_number():
+    """A group label, a wrapped row label's last line and the first number closer than
+    the piece gap (borderless seed 980005, "其他处理  费用、…信息0"): the cut for the first
+    column falls at the gap just before the number, not at the wider one after the
+    group label, so the number is a cell of its own."""
+    from pipeline.backend.scan.borderless import split_box
+
+    ink = np.zeros((30, 700), np.uint8)
+    ink[5:25, 241:277] = 255  # 其他处理 (group label)
+    ink[5:25, 322:621] = 255  # the row label's last line, 45 px further on
+    ink[5:25, 663:674] = 255  # the first column's 0, 42 px on
+    parts = split_box((241, 5, 674, 25), ink, [669.0], 26.0)
+    assert parts[-1] == (663, 5, 674, 25)
+    assert parts[0] == (241, 5, 621, 25)
+    assert split_box((241, 5, 674, 25), ink, [900.0], 26.0) == [(241, 5, 674, 25)]  # no column inside
+
+
 def test_large_frames_are_shrunk_first_but_faxes_keep_their_pixels():
     big = np.full((3000, 2000, 3), 200, np.uint8)
     small, k = raster.shrink_large(big)
