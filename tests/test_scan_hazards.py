@@ -449,3 +449,20 @@ def test_photo_table_read_with_every_cell(tmp_path, seed, pages):
     cells = [f for f in s.fields if f.startswith("requests.")]
     wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
     assert len(cells) > 100 and not wrong
+
+
+@pytest.mark.slow
+def test_borderless_label_run_into_first_number_keeps_its_row(tmp_path):
+    """Borderless scan of development seed 980005: on page 3 the group label 其他处理, the
+    last line of row (六)2's label and that row's first 0 formed one piece; it was cut after
+    the group label, not before the 0, and the row's 7 zeros were lost. Every cell of
+    table 三 right."""
+    from pipeline.extract import extract_document
+
+    s = G.generate(980005, layout="borderless")
+    path = tmp_path / "borderless.pdf"
+    G.write_scan(s, path)
+    result = extract_document(scan.read_scan(path))
+    cells = [f for f in s.fields if f.startswith("requests.")]
+    wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
+    assert len(cells) > 100 and not wrong
