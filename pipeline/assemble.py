@@ -28,6 +28,11 @@ from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Ro
 FUZZY_MIN_SCORE = 84
 # Keys shorter than this must match exactly: fuzzy matching 2-4 characters is noise.
 FUZZY_MIN_KEY_LEN = 5
+# A group label merged with its damaged sub-row's (a fax's "（六）其他处理1.申请人…愈期不补正"):
+# text after the matched key at least this long that resembles another row's label this
+# much (partial_ratio) is that row's label, so the row is not known (see _tail_row).
+TAIL_MIN_CHARS = 5
+TAIL_ROW_SCORE = 75
 # Placements of a short row tried before giving up (C(7,k) is at most 35).
 MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
@@ -216,7 +221,29 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
     row = best[3]
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
         row = table.row("total")  # （七） lost to OCR
+    if row is not None and _tail_row(n[best[0]:], row, table) is not None:
+        return None  # the numbers are the damaged later label's row's: placed by position
     return row
+
+
+def _tail_row(tail: str, row: Row, table: Table) -> Optional[Row]:
+    """Another row whose label the text after ``row``'s key resembles (TAIL_ROW_SCORE),
+    better than ``row``'s own; None when the tail is short (TAIL_MIN_CHARS) or like none.
+
+    A grid row's values follow the last label before them: a group label read as one
+    line with its first sub-row's must not give the sub-row's numbers to the group."""
+    if len(tail) < TAIL_MIN_CHARS:
+        return None
+    own = fuzz.partial_ratio(normalize(row.label), tail)
+    best, best_score = None, max(float(TAIL_ROW_SCORE), own + 1e-9)
+    for other in table.rows:
+        label = normalize(other.label)
+        if other is row or len(label) < FUZZY_MIN_KEY_LEN:
+            continue
+        score = fuzz.partial_ratio(label, tail)
+        if score >= best_score:
+            best, best_score = other, score
+    return best
 
 
 # --- token streams --------------------------------------------------------------

@@ -2,7 +2,7 @@
 headings and row labels placed by the template's order (and said so).
 
 Generated documents here use seeds 7030-7039 (tests only; development used 960000-960099,
-950000-950009 and 970000-970009, the benchmark's final figures 980000-980009)."""
+950000-950009, 970000-970009 and 980000-980009, the benchmark's final figures 985000-985009)."""
 from __future__ import annotations
 
 import numpy as np
@@ -215,3 +215,24 @@ def test_one_full_row_of_numbers_takes_the_one_missing_row_and_run_together_cell
     asm = assemble.assemble(lines, "2021")
     assert [asm.fields[f"requests.rejected_duplicate.{c.id}"] for c in
             get("2021").table("requests").row("rejected_duplicate").columns] == [1, 2, 3, 4, 5, 6, 0]
+
+
+def test_a_group_label_merged_with_its_damaged_sub_row_does_not_take_its_numbers():
+    """（六） printed blank above its sub-rows, read as one line with sub-row 1 whose key OCR
+    damaged: the numbers are sub-row 1's, and the blank group row stays null."""
+    t = get("2021").table("requests")
+    merged = "(六)其他处理1.申请人无正当理由愈期不补正行政机关不再处理"
+    assert assemble.match_row(merged, t) is None  # not the group's (its key is found first)
+    assert assemble.match_row("（六）其他处理", t).id == "other"
+    assert assemble.match_row("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", t).id == "partial"
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("5.要求行政机关确认或重新出具已获取信息", ["0"] * 7),
+             _row(merged, ["1"] * 7),
+             _row("2申请人期未按收费通知要求数纳费用行政机关不再处理其政府信息", ["2"] * 7),
+             _row("3儿他", ["3"] * 7),
+             _row("(七)总i计", ["6"] * 7),
+             _row("四、结转下年度继续办理", ["0"] * 7)]
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields.get(f"requests.other.{c.id}") is None for c in t.row("other").columns)
+    assert asm.fields["requests.other_no_correction.total"] == 1
+    assert asm.fields["requests.other_other.total"] == 3 and asm.fields["requests.total.total"] == 6
