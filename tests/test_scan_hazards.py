@@ -405,6 +405,23 @@ def test_run_together_numbers_place_columns():
     assert seed_spans([(100, 10, 172, 18), (100, 18, 172, 26)], ink, 27.0) == []  # two lines: a label
 
 
+def test_label_run_into_the_first_number_is_cut_before_the_number():
+    """A group label, a wrapped row label's last line and the first number closer than
+    the piece gap (borderless seed 980005, "其他处理  费用、…信息0"): the cut for the first
+    column falls at the gap just before the number, not at the wider one after the
+    group label, so the number is a cell of its own."""
+    from pipeline.backend.scan.borderless import split_box
+
+    ink = np.zeros((30, 700), np.uint8)
+    ink[5:25, 241:277] = 255  # 其他处理 (group label)
+    ink[5:25, 322:621] = 255  # the row label's last line, 45 px further on
+    ink[5:25, 663:674] = 255  # the first column's 0, 42 px on
+    parts = split_box((241, 5, 674, 25), ink, [669.0], 26.0)
+    assert parts[-1] == (663, 5, 674, 25)
+    assert parts[0] == (241, 5, 621, 25)
+    assert split_box((241, 5, 674, 25), ink, [900.0], 26.0) == [(241, 5, 674, 25)]  # no column inside
+
+
 def test_large_frames_are_shrunk_first_but_faxes_keep_their_pixels():
     big = np.full((3000, 2000, 3), 200, np.uint8)
     small, k = raster.shrink_large(big)
@@ -429,6 +446,23 @@ def test_photo_table_read_with_every_cell(tmp_path, seed, pages):
     path = tmp_path / "photo.tif"
     G.write_scan(s, path, hazard="photo")
     result = extract_document(scan.read_scan(path, pages=pages))
+    cells = [f for f in s.fields if f.startswith("requests.")]
+    wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
+    assert len(cells) > 100 and not wrong
+
+
+@pytest.mark.slow
+def test_borderless_label_run_into_first_number_keeps_its_row(tmp_path):
+    """Borderless scan of development seed 980005: on page 3 the group label 其他处理, the
+    last line of row (六)2's label and that row's first 0 formed one piece; it was cut after
+    the group label, not before the 0, and the row's 7 zeros were lost. Every cell of
+    table 三 right."""
+    from pipeline.extract import extract_document
+
+    s = G.generate(980005, layout="borderless")
+    path = tmp_path / "borderless.pdf"
+    G.write_scan(s, path)
+    result = extract_document(scan.read_scan(path))
     cells = [f for f in s.fields if f.startswith("requests.")]
     wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
     assert len(cells) > 100 and not wrong

@@ -119,8 +119,11 @@ def seed_spans(cell: list, ink: np.ndarray, line_h: float) -> list[tuple[float, 
 
 def split_box(box: tuple[int, int, int, int], ink: np.ndarray, centres: list[float],
               line_h: float) -> list[tuple[int, int, int, int]]:
-    """``box`` cut at the widest blank gap (over COL_SPLIT_GAP line heights) left of
-    each column centre inside it; the pieces trimmed to their ink."""
+    """``box`` cut, for each column centre inside it, at the last blank gap (over
+    COL_SPLIT_GAP line heights) left of that centre; the pieces trimmed to their ink.
+    The last, not the widest: a group label run into a row label ("其他处理  2.申请人…")
+    can leave a wider gap further left than the one before the first number, and a
+    number has no such gap inside it."""
     x0, y0, x1, y1 = box
     cols = ink[y0:y1, x0:x1].any(axis=0)
     runs = split_segments(cols, 0)
@@ -132,7 +135,7 @@ def split_box(box: tuple[int, int, int, int], ink: np.ndarray, centres: list[flo
             continue
         cand = [g for g in gaps if x0 + g[1] <= c and (not cuts or g[0] >= cuts[-1][1])]
         if cand:
-            cuts.append(max(cand, key=lambda g: g[1] - g[0]))
+            cuts.append(cand[-1])
     if not cuts:
         return [box]
     edges = [0] + [e for g in cuts for e in g] + [x1 - x0]
