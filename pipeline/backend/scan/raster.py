@@ -159,7 +159,8 @@ def _decode_frames(im, n: int, max_pixels: int = MAX_IMAGE_PIXELS):
             raise InputError(f"cannot decode image frame {i + 1}: {e}") from e
         finally:
             Image.MAX_IMAGE_PIXELS = guard
-        bgr = _shrunk(np.ascontiguousarray(rgb[:, :, ::-1]))
+        # an image file's pixels carry no dpi, so the shrink factor is not needed
+        bgr = shrink_large(np.ascontiguousarray(rgb[:, :, ::-1]))[0]
         del rgb, fr  # not held while the page is read (a photo's frame is 30+ MB)
         yield bgr, i + 1
 
@@ -216,11 +217,6 @@ def despeckle(bw: np.ndarray) -> np.ndarray:
     out[(dark == 1) & (ring8 == 0)] = 255
     out[(dark == 0) & (ring4 == 4)] = 0
     return out
-
-
-def _shrunk(img: np.ndarray) -> np.ndarray:
-    """:func:`shrink_large`'s image: an image file's pixels carry no dpi, so its factor is not needed."""
-    return shrink_large(img)[0]
 
 
 def shrink_large(img: np.ndarray) -> tuple[np.ndarray, float]:
