@@ -23,11 +23,15 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 
 # --- quantities ----------------------------------------------------------------
 
-# 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例).
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例")
+# 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例);
+# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部")
+# A unit followed by these is the start of another word (3项目, 5部门, 一部分).
+UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长"}
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
+_UNIT = "|".join(f"{u}(?![{UNIT_NOT_BEFORE[u]}])" if u in UNIT_NOT_BEFORE else u for u in UNITS)
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
-                      rf"(?P<unit>{'|'.join(UNITS)})")
+                      rf"(?P<unit>{_UNIT})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
 # "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议",
@@ -38,7 +42,7 @@ REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters be
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
-                  r"|无(?=上年度?结转|下年度?结转|结转|因政府信息公开)"
+                  r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
@@ -255,9 +259,9 @@ FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
 # Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
-COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", None)
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
-    "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇",),  # 发布行政规范性文件6篇
+    "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇", "部"),  # 发布行政规范性文件6篇
     "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
     "processing_fees": ("元", "万元", None)}
 # Facts stated once per report: the largest value is the total, smaller ones are parts
@@ -494,6 +498,20 @@ SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请",
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
                     "review": ("active_", "requests_")}
+# A sentence that speaks of its own section's matter overrides the heading above it (a report
+# that runs 依申请公开 and 复议 on under (一)主动公开: 全年共收到依申请公开件1件, 涉及复议0件).
+OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请"),
+                     "review_": re.compile(r"复议|诉讼")}
+
+
+def section_rules_out(f: "Fact") -> bool:
+    """Whether the heading ``f`` stands under rules its name out (``SECTION_EXCLUDES``), its own
+    sentence not speaking of that name's matter (``OWN_SECTION_WORDS``)."""
+    family = next((p for p in SECTION_EXCLUDES.get(f.section or "", ()) if f.name.startswith(p)), None)
+    if family is None:
+        return False
+    own = OWN_SECTION_WORDS.get(family)
+    return not (own and own.search(f.text) and "主动公开" not in f.text)
 
 
 # A line of this many cell separators or more is a table pasted into the text, not prose.
@@ -580,7 +598,7 @@ YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
-                   ("requests_carried_over", re.compile(r"结转(?:至|到)?下一?年|下一?年度?结转")),
+                   ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
                    ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
                    ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
@@ -715,7 +733,7 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
     """
     out: list[Fact] = []
     for f in facts:
-        if f.section and f.name.startswith(SECTION_EXCLUDES.get(f.section, ())):
+        if section_rules_out(f):
             continue
         if f.unit is not None and QUOTA.search(_phrase(f)[-QUOTA_WINDOW:] + _after(f)[:QUOTA_WINDOW]):
             continue  # 明确各镇办、各部门每月公开不少于5条政府信息
