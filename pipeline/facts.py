@@ -44,6 +44,7 @@ OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
                   r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
@@ -432,11 +433,15 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     for (sent, sec), named in zip(sents, classify([s for s, _ in sents])):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
-        for span, q in by_span.items():  # an absence the model left unnamed, whose object is plain
+        for span, q in by_span.items():  # an absence the model left unnamed (or named what its sentence cannot state)
+            unnamed = span not in names or not has_needed_words(names[span][0], sent)
             obj = (absence_object(sent, q.start, ABSENCE_OBJECTS + (REQUESTS_OBJECT,))
-                   if q.unit is None and span not in names else None)
+                   if q.unit is None and unnamed else None)
             if obj:
                 names[span] = (obj, None)
+            result = result_before(sent, q.start) if q.unit in COUNT_UNITS and q.unit else None
+            if result and (span not in names or names[span][0] in ("requests_received", "requests_handled")):
+                names[span] = (result, names.get(span, (None, None))[1])  # 其中予以公开1条
         names.update(channel_parts(sent, by_span, names))
         for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
@@ -549,6 +554,14 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
                "processing_fees": ("费",), "requests_natural_person": ("自然人", "公民", "个人", "群众", "居民"),
                "requests_legal_person": ("法人", "组织", "企业", "单位", "公司"),
                "requests_commercial": ("企业", "商业", "公司")}
+
+
+def has_needed_words(name: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds a word fact ``name`` needs (``NEEDS_WORDS``; true for names that need none)."""
+    needs = next((w for k, w in NEEDS_WORDS.items() if name.startswith(k)), None)
+    return not needs or any(w in sentence for w in needs)
+
+
 # Sentences about letters, hotlines and complaints state no application figure unless they
 # speak of applications.
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
@@ -566,6 +579,8 @@ APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|线上|线下|信
 NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言|错别字|无效链接|错链|纠错|修正|更正")
 # Granted and partly granted together, whatever the verb (共依申请办理公开或部分公开 13 件).
 GRANTED_PARTIAL = re.compile(r"(?:予以)?公开(?:或|及|和|与|、)部分公开")
+# A figure of another kind of 文件 (许可文件, 处罚文件, 红头文件) in its own phrase is no normative document.
+OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁决|奖励|检查|强制|内部|党内|会议)(?:类|决定)?文件")
 # The clause verb of a normative-document figure decides which one it is.
 # Read in the figure's own phrase: a 废止 earlier in the sentence is another clause's.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
@@ -677,6 +692,31 @@ def result_after(f: "Fact") -> Optional[str]:
     return next((name for name, pat in RESULTS_AFTER if pat.search(after)), None)
 
 
+# A result named right before its count, an aside in brackets between (不予公开(三类内部事务
+#信息)2条, 不掌握相关信息无法提供2条, 其中予以公开1条): the count is that result's, named or not.
+RESULTS_BEFORE = (("requests_partial", re.compile(r"部分(?:予以)?公开的?$")),
+                  ("requests_denied", re.compile(r"不予公开的?$")),
+                  ("requests_unable", re.compile(r"无法提供的?$|不掌握$")),
+                  ("requests_rejected", re.compile(r"不予处理的?$")),
+                  ("requests_other_handling", re.compile(r"其他处理的?$")),
+                  ("requests_granted", re.compile(r"(?<!部分)(?<!不)(?:予以|同意)公开的?$")))
+ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+# The sentence of a result speaks of applications.
+APPLICATIONS = re.compile(r"申请")
+
+
+def result_before(sentence: str, start: int) -> Optional[str]:
+    """The result the words right before a count at ``start`` name (``RESULTS_BEFORE``), in a
+    sentence about applications, or None."""
+    if not APPLICATIONS.search(sentence):
+        return None
+    before = sentence[:start]
+    prev = max((q.end for q in quantities(sentence) if q.end <= start), default=0)
+    phrase = ASIDE.sub("", before[prev:])
+    phrase = phrase[max((m.end() for m in PHRASE_BREAK.finditer(phrase)), default=0):].strip()
+    return next((name for name, pat in RESULTS_BEFORE if pat.search(phrase)), None)
+
+
 def _before(f: Fact) -> str:
     """The sentence's text from the previous quantity (or the sentence start) to the fact's quantity."""
     prev = [q.end for q in quantities(f.text) if q.end <= f.span[0]]
@@ -737,8 +777,7 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue
         if f.unit is not None and QUOTA.search(_phrase(f)[-QUOTA_WINDOW:] + _after(f)[:QUOTA_WINDOW]):
             continue  # 明确各镇办、各部门每月公开不少于5条政府信息
-        needs = next((w for k, w in NEEDS_WORDS.items() if f.name.startswith(k)), None)
-        if needs and not any(w in f.text for w in needs):
+        if not has_needed_words(f.name, f.text):
             continue
         if f.name.startswith("requests_") and any(NOT_REQUESTS.search(t) and "申请" not in t for t in (f.text, _phrase(f))):
             continue  # 县长信箱受理信件3件; 建议提案答复12件
@@ -752,6 +791,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue  # 其中网站申请195件, 2件为网络申请
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
+        if f.name.startswith("normative_") and f.unit is not None and OTHER_DOCUMENTS.search(_phrase(f)):
+            continue  # 主动公开行政规范性文件1件,行政许可文件1513件,行政处罚文件4件: the others are no normative documents
         if f.name.startswith("normative_") and f.unit is not None:
             phrase = _phrase(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(phrase)), "normative_issued"))
@@ -794,13 +835,13 @@ def kind_list_spans(text: str) -> set[tuple[int, int]]:
     qs = [q for q in quantities(text) if q.unit in ITEM_UNITS]
     if len(qs) < MIN_KIND_LIST or LIST_HEAD.search(text) or COMPLETE.search(text):
         return set()
-    named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end)))))
-             for q in qs]
+    phrases = [_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end))) for q in qs]
+    named = [bool(channel_kinds(p)) for p in phrases]
     out: set[tuple[int, int]] = set()
     i = 0
     while i < len(qs):
-        j = i + 1
-        while j < len(qs) and not named[j]:
+        j = i + 1  # a kind is a bare name (行政许可信息公示1143条); 依申请公开文件12条 has its own verb
+        while j < len(qs) and not named[j] and not ACTIVE_VERB.search(phrases[j]):
             j += 1
         if named[i] and j - i >= MIN_KIND_LIST:
             out |= {(q.start, q.end) for q in qs[i:j]}
