@@ -38,7 +38,7 @@ INPUT_DIRS = (ROOT / "data" / "seeds", ROOT / "data" / "corpus" / "real")
 GENERATED_SEEDS = 300
 PHRASES_PER_REPORT = 12
 # Composed passages (channels, kinds, applications, figures that are none) per generated report.
-COMPOSED_PER_REPORT = 8
+COMPOSED_PER_REPORT = 6
 # Hand-annotated training sentences are few: each is seen this many times per epoch.
 REAL_REPEAT = 4
 EPOCHS = 12
