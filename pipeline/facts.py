@@ -430,6 +430,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     if classify is None:
         classify = engine_classifier()
     out: list[Fact] = []
+    guessed: dict = {}  # (sentence, span) of channel figures the model left unnamed -> their channels
     for (sent, sec), named in zip(sents, classify([s for s, _ in sents])):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
@@ -443,11 +444,15 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
             if result and (span not in names or names[span][0] in ("requests_received", "requests_handled")):
                 names[span] = (result, names.get(span, (None, None))[1])  # 其中予以公开1条
         names.update(channel_parts(sent, by_span, names))
+        unnamed = unnamed_channels(sent, sec, by_span, names)
+        guessed.update({(sent, span): own for span, own in unnamed.items()})
+        names.update({span: ("active_channel", None) for span in unnamed})
         for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
             if q is None:
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
+    out = beside_other_channels(out, guessed)
     facts = consistent(structure(out))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
@@ -487,6 +492,60 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
                 continue
             cands.append(f)
     return cands if len(cands) == 1 else []
+
+
+# A channel's figure the model left unnamed: an item figure whose own phrase discloses
+# (ACTIVE_VERB) and whose phrase, or the clause before, names a channel (此外,还通过长河发布微信
+# 公众号,发布信息977条; 门户网站编辑发布文字、图片、视频信息227篇). Channel or total is then the
+# passage's to decide (``_channels``). 件 counts items only beside 信息.
+CHANNEL_ITEM_UNITS = ("条", "篇", "份", "件")  # ITEM_UNITS and 件
+# Press (媒体发布信息112篇) and a site's columns (专栏, 栏目) are no channel the rules guess.
+NOT_GUESSED_CHANNELS = {"media"}
+COLUMN = re.compile(r"栏目|专栏")
+
+
+def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
+    """The unnamed item figures of ``sent`` that a channel discloses, each with its channels' kinds."""
+    if section in ("requests", "review"):
+        return {}
+    kinds = None
+    out = {}
+    for span, q in by_span.items():
+        if span in names or q.unit not in CHANNEL_ITEM_UNITS:
+            continue
+        f = Fact("active_channel", q.value, q.unit, sent, span)
+        phrase = _phrase(f)
+        if not ACTIVE_VERB.search(phrase) or (q.unit == "件" and "信息" not in phrase):
+            continue
+        if (NOT_ONLY_TOTAL.search(phrase) or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase)
+                or STOCK_PHRASE.search(phrase) or APPLICATIONS.search(phrase)):
+            continue
+        own = channel_kinds(phrase) - NOT_GUESSED_CHANNELS
+        if not own:
+            clauses = PHRASE_BREAK.split(sent[:span[0]])
+            own = (channel_kinds(clauses[-2]) - NOT_GUESSED_CHANNELS
+                   if len(clauses) > 1 and not quantities(clauses[-2]) else set())
+        if not own or COLUMN.search(phrase) or ("其中" in sent[:span[0]] and not channel_kinds(phrase)):
+            continue
+        kinds = kind_list_spans(sent) if kinds is None else kinds
+        if span not in kinds:
+            out[span] = own
+    return out
+
+
+def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
+    """Keep a guessed channel figure (``unnamed_channels``) only beside another channel's figure of
+    the passage (a platform's figure beside another platform's); alone, it is the passage's to
+    name (``only_total``)."""
+    if not guessed:
+        return facts
+    kinds = {(f.text, f.span): (guessed.get((f.text, f.span)) or channel_kinds(_phrase(f)) or channel_kinds(_before(f)))
+             - NOT_GUESSED_CHANNELS for f in facts if f.name.startswith("active_")}
+
+    def keep(f: Fact) -> bool:
+        own = guessed.get((f.text, f.span))
+        return own is None or any(k and k - own for key, k in kinds.items() if key != (f.text, f.span))
+    return [f for f in facts if keep(f)]
 
 
 # --- the report's structure ------------------------------------------------------
