@@ -15,7 +15,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from typing import Callable, Iterable, Optional, Sequence
 
 from .datamodel import Check, Line
 from .lexicon import PROSE_NUMERAL
@@ -453,7 +453,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
     out = beside_other_channels(out, guessed)
-    facts = consistent(structure(out))
+    facts = consistent(structure(out, listed_channels(s for s, _ in sents)))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
     return facts
@@ -822,7 +822,17 @@ def _renamed(f: Fact, name: str) -> Fact:
     return replace(f, name=name)
 
 
-def structure(facts: Sequence[Fact]) -> list[Fact]:
+def listed_channels(sents: Iterable[str]) -> set[str]:
+    """The channels whose items a passage lists by kind only (``kind_list_spans``: 门户网站…工作动态5条,
+    财务公开2条,…): stated channels, though no figure of theirs is a fact."""
+    out: set[str] = set()
+    for sent in sents:
+        for span in kind_list_spans(sent):
+            out |= channel_kinds(_phrase(Fact("active_channel", 0, None, sent, span)))
+    return out - NOT_GUESSED_CHANNELS
+
+
+def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[Fact]:
     """The named facts read against the report's structure (the rules above), in order.
 
     Drops a name its section or its sentence rules out; renames by the clause verb
@@ -877,12 +887,14 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             if kind:
                 f = _renamed(f, kind)
         out.append(f)
-    return _stocks(_kind_lists(_channels(out)))
+    return _stocks(_kind_lists(_channels(out, listed or set())))
 
 
 # A list of at least this many item figures in one sentence, only the first naming a channel,
 # counts kinds of information on that channel (门户网站…行政处罚信息公示47条,行政许可信息公示1143条,…).
 MIN_KIND_LIST = 3
+# Figures of applications and refusals beside a channel's items are no kinds of them.
+NOT_KIND = re.compile(r"申请|不予")
 # A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
 LIST_HEAD = re.compile(r"其中|含|包括")
 
@@ -899,8 +911,8 @@ def kind_list_spans(text: str) -> set[tuple[int, int]]:
     out: set[tuple[int, int]] = set()
     i = 0
     while i < len(qs):
-        j = i + 1  # a kind is a bare name (行政许可信息公示1143条); 依申请公开文件12条 has its own verb
-        while j < len(qs) and not named[j] and not ACTIVE_VERB.search(phrases[j]):
+        j = i + 1  # 依申请公开文件12条, 不予公开文件36条 are no kinds of the channel's items
+        while j < len(qs) and not named[j] and not NOT_KIND.search(phrases[j]):
             j += 1
         if named[i] and j - i >= MIN_KIND_LIST:
             out |= {(q.start, q.end) for q in qs[i:j]}
@@ -914,9 +926,10 @@ def _kind_lists(facts: list[Fact]) -> list[Fact]:
     return [f for f in facts if not (f.name.startswith("active_") and f.span in spans[f.text])]
 
 
-def _channels(facts: list[Fact]) -> list[Fact]:
+def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     """Channel or total, over the passage: a figure over several channels is the total when
-    no total is stated; one channel's figure is a total only when no other channel is stated."""
+    no total is stated; one channel's figure is a total only when no other channel is stated
+    (``listed``: channels whose items the passage lists by kind only are stated too)."""
     facts = _parts(facts)
     active = [f for f in facts if f.name.startswith("active_")]
     kinds = {(f.text, f.span): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
@@ -934,11 +947,12 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
     out = [_renamed(f, "active_total") if f is top else f for f in facts]  # one total: the largest
-    stated = set().union(*kinds.values()) if kinds else set()
+    stated = set().union(listed, *kinds.values())
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
     remaining = [f for f in out if f.name.startswith("active_")]
-    if len(remaining) == 1 and remaining[0].name == "active_channel":  # the only overall figure
+    if (len(remaining) == 1 and remaining[0].name == "active_channel"  # the only overall figure
+            and not listed - kinds[(remaining[0].text, remaining[0].span)]):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
 
