@@ -376,8 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="train the narrative facts pipeline (spaCy) instead, from training/facts.py's data")
     tr.add_argument("--facts-seeds", type=int, default=300, metavar="N",
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
-    tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
-                    help="with --facts: training epochs (default 12)")
+    tr.add_argument("--facts-epochs", type=int, default=8, metavar="N",
+                    help="with --facts: training epochs (default 8, training.facts.EPOCHS)")
     tr.add_argument("--leave-out", metavar="SPLIT", choices=LEAVE_OUT_SPLITS,
                     help="with --facts: train without this excerpt set and score it into the card "
                          "(leave-one-set-out cross-validation; not with --replace)")
