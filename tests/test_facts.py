@@ -345,7 +345,8 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4")])
+                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
+                                          (DEV5, "dev5")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
