@@ -43,7 +43,7 @@ REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters be
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
                   r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
-                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
@@ -627,6 +627,9 @@ NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨
 # A quota, a limit or a rate (每月公开不少于5条, 20个工作日内) is no count of anything done.
 QUOTA_WINDOW = 8  # characters either side of the quantity a quota word stands in
 QUOTA = re.compile(r"不少于|不低于|不超过|至少|每[月周年季天日]|工作日")
+# Cases (案件) count applications only in a sentence about information disclosure or applications.
+OTHER_CASES = re.compile(r"案件")
+INFORMATION_CASES = re.compile(r"信息公开|申请")
 # Documents sent out (答复书 1 份, 告知书) count no applications.
 DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
@@ -712,7 +715,7 @@ NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差
 
 # Absences that name one kind of applicant.
 LEGAL_PERSON = re.compile(r"法人|其他组织|企业")
-NATURAL_PERSON = re.compile(r"自然人|公民|个人")
+NATURAL_PERSON = re.compile(r"自然人|公民|个人|市民|居民")
 # The public at large (群众, 社会公众) names no one kind of applicant.
 THE_PUBLIC = re.compile(r"群众|公众|社会")
 # A result named after its count (1件经…沟通…不予公开, 2件予以公开): the count is that result's.
@@ -850,6 +853,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue
         if f.name.startswith("requests_") and any(NOT_REQUESTS.search(t) and "申请" not in t for t in (f.text, _phrase(f))):
             continue  # 县长信箱受理信件3件; 建议提案答复12件
+        if f.name.startswith("requests_") and OTHER_CASES.search(_phrase(f)) and not INFORMATION_CASES.search(f.text):
+            continue  # 受理法律援助案件1213件,办结案件1138件 (依法办理政府信息公开案件43件 is handled)
         if f.name.startswith("requests_") and f.unit is not None and DOCUMENTS_ISSUED.search(_phrase(f)):
             continue  # 出具《政府信息公开申请答复书》1份
         if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
