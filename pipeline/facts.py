@@ -435,7 +435,8 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
         for span, q in by_span.items():  # an absence the model left unnamed (or named what its sentence cannot state)
-            unnamed = span not in names or not has_needed_words(names[span][0], sent)
+            unnamed = (span not in names or not has_needed_words(names[span][0], sent)
+                       or (q.unit is None and not result_absence(names[span][0], sent, q.start)))
             obj = (absence_object(sent, q.start, ABSENCE_OBJECTS + (REQUESTS_OBJECT,))
                    if q.unit is None and unnamed else None)
             if obj:
@@ -613,6 +614,22 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
                "processing_fees": ("费",), "requests_natural_person": ("自然人", "公民", "个人", "群众", "居民"),
                "requests_legal_person": ("法人", "组织", "企业", "单位", "公司"),
                "requests_commercial": ("企业", "商业", "公司")}
+
+
+# The words an absence of a result must hold (无不予公开情况); 无依法申请公开件 is no result.
+RESULT_ABSENCE_WORDS = {"requests_granted": "公开", "requests_partial": "部分", "requests_denied": "不予公开",
+                        "requests_unable": "无法提供|不掌握|不存在", "requests_rejected": "不予处理",
+                        "requests_other_handling": "其他"}
+
+
+def result_absence(name: str, sentence: str, start: int) -> bool:
+    """Whether an absence at ``start`` named ``name`` may state it: a result needs its own words
+    (``RESULT_ABSENCE_WORDS``) and no talk of applications at all."""
+    words = RESULT_ABSENCE_WORDS.get(name)
+    if words is None:
+        return True
+    absence = absence_words(sentence, start)
+    return bool(re.search(words, absence)) and not REQUESTS_OBJECT[1].search(absence)
 
 
 def has_needed_words(name: str, sentence: str) -> bool:
