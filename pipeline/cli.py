@@ -181,8 +181,13 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 def cmd_train_facts(args: argparse.Namespace) -> int:
     import json
-    from training.facts import train
+    from training.facts import rescore, train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
+    if args.rescore:
+        from pipeline.factnet import MODEL_DIR
+        card = rescore(MODEL_DIR if args.out == "nianbao-model" else args.out, command=" ".join(["nianbao", *args.argv]))
+        print(json.dumps(card["evaluation"]["model"], ensure_ascii=False))
+        return 0
     try:
         card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
                      evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]),
@@ -378,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
     tr.add_argument("--facts-epochs", type=int, default=8, metavar="N",
                     help="with --facts: training epochs (default 8, training.facts.EPOCHS)")
+    tr.add_argument("--rescore", action="store_true",
+                    help="with --facts: no training; re-run the card's eval figures of models/facts (or --out) "
+                         "with the checkout's rules (after a rule change; the weights are not touched)")
     tr.add_argument("--leave-out", metavar="SPLIT", choices=LEAVE_OUT_SPLITS,
                     help="with --facts: train without this excerpt set and score it into the card "
                          "(leave-one-set-out cross-validation; not with --replace)")

@@ -688,6 +688,9 @@ STOCK_PHRASE = re.compile(r"历年")
 RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
 HANDLE_VERB = re.compile(r"办理|办结|答复|回复|(?<![予他])处理")
 SINCE = re.compile(r"截至|截止|以来")
+# Carried in from the year before or over to the next, by the words of the figure's own phrase.
+CARRIED = {"requests_carried_in": re.compile(r"上一?年度?(?:结转|转入)|结转上年|\d{4}年结转|上年度?未办结"),
+           "requests_carried_over": re.compile(r"(?:结转|转入|顺延)(?:至|到)?(?:下一?年|\d{4}年)|下一?年度?(?:继续)?办理")}
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
@@ -894,6 +897,10 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 未发生因依申请公开办理不当引发的投诉举报情况
         if STOCK_PHRASE.search(_phrase(f)):
             continue  # 历年以来主动公开信息数453条, 历年累计受理…申请0条: stocks, whatever the name
+        if f.name in CARRIED and f.unit is not None:
+            way = next((n for n, pat in CARRIED.items() if pat.search(_phrase(f))), None)
+            if way and way != f.name and not CARRIED[f.name].search(_phrase(f)):
+                f = _renamed(f, way)  # 结转至2026年6件 is carried over, whatever the model says
         if f.name == "requests_received" and f.unit is not None and HANDLE_VERB.search(_phrase(f)) \
                 and not RECEIVE_VERB.search(_phrase(f)):
             f = _renamed(f, "requests_handled")  # 办理政府信息公开申请651件,均…办结

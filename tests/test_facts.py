@@ -494,3 +494,21 @@ def test_train_facts_command_writes_a_card_that_scores(tmp_path, capsys):
     r = evaluate_facts(FACT_GOLD, inputs, split="eval", model_path=str(out))
     assert card["evaluation"]["documents"] == r["documents"] == 8
     assert _figures(card["evaluation"]["model"]) == _figures(r["model"])
+
+
+def test_rescore_rewrites_the_card_eval_figures_only(tmp_path, capsys):
+    """`nianbao train --facts --rescore --out DIR`: the card's eval figures are re-run with the
+    checkout's rules, the weights are not touched."""
+    import shutil
+    from pipeline.cli import main
+    out = tmp_path / "m"
+    shutil.copytree(ROOT / "models" / "facts", out)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["nianbao"]["evaluation"]["model"]["tp"] = -1  # stale figures
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    weights = (out / "facts" / "model").read_bytes()
+    assert main(["train", "--facts", "--rescore", "--out", str(out)]) == 0
+    card = json.loads((out / "meta.json").read_text(encoding="utf-8"))["nianbao"]
+    shipped = json.loads((ROOT / "models" / "facts" / "meta.json").read_text(encoding="utf-8"))["nianbao"]
+    assert card["evaluation"]["model"] == shipped["evaluation"]["model"] and card["rescored"]["command"].endswith(str(out))
+    assert (out / "facts" / "model").read_bytes() == weights
