@@ -15,6 +15,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable, Optional, Sequence
 
 from .datamodel import Check, Line
@@ -95,8 +96,18 @@ def cn_number(s: str) -> Optional[int]:
     return total + section + (digit or 0)
 
 
+# Sentences whose quantities are kept (the structure rules read a sentence's quantities
+# again for each of its figures).
+QUANTITY_CACHE = 4096
+
+
 def quantities(text: str) -> list[Quantity]:
     """Number + unit expressions and stated absences in ``text``, in order."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=QUANTITY_CACHE)
+def _quantities(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         if m.group("ar"):
@@ -113,7 +124,7 @@ def quantities(text: str) -> list[Quantity]:
         out.append(Quantity(m.start(), m.end(), value, m.group("unit"), bool(m.group("approx"))))
     for m in ZERO.finditer(text):
         out.append(Quantity(m.start(), m.end(), 0, None))
-    return sorted(out, key=lambda q: q.start)
+    return tuple(sorted(out, key=lambda q: q.start))
 
 
 def segments(text: str, qs: Sequence[Quantity]) -> list[tuple[int, int]]:
