@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 # here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
 # drop (``training.facts.TRAIN_EXCERPTS``).
 LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
-FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout4", "all")
+FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout4", "heldout5", "all")
 
 
 def _limits(args: argparse.Namespace):
@@ -394,8 +394,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
                          "the default), train, excerpts, heldout2, heldout3, dev3 or dev4 (sets of real "
-                         "excerpts in GOLD/SPLIT: development data, trained on), heldout4 (set 4, the "
-                         "untouched excerpts of GOLD/heldout4; excerpts need no INPUT) or all reports")
+                         "excerpts in GOLD/SPLIT: development data, trained on), heldout4 or heldout5 (sets 4 "
+                         "and 5, the untouched excerpts of GOLD/heldout4 and GOLD/heldout5; excerpts need "
+                         "no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -331,11 +331,11 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
 # in the subfolder of its name: "excerpts" (set 1), "heldout2" (set 2), "heldout3" (set 3;
 # sets 2 and 3 were held out for one run each, the names kept), "dev3" and "dev4" (the
 # set-3 and set-4 annotators' development excerpts) are development data (each used to change
-# the code); "heldout4" (set 4) is held out: annotated by another engineer than the one
-# changing the model, never trained on nor used to change the code.
-FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4")
+# the code); "heldout4" (set 4) and "heldout5" (set 5) are held out: each annotated by another
+# engineer than the one changing the model, never trained on nor used to change the code.
+FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "heldout5")
 # The excerpt splits never trained on nor used to change the code.
-HELD_OUT_EXCERPT_SPLITS = ("heldout4",)
+HELD_OUT_EXCERPT_SPLITS = ("heldout4", "heldout5")
 
 
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:

@@ -337,6 +337,7 @@ DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
 HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development data since branch i12f
 DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
 HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: untouched (branch i12g), while branch i12f changed the model
+HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: untouched (branch i12h), while branch i12i changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -344,7 +345,8 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4")])
+                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
+                                          (HELDOUT5, "heldout5")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -358,50 +360,57 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_4_is_never_trained_on():
+def test_excerpt_sets_are_apart_and_sets_4_and_5_are_never_trained_on():
     from itertools import combinations
     from pipeline import cli
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
     set4 = read_fact_gold(FACT_GOLD, "heldout4")
-    sets_all = sets + [set4]
+    set5 = read_fact_gold(FACT_GOLD, "heldout5")
+    sets_all = sets + [set4, set5]
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
     for a, b in combinations(sets_all, 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets_all for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 3 is development data now, set 4 the held-out split
-    assert set(splits["held_out"]) == set(set4) and all(v.startswith("set 4: ") for v in splits["held_out"].values())
+    # set 3 is development data now, sets 4 and 5 the held-out splits
+    assert set(splits["held_out"]) == set(set4) | set(set5)
+    assert all(splits["held_out"][k].startswith("set 4: ") for k in set4)
+    assert all(splits["held_out"][k].startswith("set 5: ") for k in set5)
     assert set(splits["development_excerpts"]) == set().union(*sets)
     assert all(splits["development_excerpts"][k].startswith("set 3: ") for k in sets[3])
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout4",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout4"}
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout4", "heldout5")
+    assert set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout4", "heldout5"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
-    # training reads the development sets and refuses set 4; the report splits never hold an excerpt
-    with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout4")
+    # training reads the development sets and refuses sets 4 and 5; the report splits never hold an excerpt
+    for held in HELD_OUT_EXCERPT_SPLITS:
+        with pytest.raises(ValueError):
+            tf.excerpt_sentences(held)
     assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets_all)
 
 
-def test_heldout4_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 4 with `--split heldout4` (files written on another branch)."""
+@pytest.mark.parametrize("split", ["heldout4", "heldout5"])
+def test_held_out_split_is_scored_from_its_folder(tmp_path, capsys, split):
+    """The lead scores sets 4 and 5 with `--split heldout4|heldout5` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout4").mkdir()
+    (tmp_path / split).mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout4" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout4", "text": text,
+    (tmp_path / split / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": split, "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout4", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", split, "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout4" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == split and r["documents"] == 1 and r["gold_facts"] == 1
 
 
-@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40)])
+@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
+                                                         (HELDOUT5, 150, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3 and 4 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4 and 5 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]

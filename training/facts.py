@@ -12,7 +12,7 @@ of the quantities it names (a quantity not named is a negative example):
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
   and of the development excerpts (:data:`TRAIN_EXCERPTS`: set 1 ``excerpts``, set 2
   ``heldout2``, set 3 ``heldout3``, ``dev3``, ``dev4``); the ``eval`` reports are never read
-  here, nor is the held-out set 4 (``heldout4``, refused).
+  here, nor are the held-out sets 4 and 5 (``heldout4``, ``heldout5``, refused).
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -662,7 +662,7 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
 
 
 # The excerpt sets trained on (development data: sets 1, 2 and 3, the set-3 and set-4
-# annotators' dev3 and dev4); set 4 (scoring.HELD_OUT_EXCERPT_SPLITS) is never read here.
+# annotators' dev3 and dev4); sets 4 and 5 (scoring.HELD_OUT_EXCERPT_SPLITS) are never read here.
 TRAIN_EXCERPTS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
 # Sets whose gold keeps figures in units the quantity rules do not count (例, 4申请 with none):
 # such a fact is left out of the training sentences (it stays a miss when scored).
