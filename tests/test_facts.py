@@ -337,7 +337,8 @@ DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
 HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development data since branch i12f
 DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
 HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: held out for one run, development data since branch i12i
-DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts (set 5, heldout5, is on their branch)
+DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
+HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: untouched (branch i12h), while branch i12i changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -346,7 +347,7 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
-                                          (DEV5, "dev5")])
+                                          (DEV5, "dev5"), (HELDOUT5, "heldout5")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -366,15 +367,16 @@ def test_excerpt_sets_are_apart_and_set_5_is_never_trained_on():
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
-    set5 = read_fact_gold(FACT_GOLD, "heldout5")  # empty on this branch; the annotator's after the merge
+    set5 = read_fact_gold(FACT_GOLD, "heldout5")
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
     for a, b in combinations(sets + [set5], 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 4 is development data now (its one held-out figure kept), set 5 the held-out split (not here)
+    # set 4 is development data now (its one held-out figure kept), set 5 the held-out split
     assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set5)
+    assert set5 and all(splits["held_out"][k].startswith("set 5: ") for k in set5)
     assert all(splits["development_excerpts"][k].startswith("set 4: ") for k in sets[DEV_SPLITS.index("heldout4")])
     assert "heldout5" in splits["held_out_about"]
     assert HELD_OUT_EXCERPT_SPLITS == ("heldout5",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout5"}
@@ -400,9 +402,10 @@ def test_heldout5_split_is_scored_from_its_folder(tmp_path, capsys):
     assert r["split"] == "heldout5" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
-@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40)])
+@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
+                                                         (HELDOUT5, 150, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3 and 4 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4 and 5 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
