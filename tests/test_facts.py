@@ -338,17 +338,18 @@ HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development da
 DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
 HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: held out for one run, development data since branch i12i
 DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
+DEV6 = FACT_GOLD / "dev6"  # the set-6 annotator's development excerpts (branch i12k)
 HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: held out for one run, development data since branch i12k
 HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: untouched (branch i12j), while branch i12k changed the rules
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
-DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5")
+DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
-                                          (DEV5, "dev5"), (HELDOUT5, "heldout5")])
+                                          (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
