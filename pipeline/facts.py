@@ -465,7 +465,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
     out = beside_other_channels(out, guessed)
-    facts = consistent(structure(out, listed_channels(s for s, _ in sents)))
+    facts = consistent(structure(out, listed_channels(s for s, _ in sents) | stated_platforms(sents)))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
     return facts
@@ -542,6 +542,30 @@ def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: di
         kinds = kind_list_spans(sent) if kinds is None else kinds
         if span not in kinds:
             out[span] = own
+    return out
+
+
+def stated_platforms(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
+    """The platforms whose own item figure a passage states, named or not (门户网站主动公开信息239条,
+    政务新媒体发稿169篇): beside another's, a platform's figure with no stated total is a channel."""
+    out: set[str] = set()
+    for sent, sec in sents:
+        if sec in ("requests", "review"):
+            continue
+        kinds = None
+        for q in quantities(sent):
+            if q.unit not in CHANNEL_ITEM_UNITS:
+                continue
+            f = Fact("active_channel", q.value, q.unit, sent, (q.start, q.end))
+            phrase = _phrase(f)
+            own = channel_kinds(phrase) - NOT_GUESSED_CHANNELS - GENERIC_CHANNELS
+            if (not own or (q.unit == "件" and "信息" not in phrase) or NOT_ONLY_TOTAL.search(phrase)
+                    or NOT_REQUESTS.search(phrase) or STOCK_PHRASE.search(phrase) or APPLICATIONS.search(phrase)
+                    or COLUMN.search(phrase)):
+                continue
+            kinds = kind_list_spans(sent) if kinds is None else kinds
+            if (q.start, q.end) not in kinds:
+                out |= own
     return out
 
 
