@@ -703,7 +703,7 @@ NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤�
 CHANNELS = (("web", "网站|门户|政务网|官网|网页"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
-            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|媒体"),
+            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
             ("gazette", "公报"), ("platform", "平台"))
 # Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).
 GENERIC_CHANNELS = {"platform", "online"}
@@ -715,6 +715,11 @@ COMPLETE = re.compile(r"各类|共计|总计|合计|全部")
 TOTAL_CLAIM = re.compile(r"共计|总计|合计|全部")
 # A figure over this many kinds of channel is the total (网站、报刊杂志、新媒体等方式).
 MIN_KINDS_TOTAL = 3
+# Two channels or more joined in one phrase (官方网站、政务新媒体平台; 门户网站和政务新媒体等形式):
+# with 等, or in a list of three or more, the figure is over them all (官方微信、微博平台 alone is two
+# channels' figure, no total).
+CHANNEL_LIST = re.compile(r"[、和及与]")
+MIN_LIST_COMMAS = 2
 # A cumulative stock (目录系统累计 N 条) beside the year's figure (新增 N 条) is not the year's total.
 STOCK = re.compile(r"累计")
 # A stock over the years, whatever the figure (历年以来, 历年累计).
@@ -1003,7 +1008,8 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
-                or (len(own) >= 2 and "等" in phrase and "、" in phrase))
+                or (len(own) >= 2 and bool(CHANNEL_LIST.search(phrase))
+                    and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS)))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
         return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(TOTAL_CLAIM.search(_before(f))))
