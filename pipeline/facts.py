@@ -1020,6 +1020,9 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     stated = set().union(listed, *kinds.values())
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
+    if any(f.name == "active_total" and not channel_kinds(_phrase(f)) and not TOTAL_CLAIM.search(_before(f))
+           for f in out):  # 我镇主动公开政府信息5条 … 通过微信公众号公开工作动态379条: the platform's is a channel
+        out = [_renamed(f, "active_channel") if f.name == "active_total" and not explicit(f) else f for f in out]
     remaining = [f for f in out if f.name.startswith("active_")]
     if (len(remaining) == 1 and remaining[0].name == "active_channel"  # the only overall figure
             and not listed - kinds[(remaining[0].text, remaining[0].span)]):
