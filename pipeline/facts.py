@@ -455,6 +455,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
             result = result_before(sent, q.start) if q.unit in COUNT_UNITS and q.unit else None
             if result and (span not in names or names[span][0] in ("requests_received", "requests_handled")):
                 names[span] = (result, names.get(span, (None, None))[1])  # 其中予以公开1条
+        names.update(unnamed_requests(sent, sec, by_span, names))
         names.update(channel_parts(sent, by_span, names))
         unnamed = unnamed_channels(sent, sec, by_span, names)
         guessed.update({(sent, span): own for span, own in unnamed.items()})
@@ -542,6 +543,37 @@ def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: di
         kinds = kind_list_spans(sent) if kinds is None else kinds
         if span not in kinds:
             out[span] = own
+    return out
+
+
+# An application count the model left unnamed, by its own phrase's verb, in a sentence about
+# information requests (信息公开, 依申请): received (收到, 受理, 接收, 受理答复…申请 N 件) or handled
+# (办结 N 件, 答复…申请 N 件). Rates, cases, stocks, 未办结 are none; beside a count carried over
+# (结转下年度), 办结 N 件 is left to the model (received = handled + carried over: the gold of
+# dev4 and dev6 names no 办结 there).
+REQUEST_UNITS = ("件", "条", "个", "份")
+REQUEST_SENTENCE = re.compile(r"信息公开|依申请|公开申请")
+NOT_UNNAMED_REQUEST = re.compile(r"率|复议|诉讼|案件|结转|其中|累计|历年|协办|转办|未")
+CARRIED_OVER_BESIDE = re.compile(r"结转(?:至|到|下)|转结下|转入下")
+HANDLED_WITHOUT_OBJECT = re.compile(r"办结")
+
+
+def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
+    """The unnamed application counts of ``sent`` a verb names (``requests_received`` or ``requests_handled``)."""
+    if NOT_REQUESTS.search(sent) or not REQUEST_SENTENCE.search(sent) or not APPLICATIONS.search(sent):
+        return {}
+    out = {}
+    for span, q in by_span.items():
+        if span in names or q.unit not in REQUEST_UNITS:
+            continue
+        phrase = _phrase(Fact("requests_received", q.value, q.unit, sent, span))
+        if NOT_UNNAMED_REQUEST.search(phrase) or APPLICATION_WAYS.search(phrase):
+            continue
+        if RECEIVE_VERB.search(phrase) and APPLICATIONS.search(phrase):
+            out[span] = ("requests_received", None)
+        elif HANDLE_VERB.search(phrase) and (APPLICATIONS.search(phrase) or (
+                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase) and not CARRIED_OVER_BESIDE.search(sent))):
+            out[span] = ("requests_handled", None)
     return out
 
 
