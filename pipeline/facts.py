@@ -905,7 +905,8 @@ def channel_parts(sent: str, by_span: dict, names: dict) -> dict:
     快手号242条): ``active_channel`` each, by the list's structure."""
     totals = [span for span, (name, _) in names.items() if name == "active_total"]
     parts = [(span, q) for span, q in by_span.items() if q.unit in ITEM_UNITS
-             and any(t[1] <= q.start and "其中" in sent[t[1]:q.start] for t in totals)]
+             and (any(t[1] <= q.start and "其中" in sent[t[1]:q.start] for t in totals)
+                  or sent.lstrip().startswith("其中"))]  # 其中通过政府网站公开33条,公示栏181条,公众号120条: the total's before
     named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, sent, span)))) for span, q in parts]
     if len(parts) < 2 or not all(named):
         return {}  # 其中网站发布新闻类165条,教育通知类39条…: kinds of information, one of them on the website
@@ -994,6 +995,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
 # A list of at least this many item figures in one sentence, only the first naming a channel,
 # counts kinds of information on that channel (门户网站…行政处罚信息公示47条,行政许可信息公示1143条,…).
 MIN_KIND_LIST = 3
+# A list's head that counts the channel's information as such (网站发布信息1027条), no kind of it.
+CHANNEL_HEAD = re.compile(r"(?:发布|公开|推送|更新)(?:政府|政务)?信息(?:共|数)?$")
 # Figures of applications and refusals beside a channel's items are no kinds of them.
 NOT_KIND = re.compile(r"申请|不予")
 # A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
@@ -1016,7 +1019,9 @@ def kind_list_spans(text: str) -> set[tuple[int, int]]:
         while j < len(qs) and not named[j] and not NOT_KIND.search(phrases[j]):
             j += 1
         if named[i] and j - i >= MIN_KIND_LIST:
-            out |= {(q.start, q.end) for q in qs[i:j]}
+            # 网站发布信息1027条,发布预警信息25条,…,公众号推送信息846条: the channel's own figure beside another's
+            head = 1 if CHANNEL_HEAD.search(phrases[i]) and j < len(qs) and named[j] else 0
+            out |= {(q.start, q.end) for q in qs[i + head:j]}
         i = j
     return out
 
