@@ -236,3 +236,24 @@ def test_a_group_label_merged_with_its_damaged_sub_row_does_not_take_its_numbers
     assert all(asm.fields.get(f"requests.other.{c.id}") is None for c in t.row("other").columns)
     assert asm.fields["requests.other_no_correction.total"] == 1
     assert asm.fields["requests.other_other.total"] == 3 and asm.fields["requests.total.total"] == 6
+
+
+def test_a_faxed_rule_broken_into_steps_is_not_text_for_the_orientation_vote():
+    """A 1-px rule of a 1-bit page, slightly skewed, is a staircase of short runs a pixel
+    apart: opened along its length alone it stayed in the text mask and joined the table
+    rows above and below it into one band, so the orientation vote saw two rows and their
+    rules in each piece (development fax 985009 page 2, upright, was turned 180°)."""
+    from pipeline.backend.scan import orientation
+
+    ink = np.zeros((300, 600), np.uint8)
+    for y0 in (100, 130):  # two rows of "characters" 14 px high
+        for x in range(40, 560, 18):
+            ink[y0:y0 + 14, x:x + 14] = 255
+    for k, x in enumerate(range(20, 540, 40)):  # the rule between them: steps of 40 px
+        y = 121 if k % 2 else 123
+        ink[y:y + 2, x:x + 42] = 255
+    gray = np.where(ink > 0, 0, 255).astype(np.uint8)
+    crops = orientation.text_pieces(gray, ink, 1.0)
+    assert crops and all(c.shape[0] < 30 for c in crops), [c.shape for c in crops]  # one row each
+    rules = orientation.rule_mask(ink, 1.0)
+    assert rules[122, 300] and not rules[107, 300]  # the rule, not the text
