@@ -47,6 +47,11 @@ FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
 # shape only one format prints decide (see _format_by_shape).
 FORMAT_SHAPE_MIN_ROWS = 2
+# The only format for reports on each span of years (TEMPLATE.md: the 2021 format for
+# reports on 2021 and later, the 2019 format on 2019-2021): the report year, from its title,
+# names the format of an OCR'd report whose table headings were found but none of whose
+# header words or rows could say it (a fax); a report on 2021 may be either.
+FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -129,6 +134,19 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
     if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
         return "2021"
     return _format_by_shape(lines) if ocr else None
+
+
+def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
+    """The format a report on ``year`` must have been written in (FORMAT_BY_YEAR), when
+    an OCR'd heading opens one of the template's tables; None otherwise (a report on
+    2021, no year, or no table heading: nothing says the tables are there)."""
+    name = next((n for n, lo, hi in FORMAT_BY_YEAR if year and lo <= year <= hi), None)
+    if name is None:
+        return None
+    tables = {t.id for t in get(name).tables}
+    opened = any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
+                 for ln in lines)
+    return name if opened else None
 
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
@@ -742,9 +760,10 @@ def table_by_shape(line: Line, template: Template, current: Optional[str]) -> Op
     return None
 
 
-def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Assembly:
-    """Rebuild the template's tables from labelled lines."""
-    name = template_name or detect_format(lines)
+def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: Optional[int] = None) -> Assembly:
+    """Rebuild the template's tables from labelled lines; ``year``: the report's year as its
+    title gives it, which names the format when the tables cannot (``format_of_year``)."""
+    name = template_name or detect_format(lines) or format_of_year(lines, year)
     asm = Assembly(name)
     if name is None:
         asm.warnings.append(NO_TEMPLATE_WARNING)

@@ -257,3 +257,22 @@ def test_a_faxed_rule_broken_into_steps_is_not_text_for_the_orientation_vote():
     assert crops and all(c.shape[0] < 30 for c in crops), [c.shape for c in crops]  # one row each
     rules = orientation.rule_mask(ink, 1.0)
     assert rules[122, 300] and not rules[107, 300]  # the rule, not the text
+
+
+def test_the_report_year_names_the_format_when_the_tables_cannot():
+    """Development fax 980000: table text so thin that neither a header word nor the active
+    table's row shape could be read, so no format and no table at all ("no template table
+    found"); its title says 2024, and a report on 2022 or later has the 2021 format only."""
+    head = Line("收到和处理政府信息公开申请情况", 1, label="heading", source="ocr")  # 三、 lost
+    lines = [head, _row("长角画收数息公号中时数", ["0", "11", "0", "11", "1"])]
+    assert assemble.detect_format(lines) is None
+    assert assemble.format_of_year(lines, 2024) == "2021"
+    assert assemble.format_of_year(lines, 2020) == "2019"
+    assert assemble.format_of_year(lines, 2021) is None  # either format
+    assert assemble.format_of_year(lines, None) is None
+    assert assemble.format_of_year(lines[1:], 2024) is None  # no table heading: nothing says it is a report
+    asm = assemble.assemble(lines, year=2024)
+    assert asm.template == "2021" and assemble.NO_TEMPLATE_WARNING not in asm.warnings
+    assert assemble.assemble(lines).template is None
+    text = Line("三、收到和处理政府信息公开申请情况", 1, label="heading", source="pdf")
+    assert assemble.format_of_year([text], 2024) is None  # exact text: its tables say it, or it has none
