@@ -628,8 +628,16 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
             _set_row(asm.fields, table, row, cells[i * n_cols:(i + 1) * n_cols], asm, blanks=True)
         return
     if len(nums) > total:
-        asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
-        nums = nums[:total]
+        # The table prints its values as one row of all its cells: where one line holds exactly
+        # that many, the others' numbers are strays (a fax's header words read as "8", "11").
+        per_line = ([t for k, t, _ in _tokens(ln) if k == "num"] for ln in rows)
+        full = [line_nums for line_nums in per_line if len(line_nums) == total]
+        if len(full) == 1:
+            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the one row of {total}")
+            nums = full[0]
+        else:
+            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
+            nums = nums[:total]
     for row in table.rows:
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:

@@ -276,3 +276,17 @@ def test_the_report_year_names_the_format_when_the_tables_cannot():
     assert assemble.assemble(lines).template is None
     text = Line("三、收到和处理政府信息公开申请情况", 1, label="heading", source="pdf")
     assert assemble.format_of_year([text], 2024) is None  # exact text: its tables say it, or it has none
+
+
+def test_review_values_are_the_one_row_that_prints_all_its_cells():
+    """The review table prints its 15 values on one row; on a fax its header words read as
+    stray numbers ("8" in 结果维持 … 8) before it, and keeping the first 15 numbers shifted
+    every value one cell (development faxes 980002, 980003, 985002, 985003)."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    values = ["1", "0", "0", "0", "1", "0", "2", "0", "0", "2", "0", "0", "0", "0", "0"]
+    lines = [head, _row("结蒙继持 坊果市持 8", []), _row("", values)]
+    lines[1].cells[0].text = "结蒙继持 坊果市持"
+    lines[1].cells.append(Cell("8", (90, 0, 98, 10), 0.3, 0, 1))
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.litigation_direct.total"] == 2
+    assert any("kept the one row of 15" in w for w in asm.warnings)
