@@ -52,6 +52,11 @@ FORMAT_SHAPE_MIN_ROWS = 2
 # names the format of an OCR'd report whose table headings were found but none of whose
 # header words or rows could say it (a fax); a report on 2021 may be either.
 FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
+# An OCR'd grid cell after a row's first number read as at most this many characters, none
+# of them a digit or a CJK ideograph ("u", "è", "ti"), is that row's number unread (a fax),
+# not the start of another row's label: the row keeps its other cells' places.
+LOST_VALUE_MAX_CHARS = 2
+LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row's shape (placed by order)
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -77,6 +82,9 @@ class RowRead:
     values: list[Token]
     positional: Optional[list[Optional[Token]]] = None  # values by grid column, when the source has a grid
     label: str = ""
+    lost: int = 0  # number cells of the row that OCR could not read (see _unreadable_value)
+    cols: list[Optional[int]] = field(default_factory=list)  # grid columns of ``values`` …
+    label_cols: list[Optional[int]] = field(default_factory=list)  # … and of the label's cells
 
 
 @dataclass
@@ -316,19 +324,22 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     label_cols: list[Optional[int]] = []
 
     line_slots: Optional[list[str]] = None
+    lost = 0
 
     def close() -> None:
+        nonlocal lost
         if values:
             label = "".join(label_parts)
             row = match_row(label, table)
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
-            reads.append(RowRead(row, list(values), positional, label))
+            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols)))
             label_parts.clear()
             label_cols.clear()
         values.clear()
         cols.clear()
+        lost = 0
 
     for ln in lines:
         line_slots = value_slots(ln)
@@ -336,6 +347,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             if kind == "num":
                 values.append(text)
                 cols.append(col)
+            elif values and ln.cells and ln.source == "ocr" and _unreadable_value(text.text):
+                lost += 1
             else:
                 close()
                 label_parts.append(text.text)
@@ -346,6 +359,12 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def _unreadable_value(text: str) -> bool:
+    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
+    t = text.strip()
+    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in t)
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
@@ -419,7 +438,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             # So does one read of the row's very shape (a full row of numbers) where a scan
             # misread the label.
             label = normalize(run[0].label)
-            full = len(run[0].values) == len(gap[0].columns) and _ocr(run[0])
+            full = _of_shape(run[0], gap[0]) and _ocr(run[0])
             like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
             if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
@@ -427,7 +446,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
                 placed.update(f"{table.id}.{gap[0].id}.{c.id}" for c in gap[0].columns)
         elif len(run) > 1:
             rows = _gap_of_length(gap, len(run))
-            if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+            if rows and all(_of_shape(rr, row) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
             elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
                 pairs = align_by_shape(run, gap)
@@ -469,11 +488,11 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
     """The order-preserving pairing of reads to rows of the highest summed label score."""
     n, m = len(run), len(rows)
-    full = sum(1 for rr in run if any(len(rr.values) == len(r.columns) for r in rows))
+    full = sum(1 for rr in run if any(_of_shape(rr, r) for r in rows))
     floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
 
     def score(rr: RowRead, row: Row) -> Optional[float]:
-        if len(rr.values) != len(row.columns):
+        if not _of_shape(rr, row):
             return None
         label = normalize(rr.label)
         s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
@@ -497,6 +516,12 @@ def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRe
             pairs.append((run[i], rows[j]))
         i, j = i + (c != "skip_row"), j + (c != "skip_read")
     return dp[0][0][1], pairs
+
+
+def _of_shape(rr: RowRead, row: Row, max_lost: int = LOST_VALUE_MAX_PER_ROW) -> bool:
+    """Whether a read has the row's shape: a number (read, or at most ``max_lost`` unread)
+    for each of its columns."""
+    return rr.lost <= max_lost and len(rr.values) + rr.lost == len(row.columns)
 
 
 def _ocr(rr: RowRead) -> bool:
@@ -523,6 +548,8 @@ def _gap_of_length(gap: list[Row], n: int) -> Optional[list[Row]]:
 def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[str]) -> None:
     """Take ``rr`` for ``row`` from its place among the rows around it, with a warning."""
     rr.row = row
+    if rr.lost:  # its read cells by their grid columns (None: resolve_short tries the placements)
+        rr.positional = _positional(row, rr.values, rr.cols, rr.label_cols)
     read_ids.add(row.id)
     warnings.append(f"{table.id}.{row.id}: label {rr.label!r} read as {row.label!r} "
                     f"from its place between the rows around it ({_joined(rr.values)})")
@@ -603,8 +630,8 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
             asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
-        if rr.positional is not None:
-            _set_row(asm.fields, table, row, rr.positional, asm, blanks=True)
+        if rr.positional is not None:  # a cell OCR could not read is not a printed blank
+            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost)
         elif len(vals) == n:
             _set_row(asm.fields, table, row, vals, asm)
         else:

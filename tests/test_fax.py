@@ -290,3 +290,24 @@ def test_review_values_are_the_one_row_that_prints_all_its_cells():
     asm = assemble.assemble(lines, "2021")
     assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.litigation_direct.total"] == 2
     assert any("kept the one row of 15" in w for w in asm.warnings)
+
+
+def test_a_number_cell_read_as_noise_keeps_its_rows_other_cells():
+    """A fax's 0 read as "u" in a grid row used to end the row there: the label kept one
+    number, the six after "u" became a read of their own, and neither had the row's shape,
+    so the damaged row was lost whole (development fax 985003, row (二)).  Now the cell is
+    an unread number: the row keeps its shape, its other cells their columns, and the
+    unread cell is not taken for a printed blank (here the row's total then gives it)."""
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("(一）予以公开", ["2"] * 7),
+             _row("11解升公开（分社理的", ["5", "u", "0", "0", "0", "0", "5"]),
+             _row("1.属于国家秘密", ["3"] * 7)]
+    asm = assemble.assemble(lines, "2021")
+    t = get("2021").table("requests")
+    got = [asm.fields[f"requests.partial.{c.id}"] for c in t.row("partial").columns]
+    assert got == [5, 0, 0, 0, 0, 0, 5] and "requests.partial.commercial" in asm.inferred
+    assert "requests.partial.commercial" not in asm.blank and "requests.partial.total" in asm.placed
+    # Two cells unread: too little of the row's shape to place it by order.
+    lines[2] = _row("11解升公开（分社理的", ["5", "u", "è", "0", "0", "0", "5"])
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields[f"requests.partial.{c.id}"] is None for c in t.row("partial").columns)
