@@ -289,12 +289,14 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
 
 
 def _run_together(text: str) -> list[str]:
-    """An OCR'd grid cell's numbers, where a lost rule left two cells' in one (a fax):
-    ``0 0`` (numbers apart) or ``00`` (no printed number is two zeros); else the text."""
+    """An OCR'd grid cell's numbers, where lost rules left several cells' in one (a fax):
+    ``0 0`` (numbers apart) or ``00``, ``000`` (no printed number is a run of zeros: one
+    zero per cell); else the text."""
     parts = text.split()
     if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
         return parts
-    return ["0", "0"] if text.strip() == "00" else [text]
+    t = text.strip()
+    return ["0"] * len(t) if len(t) > 1 and set(t) == {"0"} else [text]
 
 
 def _split_line(line: Line) -> list[Cell]:

@@ -311,3 +311,14 @@ def test_a_number_cell_read_as_noise_keeps_its_rows_other_cells():
     lines[2] = _row("11解升公开（分社理的", ["5", "u", "è", "0", "0", "0", "5"])
     asm = assemble.assemble(lines, "2021")
     assert all(asm.fields[f"requests.partial.{c.id}"] is None for c in t.row("partial").columns)
+
+
+def test_a_run_of_zeros_in_one_cell_is_one_zero_per_lost_cell():
+    """Lost rules leave three cells' zeros in one read "000" (development fax 980004's review
+    row, 0 000 00 00 0 …: 15 values in 11 cells); no printed number is a run of zeros."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    row = _row("", ["1", "000", "1", "00", "000", "00", "0", "0", "0"])
+    asm = assemble.assemble([head, row], "2021")
+    assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.reconsideration.total"] == 1
+    assert all(asm.fields[f] is not None for f in asm.fields if f.startswith("review."))
+    assert assemble._run_together("100") == ["100"] and assemble._run_together("0") == ["0"]
