@@ -78,3 +78,33 @@ def test_shipped_reader_reads_a_borderless_faxs_numbers(tmp_path):
 
 READER_FLOOR = 0.95  # share of a generated fax's integer cells the reader alone gets right
 NONZERO_FLOOR = 0.8  # … of its numbers other than 0
+
+
+def test_borderless_rows_number_pieces_go_to_the_reader(monkeypatch):
+    """A fax page's free row (a table without vertical rules): its number piece is read
+    by the digit reader as a grid cell's is; a recogniser's unsure "1" yields to a sure 7."""
+    from pipeline import ocr
+    from pipeline.backend.scan import recognise
+    from pipeline.backend.scan.lines import FreeRow
+    from pipeline.backend.scan.regions import Crop, Layout
+
+    gray = np.full((40, 300), 255, np.uint8)
+    label, number = (5, 10, 150, 30), (200, 10, 212, 30)
+    gray[12:28, 202:210] = 0
+    row = FreeRow([[label], [number]], [0, 1])
+    lay = Layout(gray, gray < 128, 1.0, 20.0, [], [row],
+                 [Crop(label, ("free", 0, 0), (0, 0, 300, 40)), Crop(number, ("free", 0, 1), (0, 0, 300, 40))])
+
+    class Engine:
+        def detect(self, img):
+            return []
+
+        def recognize(self, images):
+            return [ocr.RecResult("一、本年新收政府信息公开申请数量", 0.99, [0.99]), ocr.RecResult("1", 0.6, [0.6])][:len(images)]
+
+    monkeypatch.setattr(ocr, "get_engine", lambda: Engine())
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("7", 0.99))
+    (line,) = recognise.recognise_page(lay, 1, fax=True)
+    assert [c.text for c in line.cells][-1] == "7"
+    (line,) = recognise.recognise_page(lay, 1, fax=False)  # not a fax: the recogniser's
+    assert [c.text for c in line.cells][-1] != "7"
