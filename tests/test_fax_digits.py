@@ -108,3 +108,8 @@ def test_borderless_rows_number_pieces_go_to_the_reader(monkeypatch):
     assert [c.text for c in line.cells][-1] == "7"
     (line,) = recognise.recognise_page(lay, 1, fax=False)  # not a fax: the recogniser's
     assert [c.text for c in line.cells][-1] != "7"
+    # A damaged label at a row's start, in a row taken for numbers: words are not turned into
+    # a number (987100's 总计 read "itiet" became "11", and the row of totals was lost).
+    assert not recognise._reader_may_read(("free", 0, 0), "itiet")
+    assert recognise._reader_may_read(("free", 0, 1), "11") and recognise._reader_may_read(("free", 0, 1), "()")
+    assert recognise._reader_may_read(("cell", 0, 1), "itiet")
