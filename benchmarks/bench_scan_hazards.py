@@ -4,7 +4,8 @@ recognition) on the same pages in the same run.
 
 Per hazard, ``--docs`` generated reports (``training.generate``, seeds from ``--seed``: a
 range no test and no tuning used) are scanned with the hazard (``write_scan(...,
-hazard=...)``; borderless tables: ``generate(..., layout="borderless")``; ``clean``: the
+hazard=...)``; borderless tables: ``generate(..., layout="borderless")``, and
+``borderless-fax`` those tables written as a fax; ``clean``: the
 ordinary upright scan, ``write_scan`` with no hazard, which gives the "clean scans <= 0.5x
 plain RapidOCR" figure).  Each side runs in its own process per hazard; its peak memory
 is the worst document's: per document, the process's high-water mark of resident memory
@@ -18,7 +19,7 @@ after the document that passes the budget, the figures say on how many documents
 and the time ratio is taken on exactly those).
 
     nice .venv/bin/python benchmarks/bench_scan_hazards.py [--docs 10] [--seed 900000]
-        [--hazards clean rotated skew seal fax photo borderless] [--baseline-docs N]
+        [--hazards clean rotated skew seal fax photo borderless borderless-fax] [--baseline-docs N]
         [--baseline-seconds S]
 
 ``--orientation-cost N`` instead measures what orientation detection costs on clean,
@@ -42,9 +43,10 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.lexicon import DECIMAL  # noqa: E402
 
-HAZARDS = ("clean", "rotated", "skew", "seal", "fax", "photo", "borderless")
-LAYOUTS = {"borderless": "borderless"}  # entries that are a layout of the report, not a scan hazard
-NOT_SCAN_HAZARDS = ("clean", "borderless")  # written by write_scan with no hazard
+HAZARDS = ("clean", "rotated", "skew", "seal", "fax", "photo", "borderless", "borderless-fax")
+# Entries that are (also) a layout of the report: borderless tables, scanned or faxed.
+LAYOUTS = {"borderless": "borderless", "borderless-fax": "borderless"}
+SCAN_HAZARDS = {"clean": None, "borderless": None, "borderless-fax": "fax"}  # write_scan's hazard, where not the entry's
 
 
 def scan_path(tmp: Path, hazard: str, seed: int) -> Path:
@@ -57,7 +59,7 @@ def make(hazard: str, seed: int, tmp: Path) -> dict:
     from training.generate.hazards import hazard_params
 
     s = generate(seed, layout=LAYOUTS.get(hazard))
-    scan_hazard = None if hazard in NOT_SCAN_HAZARDS else hazard
+    scan_hazard = SCAN_HAZARDS.get(hazard, hazard)
     path = scan_path(tmp, hazard, seed)
     write_scan(s, path, hazard=scan_hazard)
     rot = [p["rotation"] for p in hazard_params(seed, scan_hazard, len(s.pages))["pages"]]

@@ -3,7 +3,11 @@ classified by a small MLP trained on the generator's own faxes (``training/fax_d
 which knows every number and where it is printed).  numpy inference, no download.
 
 At 100 dpi and one bit, a serif 0 loses its thin arcs and PP-OCR reads two strokes, "11",
-or "()"; the slice classifier was shown exactly those remnants.
+or "()"; the slice classifier was shown exactly those remnants.  It was also shown slices
+cut with the wrong count of digits (half a 0, a whole "13" squeezed into one slice) as a
+class of their own, NO_DIGIT, with each slice's width against its height as a feature: a
+count is only read where every slice looks like one digit, so a two-digit number squeezed
+into one slice is not a sure 0.
 """
 from __future__ import annotations
 
@@ -16,21 +20,26 @@ import numpy as np
 
 MODEL_PATH = Path(__file__).resolve().parents[3] / "models" / "fax_digits.npz"
 SLICE_W, SLICE_H = 10, 16  # px of a digit slice fed to the classifier
+ASPECT_SCALE = 2.0  # a slice's width / height enters the features divided by this (about 0..1)
+NO_DIGIT = 10  # the class of a slice that is not one digit (the count of digits was wrong)
 MAX_DIGITS = 6  # longer numbers are left to the recogniser
 COUNT_SLACK = 1  # digit counts read either side of the one the width gives
+MIN_INK_MASS = 2.0  # a crop with less ink (in fully black pixels' worth) holds no digit: paper, a speck
 
 
 def slice_features(crop: np.ndarray, k: int) -> np.ndarray:
     """``k`` equal-width slices of a grey number crop (ink dark), each resized to
-    SLICE_W x SLICE_H and scaled to 0 (paper) .. 1 (ink): a (k, SLICE_W*SLICE_H) array."""
+    SLICE_W x SLICE_H and scaled to 0 (paper) .. 1 (ink), then the slice's width against
+    the crop's height (/ ASPECT_SCALE): a (k, SLICE_W*SLICE_H + 1) array."""
     h, w = crop.shape
     edges = np.linspace(0, w, k + 1)
     out = []
     for a, b in zip(edges[:-1], edges[1:]):
         part = crop[:, int(round(a)):max(int(round(b)), int(round(a)) + 1)]
+        aspect = part.shape[1] / max(h, 1) / ASPECT_SCALE
         part = cv2.resize(part, (SLICE_W, SLICE_H), interpolation=cv2.INTER_AREA)
-        out.append(1.0 - part.astype(np.float32).ravel() / 255.0)
-    return np.stack(out)
+        out.append(np.append(1.0 - part.astype(np.float32).ravel() / 255.0, np.float32(aspect)))
+    return np.stack(out).astype(np.float32)
 
 
 def digit_count(crop: np.ndarray, advance: float) -> int:
@@ -47,29 +56,36 @@ def _model() -> Optional[dict]:
         return {k: z[k] for k in z.files}
 
 
+def slice_probabilities(x: np.ndarray, m: dict) -> np.ndarray:
+    """The MLP's class probabilities (digits 0-9, then NO_DIGIT) of slice features ``x``."""
+    hidden = np.maximum(x @ m["w1"] + m["b1"], 0.0)
+    logits = hidden @ m["w2"] + m["b2"]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
 def read_digits(crop: np.ndarray) -> Optional[tuple[str, float]]:
     """(digits, weakest slice's probability) of a tight grey crop of an integer; None
-    when no model is shipped or the crop is too long for it.
+    when no model is shipped, the crop holds no ink (MIN_INK_MASS), or no count of digits
+    cuts it into slices that each look like one digit.
 
     The count of digits is estimated from the crop's width (specks and a wide 0 blur it):
-    the counts COUNT_SLACK either side are read too, and the surest reading that starts
-    with no 0 (no printed integer does) is taken."""
+    the counts COUNT_SLACK either side are read too, and the surest reading whose every
+    slice is a digit and that starts with no 0 (no printed integer does) is taken."""
     m = _model()
-    if m is None or crop.size == 0:
-        return None
+    if m is None or crop.size == 0 or float((1.0 - crop / 255.0).sum()) < MIN_INK_MASS:
+        return None  # never a digit where there is no ink
     k0 = digit_count(crop, float(m["advance"]))
     best: Optional[tuple[str, float]] = None
     for k in range(max(1, k0 - COUNT_SLACK), min(MAX_DIGITS, k0 + COUNT_SLACK) + 1):
-        x = slice_features(crop, k)
-        hidden = np.maximum(x @ m["w1"] + m["b1"], 0.0)
-        logits = hidden @ m["w2"] + m["b2"]
-        p = np.exp(logits - logits.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        digits = p.argmax(axis=1)
-        text = "".join(str(int(d)) for d in digits)
+        p = slice_probabilities(slice_features(crop, k), m)
+        classes = p.argmax(axis=1)
+        if (classes >= NO_DIGIT).any():
+            continue
+        text = "".join(str(int(d)) for d in classes)
         if len(text) > 1 and text[0] == "0":
             continue
-        conf = float(p[np.arange(k), digits].min())
+        conf = float(p[np.arange(k), classes].min())
         if best is None or conf > best[1]:
             best = (text, conf)
     return best

@@ -69,7 +69,8 @@ def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]
 
 def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
     """Recognise every crop of the page in one batched pass and assemble the Lines; on a
-    ``fax`` (a 1-bit page) number cells are also read by the fax digit reader (``digits``)."""
+    ``fax`` (a 1-bit page) number cells, ruled or borderless, are also read by the fax
+    digit reader (``digits``)."""
     from ...ocr import get_engine
 
     engine = get_engine()
@@ -103,7 +104,9 @@ def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
         if key not in reads:
             continue
         texts[key], confs[key] = _numeric_text([r for _, r in reads[key]])
-        if fax and key[0] == "cell" and len(reads[key]) == 1 and not reads[key][0][0].chars:
+        # Grid cells and borderless rows' pieces alike (the pieces are cut at the columns
+        # ``borderless.split_at_columns`` found): one crop of one line each.
+        if fax and len(reads[key]) == 1 and not reads[key][0][0].chars and _reader_may_read(key, texts[key]):
             texts[key], confs[key] = fax_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
                                                 layout.is_number)
         if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
@@ -124,6 +127,14 @@ def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
                               font_size=float(y1 - y0), source="ocr", confidence=round(confs[key], 4)))
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
     return lines
+
+
+def _reader_may_read(key: tuple, text: str) -> bool:
+    """Whether the fax digit reader may read a number cell: a grid cell always (its column
+    is a number column); a borderless row's piece only where the recogniser read a number
+    or at most MAX_LONE_LETTERS characters: a damaged label ("总计" read "itiet") at the
+    start of a row taken for a label-less row of numbers must not become one."""
+    return key[0] == "cell" or layout.is_number(text) or len(text) <= MAX_LONE_LETTERS
 
 
 def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
