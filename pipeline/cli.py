@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 # here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
 # drop (``training.facts.TRAIN_EXCERPTS``).
 LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5")
-FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout5", "all")
+FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout5", "heldout6", "all")
 
 
 def _limits(args: argparse.Namespace):
@@ -402,8 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
                          "the default), train, excerpts, heldout2, heldout3, heldout4, dev3, dev4 or dev5 (sets "
-                         "of real excerpts in GOLD/SPLIT: development data, trained on), heldout5 (set 5, the "
-                         "untouched excerpts of GOLD/heldout5; excerpts need no INPUT) or all reports")
+                         "of real excerpts in GOLD/SPLIT: development data, trained on), heldout5 and heldout6 (sets 5 "
+                         "and 6, the untouched excerpts of GOLD/heldout5, GOLD/heldout6; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -339,6 +339,7 @@ DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
 HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: held out for one run, development data since branch i12i
 DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
 HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: untouched (branch i12h), while branch i12i changed the model
+HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: untouched (branch i12j), while branch i12k changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -347,7 +348,8 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
-                                          (DEV5, "dev5"), (HELDOUT5, "heldout5")])
+                                          (DEV5, "dev5"), (HELDOUT5, "heldout5"),
+                                          (HELDOUT6, "heldout6")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -368,38 +370,43 @@ def test_excerpt_sets_are_apart_and_set_5_is_never_trained_on():
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
     set5 = read_fact_gold(FACT_GOLD, "heldout5")
+    set6 = read_fact_gold(FACT_GOLD, "heldout6")
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
-    for a, b in combinations(sets + [set5], 2):
+    for a, b in combinations(sets + [set5, set6], 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
     # set 4 is development data now (its one held-out figure kept), set 5 the held-out split
-    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set5)
+    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set5) | set(set6)
     assert set5 and all(splits["held_out"][k].startswith("set 5: ") for k in set5)
+    assert set6 and all(splits["held_out"][k].startswith("set 6: ") for k in set6)
     assert all(splits["development_excerpts"][k].startswith("set 4: ") for k in sets[DEV_SPLITS.index("heldout4")])
-    assert "heldout5" in splits["held_out_about"]
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout5",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout5"}
+    assert "heldout5" in splits["held_out_about"] and "heldout6" in splits["held_out_about"]
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout5", "heldout6")
+    assert set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout5", "heldout6"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
     # training reads the development sets and refuses set 5; the report splits never hold an excerpt
-    with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout5")
-    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set5)
+    for held in ("heldout5", "heldout6"):
+        with pytest.raises(ValueError):
+            tf.excerpt_sentences(held)
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set5, set6)
 
 
-def test_heldout5_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 5 with `--split heldout5` (files written on another branch)."""
+@pytest.mark.parametrize("split", ["heldout5", "heldout6"])
+def test_held_out_split_is_scored_from_its_folder(tmp_path, capsys, split):
+    """The lead scores sets 5 and 6 with `--split heldoutN` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout5").mkdir()
+    (tmp_path / split).mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout5" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout5", "text": text,
+    (tmp_path / split / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": split, "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout5", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", split, "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout5" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == split and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
