@@ -410,9 +410,9 @@ def test_held_out_split_is_scored_from_its_folder(tmp_path, capsys, split):
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
-                                                         (HELDOUT5, 150, 40)])
+                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3, 4 and 5 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4, 5 and 6 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
