@@ -47,6 +47,16 @@ FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
 # shape only one format prints decide (see _format_by_shape).
 FORMAT_SHAPE_MIN_ROWS = 2
+# The only format for reports on each span of years (TEMPLATE.md: the 2021 format for
+# reports on 2021 and later, the 2019 format on 2019-2021): the report year, from its title,
+# names the format of an OCR'd report whose table headings were found but none of whose
+# header words or rows could say it (a fax); a report on 2021 may be either.
+FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
+# An OCR'd grid cell after a row's first number read as at most this many characters, none
+# of them a digit or a CJK ideograph ("u", "è", "ti"), is that row's number unread (a fax),
+# not the start of another row's label: the row keeps its other cells' places.
+LOST_VALUE_MAX_CHARS = 2
+LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row's shape (placed by order)
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -72,6 +82,9 @@ class RowRead:
     values: list[Token]
     positional: Optional[list[Optional[Token]]] = None  # values by grid column, when the source has a grid
     label: str = ""
+    lost: int = 0  # number cells of the row that OCR could not read (see _unreadable_value)
+    cols: list[Optional[int]] = field(default_factory=list)  # grid columns of ``values`` …
+    label_cols: list[Optional[int]] = field(default_factory=list)  # … and of the label's cells
 
 
 @dataclass
@@ -129,6 +142,19 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
     if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
         return "2021"
     return _format_by_shape(lines) if ocr else None
+
+
+def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
+    """The format a report on ``year`` must have been written in (FORMAT_BY_YEAR), when
+    an OCR'd heading opens one of the template's tables; None otherwise (a report on
+    2021, no year, or no table heading: nothing says the tables are there)."""
+    name = next((n for n, lo, hi in FORMAT_BY_YEAR if year and lo <= year <= hi), None)
+    if name is None:
+        return None
+    tables = {t.id for t in get(name).tables}
+    opened = any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
+                 for ln in lines)
+    return name if opened else None
 
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
@@ -263,12 +289,14 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
 
 
 def _run_together(text: str) -> list[str]:
-    """An OCR'd grid cell's numbers, where a lost rule left two cells' in one (a fax):
-    ``0 0`` (numbers apart) or ``00`` (no printed number is two zeros); else the text."""
+    """An OCR'd grid cell's numbers, where lost rules left several cells' in one (a fax):
+    ``0 0`` (numbers apart) or ``00``, ``000`` (no printed number is a run of zeros: one
+    zero per cell); else the text."""
     parts = text.split()
     if len(parts) > 1 and all(parse_number(p) is not None for p in parts):
         return parts
-    return ["0", "0"] if text.strip() == "00" else [text]
+    t = text.strip()
+    return ["0"] * len(t) if len(t) > 1 and set(t) == {"0"} else [text]
 
 
 def _split_line(line: Line) -> list[Cell]:
@@ -298,19 +326,22 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     label_cols: list[Optional[int]] = []
 
     line_slots: Optional[list[str]] = None
+    lost = 0
 
     def close() -> None:
+        nonlocal lost
         if values:
             label = "".join(label_parts)
             row = match_row(label, table)
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
-            reads.append(RowRead(row, list(values), positional, label))
+            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols)))
             label_parts.clear()
             label_cols.clear()
         values.clear()
         cols.clear()
+        lost = 0
 
     for ln in lines:
         line_slots = value_slots(ln)
@@ -318,6 +349,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             if kind == "num":
                 values.append(text)
                 cols.append(col)
+            elif values and ln.cells and ln.source == "ocr" and _unreadable_value(text.text):
+                lost += 1
             else:
                 close()
                 label_parts.append(text.text)
@@ -328,6 +361,12 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def _unreadable_value(text: str) -> bool:
+    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
+    t = text.strip()
+    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in t)
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
@@ -401,7 +440,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             # So does one read of the row's very shape (a full row of numbers) where a scan
             # misread the label.
             label = normalize(run[0].label)
-            full = len(run[0].values) == len(gap[0].columns) and _ocr(run[0])
+            full = _of_shape(run[0], gap[0]) and _ocr(run[0])
             like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
             if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
@@ -409,7 +448,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
                 placed.update(f"{table.id}.{gap[0].id}.{c.id}" for c in gap[0].columns)
         elif len(run) > 1:
             rows = _gap_of_length(gap, len(run))
-            if rows and all(len(rr.values) == len(row.columns) for rr, row in zip(run, rows)):
+            if rows and all(_of_shape(rr, row) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
             elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
                 pairs = align_by_shape(run, gap)
@@ -451,11 +490,11 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
     """The order-preserving pairing of reads to rows of the highest summed label score."""
     n, m = len(run), len(rows)
-    full = sum(1 for rr in run if any(len(rr.values) == len(r.columns) for r in rows))
+    full = sum(1 for rr in run if any(_of_shape(rr, r) for r in rows))
     floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
 
     def score(rr: RowRead, row: Row) -> Optional[float]:
-        if len(rr.values) != len(row.columns):
+        if not _of_shape(rr, row):
             return None
         label = normalize(rr.label)
         s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
@@ -479,6 +518,12 @@ def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRe
             pairs.append((run[i], rows[j]))
         i, j = i + (c != "skip_row"), j + (c != "skip_read")
     return dp[0][0][1], pairs
+
+
+def _of_shape(rr: RowRead, row: Row, max_lost: int = LOST_VALUE_MAX_PER_ROW) -> bool:
+    """Whether a read has the row's shape: a number (read, or at most ``max_lost`` unread)
+    for each of its columns."""
+    return rr.lost <= max_lost and len(rr.values) + rr.lost == len(row.columns)
 
 
 def _ocr(rr: RowRead) -> bool:
@@ -505,6 +550,8 @@ def _gap_of_length(gap: list[Row], n: int) -> Optional[list[Row]]:
 def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[str]) -> None:
     """Take ``rr`` for ``row`` from its place among the rows around it, with a warning."""
     rr.row = row
+    if rr.lost:  # its read cells by their grid columns (None: resolve_short tries the placements)
+        rr.positional = _positional(row, rr.values, rr.cols, rr.label_cols)
     read_ids.add(row.id)
     warnings.append(f"{table.id}.{row.id}: label {rr.label!r} read as {row.label!r} "
                     f"from its place between the rows around it ({_joined(rr.values)})")
@@ -585,8 +632,8 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
             asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
-        if rr.positional is not None:
-            _set_row(asm.fields, table, row, rr.positional, asm, blanks=True)
+        if rr.positional is not None:  # a cell OCR could not read is not a printed blank
+            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost)
         elif len(vals) == n:
             _set_row(asm.fields, table, row, vals, asm)
         else:
@@ -610,8 +657,16 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
             _set_row(asm.fields, table, row, cells[i * n_cols:(i + 1) * n_cols], asm, blanks=True)
         return
     if len(nums) > total:
-        asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
-        nums = nums[:total]
+        # The table prints its values as one row of all its cells: where one line holds exactly
+        # that many, the others' numbers are strays (a fax's header words read as "8", "11").
+        per_line = ([t for k, t, _ in _tokens(ln) if k == "num"] for ln in rows)
+        full = [line_nums for line_nums in per_line if len(line_nums) == total]
+        if len(full) == 1:
+            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the one row of {total}")
+            nums = full[0]
+        else:
+            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
+            nums = nums[:total]
     for row in table.rows:
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:
@@ -742,9 +797,10 @@ def table_by_shape(line: Line, template: Template, current: Optional[str]) -> Op
     return None
 
 
-def assemble(lines: Sequence[Line], template_name: Optional[str] = None) -> Assembly:
-    """Rebuild the template's tables from labelled lines."""
-    name = template_name or detect_format(lines)
+def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: Optional[int] = None) -> Assembly:
+    """Rebuild the template's tables from labelled lines; ``year``: the report's year as its
+    title gives it, which names the format when the tables cannot (``format_of_year``)."""
+    name = template_name or detect_format(lines) or format_of_year(lines, year)
     asm = Assembly(name)
     if name is None:
         asm.warnings.append(NO_TEMPLATE_WARNING)

@@ -198,7 +198,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
     result.page_sizes = page_sizes(doc, points)
     to_points = {n: k for n, (k, _, _) in points.items()}
     if not _run_together(doc, result, stated):
-        asm = assemble(lines)
+        asm = assemble(lines, year=narrative.titled_year(meta))
         result.template, result.fields = asm.template, asm.fields
         result.inferred, result.warnings = asm.inferred, result.warnings + asm.warnings
         result.ambiguous = dict(asm.ambiguous)

@@ -323,6 +323,13 @@ def metadata(lines: Sequence[Line], page_meta: Optional[dict] = None) -> dict:
     return meta
 
 
+def titled_year(meta: dict) -> Optional[int]:
+    """The report's year when its title (or the title in its preamble, or the page's
+    own title) gives it; None when the year was only guessed from the text."""
+    titled = (meta.get("sources") or {}).get("year", {}).get("source") in ("title", "preamble", "page_title")
+    return meta.get("year") if titled else None
+
+
 def report_kind(lines: Sequence[Line], template: Optional[str], meta: dict) -> str:
     """``template-2021`` / ``template-2019`` when the template's tables were found;
     ``pre-2019-report`` for an annual report of the old format (its title's year
@@ -332,9 +339,8 @@ def report_kind(lines: Sequence[Line], template: Optional[str], meta: dict) -> s
         return f"template-{template}"
     text = normalize("".join(ln.text for ln in lines))
     markers = sum(1 for m in OLD_FORMAT_MARKERS if m in text)
-    titled = (meta.get("sources") or {}).get("year", {}).get("source") in ("title", "preamble", "page_title")
-    year = meta.get("year")
-    if markers >= MIN_OLD_FORMAT_MARKERS or (titled and year and year <= LAST_OLD_FORMAT_YEAR):
+    year = titled_year(meta)
+    if markers >= MIN_OLD_FORMAT_MARKERS or (year and year <= LAST_OLD_FORMAT_YEAR):
         return "pre-2019-report"
     return "not-a-report"
 

@@ -236,3 +236,89 @@ def test_a_group_label_merged_with_its_damaged_sub_row_does_not_take_its_numbers
     assert all(asm.fields.get(f"requests.other.{c.id}") is None for c in t.row("other").columns)
     assert asm.fields["requests.other_no_correction.total"] == 1
     assert asm.fields["requests.other_other.total"] == 3 and asm.fields["requests.total.total"] == 6
+
+
+def test_a_faxed_rule_broken_into_steps_is_not_text_for_the_orientation_vote():
+    """A 1-px rule of a 1-bit page, slightly skewed, is a staircase of short runs a pixel
+    apart: opened along its length alone it stayed in the text mask and joined the table
+    rows above and below it into one band, so the orientation vote saw two rows and their
+    rules in each piece (development fax 985009 page 2, upright, was turned 180°)."""
+    from pipeline.backend.scan import orientation
+
+    ink = np.zeros((300, 600), np.uint8)
+    for y0 in (100, 130):  # two rows of "characters" 14 px high
+        for x in range(40, 560, 18):
+            ink[y0:y0 + 14, x:x + 14] = 255
+    for k, x in enumerate(range(20, 540, 40)):  # the rule between them: steps of 40 px
+        y = 121 if k % 2 else 123
+        ink[y:y + 2, x:x + 42] = 255
+    gray = np.where(ink > 0, 0, 255).astype(np.uint8)
+    crops = orientation.text_pieces(gray, ink, 1.0)
+    assert crops and all(c.shape[0] < 30 for c in crops), [c.shape for c in crops]  # one row each
+    rules = orientation.rule_mask(ink, 1.0)
+    assert rules[122, 300] and not rules[107, 300]  # the rule, not the text
+
+
+def test_the_report_year_names_the_format_when_the_tables_cannot():
+    """Development fax 980000: table text so thin that neither a header word nor the active
+    table's row shape could be read, so no format and no table at all ("no template table
+    found"); its title says 2024, and a report on 2022 or later has the 2021 format only."""
+    head = Line("收到和处理政府信息公开申请情况", 1, label="heading", source="ocr")  # 三、 lost
+    lines = [head, _row("长角画收数息公号中时数", ["0", "11", "0", "11", "1"])]
+    assert assemble.detect_format(lines) is None
+    assert assemble.format_of_year(lines, 2024) == "2021"
+    assert assemble.format_of_year(lines, 2020) == "2019"
+    assert assemble.format_of_year(lines, 2021) is None  # either format
+    assert assemble.format_of_year(lines, None) is None
+    assert assemble.format_of_year(lines[1:], 2024) is None  # no table heading: nothing says it is a report
+    asm = assemble.assemble(lines, year=2024)
+    assert asm.template == "2021" and assemble.NO_TEMPLATE_WARNING not in asm.warnings
+    assert assemble.assemble(lines).template is None
+    text = Line("三、收到和处理政府信息公开申请情况", 1, label="heading", source="pdf")
+    assert assemble.format_of_year([text], 2024) is None  # exact text: its tables say it, or it has none
+
+
+def test_review_values_are_the_one_row_that_prints_all_its_cells():
+    """The review table prints its 15 values on one row; on a fax its header words read as
+    stray numbers ("8" in 结果维持 … 8) before it, and keeping the first 15 numbers shifted
+    every value one cell (development faxes 980002, 980003, 985002, 985003)."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    values = ["1", "0", "0", "0", "1", "0", "2", "0", "0", "2", "0", "0", "0", "0", "0"]
+    lines = [head, _row("结蒙继持 坊果市持 8", []), _row("", values)]
+    lines[1].cells[0].text = "结蒙继持 坊果市持"
+    lines[1].cells.append(Cell("8", (90, 0, 98, 10), 0.3, 0, 1))
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.litigation_direct.total"] == 2
+    assert any("kept the one row of 15" in w for w in asm.warnings)
+
+
+def test_a_number_cell_read_as_noise_keeps_its_rows_other_cells():
+    """A fax's 0 read as "u" in a grid row used to end the row there: the label kept one
+    number, the six after "u" became a read of their own, and neither had the row's shape,
+    so the damaged row was lost whole (development fax 985003, row (二)).  Now the cell is
+    an unread number: the row keeps its shape, its other cells their columns, and the
+    unread cell is not taken for a printed blank (here the row's total then gives it)."""
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("(一）予以公开", ["2"] * 7),
+             _row("11解升公开（分社理的", ["5", "u", "0", "0", "0", "0", "5"]),
+             _row("1.属于国家秘密", ["3"] * 7)]
+    asm = assemble.assemble(lines, "2021")
+    t = get("2021").table("requests")
+    got = [asm.fields[f"requests.partial.{c.id}"] for c in t.row("partial").columns]
+    assert got == [5, 0, 0, 0, 0, 0, 5] and "requests.partial.commercial" in asm.inferred
+    assert "requests.partial.commercial" not in asm.blank and "requests.partial.total" in asm.placed
+    # Two cells unread: too little of the row's shape to place it by order.
+    lines[2] = _row("11解升公开（分社理的", ["5", "u", "è", "0", "0", "0", "5"])
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields[f"requests.partial.{c.id}"] is None for c in t.row("partial").columns)
+
+
+def test_a_run_of_zeros_in_one_cell_is_one_zero_per_lost_cell():
+    """Lost rules leave three cells' zeros in one read "000" (development fax 980004's review
+    row, 0 000 00 00 0 …: 15 values in 11 cells); no printed number is a run of zeros."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    row = _row("", ["1", "000", "1", "00", "000", "00", "0", "0", "0"])
+    asm = assemble.assemble([head, row], "2021")
+    assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.reconsideration.total"] == 1
+    assert all(asm.fields[f] is not None for f in asm.fields if f.startswith("review."))
+    assert assemble._run_together("100") == ["100"] and assemble._run_together("0") == ["0"]

@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 
 from .lines import bands, split_segments
+from .raster import _px
+from .rules import JOG_BRIDGE
 
 ORIENT_LINES = 10  # text pieces the recogniser reads both ways when the classifier is unsure (the widest)
 ORIENT_PIECES = 40  # text pieces cut into chunks for the classifier (the widest)
@@ -34,13 +36,26 @@ FLIP_UNSURE = (0.2, 0.8)  # mean 180° probability of the chunks in this range: 
 REC_MARGIN = 0.02  # … and turn the page only when flipped crops read this much more surely
 
 
+def rule_mask(ink: np.ndarray, unit: float, length: float = ORIENT_RULE_LEN, bridge: float = JOG_BRIDGE) -> np.ndarray:
+    """Ink of the page's long straight runs (ruling lines), across their whole width.
+
+    As for the table rules (``rules.ruling_segments``) the ink is thickened across each
+    run by ``bridge`` before the opening: a thin rule left slightly skewed, or a 1-bit
+    rule doubled at each step of its staircase (a fax), would otherwise break into pieces
+    shorter than ``length`` and stay in the text as dashes joining two table rows into
+    one band; the mask found is widened back the same way, so it covers the rule."""
+    k, j = max(3, int(length * unit)) | 1, _px(bridge, unit)  # odd: an even opening loses an end pixel
+    h = cv2.morphologyEx(cv2.dilate(ink, np.ones((j, 1), np.uint8)), cv2.MORPH_OPEN,
+                         cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    v = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
+                         cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    return cv2.dilate(h, np.ones((j, 1), np.uint8)) | cv2.dilate(v, np.ones((1, j), np.uint8))
+
+
 def text_pieces(gray: np.ndarray, ink: np.ndarray, unit: float, n: int = ORIENT_LINES) -> list[np.ndarray]:
     """Crops of the widest text pieces of a page: ink bands of text height (rules
     erased first, so table rows count), split at wide gaps, widest first."""
-    k = max(3, int(ORIENT_RULE_LEN * unit))
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
-    text = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
+    text = cv2.bitwise_and(ink, cv2.bitwise_not(rule_mask(ink, unit)))
     lo, hi = ORIENT_LINE_H[0] * unit, ORIENT_LINE_H[1] * unit
     pieces = []
     for a, b in bands(text.sum(axis=1), 20 * unit):
