@@ -349,7 +349,8 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
-                                          (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6")])
+                                          (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6"),
+                                          (HELDOUT6, "heldout6")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -369,7 +370,7 @@ def test_excerpt_sets_are_apart_and_set_6_is_never_trained_on():
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
-    set6 = read_fact_gold(FACT_GOLD, "heldout6")  # empty until branch i12j is merged
+    set6 = read_fact_gold(FACT_GOLD, "heldout6")
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
     for a, b in combinations(sets + [set6], 2):
         assert not set(a) & set(b)
@@ -378,7 +379,7 @@ def test_excerpt_sets_are_apart_and_set_6_is_never_trained_on():
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
     # set 5 is development data now (its one held-out figure kept), set 6 the held-out split
     assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set6)
-    assert all(splits["held_out"][k].startswith("set 6: ") for k in set6)
+    assert set6 and all(splits["held_out"][k].startswith("set 6: ") for k in set6)
     for split, mark in (("heldout4", "set 4: "), ("heldout5", "set 5: ")):
         assert all(splits["development_excerpts"][k].startswith(mark) for k in sets[DEV_SPLITS.index(split)])
     assert all("P 0.9314 / R 0.7762" in splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index("heldout5")])
@@ -386,7 +387,7 @@ def test_excerpt_sets_are_apart_and_set_6_is_never_trained_on():
     assert HELD_OUT_EXCERPT_SPLITS == ("heldout6",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout6"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
-    # training reads the development sets and refuses set 5; the report splits never hold an excerpt
+    # training reads the development sets and refuses set 6; the report splits never hold an excerpt
     with pytest.raises(ValueError):
         tf.excerpt_sentences("heldout6")
     assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set6)
@@ -407,9 +408,9 @@ def test_heldout6_split_is_scored_from_its_folder(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
-                                                         (HELDOUT5, 150, 40)])
+                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3, 4 and 5 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4, 5 and 6 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
