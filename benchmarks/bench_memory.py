@@ -136,7 +136,7 @@ def cells(docs: list[dict], fields_by_path: dict[str, dict]) -> tuple[int, int, 
 
 
 def run_inprocess(docs: list[dict], env: dict[str, str]) -> None:
-    cmd = ["nice", sys.executable, __file__, "--worker", *[d["path"] for d in docs]]
+    cmd = [sys.executable, __file__, "--worker", *[d["path"] for d in docs]]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **env})
     wall = time.perf_counter() - t0
@@ -188,7 +188,7 @@ def run_batch_cli(docs: list[dict], folder: Path, workers: int, env: dict[str, s
         link = inputs / Path(d["path"]).name
         if not link.exists():
             link.symlink_to(d["path"])
-    cmd = ["nice", sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "--out", str(out),
+    cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "--out", str(out),
            "--workers", str(workers)]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
