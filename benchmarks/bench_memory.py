@@ -44,6 +44,9 @@ from bench_scan_hazards import HAZARDS, make, peak_mib, reset_peak  # noqa: E402
 
 DEFAULT_HAZARDS = ("clean", "rotated", "skew", "seal", "fax", "photo", "borderless")
 SAMPLE_S = 0.1  # how often the batch mode reads its workers' /proc status
+# The batch's per-file limit: a file past it replaces its worker, which would hide the growth
+# measured here (a loaded machine takes minutes per scan).
+BATCH_TIMEOUT_S = 3600.0
 MIB = 1024 * 1024
 
 
@@ -179,7 +182,8 @@ def _descendants(pid: int) -> list[int]:
         return []
 
 
-def run_batch_cli(docs: list[dict], folder: Path, workers: int, env: dict[str, str]) -> None:
+def run_batch_cli(docs: list[dict], folder: Path, workers: int, env: dict[str, str],
+                  timeout_s: float = BATCH_TIMEOUT_S) -> None:
     """``nianbao batch`` over the documents; its workers' high-water marks as it runs."""
     out = Path(tempfile.mkdtemp(prefix="nianbao-mem-run-"))
     inputs = folder / "inputs"
@@ -189,7 +193,7 @@ def run_batch_cli(docs: list[dict], folder: Path, workers: int, env: dict[str, s
         if not link.exists():
             link.symlink_to(d["path"])
     cmd = [sys.executable, "-m", "pipeline.cli", "batch", str(inputs), "--out", str(out),
-           "--workers", str(workers)]
+           "--workers", str(workers), "--timeout", str(timeout_s)]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -233,6 +237,7 @@ def main(argv=None) -> int:
                     help="the documents' hazards, in turn")
     ap.add_argument("--mode", nargs="+", choices=("inprocess", "batch"), default=["inprocess", "batch"])
     ap.add_argument("--workers", type=int, default=2, help="batch workers")
+    ap.add_argument("--timeout", type=float, default=BATCH_TIMEOUT_S, help="batch's time limit per file (s)")
     ap.add_argument("--dir", help="keep (and reuse) the generated documents here")
     ap.add_argument("--env", nargs="*", default=[], metavar="NAME=VALUE", help="workers' environment")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -252,7 +257,7 @@ def main(argv=None) -> int:
     if "inprocess" in args.mode:
         run_inprocess(docs, env)
     if "batch" in args.mode:
-        run_batch_cli(docs, folder, args.workers, env)
+        run_batch_cli(docs, folder, args.workers, env, args.timeout)
     return 0
 
 

@@ -88,3 +88,33 @@ def test_batch_task_releases_after_every_file(monkeypatch):
         raise ValueError("bad")
     assert batch._safe_call(boom, "b.pdf")["kind"] == "internal"
     assert len(calls) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="/proc's high-water mark: Linux")
+def test_detector_on_a_wide_band_of_text_stays_small():
+    """A wide band two text lines tall (a region the line cutter leaves to the detector) is
+    padded before the detector scales its short side up to 736 px: at 8:1 it took ~950 MB
+    (a worker past 1 GB), at ``DET_MAX_ASPECT`` ~350 MB."""
+    code = textwrap.dedent("""
+        import numpy as np
+        from pipeline.memory import release_freed
+        from pipeline.ocr import get_engine
+
+        def hwm():
+            with open("/proc/self/status") as f:
+                return next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:")) / 1024
+
+        engine = get_engine()
+        engine.detect(np.full((64, 256), 255, np.uint8))  # the model loaded, before the mark
+        band = np.full((80, 1100), 255, np.uint8)
+        band[20:40, 10:1090:9] = 0
+        band[50:70, 10:700:9] = 0
+        release_freed()
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        before = hwm()
+        engine.detect(band)
+        print(hwm() - before)
+    """)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert float(p.stdout.split()[-1]) < 600, p.stdout
