@@ -120,6 +120,7 @@ def documents(n: int, seed: int, hazards: list[str], folder: Path) -> list[dict]
     want = [(hazards[i % len(hazards)], seed + i) for i in range(n)]
     if index.exists():
         docs = json.loads(index.read_text())
+        docs = docs[:n]  # a longer run's documents serve a shorter one
         if [(d["hazard"], d["seed"]) for d in docs] == want and all(Path(d["path"]).exists() for d in docs):
             return docs
     docs = [{"hazard": hz, "seed": s, **make(hz, s, folder)} for hz, s in want]
