@@ -150,12 +150,15 @@ def run_inprocess(docs: list[dict], env: dict[str, str]) -> None:
     hz = {d["path"]: f"{d['hazard']} {d['seed']}" for d in docs}
     print(f"inprocess: {len(rows)} documents in one process (wall {wall:.0f} s)")
     print(f"  {'#':>3} {'document':<18} {'pages':>5} {'s/page':>6} {'cpu/page':>8} {'peak':>6} {'RSS after':>9} "
-          f"{'heap in use':>11} {'heap free':>9}  (MiB)")
+          f"{'heap in use':>11} {'heap free':>9}  (MiB)  cells")
+    gold = {d["path"]: d for d in docs}
     for i, r in enumerate(rows, 1):
         h = r["heap"] or {}
         n = max(r["pages"], 1)
+        right, total, _ = cells([gold[r["path"]]], {r["path"]: r["fields"]})
         print(f"  {i:3d} {hz[r['path']]:<18} {r['pages']:5d} {r['secs'] / n:6.2f} {r.get('cpu', 0) / n:8.2f} "
-              f"{r['peak_mib']:6.0f} {r['rss_mib']:9.0f} {h.get('inuse', 0):11.0f} {h.get('free', 0):9.0f}")
+              f"{r['peak_mib']:6.0f} {r['rss_mib']:9.0f} {h.get('inuse', 0):11.0f} {h.get('free', 0):9.0f}  "
+              f"{right}/{total}")
     if not rows:
         return
     pages = sum(r["pages"] for r in rows)
