@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from . import coverage
+from .memory import release_freed
 from .limits import DEFAULT_LIMITS, DEFAULT_WORKERS, ENGINES, TIMEOUT_S, Limits
 from .output import CELL_COLUMNS, EVIDENCE_COLUMNS, MIN_CONFIDENCE, cell_rows, csv_row
 from .template import FORMATS, all_field_ids, get
@@ -302,10 +303,14 @@ def _error_obj(kind: str, message: str) -> dict:
 
 
 def _safe_call(task: Callable[[str], dict], path: str) -> dict:
+    """``task(path)``, an exception as an ``internal`` error object; then what the file
+    freed goes back to the system (workers are long-lived: ``pipeline.memory``)."""
     try:
         return task(path)
     except Exception as e:
         return _error_obj("internal", f"internal error: {type(e).__name__}: {e}")
+    finally:
+        release_freed()
 
 
 # --- local engine: own worker processes -----------------------------------------------------

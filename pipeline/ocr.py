@@ -36,10 +36,12 @@ REC_BATCH_MAX = 64
 REC_BATCH_RATIO_SPREAD = 1.6
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
-# The detector scales a region's *shorter* side up to 736 px: a thin strip would become a
-# huge array (a 1 px x 1000 px region: 736 x 736,000 px, 6 GB).  Regions are padded with
-# paper to at most this aspect ratio first, which bounds the input at 736 x 5,888 px.
-DET_MAX_ASPECT = 8.0
+# The detector scales a region's *shorter* side up to 736 px, and its activations take
+# ~220 bytes per input pixel: a thin strip would become a huge array (a 1 px x 1000 px
+# region: 736 x 736,000 px, 6 GB).  Regions are padded with paper to at most this aspect
+# ratio first, which bounds the input at 736 x 2,208 px (1.6 Mpx, ~350 MB; at 8:1 a wide
+# band of text two lines tall took 736 x 5,888 px and ~950 MB, a worker past 1 GB).
+DET_MAX_ASPECT = 3.0
 
 NUMERIC_CHARS = "0123456789.,-+"
 # A timestep won by a non-numeric character becomes its best digit only when the

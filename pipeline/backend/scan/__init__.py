@@ -36,6 +36,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from ...datamodel import Document, Page
+from ...memory import release_freed
 from .borderless import align_columns, column_clusters, split_at_columns, split_box
 from .deskew import MAX_SKEW_DEG, MIN_DESKEW_DEG, SKEW_FINE_STEP, _working_image, estimate_skew, rotate
 from .furniture import MIN_REPORT_LINES, _document_warnings, _label_furniture, label_running_lines
@@ -70,6 +71,8 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
     doc = Document(str(path), digest, kind)
     for img, number in images:
         doc.pages.append(read_page_image(img, number))
+        del img  # the raster goes before its memory is given back (not only at the next page)
+        release_freed()
     label_running_lines(doc.pages)
     _document_warnings(doc)
     return doc
@@ -87,6 +90,8 @@ def ocr_pdf_pages(path: str | Path, page_numbers: Iterable[int]) -> list[Page]:
     for img, n in _pdf_images(data, numbers, RENDER_DPI):
         page, factor = _read_page(img, n)
         pages.append(scale_page(page, 72.0 / RENDER_DPI / factor))
+        del img
+        release_freed()
     return pages
 
 
