@@ -13,6 +13,12 @@ SEAL_ZONE = 9  # px; around strong red ink the grey comes from the unmixing (JPE
 SEAL_SLOPE_MAX = 0.6  # a seal ink darkening red by more than this share of green and blue is not told from black
 SEAL_LIFT = 0.2  # black darkness under this share of the seal's own nearby is its strokes' edges (colour smeared): paper
 SEAL_EDGE = 2  # px; JPEG's half-resolution colour smears a stroke's edge this far
+RULE_RUN = 0.05  # a straight dark run this long (share of the short side; 62 px at 150 dpi, longer than a digit and a star) under a seal is a rule …
+RULE_RUN_MIN = 60  # px; and never shorter (a small crop)
+RULE_NET_MIN = 20.0  # … where its red darkness exceeds the seal's own by this much (a ring's tangent does not)
+RULE_NET_LOW = 8.0  # … and, along such a run, a pixel this much darker in red than the seal is the rule
+RULE_GAP = 12  # px; a run is joined across gaps this wide (a ring's stroke, its colour smeared)
+RULE_JOG = 3  # px; rules are thickened across by this before the run is looked for (a slight skew steps them)
 
 
 def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
@@ -47,13 +53,15 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
         e = SEAL_EDGE  # the patch with a margin: the seal's darkness near its edge is looked at
         win = (slice(max(y - e, 0), y + h + e), slice(max(x - e, 0), x + w + e))
         inside = labels[win] == i
-        gray[win][inside] = _unmixed(bgr[win], paper, s)[inside]
+        run = max(RULE_RUN_MIN, int(RULE_RUN * min(gray.shape)))
+        gray[win][inside] = _unmixed(bgr[win], paper, s, run)[inside]
     return gray
 
 
-def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float) -> np.ndarray:
+def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float, run: int = 0) -> np.ndarray:
     """The black layer of a patch (grey, paper where only seal ink is): see :func:`seal_free_gray`.
-    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`."""
+    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`;
+    ``run``: px, the length of a straight rule kept by its red channel (:func:`_rules_under_seal`)."""
     f = bgr.astype(np.float32)
     dr = paper[0] - f[:, :, 2]
     dgb = (paper[1] - f[:, :, 1] + paper[2] - f[:, :, 0]) / 2
@@ -63,7 +71,37 @@ def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float
     lo = SEAL_LIFT * seal
     # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
     kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
+    if run:
+        rule = _rules_under_seal(dr, np.maximum(dgb - black, 0.0), s, run)
+        kept = np.where(rule, np.maximum(kept, dr), kept)
     return np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
+
+
+def _rules_under_seal(dr: np.ndarray, seal_dgb: np.ndarray, s: float, run: int) -> np.ndarray:
+    """Where a thin ruling line crosses seal ink (a mask): kept at its red-channel darkness.
+
+    JPEG's half-resolution colour gives a 1-px rule under the seal the seal's colour, so
+    the unmixing takes it for seal ink and the rule breaks where ring, star or lettering
+    cross it (a table's rows then merge).  The red channel, which seal ink darkens little,
+    keeps most of it: pixels whose red darkness exceeds the seal's own red darkening
+    (``s`` times its green-blue darkness, the local maximum) by RULE_NET_MIN, joined across
+    gaps of RULE_GAP (where the smeared colour took even the red), that make a straight
+    horizontal or vertical run ``run`` px long; in that run, every pixel darker in red than
+    the seal by RULE_NET_LOW.  A digit's strokes are shorter than a run; the seal's curves,
+    a ring's tangent and the paper between two digits are no darker in red than the seal.
+    """
+    k = 2 * SEAL_EDGE + 1
+    net = dr - s * cv2.dilate(seal_dgb, np.ones((k, k), np.uint8))
+    bright = (net > RULE_NET_MIN).astype(np.uint8)
+    out = np.zeros(dr.shape, bool)
+    for horizontal in (True, False):
+        along = (lambda n: (n, 1)) if horizontal else (lambda n: (1, n))  # cv2 sizes: (width, height)
+        across = np.ones((RULE_JOG, 1) if horizontal else (1, RULE_JOG), np.uint8)  # numpy: (rows, cols)
+        band = cv2.morphologyEx(cv2.dilate(bright, across), cv2.MORPH_CLOSE,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, along(RULE_GAP)))
+        band = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along(run)))
+        out |= band.astype(bool)
+    return out & (net > RULE_NET_LOW)
 
 
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
