@@ -1,6 +1,8 @@
 """Seals: red ink told from black text, and the seal impressions found (``meta.seals``)."""
 from __future__ import annotations
 
+from typing import Optional
+
 import cv2
 import numpy as np
 
@@ -17,7 +19,7 @@ RULE_RUN = 0.05  # a straight dark run this long (share of the short side; 62 px
 RULE_RUN_MIN = 60  # px; and never shorter (a small crop)
 RULE_NET_MIN = 20.0  # … where its red darkness exceeds the seal's own by this much (a ring's tangent does not)
 RULE_NET_LOW = 8.0  # … and, along such a run, a pixel this much darker in red than the seal is the rule
-RULE_GAP = 12  # px; a run is joined across gaps this wide (a ring's stroke, its colour smeared)
+RULE_GAP = 6  # px; a run is joined across gaps this short (where the smeared colour took even the red)
 RULE_JOG = 3  # px; rules are thickened across by this before the run is looked for (a slight skew steps them)
 
 
@@ -48,20 +50,24 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     s = seal_slope(paper[0] - reds[:, 2], (paper[1] - reds[:, 1] + paper[2] - reds[:, 0]) / 2)
     # Each patch of red ink on its own: float work the size of a seal, not of a photo.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    run = max(RULE_RUN_MIN, int(RULE_RUN * min(gray.shape)))
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
-        e = SEAL_EDGE  # the patch with a margin: the seal's darkness near its edge is looked at
+        # The patch with a margin: the seal's darkness near its edge is looked at, and the
+        # rules that cross it are followed out onto the paper around it for a run.
+        e = SEAL_EDGE + run
         win = (slice(max(y - e, 0), y + h + e), slice(max(x - e, 0), x + w + e))
         inside = labels[win] == i
-        run = max(RULE_RUN_MIN, int(RULE_RUN * min(gray.shape)))
-        gray[win][inside] = _unmixed(bgr[win], paper, s, run)[inside]
+        gray[win][inside] = _unmixed(bgr[win], paper, s, run, inside)[inside]
     return gray
 
 
-def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float, run: int = 0) -> np.ndarray:
+def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float, run: int = 0,
+             inside: Optional[np.ndarray] = None) -> np.ndarray:
     """The black layer of a patch (grey, paper where only seal ink is): see :func:`seal_free_gray`.
     ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`;
-    ``run``: px, the length of a straight rule kept by its red channel (:func:`_rules_under_seal`)."""
+    ``run``: px, the length of a straight rule kept by its red channel, and ``inside``: the
+    seal's zone in the patch, which such a rule leaves (:func:`_rules_under_seal`)."""
     f = bgr.astype(np.float32)
     dr = paper[0] - f[:, :, 2]
     dgb = (paper[1] - f[:, :, 1] + paper[2] - f[:, :, 0]) / 2
@@ -72,12 +78,13 @@ def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float
     # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
     kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
     if run:
-        rule = _rules_under_seal(dr, np.maximum(dgb - black, 0.0), s, run)
+        rule = _rules_under_seal(dr, np.maximum(dgb - black, 0.0), s, run, inside)
         kept = np.where(rule, np.maximum(kept, dr), kept)
     return np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
 
 
-def _rules_under_seal(dr: np.ndarray, seal_dgb: np.ndarray, s: float, run: int) -> np.ndarray:
+def _rules_under_seal(dr: np.ndarray, seal_dgb: np.ndarray, s: float, run: int,
+                      inside: Optional[np.ndarray] = None) -> np.ndarray:
     """Where a thin ruling line crosses seal ink (a mask): kept at its red-channel darkness.
 
     JPEG's half-resolution colour gives a 1-px rule under the seal the seal's colour, so
@@ -97,11 +104,29 @@ def _rules_under_seal(dr: np.ndarray, seal_dgb: np.ndarray, s: float, run: int) 
     for horizontal in (True, False):
         along = (lambda n: (n, 1)) if horizontal else (lambda n: (1, n))  # cv2 sizes: (width, height)
         across = np.ones((RULE_JOG, 1) if horizontal else (1, RULE_JOG), np.uint8)  # numpy: (rows, cols)
-        band = cv2.morphologyEx(cv2.dilate(bright, across), cv2.MORPH_CLOSE,
-                                cv2.getStructuringElement(cv2.MORPH_RECT, along(RULE_GAP)))
+        band = cv2.dilate(bright, across)
+        if RULE_GAP > 1:
+            band = cv2.morphologyEx(band, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along(RULE_GAP)))
         band = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along(run)))
-        out |= band.astype(bool)
+        out |= _leaving(band, inside)
     return out & (net > RULE_NET_LOW)
+
+
+def _leaving(mask: np.ndarray, inside: Optional[np.ndarray]) -> np.ndarray:
+    """The connected parts of a mask that reach out of ``inside`` (None: to the mask's
+    border): a rule under a seal runs on over the paper around it; the strokes of digits
+    and lettering under it, however they line up, stay within the seal."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros(mask.shape, bool)
+    out = np.zeros(n, bool)
+    if inside is None:
+        for side in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
+            out[side] = True
+    else:
+        out[labels[~inside]] = True
+    out[0] = False
+    return out[labels]
 
 
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
