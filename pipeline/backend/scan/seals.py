@@ -36,7 +36,9 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     density.  What stays of the seal is its strokes' edges, where JPEG's half-resolution
     colour leaves too little red: faint, so darkness under SEAL_LIFT of the seal's own
     darkness within SEAL_EDGE becomes paper, a ramp above it keeps the text (text away
-    from the seal's strokes, in the ring's open middle, is kept whole).  Elsewhere: plain luminance.
+    from the seal's strokes, in the ring's open middle, is kept whole).  Thin table rules
+    crossing the seal take its colour and are kept by their red channel instead
+    (:func:`_rules_under_seal`).  Elsewhere: plain luminance.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
