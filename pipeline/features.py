@@ -72,7 +72,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _FORMAT_MARKS = re.compile(r"第二十条第")
 
 # Template words: a row key or a column label in a line says "table".
-_ROW_KEYS = row_keys(min_chars=2)
+_ROW_KEYS = row_keys(min_chars=2, first_only=True)  # the trained model's features: one key per row
 _COLUMN_WORDS = tuple(sorted({normalize(c.label) for t in TEMPLATES.values() for tab in t.tables
                               for r in tab.rows for c in r.columns}
                              | {"信息内容", "申请人情况", "法人或其他组织", "行政复议", "行政诉讼",

@@ -75,7 +75,7 @@ def rule_label(lines: Sequence[Line]) -> list[str]:
 
 
 # Table 四's row keys (行政复议 …) are also its header's words: they do not make a row.
-_ROW_KEYS = row_keys(exclude_tables=("review",))
+_ROW_KEYS = row_keys(exclude_tables=("review",), first_only=True)  # as the shipped model was trained
 
 
 def _has_row_key(text: str) -> bool:

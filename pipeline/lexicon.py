@@ -179,9 +179,10 @@ def section_of(text: str, fuzzy: bool = False) -> Optional[str]:
 
 
 
-def row_keys(exclude_tables: Iterable[str] = (), min_chars: int = 1) -> tuple[str, ...]:
+def row_keys(exclude_tables: Iterable[str] = (), min_chars: int = 1, first_only: bool = False) -> tuple[str, ...]:
     """The template's row keys (both formats), sorted; keys of ``exclude_tables`` and keys
-    shorter than ``min_chars`` left out."""
+    shorter than ``min_chars`` left out; ``first_only``: each row's first key alone (one
+    per row label, as the line classifier's features count them)."""
     skip = set(exclude_tables)
     return tuple(sorted({k for t in TEMPLATES.values() for tab in t.tables if tab.id not in skip
-                         for r in tab.rows for k in r.keys if len(k) >= min_chars}))
+                         for r in tab.rows for k in (r.keys[:1] if first_only else r.keys) if len(k) >= min_chars}))

@@ -166,7 +166,7 @@ def _request_rows(split_other: bool) -> tuple[Row, ...]:
     if split_other:
         rows += [
             R("other_no_correction", "1.申请人无正当理由逾期不补正", ("逾期不补正",), G6),
-            R("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用", ("缴纳费用",), G6),
+            R("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用", ("缴纳费用", "未按收费通知"), G6),
             R("other_other", "3.其他", ("3其他",), G6),
         ]
     rows += [

@@ -121,10 +121,16 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     """Indices of the number cells of a borderless row: those right of a template row
     label, or all of a label-less row made mostly of numbers (the 四 review row), or the
     short pieces after an unmatched label when there are NUMBER_COLUMN_MIN or more of
-    them and most are numbers."""
+    them and most are numbers.
+
+    Right of the label means right of its last piece of words too: a label's line split
+    at the gap after its numbering or a comma ("用、 | 行政机关…", the second line of a
+    wrapped label beside a group label "其他" that resembles a row key) leaves short
+    pieces inside the label, and read as digits they would be stray numbers."""
     for k, t in enumerate(texts):
         if t and _matches(t, _ROW_KEYS):
-            return [j for j in range(k + 1, len(texts)) if texts[j] and not _is_words(texts[j])]
+            start = max([k] + [j for j in range(k + 1, len(texts)) if _is_words(texts[j])]) + 1
+            return [j for j in range(start, len(texts)) if texts[j]]
     filled = [j for j, t in enumerate(texts) if t]
     numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
     if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \

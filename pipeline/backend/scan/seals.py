@@ -1,6 +1,8 @@
 """Seals: red ink told from black text, and the seal impressions found (``meta.seals``)."""
 from __future__ import annotations
 
+from typing import Optional
+
 import cv2
 import numpy as np
 
@@ -13,6 +15,12 @@ SEAL_ZONE = 9  # px; around strong red ink the grey comes from the unmixing (JPE
 SEAL_SLOPE_MAX = 0.6  # a seal ink darkening red by more than this share of green and blue is not told from black
 SEAL_LIFT = 0.2  # black darkness under this share of the seal's own nearby is its strokes' edges (colour smeared): paper
 SEAL_EDGE = 2  # px; JPEG's half-resolution colour smears a stroke's edge this far
+RULE_RUN = 0.05  # a straight dark run this long (share of the short side; 62 px at 150 dpi, longer than a digit and a star) under a seal is a rule …
+RULE_RUN_MIN = 60  # px; and never shorter (a small crop)
+RULE_NET_MIN = 20.0  # … where its red darkness exceeds the seal's own by this much (a ring's tangent does not)
+RULE_NET_LOW = 8.0  # … and, along such a run, a pixel this much darker in red than the seal is the rule
+RULE_GAP = 6  # px; a run is joined across gaps this short (where the smeared colour took even the red)
+RULE_JOG = 3  # px; rules are thickened across by this before the run is looked for (a slight skew steps them)
 
 
 def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
@@ -28,7 +36,9 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     density.  What stays of the seal is its strokes' edges, where JPEG's half-resolution
     colour leaves too little red: faint, so darkness under SEAL_LIFT of the seal's own
     darkness within SEAL_EDGE becomes paper, a ramp above it keeps the text (text away
-    from the seal's strokes, in the ring's open middle, is kept whole).  Elsewhere: plain luminance.
+    from the seal's strokes, in the ring's open middle, is kept whole).  Thin table rules
+    crossing the seal take its colour and are kept by their red channel instead
+    (:func:`_rules_under_seal`).  Elsewhere: plain luminance.
     """
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     b, g, r = (bgr[:, :, i].astype(np.int16) for i in range(3))
@@ -42,18 +52,24 @@ def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
     s = seal_slope(paper[0] - reds[:, 2], (paper[1] - reds[:, 1] + paper[2] - reds[:, 0]) / 2)
     # Each patch of red ink on its own: float work the size of a seal, not of a photo.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(zone, connectivity=8)
+    run = max(RULE_RUN_MIN, int(RULE_RUN * min(gray.shape)))
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
-        e = SEAL_EDGE  # the patch with a margin: the seal's darkness near its edge is looked at
+        # The patch with a margin: the seal's darkness near its edge is looked at, and the
+        # rules that cross it are followed out onto the paper around it for a run.
+        e = SEAL_EDGE + run
         win = (slice(max(y - e, 0), y + h + e), slice(max(x - e, 0), x + w + e))
         inside = labels[win] == i
-        gray[win][inside] = _unmixed(bgr[win], paper, s)[inside]
+        gray[win][inside] = _unmixed(bgr[win], paper, s, run, inside)[inside]
     return gray
 
 
-def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float) -> np.ndarray:
+def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float, run: int = 0,
+             inside: Optional[np.ndarray] = None) -> np.ndarray:
     """The black layer of a patch (grey, paper where only seal ink is): see :func:`seal_free_gray`.
-    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`."""
+    ``paper``: the page's red, green, blue and grey paper levels; ``s``: :func:`seal_slope`;
+    ``run``: px, the length of a straight rule kept by its red channel, and ``inside``: the
+    seal's zone in the patch, which such a rule leaves (:func:`_rules_under_seal`)."""
     f = bgr.astype(np.float32)
     dr = paper[0] - f[:, :, 2]
     dgb = (paper[1] - f[:, :, 1] + paper[2] - f[:, :, 0]) / 2
@@ -63,7 +79,56 @@ def _unmixed(bgr: np.ndarray, paper: tuple[float, float, float, float], s: float
     lo = SEAL_LIFT * seal
     # Below lo: paper; from lo to 2·lo a ramp back to the pixel's own darkness.
     kept = np.where(black >= 2 * lo, black, np.maximum(black - lo, 0.0) * 2)
+    if run:
+        rule = _rules_under_seal(dr, np.maximum(dgb - black, 0.0), s, run, inside)
+        kept = np.where(rule, np.maximum(kept, dr), kept)
     return np.clip(paper[3] - kept, 0, 255).astype(np.uint8)
+
+
+def _rules_under_seal(dr: np.ndarray, seal_dgb: np.ndarray, s: float, run: int,
+                      inside: Optional[np.ndarray] = None) -> np.ndarray:
+    """Where a thin ruling line crosses seal ink (a mask): kept at its red-channel darkness.
+
+    JPEG's half-resolution colour gives a 1-px rule under the seal the seal's colour, so
+    the unmixing takes it for seal ink and the rule breaks where ring, star or lettering
+    cross it (a table's rows then merge).  The red channel, which seal ink darkens little,
+    keeps most of it: pixels whose red darkness exceeds the seal's own red darkening
+    (``s`` times its green-blue darkness, the local maximum) by RULE_NET_MIN, joined across
+    gaps of RULE_GAP (where the smeared colour took even the red), that make a straight
+    horizontal or vertical run ``run`` px long; in that run, every pixel darker in red than
+    the seal by RULE_NET_LOW.  A digit's strokes are shorter than a run; the seal's curves,
+    a ring's tangent and the paper between two digits are no darker in red than the seal.
+    """
+    k = 2 * SEAL_EDGE + 1
+    net = dr - s * cv2.dilate(seal_dgb, np.ones((k, k), np.uint8))
+    bright = (net > RULE_NET_MIN).astype(np.uint8)
+    out = np.zeros(dr.shape, bool)
+    for horizontal in (True, False):
+        along = (lambda n: (n, 1)) if horizontal else (lambda n: (1, n))  # cv2 sizes: (width, height)
+        across = np.ones((RULE_JOG, 1) if horizontal else (1, RULE_JOG), np.uint8)  # numpy: (rows, cols)
+        band = cv2.dilate(bright, across)
+        if RULE_GAP > 1:
+            band = cv2.morphologyEx(band, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along(RULE_GAP)))
+        band = cv2.morphologyEx(band, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along(run)))
+        out |= _leaving(band, inside)
+    return out & (net > RULE_NET_LOW)
+
+
+def _leaving(mask: np.ndarray, inside: Optional[np.ndarray]) -> np.ndarray:
+    """The connected parts of a mask that reach out of ``inside`` (None: to the mask's
+    border): a rule under a seal runs on over the paper around it; the strokes of digits
+    and lettering under it, however they line up, stay within the seal."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros(mask.shape, bool)
+    out = np.zeros(n, bool)
+    if inside is None:
+        for side in (labels[0], labels[-1], labels[:, 0], labels[:, -1]):
+            out[side] = True
+    else:
+        out[labels[~inside]] = True
+    out[0] = False
+    return out[labels]
 
 
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
