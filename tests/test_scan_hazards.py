@@ -49,6 +49,41 @@ def test_skewed_sheet_on_grey_bed(tmp_path):
     assert wp.ink[:, :5].mean() < 5 and wp.ink[:, -5:].mean() < 5
 
 
+def _faint_rules_on_bed(seed: int) -> np.ndarray:
+    """A sheet of twelve 1-px rules through the generator's scanner look (low contrast,
+    blur, noise) and its skew hazard (11.3° on a grey bed), as a JPEG scan decodes."""
+    import random
+
+    from PIL import Image, ImageDraw
+    from training.generate.hazards import apply_page
+    from training.generate.writers import _degrade
+
+    img = Image.new("RGB", (1240, 1754), "white")
+    d = ImageDraw.Draw(img)
+    for k in range(12):
+        d.line((200, 300 + 90 * k, 1040, 300 + 90 * k), fill=(0, 0, 0), width=1)
+    rng = random.Random(seed)
+    arr = _degrade(img, rng, {"paper": 240, "tint": (1, 1, 1), "contrast": 0.7, "blur": 0.9, "skew": -0.4,
+                              "noise": 4.0, "gray": True})
+    arr = apply_page(arr, {"rotation": 0, "skew": 11.3, "bed_margin": 0.05, "bed_grey": 130}, 150, rng)
+    ok, buf = cv2.imencode(".jpg", arr[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 50])
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_faint_thin_rules_of_a_skewed_sheet_stay_whole(seed):
+    """Turned back level, a faint 1-px rule must stay one rule: interpolated linearly a
+    second time (the scan's rotation, then ours) it fades to the ink threshold and breaks
+    into pieces, whose remnant glued a rules-only table's row of zeros into one piece
+    (985003: table 四's 15 zeros lost)."""
+    from pipeline.backend.scan.rules import ruling_segments
+
+    wp = _working_image(_faint_rules_on_bed(seed))
+    hsegs, _ = ruling_segments(wp.ink, wp.unit)
+    whole = [s for s in hsegs if s.b - s.a > 0.9 * 840 * wp.unit]
+    assert len(whole) == 12, [(round(s.pos), round(s.a), round(s.b)) for s in hsegs]
+
+
 def test_red_ink_removed_but_text_under_seal_kept():
     img = np.full((80, 80, 3), 240, np.uint8)
     cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
