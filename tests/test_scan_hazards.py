@@ -84,6 +84,25 @@ def test_faint_thin_rules_of_a_skewed_sheet_stay_whole(seed):
     assert len(whole) == 12, [(round(s.pos), round(s.a), round(s.b)) for s in hsegs]
 
 
+@pytest.mark.parametrize("level", [130, 140])
+def test_faint_rules_are_found_in_the_grey(level):
+    """A thin rule at about 0.81 of the paper's brightness (a table's top rule on a sheet
+    skewed 14°, turned back: 987100) leaves the ink mask only pieces or nothing; found in
+    the grey's faint ink, it is whole (its row was read as free text, a stray 一 with it)."""
+    from pipeline.backend.scan.raster import binarize
+    from pipeline.backend.scan.rules import ruling_segments
+
+    g = np.full((420, 1000), 245.0)
+    for y in (100, 200, 300):
+        g[y, 100:900] = level
+    g = cv2.GaussianBlur(g, (0, 0), 1.0) + np.random.default_rng(0).normal(0, 3, g.shape)
+    gray = np.clip(g, 0, 255).astype(np.uint8)
+    ink = binarize(gray)
+    whole = lambda segs: sorted(round(s.pos) for s in segs if s.b - s.a >= 790)  # noqa: E731
+    assert whole(ruling_segments(ink, 1.0)[0]) != [100, 200, 300]  # the ink alone misses some
+    assert whole(ruling_segments(ink, 1.0, gray)[0]) == [100, 200, 300]
+
+
 def test_red_ink_removed_but_text_under_seal_kept():
     img = np.full((80, 80, 3), 240, np.uint8)
     cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
