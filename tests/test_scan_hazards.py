@@ -49,9 +49,9 @@ def test_skewed_sheet_on_grey_bed(tmp_path):
     assert wp.ink[:, :5].mean() < 5 and wp.ink[:, -5:].mean() < 5
 
 
-def _faint_rules_on_bed(seed: int) -> np.ndarray:
+def _faint_rules_on_bed(seed: int, skew: float = 11.3) -> np.ndarray:
     """A sheet of twelve 1-px rules through the generator's scanner look (low contrast,
-    blur, noise) and its skew hazard (11.3° on a grey bed), as a JPEG scan decodes."""
+    blur, noise) and its skew hazard (``skew`` degrees on a grey bed), as a JPEG scan decodes."""
     import random
 
     from PIL import Image, ImageDraw
@@ -65,7 +65,7 @@ def _faint_rules_on_bed(seed: int) -> np.ndarray:
     rng = random.Random(seed)
     arr = _degrade(img, rng, {"paper": 240, "tint": (1, 1, 1), "contrast": 0.7, "blur": 0.9, "skew": -0.4,
                               "noise": 4.0, "gray": True})
-    arr = apply_page(arr, {"rotation": 0, "skew": 11.3, "bed_margin": 0.05, "bed_grey": 130}, 150, rng)
+    arr = apply_page(arr, {"rotation": 0, "skew": skew, "bed_margin": 0.05, "bed_grey": 130}, 150, rng)
     ok, buf = cv2.imencode(".jpg", arr[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 50])
     return cv2.imdecode(buf, cv2.IMREAD_COLOR)
 
@@ -82,6 +82,13 @@ def test_faint_thin_rules_of_a_skewed_sheet_stay_whole(seed):
     hsegs, _ = ruling_segments(wp.ink, wp.unit)
     whole = [s for s in hsegs if s.b - s.a > 0.9 * 840 * wp.unit]
     assert len(whole) == 12, [(round(s.pos), round(s.a), round(s.b)) for s in hsegs]
+
+
+def test_skew_past_the_promised_range_is_found():
+    """A sheet skewed 15° on a scanner that itself tilts 1.4° is 16.4° off: the search
+    must reach past 15° (at its edge the fine search left 0.9°)."""
+    wp = _working_image(_faint_rules_on_bed(0, skew=16.4))
+    assert abs(estimate_skew(wp.ink)) < 0.2
 
 
 @pytest.mark.parametrize("level", [130, 140])

@@ -15,7 +15,9 @@ from .seals import find_seals
 from .raster import (BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size,
                      shrink_large)
 
-MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
+MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned …
+SKEW_SEARCH_MARGIN = 2.0  # … and the search runs this much further: the scanner's own tilt adds to the
+# sheet's, and an angle at the search's edge is found only to within the fine search's reach
 SKEW_COARSE_STEP = 0.5
 SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) runs on a quarter-size ink image
 SKEW_FINE_STEP = 0.05
@@ -165,7 +167,7 @@ def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
 
 
 def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
-    """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
+    """Coarse deskew angle (SKEW_COARSE_STEP over ±(MAX_SKEW_DEG + SKEW_SEARCH_MARGIN), quarter-size image) and
     whether the text runs vertically (the page is turned 90° or 270°): the axis whose
     profile is sharpest at the best angle.  ``axes=False``: rows only (text taken as
     horizontal)."""
@@ -173,7 +175,8 @@ def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
     if not small.any():
         return 0.0, False
     best = (-1.0, 0.0, False)
-    for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
+    reach = MAX_SKEW_DEG + SKEW_SEARCH_MARGIN
+    for a in np.arange(-reach, reach + 1e-9, SKEW_COARSE_STEP):
         rows, cols = _axis_sharpness(small, float(a)) if axes else (_profile_sharpness(small, float(a)), 0.0)
         if max(rows, cols) > best[0]:
             best = (max(rows, cols), float(a), cols > rows)
