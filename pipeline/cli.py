@@ -9,8 +9,8 @@ from typing import Optional, Sequence
 # The fact gold's splits (``scoring.FACT_EXCERPT_SPLITS`` and the report splits; written out
 # here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
 # drop (``training.facts.TRAIN_EXCERPTS``).
-LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
-FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout4", "all")
+LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5")
+FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout5", "all")
 
 
 def _limits(args: argparse.Namespace):
@@ -181,8 +181,13 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 def cmd_train_facts(args: argparse.Namespace) -> int:
     import json
-    from training.facts import train
+    from training.facts import rescore, train
     out = args.out if args.out != "nianbao-model" else "nianbao-facts"
+    if args.rescore:
+        from pipeline.factnet import MODEL_DIR
+        card = rescore(MODEL_DIR if args.out == "nianbao-model" else args.out, command=" ".join(["nianbao", *args.argv]))
+        print(json.dumps(card["evaluation"]["model"], ensure_ascii=False))
+        return 0
     try:
         card = train(out, seeds=args.facts_seeds, epochs=args.facts_epochs, replace=args.replace,
                      evaluate_heldout=not args.no_heldout, command=" ".join(["nianbao", *args.argv]),
@@ -376,8 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
                     help="train the narrative facts pipeline (spaCy) instead, from training/facts.py's data")
     tr.add_argument("--facts-seeds", type=int, default=300, metavar="N",
                     help="with --facts: generated reports 0..N-1 to train on (default 300)")
-    tr.add_argument("--facts-epochs", type=int, default=12, metavar="N",
-                    help="with --facts: training epochs (default 12)")
+    tr.add_argument("--facts-epochs", type=int, default=8, metavar="N",
+                    help="with --facts: training epochs (default 8, training.facts.EPOCHS)")
+    tr.add_argument("--rescore", action="store_true",
+                    help="with --facts: no training; re-run the card's eval figures of models/facts (or --out) "
+                         "with the checkout's rules (after a rule change; the weights are not touched)")
     tr.add_argument("--leave-out", metavar="SPLIT", choices=LEAVE_OUT_SPLITS,
                     help="with --facts: train without this excerpt set and score it into the card "
                          "(leave-one-set-out cross-validation; not with --replace)")
@@ -393,9 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
     ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
-                         "the default), train, excerpts, heldout2, heldout3, dev3 or dev4 (sets of real "
-                         "excerpts in GOLD/SPLIT: development data, trained on), heldout4 (set 4, the "
-                         "untouched excerpts of GOLD/heldout4; excerpts need no INPUT) or all reports")
+                         "the default), train, excerpts, heldout2, heldout3, heldout4, dev3, dev4 or dev5 (sets "
+                         "of real excerpts in GOLD/SPLIT: development data, trained on), heldout5 (set 5, the "
+                         "untouched excerpts of GOLD/heldout5; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -15,7 +15,8 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Callable, Optional, Sequence
+from functools import lru_cache
+from typing import Callable, Iterable, Optional, Sequence
 
 from .datamodel import Check, Line
 from .lexicon import PROSE_NUMERAL
@@ -23,11 +24,15 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 
 # --- quantities ----------------------------------------------------------------
 
-# 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例).
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例")
+# 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例);
+# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部")
+# A unit followed by these is the start of another word (3项目, 5部门, 一部分).
+UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长"}
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
+_UNIT = "|".join(f"{u}(?![{UNIT_NOT_BEFORE[u]}])" if u in UNIT_NOT_BEFORE else u for u in UNITS)
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
-                      rf"(?P<unit>{'|'.join(UNITS)})")
+                      rf"(?P<unit>{_UNIT})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
 # "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议",
@@ -38,8 +43,9 @@ REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters be
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
-                  r"|无(?=上年度?结转|下年度?结转|结转|因政府信息公开)"
-                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|规范性文件))"
+                  r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
@@ -90,8 +96,18 @@ def cn_number(s: str) -> Optional[int]:
     return total + section + (digit or 0)
 
 
+# Sentences whose quantities are kept (the structure rules read a sentence's quantities
+# again for each of its figures).
+QUANTITY_CACHE = 4096
+
+
 def quantities(text: str) -> list[Quantity]:
     """Number + unit expressions and stated absences in ``text``, in order."""
+    return list(_quantities(text))
+
+
+@lru_cache(maxsize=QUANTITY_CACHE)
+def _quantities(text: str) -> tuple[Quantity, ...]:
     out: list[Quantity] = []
     for m in QUANTITY.finditer(text):
         if m.group("ar"):
@@ -108,7 +124,7 @@ def quantities(text: str) -> list[Quantity]:
         out.append(Quantity(m.start(), m.end(), value, m.group("unit"), bool(m.group("approx"))))
     for m in ZERO.finditer(text):
         out.append(Quantity(m.start(), m.end(), 0, None))
-    return sorted(out, key=lambda q: q.start)
+    return tuple(sorted(out, key=lambda q: q.start))
 
 
 def segments(text: str, qs: Sequence[Quantity]) -> list[tuple[int, int]]:
@@ -255,9 +271,9 @@ FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
 # Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
-COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", None)
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
-    "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇",),  # 发布行政规范性文件6篇
+    "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇", "部"),  # 发布行政规范性文件6篇
     "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
     "processing_fees": ("元", "万元", None)}
 # Facts stated once per report: the largest value is the total, smaller ones are parts
@@ -425,21 +441,31 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
     if classify is None:
         classify = engine_classifier()
     out: list[Fact] = []
+    guessed: dict = {}  # (sentence, span) of channel figures the model left unnamed -> their channels
     for (sent, sec), named in zip(sents, classify([s for s, _ in sents])):
         by_span = {(q.start, q.end): q for q in quantities(sent)}
         names = {(start, end): (name, score) for start, end, name, score in named if name in FACTS}
-        for span, q in by_span.items():  # an absence the model left unnamed, whose object is plain
+        for span, q in by_span.items():  # an absence the model left unnamed (or named what its sentence cannot state)
+            unnamed = (span not in names or not has_needed_words(names[span][0], sent)
+                       or (q.unit is None and not result_absence(names[span][0], sent, q.start)))
             obj = (absence_object(sent, q.start, ABSENCE_OBJECTS + (REQUESTS_OBJECT,))
-                   if q.unit is None and span not in names else None)
+                   if q.unit is None and unnamed else None)
             if obj:
                 names[span] = (obj, None)
+            result = result_before(sent, q.start) if q.unit in COUNT_UNITS and q.unit else None
+            if result and (span not in names or names[span][0] in ("requests_received", "requests_handled")):
+                names[span] = (result, names.get(span, (None, None))[1])  # 其中予以公开1条
         names.update(channel_parts(sent, by_span, names))
+        unnamed = unnamed_channels(sent, sec, by_span, names)
+        guessed.update({(sent, span): own for span, own in unnamed.items()})
+        names.update({span: ("active_channel", None) for span in unnamed})
         for (start, end), (name, score) in sorted(names.items()):
             q = by_span.get((start, end))
             if q is None:
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
-    facts = consistent(structure(out))
+    out = beside_other_channels(out, guessed)
+    facts = consistent(structure(out, listed_channels(s for s, _ in sents)))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
     return facts
@@ -480,6 +506,60 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
     return cands if len(cands) == 1 else []
 
 
+# A channel's figure the model left unnamed: an item figure whose own phrase discloses
+# (ACTIVE_VERB) and whose phrase, or the clause before, names a channel (此外,还通过长河发布微信
+# 公众号,发布信息977条; 门户网站编辑发布文字、图片、视频信息227篇). Channel or total is then the
+# passage's to decide (``_channels``). 件 counts items only beside 信息.
+CHANNEL_ITEM_UNITS = ("条", "篇", "份", "件")  # ITEM_UNITS and 件
+# Press (媒体发布信息112篇) and a site's columns (专栏, 栏目) are no channel the rules guess.
+NOT_GUESSED_CHANNELS = {"media"}
+COLUMN = re.compile(r"栏目|专栏")
+
+
+def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
+    """The unnamed item figures of ``sent`` that a channel discloses, each with its channels' kinds."""
+    if section in ("requests", "review"):
+        return {}
+    kinds = None
+    out = {}
+    for span, q in by_span.items():
+        if span in names or q.unit not in CHANNEL_ITEM_UNITS:
+            continue
+        f = Fact("active_channel", q.value, q.unit, sent, span)
+        phrase = _phrase(f)
+        if not ACTIVE_VERB.search(phrase) or (q.unit == "件" and "信息" not in phrase):
+            continue
+        if (NOT_ONLY_TOTAL.search(phrase) or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase)
+                or STOCK_PHRASE.search(phrase) or APPLICATIONS.search(phrase)):
+            continue
+        own = channel_kinds(phrase) - NOT_GUESSED_CHANNELS
+        if not own:
+            clauses = PHRASE_BREAK.split(sent[:span[0]])
+            own = (channel_kinds(clauses[-2]) - NOT_GUESSED_CHANNELS
+                   if len(clauses) > 1 and not quantities(clauses[-2]) else set())
+        if not own or COLUMN.search(phrase) or ("其中" in sent[:span[0]] and not channel_kinds(phrase)):
+            continue
+        kinds = kind_list_spans(sent) if kinds is None else kinds
+        if span not in kinds:
+            out[span] = own
+    return out
+
+
+def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
+    """Keep a guessed channel figure (``unnamed_channels``) only beside another channel's figure of
+    the passage (a platform's figure beside another platform's); alone, it is the passage's to
+    name (``only_total``)."""
+    if not guessed:
+        return facts
+    kinds = {(f.text, f.span): (guessed.get((f.text, f.span)) or channel_kinds(_phrase(f)) or channel_kinds(_before(f)))
+             - NOT_GUESSED_CHANNELS for f in facts if f.name.startswith("active_")}
+
+    def keep(f: Fact) -> bool:
+        own = guessed.get((f.text, f.span))
+        return own is None or any(k and k - own for key, k in kinds.items() if key != (f.text, f.span))
+    return [f for f in facts if keep(f)]
+
+
 # --- the report's structure ------------------------------------------------------
 # What one clause cannot show: the heading a sentence stands under, the other figures of
 # the passage (a channel's figure is the total only when no other channel is stated), the
@@ -494,6 +574,20 @@ SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请",
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
                     "review": ("active_", "requests_")}
+# A sentence that speaks of its own section's matter overrides the heading above it (a report
+# that runs 依申请公开 and 复议 on under (一)主动公开: 全年共收到依申请公开件1件, 涉及复议0件).
+OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请"),
+                     "review_": re.compile(r"复议|诉讼")}
+
+
+def section_rules_out(f: "Fact") -> bool:
+    """Whether the heading ``f`` stands under rules its name out (``SECTION_EXCLUDES``), its own
+    sentence not speaking of that name's matter (``OWN_SECTION_WORDS``)."""
+    family = next((p for p in SECTION_EXCLUDES.get(f.section or "", ()) if f.name.startswith(p)), None)
+    if family is None:
+        return False
+    own = OWN_SECTION_WORDS.get(family)
+    return not (own and own.search(f.text) and "主动公开" not in f.text)
 
 
 # A line of this many cell separators or more is a table pasted into the text, not prose.
@@ -531,12 +625,39 @@ NEEDS_WORDS = {"review_": ("复议", "诉讼", "起诉"), "normative_": ("文件
                "processing_fees": ("费",), "requests_natural_person": ("自然人", "公民", "个人", "群众", "居民"),
                "requests_legal_person": ("法人", "组织", "企业", "单位", "公司"),
                "requests_commercial": ("企业", "商业", "公司")}
+
+
+# The words an absence of a result must hold (无不予公开情况); 无依法申请公开件 is no result.
+RESULT_ABSENCE_WORDS = {"requests_granted": "公开", "requests_partial": "部分", "requests_denied": "不予公开",
+                        "requests_unable": "无法提供|不掌握|不存在", "requests_rejected": "不予处理",
+                        "requests_other_handling": "其他"}
+
+
+def result_absence(name: str, sentence: str, start: int) -> bool:
+    """Whether an absence at ``start`` named ``name`` may state it: a result needs its own words
+    (``RESULT_ABSENCE_WORDS``) and no talk of applications at all."""
+    words = RESULT_ABSENCE_WORDS.get(name)
+    if words is None:
+        return True
+    absence = absence_words(sentence, start)
+    return bool(re.search(words, absence)) and not REQUESTS_OBJECT[1].search(absence)
+
+
+def has_needed_words(name: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds a word fact ``name`` needs (``NEEDS_WORDS``; true for names that need none)."""
+    needs = next((w for k, w in NEEDS_WORDS.items() if name.startswith(k)), None)
+    return not needs or any(w in sentence for w in needs)
+
+
 # Sentences about letters, hotlines and complaints state no application figure unless they
 # speak of applications.
 NOT_REQUESTS = re.compile(r"信箱|来信|信件|热线|留言|投诉|诉求|咨询|提案|建议")
 # A quota, a limit or a rate (每月公开不少于5条, 20个工作日内) is no count of anything done.
 QUOTA_WINDOW = 8  # characters either side of the quantity a quota word stands in
 QUOTA = re.compile(r"不少于|不低于|不超过|至少|每[月周年季天日]|工作日")
+# Cases (案件) count applications only in a sentence about information disclosure or applications.
+OTHER_CASES = re.compile(r"案件")
+INFORMATION_CASES = re.compile(r"信息公开|申请")
 # Documents sent out (答复书 1 份, 告知书) count no applications.
 DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
@@ -548,6 +669,8 @@ APPLICATION_WAYS = re.compile(r"(?:网络|网上|网站|在线|线上|线下|信
 NOT_ACTIVE = re.compile(r"稿件|发稿|上稿|宣传信息|录用|留言|错别字|无效链接|错链|纠错|修正|更正")
 # Granted and partly granted together, whatever the verb (共依申请办理公开或部分公开 13 件).
 GRANTED_PARTIAL = re.compile(r"(?:予以)?公开(?:或|及|和|与|、)部分公开")
+# A figure of another kind of 文件 (许可文件, 处罚文件, 红头文件) in its own phrase is no normative document.
+OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁决|奖励|检查|强制|内部|党内|会议)(?:类|决定)?文件")
 # The clause verb of a normative-document figure decides which one it is.
 # Read in the figure's own phrase: a 废止 earlier in the sentence is another clause's.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
@@ -576,11 +699,14 @@ STOCK_PHRASE = re.compile(r"历年")
 RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
 HANDLE_VERB = re.compile(r"办理|办结|答复|回复|(?<![予他])处理")
 SINCE = re.compile(r"截至|截止|以来")
+# Carried in from the year before or over to the next, by the words of the figure's own phrase.
+CARRIED = {"requests_carried_in": re.compile(r"上一?年度?(?:结转|转入)|结转上年|\d{4}年结转|上年度?未办结"),
+           "requests_carried_over": re.compile(r"(?:结转|转入|顺延)(?:至|到)?(?:下一?年|\d{4}年)|下一?年度?(?:继续)?办理")}
 YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
-                   ("requests_carried_over", re.compile(r"结转(?:至|到)?下一?年|下一?年度?结转")),
+                   ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
                    ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
                    ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
@@ -620,7 +746,7 @@ NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差
 
 # Absences that name one kind of applicant.
 LEGAL_PERSON = re.compile(r"法人|其他组织|企业")
-NATURAL_PERSON = re.compile(r"自然人|公民|个人")
+NATURAL_PERSON = re.compile(r"自然人|公民|个人|市民|居民")
 # The public at large (群众, 社会公众) names no one kind of applicant.
 THE_PUBLIC = re.compile(r"群众|公众|社会")
 # A result named after its count (1件经…沟通…不予公开, 2件予以公开): the count is that result's.
@@ -657,6 +783,31 @@ def result_after(f: "Fact") -> Optional[str]:
         return None
     after = _after(f).rstrip("。；;")
     return next((name for name, pat in RESULTS_AFTER if pat.search(after)), None)
+
+
+# A result named right before its count, an aside in brackets between (不予公开(三类内部事务
+#信息)2条, 不掌握相关信息无法提供2条, 其中予以公开1条): the count is that result's, named or not.
+RESULTS_BEFORE = (("requests_partial", re.compile(r"部分(?:予以)?公开的?$")),
+                  ("requests_denied", re.compile(r"不予公开的?$")),
+                  ("requests_unable", re.compile(r"无法提供的?$|不掌握$")),
+                  ("requests_rejected", re.compile(r"不予处理的?$")),
+                  ("requests_other_handling", re.compile(r"其他处理的?$")),
+                  ("requests_granted", re.compile(r"(?<!部分)(?<!不)(?:予以|同意)公开的?$")))
+ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+# The sentence of a result speaks of applications.
+APPLICATIONS = re.compile(r"申请")
+
+
+def result_before(sentence: str, start: int) -> Optional[str]:
+    """The result the words right before a count at ``start`` name (``RESULTS_BEFORE``), in a
+    sentence about applications, or None."""
+    if not APPLICATIONS.search(sentence):
+        return None
+    before = sentence[:start]
+    prev = max((q.end for q in quantities(sentence) if q.end <= start), default=0)
+    phrase = ASIDE.sub("", before[prev:])
+    phrase = phrase[max((m.end() for m in PHRASE_BREAK.finditer(phrase)), default=0):].strip()
+    return next((name for name, pat in RESULTS_BEFORE if pat.search(phrase)), None)
 
 
 def _before(f: Fact) -> str:
@@ -705,7 +856,17 @@ def _renamed(f: Fact, name: str) -> Fact:
     return replace(f, name=name)
 
 
-def structure(facts: Sequence[Fact]) -> list[Fact]:
+def listed_channels(sents: Iterable[str]) -> set[str]:
+    """The channels whose items a passage lists by kind only (``kind_list_spans``: 门户网站…工作动态5条,
+    财务公开2条,…): stated channels, though no figure of theirs is a fact."""
+    out: set[str] = set()
+    for sent in sents:
+        for span in kind_list_spans(sent):
+            out |= channel_kinds(_phrase(Fact("active_channel", 0, None, sent, span)))
+    return out - NOT_GUESSED_CHANNELS
+
+
+def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[Fact]:
     """The named facts read against the report's structure (the rules above), in order.
 
     Drops a name its section or its sentence rules out; renames by the clause verb
@@ -715,15 +876,16 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
     """
     out: list[Fact] = []
     for f in facts:
-        if f.section and f.name.startswith(SECTION_EXCLUDES.get(f.section, ())):
+        if section_rules_out(f):
             continue
         if f.unit is not None and QUOTA.search(_phrase(f)[-QUOTA_WINDOW:] + _after(f)[:QUOTA_WINDOW]):
             continue  # 明确各镇办、各部门每月公开不少于5条政府信息
-        needs = next((w for k, w in NEEDS_WORDS.items() if f.name.startswith(k)), None)
-        if needs and not any(w in f.text for w in needs):
+        if not has_needed_words(f.name, f.text):
             continue
         if f.name.startswith("requests_") and any(NOT_REQUESTS.search(t) and "申请" not in t for t in (f.text, _phrase(f))):
             continue  # 县长信箱受理信件3件; 建议提案答复12件
+        if f.name.startswith("requests_") and OTHER_CASES.search(_phrase(f)) and not INFORMATION_CASES.search(f.text):
+            continue  # 受理法律援助案件1213件,办结案件1138件 (依法办理政府信息公开案件43件 is handled)
         if f.name.startswith("requests_") and f.unit is not None and DOCUMENTS_ISSUED.search(_phrase(f)):
             continue  # 出具《政府信息公开申请答复书》1份
         if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
@@ -734,6 +896,8 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue  # 其中网站申请195件, 2件为网络申请
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
+        if f.name.startswith("normative_") and f.unit is not None and OTHER_DOCUMENTS.search(_phrase(f)):
+            continue  # 主动公开行政规范性文件1件,行政许可文件1513件,行政处罚文件4件: the others are no normative documents
         if f.name.startswith("normative_") and f.unit is not None:
             phrase = _phrase(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(phrase)), "normative_issued"))
@@ -744,6 +908,10 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             continue  # 未发生因依申请公开办理不当引发的投诉举报情况
         if STOCK_PHRASE.search(_phrase(f)):
             continue  # 历年以来主动公开信息数453条, 历年累计受理…申请0条: stocks, whatever the name
+        if f.name in CARRIED and f.unit is not None:
+            way = next((n for n, pat in CARRIED.items() if pat.search(_phrase(f))), None)
+            if way and way != f.name and not CARRIED[f.name].search(_phrase(f)):
+                f = _renamed(f, way)  # 结转至2026年6件 is carried over, whatever the model says
         if f.name == "requests_received" and f.unit is not None and HANDLE_VERB.search(_phrase(f)) \
                 and not RECEIVE_VERB.search(_phrase(f)):
             f = _renamed(f, "requests_handled")  # 办理政府信息公开申请651件,均…办结
@@ -759,12 +927,14 @@ def structure(facts: Sequence[Fact]) -> list[Fact]:
             if kind:
                 f = _renamed(f, kind)
         out.append(f)
-    return _stocks(_kind_lists(_channels(out)))
+    return _stocks(_kind_lists(_channels(out, listed or set())))
 
 
 # A list of at least this many item figures in one sentence, only the first naming a channel,
 # counts kinds of information on that channel (门户网站…行政处罚信息公示47条,行政许可信息公示1143条,…).
 MIN_KIND_LIST = 3
+# Figures of applications and refusals beside a channel's items are no kinds of them.
+NOT_KIND = re.compile(r"申请|不予")
 # A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
 LIST_HEAD = re.compile(r"其中|含|包括")
 
@@ -776,13 +946,13 @@ def kind_list_spans(text: str) -> set[tuple[int, int]]:
     qs = [q for q in quantities(text) if q.unit in ITEM_UNITS]
     if len(qs) < MIN_KIND_LIST or LIST_HEAD.search(text) or COMPLETE.search(text):
         return set()
-    named = [bool(channel_kinds(_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end)))))
-             for q in qs]
+    phrases = [_phrase(Fact("active_channel", q.value, q.unit, text, (q.start, q.end))) for q in qs]
+    named = [bool(channel_kinds(p)) for p in phrases]
     out: set[tuple[int, int]] = set()
     i = 0
     while i < len(qs):
-        j = i + 1
-        while j < len(qs) and not named[j]:
+        j = i + 1  # 依申请公开文件12条, 不予公开文件36条 are no kinds of the channel's items
+        while j < len(qs) and not named[j] and not NOT_KIND.search(phrases[j]):
             j += 1
         if named[i] and j - i >= MIN_KIND_LIST:
             out |= {(q.start, q.end) for q in qs[i:j]}
@@ -796,9 +966,10 @@ def _kind_lists(facts: list[Fact]) -> list[Fact]:
     return [f for f in facts if not (f.name.startswith("active_") and f.span in spans[f.text])]
 
 
-def _channels(facts: list[Fact]) -> list[Fact]:
+def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     """Channel or total, over the passage: a figure over several channels is the total when
-    no total is stated; one channel's figure is a total only when no other channel is stated."""
+    no total is stated; one channel's figure is a total only when no other channel is stated
+    (``listed``: channels whose items the passage lists by kind only are stated too)."""
     facts = _parts(facts)
     active = [f for f in facts if f.name.startswith("active_")]
     kinds = {(f.text, f.span): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
@@ -816,11 +987,12 @@ def _channels(facts: list[Fact]) -> list[Fact]:
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
     out = [_renamed(f, "active_total") if f is top else f for f in facts]  # one total: the largest
-    stated = set().union(*kinds.values()) if kinds else set()
+    stated = set().union(listed, *kinds.values())
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
     remaining = [f for f in out if f.name.startswith("active_")]
-    if len(remaining) == 1 and remaining[0].name == "active_channel":  # the only overall figure
+    if (len(remaining) == 1 and remaining[0].name == "active_channel"  # the only overall figure
+            and not listed - kinds[(remaining[0].text, remaining[0].span)]):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
 

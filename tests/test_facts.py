@@ -336,15 +336,18 @@ HELDOUT2 = FACT_GOLD / "heldout2"  # set 2: held out for one run, development da
 DEV3 = FACT_GOLD / "dev3"  # the set-3 annotator's development excerpts
 HELDOUT3 = FACT_GOLD / "heldout3"  # set 3: held out for one run, development data since branch i12f
 DEV4 = FACT_GOLD / "dev4"  # the set-4 annotator's development excerpts
-HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: untouched (branch i12g), while branch i12f changed the model
+HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: held out for one run, development data since branch i12i
+DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
+HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: untouched (branch i12h), while branch i12i changed the model
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
-DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4")
+DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
-                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4")])
+                                          (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
+                                          (DEV5, "dev5"), (HELDOUT5, "heldout5")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -358,50 +361,51 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_4_is_never_trained_on():
+def test_excerpt_sets_are_apart_and_set_5_is_never_trained_on():
     from itertools import combinations
     from pipeline import cli
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
-    set4 = read_fact_gold(FACT_GOLD, "heldout4")
-    sets_all = sets + [set4]
+    set5 = read_fact_gold(FACT_GOLD, "heldout5")
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
-    for a, b in combinations(sets_all, 2):
+    for a, b in combinations(sets + [set5], 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
-    assert not [g["agency"] for s in sets_all for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 3 is development data now, set 4 the held-out split
-    assert set(splits["held_out"]) == set(set4) and all(v.startswith("set 4: ") for v in splits["held_out"].values())
-    assert set(splits["development_excerpts"]) == set().union(*sets)
-    assert all(splits["development_excerpts"][k].startswith("set 3: ") for k in sets[3])
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout4",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout4"}
+    assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
+    # set 4 is development data now (its one held-out figure kept), set 5 the held-out split
+    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set5)
+    assert set5 and all(splits["held_out"][k].startswith("set 5: ") for k in set5)
+    assert all(splits["development_excerpts"][k].startswith("set 4: ") for k in sets[DEV_SPLITS.index("heldout4")])
+    assert "heldout5" in splits["held_out_about"]
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout5",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout5"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
-    # training reads the development sets and refuses set 4; the report splits never hold an excerpt
+    # training reads the development sets and refuses set 5; the report splits never hold an excerpt
     with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout4")
-    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets_all)
+        tf.excerpt_sentences("heldout5")
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set5)
 
 
-def test_heldout4_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 4 with `--split heldout4` (files written on another branch)."""
+def test_heldout5_split_is_scored_from_its_folder(tmp_path, capsys):
+    """The lead scores set 5 with `--split heldout5` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout4").mkdir()
+    (tmp_path / "heldout5").mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout4" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout4", "text": text,
+    (tmp_path / "heldout5" / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout5", "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout4", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout5", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout4" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == "heldout5" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
-@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40)])
+@pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
+                                                         (HELDOUT5, 150, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3 and 4 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4 and 5 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
@@ -445,9 +449,10 @@ def _row(name, block):
     return f"| {name} | {block['precision']} | {block['recall']} | {block['f1']} | {block['tp']} | {block['fp']} | {block['fn']} |"
 
 
-@pytest.mark.parametrize("split,label", [("excerpts", "set 1, trained on"), ("heldout2", "set 2, trained on"),
-                                         ("heldout3", "set 3, trained on"), ("dev3", "dev3, trained on"),
-                                         ("dev4", "dev4, 30 of 36 trained on")])
+@pytest.mark.parametrize("split,label", [("excerpts", "set 1, round 5, trained on"), ("heldout2", "set 2, round 5, trained on"),
+                                         ("heldout3", "set 3, round 5, trained on"), ("dev3", "dev3, round 5, trained on"),
+                                         ("dev4", "dev4, round 5, trained on"), ("heldout4", "set 4, round 5, trained on"),
+                                         ("dev5", "dev5, round 5, 31 of 40 trained on")])
 def test_excerpt_figures_are_the_recorded_ones(split, label):
     """docs/facts_heldout.md (quoted in the README) is what the shipped model gives now."""
     from pipeline.evaluate import evaluate_facts
@@ -493,3 +498,21 @@ def test_train_facts_command_writes_a_card_that_scores(tmp_path, capsys):
     r = evaluate_facts(FACT_GOLD, inputs, split="eval", model_path=str(out))
     assert card["evaluation"]["documents"] == r["documents"] == 8
     assert _figures(card["evaluation"]["model"]) == _figures(r["model"])
+
+
+def test_rescore_rewrites_the_card_eval_figures_only(tmp_path, capsys):
+    """`nianbao train --facts --rescore --out DIR`: the card's eval figures are re-run with the
+    checkout's rules, the weights are not touched."""
+    import shutil
+    from pipeline.cli import main
+    out = tmp_path / "m"
+    shutil.copytree(ROOT / "models" / "facts", out)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["nianbao"]["evaluation"]["model"]["tp"] = -1  # stale figures
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    weights = (out / "facts" / "model").read_bytes()
+    assert main(["train", "--facts", "--rescore", "--out", str(out)]) == 0
+    card = json.loads((out / "meta.json").read_text(encoding="utf-8"))["nianbao"]
+    shipped = json.loads((ROOT / "models" / "facts" / "meta.json").read_text(encoding="utf-8"))["nianbao"]
+    assert card["evaluation"]["model"] == shipped["evaluation"]["model"] and card["rescored"]["command"].endswith(str(out))
+    assert (out / "facts" / "model").read_bytes() == weights
