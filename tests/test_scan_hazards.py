@@ -4,7 +4,8 @@ bed, seals over numbers, 1-bit faxes, phone photos; and the generator's hazards.
 Generated documents here use seeds 7000-7099 (tests only; tuning used 5001,
 920000-920010, and for turned pages 950000-950009 and 960000-960049; for photos
 970000-970009, once the benchmark's final figures, and 990000-990019; for seals 970000-970009
-too; the photos' and seals' final figures now 980000-980009)."""
+too; the photos' and seals' final figures now 980000-980009; for skew 985000-985009 and
+987000-987209)."""
 from __future__ import annotations
 
 from pathlib import Path
