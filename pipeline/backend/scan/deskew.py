@@ -15,7 +15,9 @@ from .seals import find_seals
 from .raster import (BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size,
                      shrink_large)
 
-MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned
+MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned …
+SKEW_SEARCH_MARGIN = 2.0  # … and the search runs this much further: the scanner's own tilt adds to the
+# sheet's, and an angle at the search's edge is found only to within the fine search's reach
 SKEW_COARSE_STEP = 0.5
 SKEW_COARSE_SCALE = 0.25  # the coarse angle search (and the text-axis test) runs on a quarter-size ink image
 SKEW_FINE_STEP = 0.05
@@ -24,6 +26,11 @@ SKEW_SCALE = 0.5  # the fine angle search runs on a half-size ink image
 MAX_SHEAR_DEG = 2.5  # columns of a flattened photo lean at most this much against its rows
 SHEAR_STEP = 0.1
 SHEET_LOOK_SIDE = 1024  # px; long side of the copy the sheet's outline is looked for on
+# The page is turned back with cubic interpolation: a thin faint rule of a sheet skewed on
+# the bed, interpolated a second time linearly, fades to the ink threshold and breaks into
+# pieces that neither make a grid rule nor are erased (on a rules-only table the remnant
+# glues a row of numbers into one piece).
+DESKEW_INTERPOLATION = cv2.INTER_CUBIC
 
 
 @dataclass
@@ -80,7 +87,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     if abs(angle) >= MIN_DESKEW_DEG:
         m = cv2.getRotationMatrix2D((gray.shape[1] / 2.0, gray.shape[0] / 2.0), angle, 1.0)
         seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
-        gray = rotate(gray, angle, border=_paper(gray))
+        gray = rotate(gray, angle, border=_paper(gray), interpolation=DESKEW_INTERPOLATION)
         ink = binarize(gray, unit)
     if sheet == "photo":  # a photographed outline is not exact: columns may still lean
         lean = estimate_shear(ink)
@@ -137,11 +144,11 @@ def _turn(img: np.ndarray, k: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(img, k))
 
 
-def rotate(img: np.ndarray, angle: float, border: int = 255) -> np.ndarray:
+def rotate(img: np.ndarray, angle: float, border: int = 255, interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
     """Rotate about the centre by ``angle`` degrees (counter-clockwise), same canvas."""
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
-    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border)
+    return cv2.warpAffine(img, m, (w, h), flags=interpolation, borderValue=border)
 
 
 def _profile_sharpness(ink_small: np.ndarray, angle: float) -> float:
@@ -160,7 +167,7 @@ def _axis_sharpness(ink_small: np.ndarray, angle: float) -> tuple[float, float]:
 
 
 def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
-    """Coarse deskew angle (SKEW_COARSE_STEP over ±MAX_SKEW_DEG, quarter-size image) and
+    """Coarse deskew angle (SKEW_COARSE_STEP over ±(MAX_SKEW_DEG + SKEW_SEARCH_MARGIN), quarter-size image) and
     whether the text runs vertically (the page is turned 90° or 270°): the axis whose
     profile is sharpest at the best angle.  ``axes=False``: rows only (text taken as
     horizontal)."""
@@ -168,7 +175,8 @@ def coarse_skew(ink: np.ndarray, axes: bool = True) -> tuple[float, bool]:
     if not small.any():
         return 0.0, False
     best = (-1.0, 0.0, False)
-    for a in np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 1e-9, SKEW_COARSE_STEP):
+    reach = MAX_SKEW_DEG + SKEW_SEARCH_MARGIN
+    for a in np.arange(-reach, reach + 1e-9, SKEW_COARSE_STEP):
         rows, cols = _axis_sharpness(small, float(a)) if axes else (_profile_sharpness(small, float(a)), 0.0)
         if max(rows, cols) > best[0]:
             best = (max(rows, cols), float(a), cols > rows)

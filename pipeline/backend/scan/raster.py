@@ -267,11 +267,16 @@ def _px(value: float, unit: float) -> int:
     return max(1, int(round(value * unit)))
 
 
-def binarize(gray: np.ndarray, unit: float = 1.0) -> np.ndarray:
-    """Ink mask (255 = ink) relative to a local background (max filter), specks removed."""
+def local_background(gray: np.ndarray, unit: float = 1.0) -> np.ndarray:
+    """The paper's brightness around each pixel: a BG_KERNEL max filter, smoothed."""
     k = _px(BG_KERNEL, unit) | 1
     bg = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    bg = cv2.blur(bg, (k, k))
+    return cv2.blur(bg, (k, k))
+
+
+def binarize(gray: np.ndarray, unit: float = 1.0) -> np.ndarray:
+    """Ink mask (255 = ink) relative to a local background (max filter), specks removed."""
+    bg = local_background(gray, unit)
     ink = (gray.astype(np.float32) < INK_RATIO * np.maximum(bg.astype(np.float32), 1.0))
     ink = ink.astype(np.uint8) * 255
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)

@@ -42,9 +42,12 @@ class Layout:
     text_boxes: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
-def analyse(gray: np.ndarray, ink: np.ndarray, unit: float) -> Layout:
-    """Find grids, cell text lines and free text rows on a deskewed page."""
-    hsegs, vsegs = ruling_segments(ink, unit)
+def analyse(gray: np.ndarray, ink: np.ndarray, unit: float, faint_rules: bool = True) -> Layout:
+    """Find grids, cell text lines and free text rows on a deskewed page.
+
+    ``faint_rules``: rules are looked for in the grey's faint ink too (not on a 1-bit
+    page: its rules are black or absent, its grey is the smoothing's)."""
+    hsegs, vsegs = ruling_segments(ink, unit, gray if faint_rules else None)
     found = find_grids(hsegs, vsegs, unit)
     grids = [g for g, _, _ in found]
     # Erase the rules grids were built from, and long lone rules (between the rows of a

@@ -51,7 +51,7 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
         wp = _working_image(img)
         if wp.ink is None:
             continue
-        lay = analyse(wp.gray, wp.ink, wp.unit)
+        lay = analyse(wp.gray, wp.ink, wp.unit, faint_rules=not wp.bilevel)
         factor = wp.factor
         owners = _owner_boxes(lay)
         to_px = RENDER_DPI / 72.0 * factor if points else 1.0

@@ -10,7 +10,7 @@ import numpy as np
 from ... import layout
 from ...layout import Grid
 from ...grid import grid_from_rects, merge_slots, split_region
-from .raster import RENDER_DPI, _px
+from .raster import RENDER_DPI, _px, local_background
 
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
 VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
@@ -22,6 +22,10 @@ LINE_JOIN_GAP = 8  # px; collinear pieces closer than this are one broken rule
 LINE_TOL = 6  # px; a rule end this close to another rule touches it
 RULE_SIDE_ROWS = 4  # px; the strip beside a rule checked for paper …
 RULE_SIDE_MAX = 0.5  # … a rule has at most this share of columns inked on at least one side
+FAINT_RULE_RATIO = 0.88  # rules are also looked for among pixels this much darker than their
+# background: a thin rule of a skewed sheet, interpolated by the scan's turn and by ours,
+# fades to about INK_RATIO and the ink mask keeps only pieces of it …
+FAINT_RULE_MIN_LEN = 150  # px; … when this long (faint strokes of a text line join into runs of up to ~100)
 GRID_MIN_HEIGHT = 30  # px; a ruled table is at least one text row high …
 GRID_MIN_WIDTH = 80  # px; … and a few characters wide
 
@@ -53,6 +57,21 @@ def _segments(mask: np.ndarray, horizontal: bool, min_len: int, max_thick: int) 
     return segs
 
 
+def _row_band_segments(mask: np.ndarray, min_len: int, max_thick: int) -> list[Segment]:
+    """:func:`_segments` of a mostly empty horizontal line mask, labelled band by band
+    (runs of rows holding any of it): labelling the whole page costs more than the rest."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    out = []
+    for a, b in zip(np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]] + 1):
+        for seg in _segments(np.ascontiguousarray(mask[a:b]), True, min_len, max_thick):
+            seg.pos += a
+            out.append(seg)
+    return out
+
+
 def join_segments(segs: list[Segment], gap: float, tol: float) -> list[Segment]:
     """Merge collinear segments (positions within ``tol``) whose extents come closer
     than ``gap``: one rule broken by noise, or drawn cell by cell.  Segments are
@@ -80,11 +99,13 @@ def _touches(v: Segment, y: float, hsegs: list[Segment], tol: float) -> bool:
     return any(abs(h.pos - y) <= h.thick / 2 + tol and h.a - tol <= v.pos <= h.b + tol for h in hsegs)
 
 
-def stands_clear(h: Segment, ink: np.ndarray, unit: float) -> bool:
-    """Whether a horizontal run has paper just above or just below it, as a rule does.
+def stands_clear(h: Segment, ink: np.ndarray, unit: float, both: bool = False) -> bool:
+    """Whether a horizontal run has paper just above or just below it (``both``: above
+    and below), as a rule does.
 
     Blurred text whose strokes touch makes long horizontal runs too, but through
-    the middle of the characters: ink on both sides all along.
+    the middle of the characters: ink on both sides all along.  Faint ink joins the
+    tops of a line of digits into a run too, with paper on one side.
     """
     d = _px(RULE_SIDE_ROWS, unit)
     half = int(h.thick / 2) + 1
@@ -93,7 +114,7 @@ def stands_clear(h: Segment, ink: np.ndarray, unit: float) -> bool:
     above = ink[max(y - half - d, 0):max(y - half, 0), a:b]
     below = ink[y + half + 1:y + half + 1 + d, a:b]
     dens = [float(side.any(axis=0).mean()) if side.size else 0.0 for side in (above, below)]
-    return min(dens) <= RULE_SIDE_MAX
+    return (max(dens) if both else min(dens)) <= RULE_SIDE_MAX
 
 
 def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
@@ -101,19 +122,42 @@ def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
     return any(h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol for h in hsegs)
 
 
-def ruling_segments(ink: np.ndarray, unit: float) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical table rules found by morphological opening."""
-    hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
+def _line_mask(ink: np.ndarray, unit: float, horizontal: bool) -> np.ndarray:
+    """The horizontal (or vertical) runs of an ink mask long enough for rules (opening)."""
+    j = _px(JOG_BRIDGE, unit)
+    if horizontal:
+        across, along = (j, 1), (_px(HLINE_MIN_LEN, unit), 1)  # numpy (rows, cols); cv2 (width, height)
+    else:
+        across, along = (1, j), (1, _px(VLINE_MIN_LEN, unit))
     # Thicken across the rule first: a thin rule left slightly skewed steps by a
     # pixel every few hundred, and the opening must not break it at each step.
-    j = _px(JOG_BRIDGE, unit)
-    hmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((j, 1), np.uint8)), cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (hl, 1)))
-    vmask = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
-                             cv2.getStructuringElement(cv2.MORPH_RECT, (1, vl)))
+    return cv2.morphologyEx(cv2.dilate(ink, np.ones(across, np.uint8)), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_RECT, along))
+
+
+def faint_ink(gray: np.ndarray, unit: float) -> np.ndarray:
+    """Pixels darker than FAINT_RULE_RATIO of their local background (255), specks kept:
+    only long runs of it are used."""
+    return cv2.compare(gray, cv2.convertScaleAbs(local_background(gray, unit), alpha=FAINT_RULE_RATIO), cv2.CMP_LT)
+
+
+def ruling_segments(ink: np.ndarray, unit: float, gray: Optional[np.ndarray] = None
+                    ) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical table rules found by morphological opening.
+
+    ``gray`` given, horizontal rules are also looked for in its faint ink (FAINT_RULE_RATIO)
+    and the pieces of both joined; a faint run must be long and have no (plain) ink on
+    either side.  Both masks are kept apart: in the faint one a rule may touch a grey-shaded row
+    and make one thick area with it."""
+    hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
     thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
-    hsegs = [h for h in join_segments(_segments(hmask, True, hl, thick), gap, tol) if stands_clear(h, ink, unit)]
-    vsegs = join_segments(_segments(vmask, False, vl, thick), gap, tol)
+    raw_h = _segments(_line_mask(ink, unit, True), True, hl, thick)
+    if gray is not None:  # faint horizontal rules: long, paper on both sides (faint glyph strokes join up too)
+        raw_h += [s for s in _row_band_segments(_line_mask(faint_ink(gray, unit), unit, True),
+                                                _px(FAINT_RULE_MIN_LEN, unit), thick)
+                  if stands_clear(s, ink, unit, both=True)]
+    hsegs = [h for h in join_segments(raw_h, gap, tol) if stands_clear(h, ink, unit)]
+    vsegs = join_segments(_segments(_line_mask(ink, unit, False), False, vl, thick), gap, tol)
     long_v, join = _px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
