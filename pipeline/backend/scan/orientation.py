@@ -20,7 +20,7 @@ import numpy as np
 
 from .lines import bands, split_segments
 from .raster import _px
-from .rules import JOG_BRIDGE
+from .rules import JOG_BRIDGE, line_mask
 
 ORIENT_LINES = 10  # text pieces the recogniser reads both ways when the classifier is unsure (the widest)
 ORIENT_PIECES = 40  # text pieces cut into chunks for the classifier (the widest)
@@ -45,10 +45,7 @@ def rule_mask(ink: np.ndarray, unit: float, length: float = ORIENT_RULE_LEN, bri
     shorter than ``length`` and stay in the text as dashes joining two table rows into
     one band; the mask found is widened back the same way, so it covers the rule."""
     k, j = max(3, int(length * unit)) | 1, _px(bridge, unit)  # odd: an even opening loses an end pixel
-    h = cv2.morphologyEx(cv2.dilate(ink, np.ones((j, 1), np.uint8)), cv2.MORPH_OPEN,
-                         cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    v = cv2.morphologyEx(cv2.dilate(ink, np.ones((1, j), np.uint8)), cv2.MORPH_OPEN,
-                         cv2.getStructuringElement(cv2.MORPH_RECT, (1, k)))
+    h, v = (line_mask(ink, unit, horizontal, k, bridge) for horizontal in (True, False))
     return cv2.dilate(h, np.ones((j, 1), np.uint8)) | cv2.dilate(v, np.ones((1, j), np.uint8))
 
 

@@ -122,13 +122,15 @@ def _crosses_any(v: Segment, hsegs: list[Segment], tol: float) -> bool:
     return any(h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol for h in hsegs)
 
 
-def _line_mask(ink: np.ndarray, unit: float, horizontal: bool) -> np.ndarray:
-    """The horizontal (or vertical) runs of an ink mask long enough for rules (opening)."""
-    j = _px(JOG_BRIDGE, unit)
-    if horizontal:
-        across, along = (j, 1), (_px(HLINE_MIN_LEN, unit), 1)  # numpy (rows, cols); cv2 (width, height)
-    else:
-        across, along = (1, j), (1, _px(VLINE_MIN_LEN, unit))
+def line_mask(ink: np.ndarray, unit: float, horizontal: bool, length: Optional[int] = None,
+              bridge: float = JOG_BRIDGE) -> np.ndarray:
+    """The horizontal (or vertical) runs of an ink mask at least ``length`` px long
+    (default HLINE_MIN_LEN / VLINE_MIN_LEN), by opening."""
+    j = _px(bridge, unit)
+    if length is None:
+        length = _px(HLINE_MIN_LEN if horizontal else VLINE_MIN_LEN, unit)
+    # numpy (rows, cols); cv2 (width, height)
+    across, along = ((j, 1), (length, 1)) if horizontal else ((1, j), (1, length))
     # Thicken across the rule first: a thin rule left slightly skewed steps by a
     # pixel every few hundred, and the opening must not break it at each step.
     return cv2.morphologyEx(cv2.dilate(ink, np.ones(across, np.uint8)), cv2.MORPH_OPEN,
@@ -151,13 +153,13 @@ def ruling_segments(ink: np.ndarray, unit: float, gray: Optional[np.ndarray] = N
     and make one thick area with it."""
     hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
     thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
-    raw_h = _segments(_line_mask(ink, unit, True), True, hl, thick)
+    raw_h = _segments(line_mask(ink, unit, True), True, hl, thick)
     if gray is not None:  # faint horizontal rules: long, paper on both sides (faint glyph strokes join up too)
-        raw_h += [s for s in _row_band_segments(_line_mask(faint_ink(gray, unit), unit, True),
+        raw_h += [s for s in _row_band_segments(line_mask(faint_ink(gray, unit), unit, True),
                                                 _px(FAINT_RULE_MIN_LEN, unit), thick)
                   if stands_clear(s, ink, unit, both=True)]
     hsegs = [h for h in join_segments(raw_h, gap, tol) if stands_clear(h, ink, unit)]
-    vsegs = join_segments(_segments(_line_mask(ink, unit, False), False, vl, thick), gap, tol)
+    vsegs = join_segments(_segments(line_mask(ink, unit, False), False, vl, thick), gap, tol)
     long_v, join = _px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
