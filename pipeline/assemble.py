@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from . import checks
 from .datamodel import Cell, FieldCell, Line
-from .lexicon import NUMBER, section_of
+from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 
@@ -57,6 +57,12 @@ FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
 # not the start of another row's label: the row keeps its other cells' places.
 LOST_VALUE_MAX_CHARS = 2
 LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row's shape (placed by order)
+# A whole number of at most this many digits before a label's words in an OCR'd grid row is
+# the label's numbering (``1`` of ``1.属于国家秘密``, its "." lost), not a value.
+NUMBERING_MAX_DIGITS = 2
+# An OCR'd table's values start, on a page, at the grid column where this many of its full
+# rows start theirs (and most of them): numbers left of it are labels (``value_columns``).
+VALUE_COLUMN_MIN_ROWS = 3
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -285,7 +291,27 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
     for tok, col in parts:
         kind = "num" if tok.number is not None else "text"
         out.append((kind, tok, col))
+    if line.cells and line.source == "ocr":
+        out = _numbering_as_label(out)
     return out
+
+
+def _numbering_as_label(tokens: list[tuple[str, Token, Optional[int]]]) -> list[tuple[str, Token, Optional[int]]]:
+    """An OCR'd grid row's number that words of a label follow in the same row is that
+    label's numbering ("2" of "2.申请人逾期未按收费通知…" with its "." lost), not a value: a
+    grid row prints its values after its label (a fax: the numbering of (六)'s second
+    sub-row, read on the group's line, gave the blank group row a value)."""
+    last_words = max((i for i, (k, t, _) in enumerate(tokens) if k == "text" and ideographs(t.text) >= 2),
+                     default=-1)
+    return [("text", t, c) if k == "num" and i < last_words and _numbering(t.text) else (k, t, c)
+            for i, (k, t, c) in enumerate(tokens)]
+
+
+def _numbering(text: str) -> bool:
+    """Text a label's numbering can be read as: a whole number of at most NUMBERING_MAX_DIGITS."""
+    t = text.strip()
+    return t.isdigit() and len(t) <= NUMBERING_MAX_DIGITS
+
 
 
 def _run_together(text: str) -> list[str]:
@@ -343,9 +369,12 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         cols.clear()
         lost = 0
 
+    first_value = value_columns(lines, table)
     for ln in lines:
         line_slots = value_slots(ln)
         for kind, text, col in _tokens(ln):
+            if kind == "num" and col is not None and col < first_value.get(ln.page, 0):
+                kind = "text"  # in the grid's label columns: a label read as digits ("总计" as "1")
             if kind == "num":
                 values.append(text)
                 cols.append(col)
@@ -363,10 +392,31 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     return reads
 
 
+def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
+    """Per page, the grid column where an OCR'd table's values start: the most common first
+    column of the numbers of its full rows (as many numbers as its widest row has columns,
+    at least VALUE_COLUMN_MIN_ROWS of them).  A number left of it is a label read as digits
+    (a fax's "（七）总计" read "1"), not a value.  Pages without such rows are not in it."""
+    widest = max(len(r.columns) for r in table.rows)
+    firsts: dict[int, list[int]] = {}
+    for ln in lines:
+        if not ln.cells or ln.source != "ocr":
+            continue
+        cols = [c for k, _, c in _tokens(ln) if k == "num"]
+        if len(cols) >= widest and cols[0] is not None:
+            firsts.setdefault(ln.page, []).append(cols[0])
+    out = {}
+    for page, cols in firsts.items():
+        col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))
+        if n >= VALUE_COLUMN_MIN_ROWS and n * 2 > len(cols):
+            out[page] = col
+    return out
+
+
 def _unreadable_value(text: str) -> bool:
     """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
     t = text.strip()
-    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in t)
+    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:

@@ -322,3 +322,48 @@ def test_a_run_of_zeros_in_one_cell_is_one_zero_per_lost_cell():
     assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.reconsideration.total"] == 1
     assert all(asm.fields[f] is not None for f in asm.fields if f.startswith("review."))
     assert assemble._run_together("100") == ["100"] and assemble._run_together("0") == ["0"]
+
+
+def _cells_row(cells: list[tuple[int, str]], page: int = 1) -> Line:
+    """An OCR'd grid row of (grid column, text) cells."""
+    cs = [Cell(t, (10 * c, 0, 10 * c + 8, 10), 0.9, 0, c) for c, t in cells]
+    return Line(" ".join(t for _, t in cells), page, cs, (0, 0, 200, 10), label="table_row", source="ocr")
+
+
+def test_a_sub_rows_numbering_on_its_group_line_is_no_value_of_the_group():
+    """Development fax 1000002: （六） printed blank, read on one grid line with its second
+    sub-row's numbering ("2", its "." lost) and the first line of that sub-row's wrapped
+    label; the "2" became the blank group row's value.  A number that words of a label
+    follow in the same grid row is the label's numbering."""
+    t = get("2021").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    zeros = [(c, "0") for c in range(5, 12)]
+    lines = [head, _cells_row([(1, "5.要求行政机关确认或重新出具已获取信息")] + zeros),
+             _cells_row([(1, "1政府信息公开申请"), (2, "申请人无正当理由逾期不补正、")] + [(5, "3")] + zeros[1:-1] + [(11, "3")]),
+             _cells_row([(0, "(六)其他处理"), (1, "2"), (2, "申请人期未按收费通知要求缴纳费用、"), (3, "行政机关不")]),
+             _cells_row([(1, "再处理政府信息公开申请")] + zeros),
+             _cells_row([(1, "3、其他"), (5, "3")] + zeros[1:-1] + [(11, "3")])]
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields[f"requests.other.{c.id}"] is None for c in t.row("other").columns)
+    assert asm.fields["requests.other_no_fee.total"] == 0 and asm.fields["requests.other_other.total"] == 3
+    assert assemble._tokens(lines[3])[1][0] == "text"
+    # A number after the label is a value, whatever it is.
+    assert [k for k, _, _ in assemble._tokens(_cells_row([(1, "2.重复申请"), (5, "2")]))] == ["text", "num"]
+
+
+def test_a_number_in_the_grids_label_columns_is_a_label_read_as_digits():
+    """Development fax 1000001: （七）总计's label read "1" in a label column, so the row read
+    eight numbers for seven columns and was lost.  Where most full rows of an OCR'd grid
+    start their values at one column, a number left of it is label text."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    rows = [r for r in t.rows if r.id not in ("total",)]
+    lines = [head] + [_cells_row([(1, r.label)] + [(c, "0") for c in range(3, 10)], 2) for r in rows[:-1]]
+    lines += [_cells_row([(1, "1"), (3, "6")] + [(c, "0") for c in range(4, 9)] + [(9, "6")], 2),
+              _cells_row([(0, rows[-1].label)] + [(c, "0") for c in range(3, 10)], 2)]
+    asm = assemble.assemble(lines, "2019")
+    assert asm.fields["requests.total.natural_person"] == 6 and asm.fields["requests.total.total"] == 6
+    assert "requests.total.total" in asm.placed  # its row chosen by its place, not read
+    assert assemble.value_columns(lines, t) == {2: 3}
+    # Too few full rows to say where values start: nothing is taken for a label.
+    assert assemble.value_columns(lines[:3], t) == {}
