@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
 
-from . import checks
+from . import checks, gridorder
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
@@ -91,6 +91,8 @@ class RowRead:
     lost: int = 0  # number cells of the row that OCR could not read (see _unreadable_value)
     cols: list[Optional[int]] = field(default_factory=list)  # grid columns of ``values`` …
     label_cols: list[Optional[int]] = field(default_factory=list)  # … and of the label's cells
+    line: Optional[int] = None  # index of the line its values were read on
+    by_order: bool = False  # its row chosen by the grid's order (``gridorder``): empty cells are not blanks
 
 
 @dataclass
@@ -362,7 +364,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
-            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols)))
+            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols),
+                                 line=at))
             label_parts.clear()
             label_cols.clear()
         values.clear()
@@ -370,7 +373,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         lost = 0
 
     first_value = value_columns(lines, table)
-    for ln in lines:
+    at = -1
+    for at, ln in enumerate(lines):
         line_slots = value_slots(ln)
         for kind, text, col in _tokens(ln):
             if kind == "num" and col is not None and col < first_value.get(ln.page, 0):
@@ -386,7 +390,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
                 label_cols.append(col)
         if ln.cells:  # a grid row ends its values at the row's end
             if not values:
-                _blank_row(reads, "".join(label_parts), line_slots, table)
+                _blank_row(reads, "".join(label_parts), line_slots, table, at)
             close()
     close()
     return reads
@@ -419,14 +423,14 @@ def _unreadable_value(text: str) -> bool:
     return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
 
 
-def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
+def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table, at: int) -> None:
     """A grid row printed with its label and one empty cell per column: a read with no values
     (its cells are blank, not absent; the label text stays for a wrapped next row)."""
     if not slots or any(t.strip() for t in slots):
         return
     row = match_row(label, table)
     if row is not None and len(slots) == len(row.columns):
-        reads.append(RowRead(row, [], [None] * len(slots), label))
+        reads.append(RowRead(row, [], [None] * len(slots), label, line=at))
 
 
 def value_slots(line: Line) -> Optional[list[str]]:
@@ -511,6 +515,53 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Table,
+                        placed: Optional[set] = None) -> list[str]:
+    """Give unmatched reads of an OCR'd grid the rows the grid's order gives their lines
+    (``gridorder.align``: data rows aligned to the template's rows, the labels that read
+    as anchors), where every best alignment agrees; values by value column.  The fields
+    go to ``placed``.  Returns a warning per row and one naming the table."""
+    first_value = value_columns(lines, table)
+    if not first_value:
+        return []
+    anchors = {rr.line: rr.row for rr in reads if rr.row is not None and rr.line is not None}
+    data = gridorder.data_rows(lines, first_value, anchors, max(len(r.columns) for r in table.rows))
+    in_data = {d.line for d in data}
+    data += [gridorder.DataRow(i, len(row.columns), row) for i, row in anchors.items() if i not in in_data]
+    data.sort(key=lambda d: d.line)
+    aligned = gridorder.align(data, table)
+    read_ids = {rr.row.id for rr in reads if rr.row}
+    warnings: list[str] = []
+    for rr in reads:
+        row = aligned.get(rr.line)
+        if rr.row is not None or row is None or row.id in read_ids or not rr.values:
+            continue
+        cells = _by_value_columns(rr, row, first_value.get(lines[rr.line].page))
+        if cells is None:
+            continue
+        _place(rr, row, table, read_ids, warnings)
+        rr.positional, rr.by_order = cells, True
+        if placed is not None:
+            placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+    if warnings:
+        warnings.append(f"table {table.id}: {len(warnings)} rows whose labels could not be read "
+                        f"placed by the grid's order (status placed)")
+    return warnings
+
+
+def _by_value_columns(rr: RowRead, row: Row, first: Optional[int]) -> Optional[list[Optional[Token]]]:
+    """A read's values by grid column from ``first`` on; None when one lies outside its row."""
+    if first is None or any(c is None for c in rr.cols):
+        return None
+    out: list[Optional[Token]] = [None] * len(row.columns)
+    for v, c in zip(rr.values, rr.cols):
+        k = c - first
+        if not 0 <= k < len(out) or out[k] is not None:
+            return None
+        out[k] = v
+    return out
 
 
 def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Row]]:
@@ -664,6 +715,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
+    asm.warnings += place_by_grid_order(reads, lines, table, asm.placed)
     asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:
         row = rr.row
@@ -683,7 +735,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
         if rr.positional is not None:  # a cell OCR could not read is not a printed blank
-            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost)
+            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost and not rr.by_order)
         elif len(vals) == n:
             _set_row(asm.fields, table, row, vals, asm)
         else:
