@@ -42,6 +42,7 @@ POSITION_MIN_SCORE = 60
 # in order (``align_by_shape``); a label must resemble its row this much (partial_ratio).
 ALIGN_MIN_SCORE = 30
 ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
+ALIGN_PAIR_WEIGHT = 1000  # a pair outweighs any label score (0-100): the most pairs first
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -92,6 +93,7 @@ class RowRead:
     cols: list[Optional[int]] = field(default_factory=list)  # grid columns of ``values`` …
     label_cols: list[Optional[int]] = field(default_factory=list)  # … and of the label's cells
     line: Optional[int] = None  # index of the line its values were read on
+    row_label: str = ""  # ``label`` without the text of header lines (column headings before the first row)
     by_order: bool = False  # its row chosen by the grid's order (``gridorder``): empty cells are not blanks
 
 
@@ -349,6 +351,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     """Walk the table's lines; each run of numbers belongs to the label text before it."""
     reads: list[RowRead] = []
     label_parts: list[str] = []
+    header_parts: list[bool] = []  # whether each label part was read on a table_header line
     values: list[str] = []
     cols: list[Optional[int]] = []
     label_cols: list[Optional[int]] = []
@@ -364,9 +367,11 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
+            own = "".join(p for p, h in zip(label_parts, header_parts) if not h)
             reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols),
-                                 line=at))
+                                 line=at, row_label=own))
             label_parts.clear()
+            header_parts.clear()
             label_cols.clear()
         values.clear()
         cols.clear()
@@ -382,11 +387,13 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             if kind == "num":
                 values.append(text)
                 cols.append(col)
-            elif values and ln.cells and ln.source == "ocr" and _unreadable_value(text.text):
+            elif ln.cells and ln.source == "ocr" and (values and _unreadable_value(text.text)
+                                                      or _value_cell(col, first_value.get(ln.page), text.text)):
                 lost += 1
             else:
                 close()
                 label_parts.append(text.text)
+                header_parts.append(ln.label == "table_header")
                 label_cols.append(col)
         if ln.cells:  # a grid row ends its values at the row's end
             if not values:
@@ -415,6 +422,13 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
         if n >= VALUE_COLUMN_MIN_ROWS and n * 2 > len(cols):
             out[page] = col
     return out
+
+
+def _value_cell(col: Optional[int], first: Optional[int], text: str) -> bool:
+    """Whether an OCR'd grid cell that is not a number lies in its grid's value columns
+    (from ``first`` on, ``value_columns``) and holds no words: a number read as noise
+    ("6)", "(1": a fax's broken 0), not label text."""
+    return col is not None and first is not None and col >= first and ideographs(text) < 2
 
 
 def _unreadable_value(text: str) -> bool:
@@ -535,10 +549,10 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings: list[str] = []
     for rr in reads:
-        row = aligned.get(rr.line)
+        row, d = aligned.get(rr.line, (None, None))
         if rr.row is not None or row is None or row.id in read_ids or not rr.values:
             continue
-        cells = _by_value_columns(rr, row, first_value.get(lines[rr.line].page))
+        cells = _by_value_columns(rr, row, d.first)
         if cells is None:
             continue
         _place(rr, row, table, read_ids, warnings)
@@ -570,7 +584,9 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
 
     Only a read with as many numbers as the row has columns can take it: of the
     order-preserving pairings, the one with the most pairs, then the highest summed
-    label resemblance (partial_ratio; dynamic programming).  Where the gap holds more
+    label resemblance (partial_ratio; dynamic programming), and of it only the pairs that
+    every such best pairing makes (labels that resemble no row leave a tie: none placed).
+    Where the gap holds more
     than ALIGN_MAX_SLACK rows beyond the run's full reads, the order alone says little,
     and a label must resemble its row at least ALIGN_MIN_SCORE.  （六） as one row or as
     sub-rows: whichever pairs more.
@@ -583,42 +599,27 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
     best_score = -1.0
     for rows in ways:
         score, pairs = _align(run, rows)
-        if (len(pairs), score) > (len(best), best_score):
+        if (score, len(pairs)) > (best_score, len(best)):
             best, best_score = pairs, score
     return best
 
 
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
-    """The order-preserving pairing of reads to rows of the highest summed label score."""
-    n, m = len(run), len(rows)
+    """The order-preserving pairing of reads to rows with the most pairs, then the highest
+    summed label score; only the reads every such pairing pairs alike (a tie places none)."""
+    m = len(rows)
     full = sum(1 for rr in run if any(_of_shape(rr, r) for r in rows))
     floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
 
-    def score(rr: RowRead, row: Row) -> Optional[float]:
+    def score(rr: RowRead, row: Row) -> Optional[int]:
         if not _of_shape(rr, row):
             return None
-        label = normalize(rr.label)
+        label = normalize(rr.row_label)  # column headings before the first row resemble the total ("总计")
         s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
-        return s if s >= floor else None
+        return ALIGN_PAIR_WEIGHT + int(round(s)) if s >= floor else None
 
-    # dp[i][j]: (pairs, summed score) of the best pairing of run[i:] with rows[j:].
-    dp = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
-    choice: dict[tuple[int, int], str] = {}
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            opts = [(dp[i + 1][j], "skip_read"), (dp[i][j + 1], "skip_row")]
-            s = score(run[i], rows[j])
-            if s is not None:
-                k, t = dp[i + 1][j + 1]
-                opts.append(((k + 1, t + s), "pair"))
-            dp[i][j], choice[i, j] = max(opts, key=lambda o: o[0])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        c = choice[i, j]
-        if c == "pair":
-            pairs.append((run[i], rows[j]))
-        i, j = i + (c != "skip_row"), j + (c != "skip_read")
-    return dp[0][0][1], pairs
+    total, pairs = gridorder.unique_alignment([[score(rr, row) for row in rows] for rr in run])
+    return float(total), [(run[i], rows[j]) for i, j in sorted(pairs.items())]
 
 
 def _of_shape(rr: RowRead, row: Row, max_lost: int = LOST_VALUE_MAX_PER_ROW) -> bool:

@@ -29,10 +29,12 @@ HEADER_IDEOGRAPHS = 2
 @dataclass(frozen=True)
 class DataRow:
     """One grid row of an OCR'd table whose cells fill the value columns: the index of its
-    Line, the number of value cells, and the row its label matched (None: unreadable)."""
+    Line, the number of value cells, the row its label matched (None: unreadable) and the
+    grid column of its first value cell."""
     line: int
     values: int
     anchor: Optional[Row]
+    first: Optional[int] = None
 
 
 def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[int, Optional[Row]],
@@ -56,7 +58,7 @@ def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[
             continue
         if any(ideographs(c.text) >= HEADER_IDEOGRAPHS for c in cells):
             continue
-        out.append(DataRow(i, len(cells), anchors.get(i)))
+        out.append(DataRow(i, len(cells), anchors.get(i), first))
     return out
 
 
@@ -90,9 +92,17 @@ def _pair_score(d: DataRow, row: Row) -> Optional[int]:
 def _unique_pairs(data: list[DataRow], rows: list[Row]) -> tuple[int, dict[int, Row]]:
     """The best alignment's score, and the data rows (by index into ``data``) that every
     best alignment pairs with the same row."""
-    n, m = len(data), len(rows)
+    opt, pairs = unique_alignment([[_pair_score(d, r) for r in rows] for d in data])
+    return opt, {i: rows[j] for i, j in pairs.items()}
+
+
+def unique_alignment(s: list[list[Optional[int]]]) -> tuple[int, dict[int, int]]:
+    """Order-preserving pairing of items i with slots j, skips free, pairs scoring ``s[i][j]``
+    (None: not allowed; integers, so that ties are exact): the best total, and i -> j for
+    the items that every best pairing pairs with the same slot (a tie leaves them out)."""
+    n = len(s)
+    m = len(s[0]) if s else 0
     neg = -1 << 30
-    s = [[_pair_score(d, r) for r in rows] for d in data]
     f = [[0] * (m + 1) for _ in range(n + 1)]  # best over data[:i], rows[:j]
     for i in range(n + 1):
         for j in range(m + 1):
@@ -125,12 +135,12 @@ def _unique_pairs(data: list[DataRow], rows: list[Row]) -> tuple[int, dict[int, 
         paired = {j for j in range(m) if s[i][j] is not None and f[i][j] + s[i][j] + b[i + 1][j + 1] == opt}
         skipped = any(f[i][j] + b[i + 1][j] == opt for j in range(m + 1))
         if len(paired) == 1 and not skipped:
-            out[i] = rows[next(iter(paired))]
+            out[i] = next(iter(paired))
     return opt, out
 
 
-def align(data: list[DataRow], table: Table) -> dict[int, Row]:
-    """Line index -> template row, for the data rows every best alignment pairs alike
+def align(data: list[DataRow], table: Table) -> dict[int, tuple[Row, DataRow]]:
+    """Line index -> (template row, data row), for the data rows every best alignment pairs alike
     (over both forms of （六） where the table has them; a form that aligns worse is out)."""
     if not data:
         return {}
@@ -140,5 +150,5 @@ def align(data: list[DataRow], table: Table) -> dict[int, Row]:
     out = {}
     for k, row in best[0].items():
         if all(k in p and p[k].id == row.id for p in best[1:]):
-            out[data[k].line] = row
+            out[data[k].line] = (row, data[k])
     return out

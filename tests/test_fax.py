@@ -367,3 +367,66 @@ def test_a_number_in_the_grids_label_columns_is_a_label_read_as_digits():
     assert assemble.value_columns(lines, t) == {2: 3}
     # Too few full rows to say where values start: nothing is taken for a label.
     assert assemble.value_columns(lines[:3], t) == {}
+
+
+def test_rows_whose_labels_read_as_noise_take_their_rows_by_the_grids_order():
+    """Development fax 1000005: the requests grid found whole (every rule), every label read
+    as noise, so no row was found and 154 cells were lost.  The grid's data rows (a ruled
+    cell in each value column) align one to one with the template's rows: each takes its
+    row, status placed, and a warning names the table.  One data row fewer than the rows
+    (a row lost: where is not known) places only what the anchors pin down."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    header = _cells_row([(3, "自然人"), (4, "商业企业"), (5, "科研机构"), (6, "社会公益组织"), (7, "法律服务机构"),
+                         (8, "其他"), (9, "总计")], 2)
+    header.label = "table_header"
+    noise = ["L…t?", "…r1…こtz", "ii1", "ルéさh", "Hじ'", "211", "i,,", ";ぐ0・!", "・7"]
+
+    def values(k: int) -> list[tuple[int, str]]:
+        return [(3, str(k))] + [(c, "0") for c in range(4, 9)] + [(9, str(k))]
+
+    rows = [_cells_row([(1, noise[k % len(noise)])] + values(k), 2) for k in range(len(t.rows) - 1)]
+    for c in rows[3].cells[4:7]:  # three of its zeros unread (the cells empty) …
+        c.text = ""
+    for c in rows[5].cells[1:]:  # … and a row of which nothing was read
+        c.text = ""
+    last = _cells_row([(0, "こ3四. 结转小自度增接力牌")] + values(len(t.rows) - 1), 3)  # alone on its page
+    lines = [head, header] + rows + [last]
+    asm = assemble.assemble(lines, "2019")
+    for k, row in enumerate(t.rows):
+        if k == 5:
+            assert asm.fields[f"requests.{row.id}.total"] is None
+            continue
+        assert asm.fields[f"requests.{row.id}.natural_person"] == k and asm.fields[f"requests.{row.id}.total"] == k
+        assert f"requests.{row.id}.total" in asm.placed
+    assert asm.fields["requests.partial.social_org"] is None and "requests.partial.social_org" not in asm.blank
+    cells = assemble.field_cells(get("2019"), asm)
+    assert cells["requests.denied_security.total"].status == "placed"
+    assert any(w.startswith("table requests:") and "grid's order" in w for w in asm.warnings)
+    # A data row lost: the alignment is not unique, nothing between the anchors is placed …
+    lost = [head, header] + rows[:10] + rows[11:] + [last]
+    asm = assemble.assemble(lost, "2019")
+    assert all(asm.fields[f"requests.{r.id}.total"] is None for r in t.rows[1:-1])
+    # … but a label that reads anchors its row: after it the data rows fit the rows one
+    # way, and take them; before it the lost row could be any of them, and nothing is placed.
+    lost[2 + 10] = _cells_row([(1, "8.属于行政查询事项")] + values(11), 2)
+    asm = assemble.assemble(lost, "2019")
+    after = t.rows[11:]
+    assert [asm.fields[f"requests.{r.id}.total"] for r in after] == list(range(11, len(t.rows)))
+    assert "requests.denied_query.total" not in asm.placed and "requests.unable_not_held.total" in asm.placed
+    assert all(asm.fields[f"requests.{r.id}.total"] is None for r in t.rows[:11])
+
+
+def test_a_value_cell_read_as_bracket_noise_is_an_unread_number_not_label_text():
+    """Development fax 1000009: a 0 broken into two strokes read "6)" or "(1" in a value
+    column; as label text it ended the row there, and its two halves were each too short
+    to be a row.  In the grid's value columns (``value_columns``) such a cell is a number
+    that could not be read: the row keeps its shape and the cell stays null, not blank."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    rows = [_cells_row([(1, r.label)] + [(c, "0") for c in range(3, 10)], 2) for r in t.rows[:6]]
+    rows[3] = _cells_row([(1, "(1分公计(せ.5计8一饮帐")] + [(3, "0"), (4, "6)")] + [(c, "0") for c in range(5, 10)], 2)
+    asm = assemble.assemble([head] + rows, "2019")
+    got = [asm.fields[f"requests.partial.{c.id}"] for c in t.row("partial").columns]
+    assert got[0] == 0 and got[2:] == [0] * 5 and "requests.partial.total" in asm.placed
+    assert "requests.partial.commercial" not in asm.blank  # unread, not printed empty
