@@ -317,7 +317,6 @@ def _numbering(text: str) -> bool:
     return t.isdigit() and len(t) <= NUMBERING_MAX_DIGITS
 
 
-
 def _run_together(text: str) -> list[str]:
     """An OCR'd grid cell's numbers, where lost rules left several cells' in one (a fax):
     ``0 0`` (numbers apart) or ``00``, ``000`` (no printed number is a run of zeros: one
@@ -586,10 +585,9 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
     order-preserving pairings, the one with the most pairs, then the highest summed
     label resemblance (partial_ratio; dynamic programming), and of it only the pairs that
     every such best pairing makes (labels that resemble no row leave a tie: none placed).
-    Where the gap holds more
-    than ALIGN_MAX_SLACK rows beyond the run's full reads, the order alone says little,
-    and a label must resemble its row at least ALIGN_MIN_SCORE.  （六） as one row or as
-    sub-rows: whichever pairs more.
+    Where the gap holds more than ALIGN_MAX_SLACK rows beyond the run's full reads, the
+    order alone says little, and a label must resemble its row at least ALIGN_MIN_SCORE.
+    （六） as one row or as sub-rows: whichever aligns better.
     """
     ids = {r.id for r in gap}
     ways = [gap]

@@ -1,8 +1,9 @@
 """Rows by the grid's order: an OCR'd table grid's data rows aligned to the template's rows.
 
 A fax often keeps a table's rules whole while its row labels read as noise: the grid
-still says which of its rows are data rows (one ruled cell per value column) and in
-what order they come, and the labels that did read are anchors.  The data rows are
+still says which of its rows are data rows (one ruled cell per value column; in a
+borderless table, one piece per column found from the pieces' alignment) and in what
+order they come, and the labels that did read are anchors.  The data rows are
 aligned to the template's rows in order (dynamic programming over pairs, skips free):
 a pair needs the row's shape (as many value cells as the row has columns) and may not
 contradict a label that matched another row; each pair scores PAIR_SCORE and an
