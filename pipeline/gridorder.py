@@ -42,25 +42,35 @@ def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[
               widest: int) -> list[DataRow]:
     """The data rows among a table's ``lines``: OCR'd grid rows with one one-slot cell at or
     right of their page's first value column (``first_value``, see
-    ``assemble.value_columns``) per value, none of them header words; on a page without
-    one, rows whose cells after the label are ``widest`` numbers (the table's widest row,
-    read whole).  ``anchors``: line index -> the row its label matched."""
+    ``assemble.value_columns``) per value, none of them header words; else (a page without
+    one, a row off it) rows whose cells after the label are ``widest`` numbers (the
+    table's widest row, read whole).  ``anchors``: line index -> the row its label matched."""
     out = []
     for i, ln in enumerate(lines):
         if not ln.cells or ln.source != "ocr":
             continue
         first = first_value.get(ln.page)
-        if first is None:  # too few full rows on the page to say where values start: a full row's own
-            first = _full_row_start(ln, widest)
+        n = _value_cells(ln, first, widest) if first is not None else None
+        if n is None:  # no value column known, or the row's cells off it (a borderless row whose
+            first = _full_row_start(ln, widest)  # noise took column slots): a full row read whole
+            n = widest
             if first is None:
                 continue
-        cells = [c for c in ln.cells if c.col is not None and c.col >= first]
-        if not cells or any(c.colspan != 1 for c in cells) or len({c.col for c in cells}) != len(cells):
-            continue
-        if any(ideographs(c.text) >= HEADER_IDEOGRAPHS for c in cells):
-            continue
-        out.append(DataRow(i, len(cells), anchors.get(i), first))
+        out.append(DataRow(i, n, anchors.get(i), first))
     return out
+
+
+def _value_cells(line: Line, first: int, widest: int) -> Optional[int]:
+    """How many value cells a grid row has from column ``first`` on: one-slot cells, one per
+    column, none of them header words, none past the ``widest`` row's last column; None
+    when it has none or they are not so."""
+    cells = [c for c in line.cells if c.col is not None and c.col >= first]
+    if not cells or any(c.colspan != 1 or c.col >= first + widest for c in cells) \
+            or len({c.col for c in cells}) != len(cells):
+        return None
+    if any(ideographs(c.text) >= HEADER_IDEOGRAPHS for c in cells):
+        return None
+    return len(cells)
 
 
 def _full_row_start(line: Line, widest: int) -> Optional[int]:

@@ -430,3 +430,17 @@ def test_a_value_cell_read_as_bracket_noise_is_an_unread_number_not_label_text()
     got = [asm.fields[f"requests.partial.{c.id}"] for c in t.row("partial").columns]
     assert got[0] == 0 and got[2:] == [0] * 5 and "requests.partial.total" in asm.placed
     assert "requests.partial.commercial" not in asm.blank  # unread, not printed empty
+
+
+def test_a_borderless_row_whose_noise_took_column_slots_is_still_a_data_row():
+    """Development borderless fax 1000001: a row's damaged label read as five pieces, so its
+    seven zeros were aligned two columns right of the others' (cells past the value
+    columns): it was no data row, the two rows of its gap met one data row, and neither
+    was placed.  A row whose cells after its label are the widest row's count of numbers
+    is a data row of that shape, its values from its own first number on."""
+    from pipeline import gridorder
+
+    noisy = _cells_row([(0, "49てり"), (1, "t"), (3, "トド"), (4, "↓化ま"), (5, "hauRe")] + [(c, "0") for c in range(6, 13)])
+    plain = _cells_row([(1, "1属于国家經座")] + [(c, "0") for c in range(4, 11)])
+    rows = gridorder.data_rows([plain, noisy], {1: 4}, {}, 7)
+    assert [(d.line, d.values, d.first) for d in rows] == [(0, 7, 4), (1, 7, 6)]
