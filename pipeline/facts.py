@@ -25,10 +25,11 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 # --- quantities ----------------------------------------------------------------
 
 # 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例);
-# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部).
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部")
-# A unit followed by these is the start of another word (3项目, 5部门, 一部分).
-UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长"}
+# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部), 宗 applications in
+# Guangdong's wording (办理政府信息公开申请96宗).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部", "宗")
+# A unit followed by these is the start of another word (3项目, 5部门, 一部分, 一宗教场所).
+UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长", "宗": "教旨族祠师亲"}
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 _UNIT = "|".join(f"{u}(?![{UNIT_NOT_BEFORE[u]}])" if u in UNIT_NOT_BEFORE else u for u in UNITS)
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
@@ -625,7 +626,8 @@ def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
 HEADING = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
                      r"(?P<a>[^。：:；;\n]{1,30})"
                      r"|^\s*(?P<b>[^。：:；;，,\n]{2,16}情况)\s*(?:[:：。]|$)")
-SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请", "申请公开", "政府信息公开申请")),
+SECTIONS_BY_WORD = (("review", ("复议", "诉讼")),
+                    ("requests", ("依申请", "申请公开", "政府信息公开申请", "申请受理", "申请办理", "申请答复")),
                     ("active", ("主动公开",)))
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
@@ -714,8 +716,9 @@ QUOTA = re.compile(r"不少于|不低于|不超过|至少|每[月周年季天日
 # Cases (案件) count applications only in a sentence about information disclosure or applications.
 OTHER_CASES = re.compile(r"案件")
 INFORMATION_CASES = re.compile(r"信息公开|申请")
-# Documents sent out (答复书 1 份, 告知书) count no applications.
-DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
+# Documents sent out (答复书 1 份, 告知书, 《…》2份) count no applications; a title earlier in the
+# phrase is a law cited (依据《条例》予以答复办结4件).
+DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》$")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
 # At most this many characters between the way and 申请 (通过网络收到申请25件).
 WAY_WINDOW = 4
@@ -803,6 +806,27 @@ def absence_words(sentence: str, start: int) -> str:
 
 # An absence of these is no fact (未发生…投诉举报情况, 未发生网络舆情事件), unless it names 复议/诉讼.
 NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差错")
+# An absence of a case's outcome (未发生被行政复议纠错或败诉情况) is no count of cases: the
+# absence governs the outcome, not the 复议 before it.
+CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
+# An absence whose object is a case or dispute of disclosure (未产生依申请公开政府信息案例), not
+# applications: the absence governs the last noun.
+NOT_REQUEST_ABSENCE = re.compile(r"(?:案例|纠纷)(?:的?情况)?$")
+# Outside the 依申请 section an application figure's sentence speaks of applications.
+REQUEST_WORDS = re.compile(r"申请|办理|办结|答复|结转")
+# Old-style counts of information disclosed on application (依申请公开0件 among the 主动公开
+# counts, 发布依申请公开信息0条): no verb of receiving or handling, in a sentence of 主动公开 or
+# with a verb of publishing: information, not applications (guide rules 17, 24).
+INFORMATION_ON_APPLICATION = re.compile(r"依申请公开(?:政府|政务)?(?:信息)?(?:数|的)?(?:共|为)?$")
+PUBLISHING_VERB = re.compile(r"发布|公布|主动公开")
+# Cases passed on by another office (转办件, 协办件) are no applications of the agency's own.
+PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is carried in
+# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件):
+# all applications, when the count is the sentence's first and no 其中 splits it.
+WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|收到|接收|接到)")
+# A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
+# all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
+RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请")
 
 
 # Absences that name one kind of applicant.
@@ -954,8 +978,19 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
                 NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"} - GENERIC_CHANNELS)):
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
         if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
-                _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]):
+                _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]) and not way_of_all(f):
             continue  # 其中网站申请195件, 2件为网络申请
+        if f.name.startswith("requests_") and f.unit is not None and (
+                PASSED_ON.search(_phrase(f)) or information_on_application(f)):
+            continue  # 办理市人民政府办公室转办件1件; 主动公开…21条,依申请公开0件
+        if f.name.startswith("review_") and f.unit is None and CASE_OUTCOME.search(absence_words(f.text, f.span[0])):
+            continue  # 未发生被行政复议纠错或败诉情况
+        if f.name.startswith("requests_") and f.unit is None and NOT_REQUEST_ABSENCE.search(absence_words(f.text, f.span[0])):
+            continue  # 未产生依申请公开政府信息案例
+        if f.name.startswith("requests_") and f.section != "requests" and not REQUEST_WORDS.search(f.text):
+            continue  # 主动公开信息81条,其中退回三条: no application in sight
+        if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and received_from(f):
+            f = _renamed(f, "requests_received")  # 共收到自然人申请2件
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
         if f.name.startswith("normative_") and f.unit is not None and OTHER_DOCUMENTS.search(_phrase(f)):
@@ -974,6 +1009,10 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             way = next((n for n, pat in CARRIED.items() if pat.search(_phrase(f))), None)
             if way and way != f.name and not CARRIED[f.name].search(_phrase(f)):
                 f = _renamed(f, way)  # 结转至2026年6件 is carried over, whatever the model says
+        elif f.name == "requests_handled" and f.unit is not None:
+            ways = [n for n, pat in CARRIED.items() if pat.search(_phrase(f))]
+            if len(ways) == 1:
+                f = _renamed(f, ways[0])  # 办理2021年结转件4件 is carried in
         if f.name == "requests_received" and f.unit is not None and HANDLE_VERB.search(_phrase(f)) \
                 and not RECEIVE_VERB.search(_phrase(f)):
             f = _renamed(f, "requests_handled")  # 办理政府信息公开申请651件,均…办结
@@ -981,7 +1020,7 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             result = result_after(f)
             if result and f.name in ("requests_received", "requests_handled", "requests_granted"):
                 f = _renamed(f, result)  # 1件经与申请者沟通…不予公开
-        if f.name == "requests_received":
+        if f.name == "requests_received" and not (f.unit is not None and received_from(f)):
             # 未收到法人…申请; 共收到2个自然人的…申请; 公民个人提出申请1030件
             kind = applicant_kind(_after(f) if f.unit is None else _phrase(f) + _applicant_after(f))
             if kind == "requests_natural_person" and f.unit is None and not NATURAL_PERSON_ABSENCE.search(_after(f)):
@@ -989,7 +1028,48 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             if kind:
                 f = _renamed(f, kind)
         out.append(f)
-    return _stocks(_kind_lists(_channels(out, listed or set())))
+    return _handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))
+
+
+def way_of_all(f: Fact) -> bool:
+    """A way of applying that is the receiving verb's adverbial, on the sentence's first figure
+    with no 其中 before it: the count of all applications (``WAY_OF_ALL``)."""
+    before = f.text[:f.span[0]]
+    return bool(WAY_OF_ALL.search(_phrase(f))) and "其中" not in before and not any(
+        q.end <= f.span[0] and q.unit is not None for q in quantities(f.text))
+
+
+def information_on_application(f: Fact) -> bool:
+    """An old-style count of information disclosed on application (``INFORMATION_ON_APPLICATION``)."""
+    phrase = _phrase(f)
+    return (bool(INFORMATION_ON_APPLICATION.search(phrase)) and not RECEIVE_VERB.search(phrase)
+            and not HANDLE_VERB.search(phrase) and bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text))
+
+
+def received_from(f: Fact) -> bool:
+    """A count of applications received that names its applicants (``RECEIVED_FROM``), the
+    sentence's first figure and no part after 其中."""
+    before = f.text[:f.span[0]]
+    return bool(RECEIVED_FROM.search(_phrase(f))) and "其中" not in before and not any(
+        q.end <= f.span[0] for q in quantities(f.text))
+
+
+# Handled twice in one sentence beside a count carried over (全年共办理…申请74件,办结71件,剩余3件
+# 结转下一年度): the 办理 count is the template's total, the 办结 one no fact (guide rule 14).
+HANDLED_TOTAL = re.compile(r"办理")
+
+
+def _handled_once(facts: list[Fact]) -> list[Fact]:
+    """Drop a 办结 count handled beside a 办理 count of the same sentence and a count carried over."""
+    drop = set()
+    for f in facts:
+        if f.name != "requests_handled" or not CARRIED_OVER_BESIDE.search(f.text):
+            continue
+        if HANDLED_WITHOUT_OBJECT.search(_phrase(f)) and any(
+                g is not f and g.text == f.text and g.name == "requests_handled" and g.span[0] < f.span[0]
+                and HANDLED_TOTAL.search(_phrase(g)) for g in facts):
+            drop.add(id(f))
+    return [f for f in facts if id(f) not in drop]
 
 
 # A list of at least this many item figures in one sentence, only the first naming a channel,
