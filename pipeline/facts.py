@@ -467,7 +467,8 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
     out = beside_other_channels(out, guessed)
-    facts = consistent(structure(out, listed_channels(s for s, _ in sents) | stated_platforms(sents)))
+    facts = consistent(structure(out, listed_channels(s for s, _ in sents) | stated_platforms(sents)
+                                 | carrying_channels(placed)))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
     return facts
@@ -599,6 +600,30 @@ def stated_platforms(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
             kinds = kind_list_spans(sent) if kinds is None else kinds
             if (q.start, q.end) not in kinds:
                 out |= own
+    return out
+
+
+# A clause naming channels that carried the agency's items (通过门户网站、微信公众号、报纸等平台
+# 发布…信息; 同时通过公众号发布), with or without a figure: beside them, one platform's figure is a
+# channel, not the total (guide rules 4c, 5). Not a clause about press reports, messages,
+# applications or readers, nor a channel's column (栏目).
+NOT_CARRYING = re.compile(r"申请|留言|投诉|咨询|信箱|热线|解读|阅读|关注|粉丝|订阅|访问|点击|栏目|专栏|稿件|发稿|报道")
+# Names that hold a verb of disclosing but disclose nothing (政务公开公示橱窗, 信息公开指南).
+DISCLOSURE_NAMES = re.compile(r"(?:政务|政府信息|信息|村务|党务|财务)公开|公开(?:栏|指南|目录|专栏|平台)|公示栏|发布会")
+# A gazette (政府公报4期) reprints documents: no channel of the year's items beside a website's figure.
+NOT_CARRYING_CHANNELS = {"media", "platform", "online", "gazette"}  # NOT_GUESSED and GENERIC_CHANNELS too
+
+
+def carrying_channels(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
+    """The channels a passage's clauses name as disclosing (``ACTIVE_VERB`` outside
+    ``DISCLOSURE_NAMES``) items, outside the 依申请 and 复议 sections (``NOT_CARRYING`` clauses aside)."""
+    out: set[str] = set()
+    for sent, sec in sents:
+        if sec in ("requests", "review"):
+            continue
+        for clause in PHRASE_BREAK.split(sent):
+            if ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause)) and not NOT_CARRYING.search(clause):
+                out |= channel_kinds(clause) - NOT_CARRYING_CHANNELS
     return out
 
 
@@ -907,6 +932,14 @@ def _after(f: Fact) -> str:
     return f.text[f.span[1]:m.start() if m else len(f.text)]
 
 
+def _clause(f: Fact) -> str:
+    """The text before the quantity back to the last comma, stop or item figure (a count of
+    accounts kept: 网站及389个政务新媒体发布…)."""
+    before = f.text[:f.span[0]]
+    prev = max((q.end for q in quantities(f.text) if q.end <= f.span[0] and q.unit in ITEM_UNITS), default=0)
+    return before[max([prev] + [m.end() for m in PHRASE_BREAK.finditer(before)]):]
+
+
 def _phrase(f: Fact) -> str:
     """The text before the quantity back to the last comma or stop, or else back to the previous quantity."""
     before = _before(f)
@@ -1129,7 +1162,9 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
                     and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS)))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
-        return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(TOTAL_CLAIM.search(_before(f))))
+        # 共计 in one platform's phrase sums that platform's items: the total only when no other
+        # channel is stated (guide rule 4)
+        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f))
 
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
@@ -1142,7 +1177,7 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
         out = [_renamed(f, "active_channel") if f.name == "active_total" and not explicit(f) else f for f in out]
     remaining = [f for f in out if f.name.startswith("active_")]
     if (len(remaining) == 1 and remaining[0].name == "active_channel"  # the only overall figure
-            and not listed - kinds[(remaining[0].text, remaining[0].span)]):
+            and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
 
