@@ -607,7 +607,9 @@ def stated_platforms(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
 # 发布…信息; 同时通过公众号发布), with or without a figure: beside them, one platform's figure is a
 # channel, not the total (guide rules 4c, 5). Not a clause about press reports, messages,
 # applications or readers, nor a channel's column (栏目).
-NOT_CARRYING = re.compile(r"申请|留言|投诉|咨询|信箱|热线|解读|阅读|关注|粉丝|订阅|访问|点击|栏目|专栏|稿件|发稿|报道")
+NOT_CARRYING = re.compile(r"申请|留言|投诉|咨询|信箱|热线|解读|阅读|关注|粉丝|订阅|访问|点击|栏目|专栏|稿件|发稿|报道"
+                          # how channels are run, not what they carried (发布信息时, 日常监测, 更新不及时)
+                          r"|时$|监测|检查|审核|审查|管理(?![局委处所办])|不及时|问题|规范(?!性)|考核|通报|整改|督促")
 # Names that hold a verb of disclosing but disclose nothing (政务公开公示橱窗, 信息公开指南).
 DISCLOSURE_NAMES = re.compile(r"(?:政务|政府信息|信息|村务|党务|财务)公开|公开(?:栏|指南|目录|专栏|平台)|公示栏|发布会")
 # A gazette (政府公报4期) reprints documents: no channel of the year's items beside a website's figure.
@@ -760,7 +762,7 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
@@ -837,7 +839,8 @@ CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
 # An absence whose object is a case or dispute of disclosure (未产生依申请公开政府信息案例), not
 # applications: the absence governs the last noun.
 NOT_REQUEST_ABSENCE = re.compile(r"(?:案例|纠纷)(?:的?情况)?$")
-# Outside the 依申请 section an application figure's sentence speaks of applications.
+# Outside the 依申请 section a count received or handled speaks of applications in its sentence
+# (a result's sentence may be cut at ；: 不予公开5件,占6.17%;).
 REQUEST_WORDS = re.compile(r"申请|办理|办结|答复|结转")
 # Old-style counts of information disclosed on application (依申请公开0件 among the 主动公开
 # counts, 发布依申请公开信息0条): no verb of receiving or handling, in a sentence of 主动公开 or
@@ -851,7 +854,10 @@ PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is ca
 WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|收到|接收|接到)")
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
-RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请")
+RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# A result count is named by its kind's word (无法提供), never by a reason's alone (本机关不掌握4件,
+# 申请信息经查询不存在3件: none; guide rules 16, 18).
+UNABLE_WORD = re.compile(r"无法提供|不能提供")
 
 
 # Absences that name one kind of applicant.
@@ -899,7 +905,7 @@ def result_after(f: "Fact") -> Optional[str]:
 #信息)2条, 不掌握相关信息无法提供2条, 其中予以公开1条): the count is that result's, named or not.
 RESULTS_BEFORE = (("requests_partial", re.compile(r"部分(?:予以)?公开的?$")),
                   ("requests_denied", re.compile(r"不予公开的?$")),
-                  ("requests_unable", re.compile(r"无法提供的?$|不掌握$")),
+                  ("requests_unable", re.compile(r"无法提供的?$")),
                   ("requests_rejected", re.compile(r"不予处理的?$")),
                   ("requests_other_handling", re.compile(r"其他处理的?$")),
                   ("requests_granted", re.compile(r"(?<!部分)(?<!不)(?:予以|同意)公开的?$")))
@@ -1020,10 +1026,12 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 未发生被行政复议纠错或败诉情况
         if f.name.startswith("requests_") and f.unit is None and NOT_REQUEST_ABSENCE.search(absence_words(f.text, f.span[0])):
             continue  # 未产生依申请公开政府信息案例
-        if f.name.startswith("requests_") and f.section != "requests" and not REQUEST_WORDS.search(f.text):
+        if f.name in ("requests_received", "requests_handled") and f.section != "requests" and not REQUEST_WORDS.search(f.text):
             continue  # 主动公开信息81条,其中退回三条: no application in sight
         if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and received_from(f):
             f = _renamed(f, "requests_received")  # 共收到自然人申请2件
+        if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
+            continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
         if f.name.startswith("normative_") and f.unit is not None and OTHER_DOCUMENTS.search(_phrase(f)):
@@ -1080,11 +1088,18 @@ def information_on_application(f: Fact) -> bool:
 
 
 def received_from(f: Fact) -> bool:
-    """A count of applications received that names its applicants (``RECEIVED_FROM``), the
-    sentence's first figure and no part after 其中."""
-    before = f.text[:f.span[0]]
-    return bool(RECEIVED_FROM.search(_phrase(f))) and "其中" not in before and not any(
-        q.end <= f.span[0] for q in quantities(f.text))
+    """A count of applications received that names its applicants (``RECEIVED_FROM``: 共收到自然人
+    申请2件, 共收到2个自然人的…申请), the sentence's first figure, no part after 其中 and no other
+    applicants' count after it (guide rule 23)."""
+    before, phrase = f.text[:f.span[0]], _phrase(f)
+    if not RECEIVED_FROM.search(phrase) or "其中" in before:
+        return False
+    if not (applicant_kind(phrase) or _applicant_after(f)):
+        return False
+    qs = quantities(f.text)
+    return not any(q.end <= f.span[0] for q in qs) and not any(
+        q.start >= f.span[1] and applicant_kind(_phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end))))
+        for q in qs)
 
 
 # Handled twice in one sentence beside a count carried over (全年共办理…申请74件,办结71件,剩余3件
