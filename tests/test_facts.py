@@ -366,6 +366,47 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
+def _sentence_of(text, context):
+    """The sentence of ``text`` holding ``context`` (a bundled report's file has no text)."""
+    import re
+    at = text.find(context) if text else -1
+    if at < 0:
+        return context
+    starts = [m.end() for m in re.finditer(r"[。；;!?！？\n]", text[:at])]
+    end = re.search(r"[。；;!?！？\n]", text[at + len(context):])
+    return text[(starts[-1] if starts else 0): at + len(context) + (end.start() if end else len(text))]
+
+
+def test_development_gold_follows_the_one_guide():
+    """docs/facts_guide.md, the rules a reading of the words can check: a result count is named
+    by its kind's word, not a reason's (16: 本机关不掌握…N件 alone is no `requests_unable`); the
+    year's count of applications naming its applicants is received (23); `截至…累计` is a stock
+    (10); the guide is linked from docs/facts_heldout.md and every folder's README."""
+    import re
+    folders = [FACT_GOLD / s for s in DEV_SPLITS]
+    files = [p for d in folders for p in sorted(d.glob("*.json"))] + sorted(FACT_GOLD.glob("*.json"))
+    assert len(files) >= 397  # 381 excerpts of ten folders, 16 bundled reports
+    for p in files:
+        g = json.loads(p.read_text(encoding="utf-8"))
+        for f in g["facts"]:
+            sent = _sentence_of(g.get("text") or "", f["context"])
+            if f["name"] == "requests_unable":
+                assert "无法提供" in sent, (p.name, f["context"])
+            if f["name"] == "requests_natural_person":
+                assert not re.search(r"收到|受理|接到", f["context"]), (p.name, f["context"])
+            if f["name"].startswith("active_"):
+                lead = sent[: sent.find(f["quantity"], sent.find(f["context"]))]
+                since = re.split(r"截至|截止|到\d{4}年底", lead)
+                between = since[-1] if len(since) > 1 else ""
+                stock = ("累计" in between and not re.search(r"\d\s*[条件篇个次]", between)
+                         and not re.search(r"年累计|年度累计", between))
+                assert not stock, (p.name, f["context"])
+    guide = ROOT / "docs" / "facts_guide.md"
+    assert "facts_guide.md" in (ROOT / "docs" / "facts_heldout.md").read_text(encoding="utf-8")
+    assert all("facts_guide.md" in (d / "README.md").read_text(encoding="utf-8") for d in folders)
+    assert "**changed**" in guide.read_text(encoding="utf-8")
+
+
 def test_excerpt_sets_are_apart_and_set_7_is_never_trained_on():
     from itertools import combinations
     from pipeline import cli
