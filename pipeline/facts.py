@@ -855,6 +855,11 @@ WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|�
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
 RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# Companies named apart from 法人/其他组织 are the template's 商业企业 column.
+COMMERCIAL = re.compile(r"企业|公司|商业")
+LEGAL_PERSON_WORDS = re.compile(r"法人|其他组织|社会组织")
+# Rules and normative documents counted are no items of active disclosure.
+RULES_OR_DOCUMENTS = re.compile(r"(?:规章|规范性文件)[^、，,]{0,2}$")
 # A result count is named by its kind's word (无法提供), never by a reason's alone (本机关不掌握4件,
 # 申请信息经查询不存在3件: none; guide rules 16, 18).
 UNABLE_WORD = re.compile(r"无法提供|不能提供")
@@ -1030,6 +1035,11 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 主动公开信息81条,其中退回三条: no application in sight
         if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and received_from(f):
             f = _renamed(f, "requests_received")  # 共收到自然人申请2件
+        if (f.name == "requests_legal_person" and f.unit is not None and COMMERCIAL.search(_phrase(f))
+                and not LEGAL_PERSON_WORDS.search(_phrase(f))):
+            f = _renamed(f, "requests_commercial")  # 自然人申请32件、企业申请2件、其他组织申请2件
+        if f.name.startswith("active_") and RULES_OR_DOCUMENTS.search(_phrase(f)):
+            continue  # 现行有效政府规章8份: rules, not items disclosed
         if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
             continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
@@ -1233,7 +1243,9 @@ def _stocks(facts: list[Fact]) -> list[Fact]:
 
     def since(f: Fact) -> bool:  # 截至2019年底，累计主动公开…: a stock, whatever else is stated
         return bool(STOCK.search(_before(f)) and SINCE.search(f.text[:f.span[0]]))
-    facts = [f for f in facts if f.name != "active_total" or not since(f)]
+    # a channel's too (guide rule 10), unless its own words say the year (…网站2022年累计发布信息53篇)
+    facts = [f for f in facts if not (since(f) and (f.name == "active_total" or (
+        f.name == "active_channel" and not YEAR_FIGURE.search(_before(f)))))]
     totals = [f for f in facts if f.name == "active_total"]
     if not any(not stock(f) for f in totals):
         return facts
