@@ -271,8 +271,8 @@ FACTS: dict[str, tuple[str, dict[str, list[list[str]]]]] = {
 FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
-# Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
-COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", None)
+# Applications and cases are also counted in 条 (共收到依申请公开17条), 份, 起 and 宗.
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", "宗", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
     "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇", "部"),  # 发布行政规范性文件6篇
     "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
@@ -1031,7 +1031,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 未发生被行政复议纠错或败诉情况
         if f.name.startswith("requests_") and f.unit is None and NOT_REQUEST_ABSENCE.search(absence_words(f.text, f.span[0])):
             continue  # 未产生依申请公开政府信息案例
-        if f.name in ("requests_received", "requests_handled") and f.section != "requests" and not REQUEST_WORDS.search(f.text):
+        if (f.name in ("requests_received", "requests_handled") and f.unit is not None and f.section != "requests"
+                and not REQUEST_WORDS.search(f.text)):
             continue  # 主动公开信息81条,其中退回三条: no application in sight
         if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and received_from(f):
             f = _renamed(f, "requests_received")  # 共收到自然人申请2件
@@ -1084,10 +1085,12 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
 
 def way_of_all(f: Fact) -> bool:
     """A way of applying that is the receiving verb's adverbial, on the sentence's first figure
-    with no 其中 before it: the count of all applications (``WAY_OF_ALL``)."""
-    before = f.text[:f.span[0]]
-    return bool(WAY_OF_ALL.search(_phrase(f))) and "其中" not in before and not any(
-        q.end <= f.span[0] and q.unit is not None for q in quantities(f.text))
+    with no 其中 before it and no other way's count after it: the count of all applications (``WAY_OF_ALL``)."""
+    before, qs = f.text[:f.span[0]], quantities(f.text)
+    later_ways = any(q.start >= f.span[1] and APPLICATION_WAYS.search(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)  # 通过网络…25件,通过来信…4件: parts
+    return bool(WAY_OF_ALL.search(_phrase(f))) and "其中" not in before and not later_ways and not any(
+        q.end <= f.span[0] and q.unit is not None for q in qs)
 
 
 def information_on_application(f: Fact) -> bool:

@@ -93,6 +93,34 @@ def _named(text, names):
     return [(f.name, f.value) for f in facts.extract_facts(text, classify)]
 
 
+def test_structure_round_7_set_6_classes_and_the_one_guide():
+    """Round 7 (set 6's classes, docs/facts_guide.md): a platform's figure beside another channel
+    named carrying items is a channel; absences by the noun they govern; applications by their verb."""
+    # guide rules 4-5: the 公众号 carried items too, with no figure: the website's figure is a channel
+    assert _named("通过门户网站主动公开信息74条。同时通过微信公众号发布工作动态。", ["active_total"]) == [
+        ("active_channel", 74)]
+    assert _named("通过门户网站主动公开信息74条。", ["active_total"]) == [("active_total", 74)]
+    # a general statement of how channels are run names no second channel
+    assert _named("通过门户网站主动公开信息74条。加强政务新媒体信息发布日常监测。", ["active_total"]) == [
+        ("active_total", 74)]
+    # absences: an outcome is no count of cases; old-style counts of information are none
+    assert _named("未发生被行政复议纠错或败诉情况。", ["review_reconsideration"]) == []
+    assert _named("主动公开政府信息21条,依申请公开0件。", ["active_total", "requests_received"]) == [
+        ("active_total", 21)]
+    # applications: 转办件 none, 结转件 carried in, 办理 over 办结 beside a count carried over, 宗
+    assert _named("办理市人民政府办公室转办件1件。", ["requests_handled"]) == []
+    assert _named("办理2021年结转件4件。", ["requests_handled"]) == [("requests_carried_in", 4)]
+    assert _named("全年共办理政府信息公开申请74件,办结71件,剩余3件结转下一年度处理。",
+                  ["requests_handled", "requests_handled", "requests_carried_over"]) == [
+        ("requests_handled", 74), ("requests_carried_over", 3)]
+    assert _named("全年办理政府信息公开申请96宗。", ["requests_handled"]) == [("requests_handled", 96)]
+    assert _named("通过信函方式受理依申请公开1件。", ["requests_received"]) == [("requests_received", 1)]
+    assert _named("依据《条例》予以答复办结4件。", ["requests_handled"]) == [("requests_handled", 4)]
+    # guide rule 16: a reason's count alone is no 无法提供 total
+    assert _named("予以公开2件,本机关不掌握相关信息9件。", ["requests_granted", "requests_unable"]) == [
+        ("requests_granted", 2)]
+
+
 def test_structure_section_headings_rule_out_names():
     text = "（一）主动公开政府信息情况\n本年度公开信息12条。\n（二）依申请公开情况\n共收到申请3件，发布信息5条。"
     assert _named(text, ["requests_received", "requests_received", "active_total"]) == [("requests_received", 3)]
@@ -199,7 +227,10 @@ def test_structure_round_4_absences_applicants_and_results():
     # 群众 and 公民 alone name no kind of applicant in an absence; 自然人 does; a count names its applicant
     assert _named("没有接到群众主动要求公开政府信息的申请。", ["requests_received"]) == [("requests_received", 0)]
     assert _named("未收到公民依申请信息公开事项。", ["requests_received"]) == [("requests_received", 0)]
-    assert _named("共收到2个自然人的政府信息公开申请。", ["requests_received"]) == [("requests_natural_person", 2)]
+    assert _named("共收到2个自然人的政府信息公开申请。", ["requests_received"]) == [("requests_received", 2)]  # guide rule 23
+    assert _named("共收到自然人申请2件。", ["requests_natural_person"]) == [("requests_received", 2)]
+    assert _named("共收到申请5件，其中自然人申请4件。", ["requests_received", "requests_natural_person"]) == [
+        ("requests_received", 5), ("requests_natural_person", 4)]
     assert _named("公民个人提出申请1030件。", ["requests_received"]) == [("requests_natural_person", 1030)]
     assert _named("共受理36件政府信息公开申请(均为自然人提交)。", ["requests_received"]) == [("requests_received", 36)]
     assert _named("在办结的5件申请中,申请撤销1件。", ["requests_handled", "requests_commercial"]) == [("requests_handled", 5)]
