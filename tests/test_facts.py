@@ -341,6 +341,7 @@ DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
 DEV6 = FACT_GOLD / "dev6"  # the set-6 annotator's development excerpts (branch i12k)
 HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: held out for one run, development data since branch i12k
 HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: untouched (branch i12j), while branch i12k changed the rules
+HELDOUT7 = FACT_GOLD / "heldout7"  # set 7: untouched (branch i12l), while branch i12m changes the code
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -350,7 +351,7 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
                                           (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6"),
-                                          (HELDOUT6, "heldout6")])
+                                          (HELDOUT6, "heldout6"), (HELDOUT7, "heldout7")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -364,53 +365,60 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_6_is_never_trained_on():
+def test_excerpt_sets_are_apart_and_sets_6_and_7_are_never_trained_on():
     from itertools import combinations
     from pipeline import cli
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
     set6 = read_fact_gold(FACT_GOLD, "heldout6")
+    set7 = read_fact_gold(FACT_GOLD, "heldout7")
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
-    for a, b in combinations(sets + [set6], 2):
+    for a, b in combinations(sets + [set6, set7], 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
-    assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 5 is development data now (its one held-out figure kept), set 6 the held-out split
-    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set6)
+    assert not [g["agency"] for s in sets + [set7] for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
+    # set 5 is development data now (its one held-out figure kept), sets 6 and 7 the held-out splits
+    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set6) | set(set7)
     assert set6 and all(splits["held_out"][k].startswith("set 6: ") for k in set6)
+    assert set7 and all(splits["held_out"][k].startswith("set 7: ") for k in set7)
     for split, mark in (("heldout4", "set 4: "), ("heldout5", "set 5: ")):
         assert all(splits["development_excerpts"][k].startswith(mark) for k in sets[DEV_SPLITS.index(split)])
     assert all("P 0.9314 / R 0.7762" in splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index("heldout5")])
-    assert "heldout6" in splits["held_out_about"]
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout6",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout6"}
+    assert "heldout6" in splits["held_out_about"] and "heldout7" in splits["held_out_about"]
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout6", "heldout7")
+    assert set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout6", "heldout7"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
     # training reads the development sets and refuses set 6; the report splits never hold an excerpt
-    with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout6")
-    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set6)
+    for held in ("heldout6", "heldout7"):
+        with pytest.raises(ValueError):
+            tf.excerpt_sentences(held)
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set6, set7)
 
 
-def test_heldout6_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 6 with `--split heldout6` (files written on another branch)."""
+@pytest.mark.parametrize("split", ["heldout6", "heldout7"])
+def test_held_out_split_is_scored_from_its_folder(tmp_path, capsys, split):
+    """The lead scores sets 6 and 7 with `--split heldout6|heldout7` (files written on another
+    branch; a made-up excerpt here, not the gold)."""
     from pipeline.cli import main
-    (tmp_path / "heldout6").mkdir()
+    (tmp_path / split).mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout6" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout6", "text": text,
+    (tmp_path / split / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": split, "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout6", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", split, "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout6" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == split and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
-                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35)])
+                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35),
+                                                         (HELDOUT7, 140, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
-    """Sets 3, 4, 5 and 6 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
+    """Sets 3, 4, 5, 6 and 7 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
     gold = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))]
     facts_ = [f for g in gold for f in g["facts"]]
