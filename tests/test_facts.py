@@ -373,6 +373,7 @@ DEV6 = FACT_GOLD / "dev6"  # the set-6 annotator's development excerpts (branch 
 HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: held out for one run, development data since branch i12k
 HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: held out for one run, development data since branch i12m
 DEV7 = FACT_GOLD / "dev7"  # the set-7 annotator's development excerpts (branch i12m)
+HELDOUT7 = FACT_GOLD / "heldout7"  # set 7: untouched (branch i12l), while branch i12m changed the code
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -383,7 +384,7 @@ DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "d
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
                                           (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6"),
-                                          (HELDOUT6, "heldout6"), (DEV7, "dev7")])
+                                          (HELDOUT6, "heldout6"), (DEV7, "dev7"), (HELDOUT7, "heldout7")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -483,7 +484,8 @@ def test_heldout7_split_is_scored_from_its_folder(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
-                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35)])
+                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35),
+                                                         (HELDOUT7, 140, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
     """Sets 3, 4, 5 and 6 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
