@@ -81,3 +81,33 @@ def test_under_seal_needs_a_share_of_the_box():
     assert seals.under_seal((0, 0, 10, 10), [(5, 0, 20, 10)])  # half inside
     assert not seals.under_seal((0, 0, 10, 10), [(9, 0, 20, 10)])  # a tenth
     assert not seals.under_seal((0, 0, 10, 10), [])
+
+
+def test_a_piece_of_seal_residue_is_no_number(monkeypatch):
+    """In a borderless row under a seal, specks left of the lettering (a third of the
+    print's darkness) were read as a number and pushed the row's values a column on
+    (1000008: 0, 7, 7 read 1, 7, 0).  Under a seal such a piece is dropped; a faint digit
+    (half the print's darkness) and anything away from a seal are kept."""
+    gray = np.full((40, 400), 250, np.uint8)
+    gray[14:26, 10:140] = 40  # the label's print
+    gray[16:24, 200:204] = 180  # specks: residue of the lettering (a third as dark)
+    gray[16:24, 300:303] = 140  # a faint 1 (half as dark)
+    label, speck, faint = (5, 10, 150, 30), (198, 14, 206, 26), (298, 14, 305, 26)
+    assert seals.only_residue(gray[14:26, 198:206], *seals.print_darkness(gray, gray < 128))
+    assert not seals.only_residue(gray[14:26, 298:305], *seals.print_darkness(gray, gray < 128))
+
+    class Engine(_Engine):
+        def recognize(self, images):
+            return [ocr.RecResult(LABEL, 0.99, [0.99]) if img.shape[1] > 4 * img.shape[0]
+                    else ocr.RecResult("1", 0.95, [0.95]) for img in images]
+
+    def layout():
+        return Layout(gray, gray < 128, 1.0, 20.0, [], [FreeRow([[label], [speck], [faint]], [0, 1, 2])],
+                      [Crop(b, ("free", 0, i), (0, 0, 400, 40)) for i, b in enumerate((label, speck, faint))])
+
+    monkeypatch.setattr(ocr, "get_engine", lambda: Engine())
+    monkeypatch.setattr(seal_digits, "_model", lambda: None)
+    (line,) = recognise.recognise_page(layout(), 1)
+    assert [c.text for c in line.cells] == [LABEL, "1", "1"]
+    (line,) = recognise.recognise_page(layout(), 1, seals=((180.0, 0.0, 320.0, 40.0),))
+    assert [c.text for c in line.cells] == [LABEL, "1"] and line.cells[-1].box[0] == 298

@@ -16,7 +16,7 @@ from .lines import FreeRow, _cell_box
 from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
 from .seal_digits import sealed_number
-from .seals import RESIDUE_LEVELS, under_seal, without_residue
+from .seals import RESIDUE_LEVELS, only_residue, print_darkness, under_seal, without_residue
 
 WRAP_ALIGN = 0.6  # a wrapped label's lines start within this of each other …
 WRAP_GAP = 0.8  # … and are at most this far apart …
@@ -117,6 +117,14 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
     # Under a seal even a sure reading is read again (a 0 with lettering's residue reads 6 at 0.99) …
     sealed = {key for key in numeric if key in reads and seals
               and any(not cr.chars and under_seal(cr.box, seals) for cr, _ in reads[key])}
+    if sealed:  # what holds only the seal's remnants is no number at all
+        paper, darkness = print_darkness(lay.gray, lay.ink)
+        for key in sorted(sealed):
+            boxes = [cr.box for cr, _ in reads[key]]
+            if all(only_residue(lay.gray[b[1]:b[3], b[0]:b[2]], paper, darkness) for b in boxes):
+                texts[key], confs[key] = "", 0.0
+                sealed.discard(key)
+                todo = [k for k in todo if k != key]
     todo += [key for key in sorted(sealed) if key not in todo]
     if todo:
         _reread(lay, todo, reads, texts, confs, engine, sealed)
