@@ -35,6 +35,21 @@ def test_reader_only_overrules_a_recogniser_that_is_unsure(monkeypatch):
     assert digits.fax_number(gray, box, "11", 0.80, is_number) == ("11", 0.80)  # the reader unsure: kept
 
 
+def test_a_surer_reader_overrules_a_sure_recogniser_of_as_many_digits(monkeypatch):
+    """A fax's 7 (or 2) the recogniser reads a sure "1" (development 1000001, 1000004, 1000008,
+    988406: requests.new.total): the reader's surer reading of as many digits wins; a
+    reading of another length (69 against the reader's "0") or a less sure one does not."""
+    from pipeline.layout import is_number
+
+    gray, box = np.full((20, 20), 255, np.uint8), (0, 0, 10, 10)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("7", 0.993))
+    assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("7", 0.993)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("0", 0.997))
+    assert digits.fax_number(gray, box, "69", 0.997, is_number) == ("69", 0.997)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("7", 0.97))
+    assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("1", 0.999)
+
+
 def test_no_digit_is_read_where_there_is_no_ink():
     """An empty cell stays empty: the reader gives nothing for paper or a speck, and the
     recogniser's empty reading stays empty."""
