@@ -347,20 +347,29 @@ def test_stroke_statistics_tell_broken_strokes_from_filled_ones():
 
 
 def test_an_illegible_fax_page_is_named_with_its_stroke_statistics():
-    """A fax page whose lines read as noise gets a warning naming how its threshold failed;
-    a page that reads, or one with too few lines to judge, gets none."""
+    """A fax page whose lines and cells read as noise gets a warning naming how its threshold
+    failed; a page whose cells read (its labels damaged: every line unsure), or one with
+    too few lines to judge, gets none."""
     from pipeline.backend.scan.furniture import fax_legibility_warning
 
-    noise = [Line("x%#", 2, confidence=0.3) for _ in range(18)] + [Line("一、总体情况", 2, confidence=0.95)] * 2
+    def row(conf_label, conf_cells):
+        cells = [Cell("x%#", None, conf_label)] + [Cell("0", None, c) for c in conf_cells]
+        return Line(" ".join(c.text for c in cells), 2, cells, confidence=min([conf_label, *conf_cells]))
+
+    noise = [row(0.3, [0.3, 0.9, 0.4]) for _ in range(20)]  # 15% of lines... none sure; 25% of cells
     faint, dark, plain = raster.StrokeStats(0.2, 0.02, 900), raster.StrokeStats(0.01, 0.3, 900), \
         raster.StrokeStats(0.01, 0.05, 900)
     w = fax_legibility_warning(2, faint, noise)
-    assert w.startswith("page 2: fax too faint to read") and "20.0% of the glyph ink in dots" in w and "2 of 20" in w
+    assert w.startswith("page 2: fax too faint to read") and "20.0% of the glyph ink in dots" in w
+    assert "0% of 20 lines and 25% of 80 cells" in w
     assert fax_legibility_warning(2, dark, noise).startswith("page 2: fax too dark to read")
     assert fax_legibility_warning(2, plain, noise).startswith("page 2: fax unreadable")
-    read = [Line("1.属于国家秘密 0 0 0", 2, confidence=0.9)] * 8 + noise[:12]
-    assert fax_legibility_warning(2, faint, read) is None  # 8 of 20 lines read surely
+    labels_damaged = [row(0.3, [0.99, 0.95, 0.9, 0.9]) for _ in range(20)]  # numbers read: 80% of cells
+    assert fax_legibility_warning(2, faint, labels_damaged) is None
     assert fax_legibility_warning(2, faint, noise[:5]) is None  # too few lines to judge
+    # No grid found (its rules went too): the lines alone judge (seed 7045 faxed at 60: 29 cells).
+    assert fax_legibility_warning(2, faint, [Line("x", 2, confidence=0.1)] * 20).startswith("page 2: fax too faint")
+    assert fax_legibility_warning(2, faint, [Line("一、总体情况", 2, confidence=0.9)] * 20) is None
 
 
 def _fax_thresholds(monkeypatch, threshold: int, pages=None):
@@ -399,8 +408,7 @@ def test_a_wiped_out_fax_page_leaves_its_tables_partial_and_batch_counts_it(tmp_
     """End to end: seed 7045 with its table page (2) faxed to dots, its other pages as
     generated. The result warns for page 2, its coverage shows the tables of page 2 partly
     or not read, and batch's outcome is ``partial``, never a clean success; the legible
-    first page gets no fax warning (page 3, at its own threshold 133, is itself blobby:
-    5 of its 21 lines read surely, and is named too)."""
+    first page gets no fax warning."""
     from pipeline import coverage
     from pipeline.batch import failure_of
     from pipeline.extract import extract_file
