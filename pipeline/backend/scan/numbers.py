@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ... import layout, template as tpl
+from ...lexicon import ideographs
 from ...layout import Grid
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
@@ -146,4 +147,4 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
 
 def _is_words(text: str) -> bool:
     """Text with two or more CJK characters is a label, never a misread number."""
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2
+    return ideographs(text) >= 2
