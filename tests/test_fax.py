@@ -425,6 +425,8 @@ def test_a_wiped_out_fax_page_leaves_its_tables_partial_and_batch_counts_it(tmp_
     assert any(w.startswith("table ") for w in r.warnings)
     obj = r.as_dict()
     assert failure_of(obj) is None and coverage.outcome(obj) == "partial"  # batch's count: partial
+
+
 def _cells_row(cells: list[tuple[int, str]], page: int = 1) -> Line:
     """An OCR'd grid row of (grid column, text) cells."""
     cs = [Cell(t, (10 * c, 0, 10 * c + 8, 10), 0.9, 0, c) for c, t in cells]
