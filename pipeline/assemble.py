@@ -115,6 +115,8 @@ class Assembly:
     placed: set = field(default_factory=set)
     # Cells left null because several placements fit the rules: field id -> candidate values.
     ambiguous: dict = field(default_factory=dict)
+    # Money whose decimal point the rules put where a fax's pixels show only its gap.
+    decoded: set = field(default_factory=set)
 
 
 _NOT_NUMERIC = re.compile(r"[^\d.+-]")
@@ -692,6 +694,11 @@ def _placements(values: list[Token], n: int) -> list[list[Optional[Token]]]:
     return out
 
 
+def pointed_value(digits: str, after: int) -> float:
+    """The money amount of ``digits`` with a decimal point ``after`` digits from the end."""
+    return round(int(digits) / 10 ** after, after)
+
+
 def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[Token]],
              asm: Optional[Assembly] = None, blanks: bool = False) -> None:
     """Set a row's fields from its tokens; with ``asm``, record where each was read
@@ -699,8 +706,16 @@ def _set_row(fields: dict, table: Table, row: Row, cells: list[Optional[Token]],
     for col, tok in zip(row.columns, cells):
         fid = f"{table.id}.{row.id}.{col.id}"
         fields[fid] = None if tok is None else parse_number(tok.text, col.decimal)
+        point = (tok.cell.point if tok is not None and col.decimal and tok.text.isdigit()
+                 and tok.text == tok.cell.text else None)
+        if point:  # a money cell read without its point where the fax's pixels show it
+            fields[fid] = pointed_value(tok.text, point[0])
         if asm is None:
             continue
+        if point and point[1] == "gap":
+            asm.decoded.add(fid)
+            asm.warnings.append(f"{fid}: read {tok.text} with no decimal point; the gap a lost point "
+                                f"left {point[0]} digit(s) from its end makes it {fields[fid]:g}")
         if tok is not None:
             asm.sources[fid] = (tok.page, tok.cell)
         elif blanks:
@@ -844,8 +859,8 @@ def field_cells(template: Template, asm: Assembly) -> dict[str, FieldCell]:
             out[fid] = FieldCell(None, "ambiguous", candidates=list(asm.ambiguous[fid]))
         elif fid in asm.sources:
             page, cell = asm.sources[fid]
-            out[fid] = FieldCell(value, "placed" if fid in asm.placed else "printed", page,
-                                 cell.box, cell.text, cell.span, cell.confidence)
+            status = "placed" if fid in asm.placed else "decoded" if fid in asm.decoded else "printed"
+            out[fid] = FieldCell(value, status, page, cell.box, cell.text, cell.span, cell.confidence)
         elif fid in asm.blank:
             out[fid] = FieldCell(None, "blank")
         else:

@@ -26,6 +26,9 @@ class Cell:
     colspan: int = 1
     # Character offsets into the document's text, for sources without boxes (text dumps).
     span: Optional[tuple[int, int]] = None
+    # A fax's number read without a decimal point whose pixels show one: (digits after it,
+    # "dot" (a point blob) or "gap" (the gap a lost point left)); ``scan.digits.decimal_point``.
+    point: Optional[tuple[int, str]] = None
 
 
 @dataclass

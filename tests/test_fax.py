@@ -324,6 +324,109 @@ def test_a_run_of_zeros_in_one_cell_is_one_zero_per_lost_cell():
     assert assemble._run_together("100") == ["100"] and assemble._run_together("0") == ["0"]
 
 
+def test_stroke_statistics_tell_broken_strokes_from_filled_ones():
+    """``raster.stroke_stats`` on a 100-dpi page: glyphs of 1-px strokes are neither dots nor
+    cores; the same glyphs broken into specks are dots; filled into blobs, cores; a rule is
+    not a glyph."""
+    page = np.full((1170, 827), 255, np.uint8)
+    for i in range(40):  # thin "digits": 1-px rings, 6x9 px
+        x, y = 40 + 15 * i, 100
+        page[y:y + 9, x] = page[y:y + 9, x + 5] = 0
+        page[y, x:x + 6] = page[y + 8, x:x + 6] = 0
+    page[300, 20:800] = 0  # a rule
+    thin = raster.stroke_stats(page)
+    assert thin.glyphs == 40 and thin.dots == 0.0 and thin.core == 0.0
+    broken = page.copy()
+    broken[100:109, :] = 255
+    broken[100:109:3, 40:640:3] = 0  # what a low threshold leaves: specks
+    assert raster.stroke_stats(broken).dots > 0.9
+    filled = page.copy()
+    for i in range(40):
+        filled[100:109, 40 + 15 * i:46 + 15 * i] = 0  # a high threshold: solid blobs
+    assert raster.stroke_stats(filled).core > 0.3 and raster.stroke_stats(filled).dots == 0.0
+
+
+def test_an_illegible_fax_page_is_named_with_its_stroke_statistics():
+    """A fax page whose lines and cells read as noise gets a warning naming how its threshold
+    failed; a page whose cells read (its labels damaged: every line unsure), or one with
+    too few lines to judge, gets none."""
+    from pipeline.backend.scan.furniture import fax_legibility_warning
+
+    def row(conf_label, conf_cells):
+        cells = [Cell("x%#", None, conf_label)] + [Cell("0", None, c) for c in conf_cells]
+        return Line(" ".join(c.text for c in cells), 2, cells, confidence=min([conf_label, *conf_cells]))
+
+    noise = [row(0.3, [0.3, 0.9, 0.4]) for _ in range(20)]  # 15% of lines... none sure; 25% of cells
+    faint, dark, plain = raster.StrokeStats(0.2, 0.02, 900), raster.StrokeStats(0.01, 0.3, 900), \
+        raster.StrokeStats(0.01, 0.05, 900)
+    w = fax_legibility_warning(2, faint, noise)
+    assert w.startswith("page 2: fax too faint to read") and "20.0% of the glyph ink in dots" in w
+    assert "0% of 20 lines and 25% of 80 cells" in w
+    assert fax_legibility_warning(2, dark, noise).startswith("page 2: fax too dark to read")
+    assert fax_legibility_warning(2, plain, noise).startswith("page 2: fax unreadable")
+    labels_damaged = [row(0.3, [0.99, 0.95, 0.9, 0.9]) for _ in range(20)]  # numbers read: 80% of cells
+    assert fax_legibility_warning(2, faint, labels_damaged) is None
+    assert fax_legibility_warning(2, faint, noise[:5]) is None  # too few lines to judge
+    # No grid found (its rules went too): the lines alone judge (seed 7045 faxed at 60: 29 cells).
+    assert fax_legibility_warning(2, faint, [Line("x", 2, confidence=0.1)] * 20).startswith("page 2: fax too faint")
+    assert fax_legibility_warning(2, faint, [Line("一、总体情况", 2, confidence=0.9)] * 20) is None
+
+
+def _fax_thresholds(monkeypatch, threshold: int, pages=None):
+    """Generated faxes written with every page's (or ``pages``') 1-bit threshold at ``threshold``."""
+    import training.generate.writers as W
+
+    orig = W.hazard_params
+
+    def params(seed, hazard, n):
+        p = orig(seed, hazard, n)
+        for i, pg in enumerate(p["pages"], 1):
+            if "threshold" in pg and (pages is None or i in pages):
+                pg["threshold"] = threshold
+        return p
+    monkeypatch.setattr(W, "hazard_params", params)
+
+
+FAINT_THRESHOLD = 60  # a 1-bit threshold that leaves specks of seed 7045's table page (its own: 158)
+
+
+def test_a_fax_page_the_threshold_wiped_out_says_so(tmp_path, monkeypatch):
+    """Seed 7045's table page faxed at a threshold that leaves dots (unreadable by eye, like
+    development 980000 page 2): the page and the document say so, with the stroke figures
+    (before, the page read as noise without a word of why)."""
+    _fax_thresholds(monkeypatch, FAINT_THRESHOLD)
+    s = G.generate(7045)
+    path = tmp_path / "faint.pdf"
+    G.write_scan(s, path, hazard="fax")
+    doc = scan.read_scan(path, pages=[2])
+    (w,) = [w for w in doc.warnings if w.startswith("page 2: fax")]
+    assert w.startswith("page 2: fax too faint to read") and "% of the glyph ink in dots" in w
+
+
+@pytest.mark.slow
+def test_a_wiped_out_fax_page_leaves_its_tables_partial_and_batch_counts_it(tmp_path, monkeypatch):
+    """End to end: seed 7045 with its table page (2) faxed to dots, its other pages as
+    generated. The result warns for page 2, its coverage shows the tables of page 2 partly
+    or not read, and batch's outcome is ``partial``, never a clean success; the legible
+    first page gets no fax warning."""
+    from pipeline import coverage
+    from pipeline.batch import failure_of
+    from pipeline.extract import extract_file
+
+    _fax_thresholds(monkeypatch, FAINT_THRESHOLD, pages={2})
+    s = G.generate(7045)
+    path = tmp_path / "faint.pdf"
+    G.write_scan(s, path, hazard="fax")
+    r = extract_file(path)
+    fax = [w for w in r.warnings if ": fax " in w]
+    pages = {w.split(":")[0] for w in fax}
+    assert "page 2" in pages and "page 1" not in pages, fax
+    assert any(c.status != "found" for c in r.coverage), r.coverage
+    assert any(w.startswith("table ") for w in r.warnings)
+    obj = r.as_dict()
+    assert failure_of(obj) is None and coverage.outcome(obj) == "partial"  # batch's count: partial
+
+
 def _cells_row(cells: list[tuple[int, str]], page: int = 1) -> Line:
     """An OCR'd grid row of (grid column, text) cells."""
     cs = [Cell(t, (10 * c, 0, 10 * c + 8, 10), 0.9, 0, c) for c, t in cells]

@@ -35,6 +35,21 @@ def test_reader_only_overrules_a_recogniser_that_is_unsure(monkeypatch):
     assert digits.fax_number(gray, box, "11", 0.80, is_number) == ("11", 0.80)  # the reader unsure: kept
 
 
+def test_a_surer_reader_overrules_a_sure_recogniser_of_as_many_digits(monkeypatch):
+    """A fax's 7 (or 2) the recogniser reads a sure "1" (development 1000001, 1000004, 1000008,
+    988406: requests.new.total): the reader's surer reading of as many digits wins; a
+    reading of another length (69 against the reader's "0") or a less sure one does not."""
+    from pipeline.layout import is_number
+
+    gray, box = np.full((20, 20), 255, np.uint8), (0, 0, 10, 10)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("7", 0.993))
+    assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("7", 0.993)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("0", 0.997))
+    assert digits.fax_number(gray, box, "69", 0.997, is_number) == ("69", 0.997)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("7", 0.97))
+    assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("1", 0.999)
+
+
 def test_no_digit_is_read_where_there_is_no_ink():
     """An empty cell stays empty: the reader gives nothing for paper or a speck, and the
     recogniser's empty reading stays empty."""
@@ -113,3 +128,72 @@ def test_borderless_rows_number_pieces_go_to_the_reader(monkeypatch):
     assert not recognise._reader_may_read(("free", 0, 0), "itiet")
     assert recognise._reader_may_read(("free", 0, 1), "11") and recognise._reader_may_read(("free", 0, 1), "()")
     assert recognise._reader_may_read(("cell", 0, 1), "itiet")
+
+
+def _number_crop(text: str, dot: bool = True) -> np.ndarray:
+    """A fax-like grey crop of ``text`` (Hershey digits, 1-bit, upscaled 1.5x and smoothed
+    as ``raster.clean_bilevel`` does); ``dot=False`` leaves a point's place empty, as a
+    100-dpi threshold does to a 1-px point."""
+    import cv2
+
+    img = np.full((14, 12 * len(text) + 8), 255, np.uint8)
+    x = 4
+    for ch in text:
+        if ch == ".":
+            if dot:
+                img[10:12, x + 1:x + 3] = 0
+            x += 5
+            continue
+        cv2.putText(img, ch, (x, 11), cv2.FONT_HERSHEY_PLAIN, 0.8, 0, 1, cv2.LINE_8)
+        x += 8
+    img = cv2.resize(img, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
+    img = cv2.GaussianBlur(img, (0, 0), 1.5)
+    ys, xs = np.flatnonzero((img < 200).any(axis=1)), np.flatnonzero((img < 200).any(axis=0))
+    return img[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+
+
+def test_a_lost_decimal_point_is_found_in_the_pixels():
+    """A money cell read "4163" where the fax printed 41.63: the point's blob, or the gap
+    its loss left, says how many digits follow it; an integer's even gaps say nothing
+    (development 1000006 read 41.63 as 4163, 988406 429.5 as 4295)."""
+    assert digits.decimal_point(_number_crop("41.63"), "4163") == (2, "dot")
+    assert digits.decimal_point(_number_crop("41.63", dot=False), "4163") == (2, "gap")
+    assert digits.decimal_point(_number_crop("429.5", dot=False), "4295") == (1, "gap")
+    assert digits.decimal_point(_number_crop("4163"), "4163") is None
+    assert digits.decimal_point(_number_crop("2804"), "2804") is None
+    # Two digits have no other gap to be told from: no point from a gap alone.
+    assert digits.decimal_point(_number_crop("1.7", dot=False), "17") is None
+
+
+def test_a_found_point_sets_a_money_cell_and_a_gap_only_point_is_decoded():
+    """The assembler puts the point where the Cell's pixels show it, only in a column the
+    template says holds money (decimals); a point from a gap alone is the rules' choice:
+    status ``decoded`` and a warning; a count column ignores it."""
+    from pipeline import assemble
+    from pipeline.datamodel import Cell, Line
+
+    def row(label, cells):
+        cs = [Cell(label, (0, 0, 10, 10), 0.9, 0, 0)] + [
+            Cell(t, (20 + 10 * k, 0, 28 + 10 * k, 10), 0.99, 0, k + 1, point=p) for k, (t, p) in enumerate(cells)]
+        return Line(" ".join([label] + [t for t, _ in cells]), 1, cs, (0, 0, 100, 10), label="table_row", source="ocr")
+
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+    lines = [head, row("规章", [("3", None), ("0", None), ("12", None)]),
+             row("行政许可", [("1234", (2, "gap"))]),  # a count: the gap means nothing
+             row("行政事业性收费", [("4163", (2, "gap"))])]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["active.fees.amount"] == 41.63 and asm.fields["active.licensing.decisions"] == 1234
+    cells = assemble.field_cells(get_template("2021"), asm)
+    assert cells["active.fees.amount"].status == "decoded" and cells["active.licensing.decisions"].status == "printed"
+    assert any(w.startswith("active.fees.amount: read 4163 with no decimal point") for w in asm.warnings)
+    lines[-1] = row("行政事业性收费", [("4163", (2, "dot"))])  # the point is in the pixels: a reading
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["active.fees.amount"] == 41.63
+    assert assemble.field_cells(get_template("2021"), asm)["active.fees.amount"].status == "printed"
+    lines[-1] = row("行政事业性收费", [("4163", None)])
+    assert assemble.assemble(lines, "2021").fields["active.fees.amount"] == 4163
+
+
+def get_template(name):
+    from pipeline.template import get
+    return get(name)

@@ -39,7 +39,8 @@ from ...datamodel import Document, Page
 from ...memory import release_freed
 from .borderless import align_columns, column_clusters, split_at_columns, split_box
 from .deskew import MAX_SKEW_DEG, MIN_DESKEW_DEG, SKEW_FINE_STEP, _working_image, estimate_skew, rotate
-from .furniture import MIN_REPORT_LINES, _document_warnings, _label_furniture, label_running_lines
+from .furniture import (MIN_REPORT_LINES, _document_warnings, _label_furniture, fax_legibility_warning,
+                        label_running_lines)
 from .lines import FreeRow, bands, cell_line_boxes, estimate_line_height, split_segments, vertical_chars
 from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
 from .raster import (MAX_IMAGE_PIXELS, MAX_PDF_PAGES, RENDER_DPI, _image_frames, _pdf_images, _read_bytes, _to_gray,
@@ -114,4 +115,6 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
     if len(confident) < MIN_REPORT_LINES:
         page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")
+    if wp.strokes is not None and (illegible := fax_legibility_warning(number, wp.strokes, lines)):
+        page.warnings.append(illegible)
     return page, wp.factor

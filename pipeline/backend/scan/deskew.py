@@ -12,8 +12,8 @@ from ...datamodel import Box
 from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
-from .raster import (BLANK_RANGE, REF_SHORT_SIDE, _to_gray, binarize, clean_bilevel, is_bilevel, normalise_size,
-                     shrink_large)
+from .raster import (BLANK_RANGE, REF_SHORT_SIDE, StrokeStats, _to_gray, binarize, clean_bilevel, despeckle,
+                     is_bilevel, normalise_size, shrink_large, stroke_stats)
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned …
 SKEW_SEARCH_MARGIN = 2.0  # … and the search runs this much further: the scanner's own tilt adds to the
@@ -45,6 +45,7 @@ class WorkingPage:
     sheet: str = ""  # "photo" (warped flat), "bed" (scanner bed painted out) or ""
     seals: list[Box] = field(default_factory=list)  # seal boxes, working-image pixels
     bilevel: bool = False  # a 1-bit page (a fax)
+    strokes: Optional[StrokeStats] = None  # a 1-bit page: what its threshold left of the glyphs
 
 
 def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
@@ -61,7 +62,9 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     gray, factor = _to_gray(image), 1.0
     del image
     bilevel = is_bilevel(gray)
+    strokes = None
     if bilevel:
+        strokes = stroke_stats(despeckle(gray))  # at the page's own pixels, noise dots gone
         gray, factor = clean_bilevel(gray)
     gray, again = normalise_size(gray)
     factor *= again
@@ -105,7 +108,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
         turns += 2
     boxes = [(float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
              for p in seals]
-    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes, bilevel)
+    return WorkingPage(gray, ink, unit, factor, 90 * turns, sheet, boxes, bilevel, strokes)
 
 
 def _plain_luminance(image: np.ndarray) -> np.ndarray:

@@ -1,6 +1,8 @@
 """Page furniture (page numbers, running headers and footers) and the warnings of a document read badly."""
 from __future__ import annotations
 
+from typing import Optional
+
 from ...datamodel import Document, Line, Page
 from ... import template as tpl
 from ...lexicon import DIGITS, PAGE_NUMBER_OCR
@@ -9,6 +11,24 @@ from .recognise import MIN_LINE_CONF
 FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
 MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
 RUNNING_MIN_CHARS = 4  # running headers/footers are recognised from this many characters
+# A fax page is illegible when the share of its lines read with LEGIBLE_CONF plus the share of
+# its cells (grid cells, a free row's pieces) read so is under LEGIBLE_MIN_SCORE; judged on pages
+# of at least LEGIBLE_MIN_LINES lines; with fewer than LEGIBLE_MIN_CELLS cells (no grid found: a
+# page so faint its rules went too) the lines' share counts twice.  Development faxes: 0.51-0.75
+# on the pages whose rows were lost (1000003 pages 1-2, 980000, 980006 and 1000005 page 2),
+# 0.92-1.33 on table pages read (1000000 pages 2-3: 207/207 cells; 980006 and 1000005 page 3).
+# A line is as sure as its least sure cell, so lines alone flag a page whose labels are
+# damaged but whose numbers read (1000000 page 2: 23% of its lines, 69% of its cells).
+LEGIBLE_CONF = 0.8
+LEGIBLE_MIN_SCORE = 0.8
+LEGIBLE_MIN_LINES = 10
+LEGIBLE_MIN_CELLS = 40
+# Which way the threshold failed, from ``raster.StrokeStats`` (development pages: 11-43% of the
+# glyph ink in dots where strokes broke, 0.1-6% elsewhere; filled cores 19-43% on dark pages,
+# read or not, 2-10% on light ones).
+FAINT_DOTS = 0.08
+DARK_CORE = 0.15
+FAX_ILLEGIBLE = "fax"  # page warnings that start "page N: fax" are the document's too
 
 
 def _label_furniture(lines: list[Line], height: float) -> None:
@@ -43,6 +63,33 @@ def label_running_lines(pages: list[Page]) -> None:
             ln.label = "other"
 
 
+def fax_legibility_warning(number: int, strokes, lines: list[Line]) -> Optional[str]:
+    """A 1-bit page's warning that it cannot be read, naming how its threshold failed
+    (``strokes``: its ``raster.StrokeStats``): None when its lines and cells read surely
+    enough (LEGIBLE_CONF, LEGIBLE_MIN_SCORE; the lines alone where it has fewer than
+    LEGIBLE_MIN_CELLS cells) or it has too few lines to judge (LEGIBLE_MIN_LINES).  A page the threshold wiped out reads as noise;
+    its rows are then lost, which coverage says per table: this says why, per page."""
+    texts = [ln for ln in lines if ln.text.strip()]
+    cells = [c for ln in texts for c in ln.cells if c.text.strip()]
+    if len(texts) < LEGIBLE_MIN_LINES:
+        return None
+    sure_lines = sum(1 for ln in texts if (ln.confidence or 0) >= LEGIBLE_CONF) / len(texts)
+    sure_cells = (sum(1 for c in cells if (c.confidence or 0) >= LEGIBLE_CONF) / len(cells)
+                  if len(cells) >= LEGIBLE_MIN_CELLS else sure_lines)
+    if sure_lines + sure_cells >= LEGIBLE_MIN_SCORE:
+        return None
+    if strokes.dots >= FAINT_DOTS:
+        what = "fax too faint to read (the strokes broken into dots)"
+    elif strokes.core >= DARK_CORE:
+        what = "fax too dark to read (the strokes run into blobs)"
+    else:
+        what = "fax unreadable"
+    return (f"page {number}: {what}: {100 * strokes.dots:.1f}% of the glyph ink in dots, "
+            f"{100 * strokes.core:.1f}% in filled cores ({strokes.glyphs} glyph pieces); "
+            f"{100 * sure_lines:.0f}% of {len(texts)} lines and {100 * sure_cells:.0f}% of {len(cells)} "
+            f"cells read with confidence >= {LEGIBLE_CONF}")
+
+
 def _document_warnings(doc: Document) -> None:
     """Blank pages, and a document with too little readable text to be a report.
 
@@ -50,7 +97,8 @@ def _document_warnings(doc: Document) -> None:
     with two lines is normal); the document is flagged only when it averages
     fewer than MIN_REPORT_LINES confident lines a page.
     """
-    doc.warnings.extend(w for p in doc.pages for w in p.warnings if w.endswith("blank"))
+    doc.warnings.extend(w for p in doc.pages for w in p.warnings
+                        if w.endswith("blank") or w.startswith(f"page {p.number}: {FAX_ILLEGIBLE}"))
     confident = sum(1 for ln in doc.lines if ln.text.strip() and (ln.confidence or 0) >= MIN_LINE_CONF)
     if confident < MIN_REPORT_LINES * max(len(doc.pages), 1):
         doc.warnings.append(f"only {confident} readable text lines on {len(doc.pages)} page(s): "

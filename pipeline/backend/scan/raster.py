@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import warnings
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import cv2
@@ -203,6 +204,42 @@ def clean_bilevel(gray: np.ndarray) -> tuple[np.ndarray, float]:
         gray = despeckle(gray)
         gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR)
     return cv2.GaussianBlur(gray, (0, 0), BILEVEL_SMOOTH * factor), factor
+
+
+STROKE_REF_SHORT_SIDE = 827  # px: A4's short side at a fax's 100 dpi; the stroke constants below are for it
+STROKE_TEXT_MAX_PX = 30  # an ink component this wide or tall (or more) is a rule, a seal or a picture, not a glyph
+STROKE_DOT_MAX_AREA = 4  # px; a glyph's component this small is a dot: a stroke the threshold broke
+STROKE_CORE_PX = 3  # a square this wide fits inside a stroke only where the threshold filled it
+
+
+@dataclass
+class StrokeStats:
+    """What a 1-bit page's threshold left of its glyphs (components smaller than
+    STROKE_TEXT_MAX_PX): ``dots`` the share of their ink in dots (STROKE_DOT_MAX_AREA:
+    strokes broken up, a threshold too low), ``core`` the share of it inside a
+    STROKE_CORE_PX square of ink (strokes filled into blobs, a threshold too high),
+    ``glyphs`` how many components."""
+    dots: float
+    core: float
+    glyphs: int
+
+
+def stroke_stats(bw: np.ndarray) -> StrokeStats:
+    """The :class:`StrokeStats` of a bilevel page (ink black), at its own pixels: the
+    constants scale with its short side against STROKE_REF_SHORT_SIDE."""
+    k = min(bw.shape) / STROKE_REF_SHORT_SIDE
+    ink = (bw < 128).astype(np.uint8)
+    n, labels, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    glyph = (st[1:, 2] < STROKE_TEXT_MAX_PX * k) & (st[1:, 3] < STROKE_TEXT_MAX_PX * k)
+    area = st[1:, 4][glyph]
+    total = int(area.sum())
+    if not total:
+        return StrokeStats(0.0, 0.0, 0)
+    text = np.isin(labels, np.flatnonzero(glyph) + 1).astype(np.uint8)
+    side = max(1, int(round(STROKE_CORE_PX * k)))
+    core = int(cv2.erode(text, np.ones((side, side), np.uint8)).sum())
+    dots = int(area[area <= STROKE_DOT_MAX_AREA * k * k].sum())
+    return StrokeStats(dots / total, core / total, int(glyph.sum()))
 
 
 def despeckle(bw: np.ndarray) -> np.ndarray:

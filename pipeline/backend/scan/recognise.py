@@ -11,7 +11,7 @@ from ...datamodel import Box, Cell, Line
 from ... import layout
 from ...layout import Grid
 from ...lexicon import ENUMERATOR
-from .digits import fax_number
+from .digits import decimal_point, fax_number
 from .lines import FreeRow, _cell_box
 from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
@@ -133,12 +133,16 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
         if len(reads[key]) == 1 and _reader_may_read(key, texts[key]):
             texts[key], confs[key] = sealed_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
                                                    layout.is_number)
+    # A fax's number read with no decimal point: where its pixels show one (a dot, or the gap a
+    # lost dot left), the Cell says so; the template decides whether the column holds decimals.
+    points = {key: p for key in numeric if fax and key in reads and len(reads[key]) == 1
+              and texts[key].isdigit() and (p := decimal_point(_crop(lay.gray, reads[key][0][0].box), texts[key]))}
 
     lines: list[Line] = []
     for gi, grid in enumerate(lay.grids):
-        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number))
+        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number, points))
     free = [ln for ri, row in enumerate(lay.free_rows)
-            if (ln := _free_line(ri, row, reads, texts, confs, number)) is not None]
+            if (ln := _free_line(ri, row, reads, texts, confs, number, points)) is not None]
     lines.extend(join_wrapped_labels(free, lay.line_h))
     for key, parts in reads.items():
         if key[0] == "det" and texts[key] and confs[key] >= MIN_LINE_CONF:
@@ -222,7 +226,13 @@ def _rounded(conf: Optional[float]) -> Optional[float]:
     return None if conf is None else round(float(conf), 4)
 
 
-def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, number: int) -> list[Line]:
+def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    x0, y0, x1, y1 = box
+    return gray[y0:y1, x0:x1]
+
+
+def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, number: int,
+                points: Optional[dict] = None) -> list[Line]:
     """One Line per grid row: the cells that start in it, left to right, empty ones kept."""
     out = []
     for r in range(len(grid.ys) - 1):
@@ -234,7 +244,7 @@ def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, numb
         for ci, c in row_cells:
             key = ("cell", gi, ci)
             cells.append(Cell(texts.get(key, ""), tuple(float(v) for v in c.box), _rounded(confs.get(key)),
-                              c.row, c.col, c.rowspan, c.colspan))
+                              c.row, c.col, c.rowspan, c.colspan, point=(points or {}).get(key)))
             heights += [cr.box[3] - cr.box[1] for cr, _ in reads.get(key, []) if not cr.chars]
         if not any(c.text for c in cells):
             continue
@@ -247,7 +257,8 @@ def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, numb
     return out
 
 
-def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, number: int) -> Optional[Line]:
+def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, number: int,
+               points: Optional[dict] = None) -> Optional[Line]:
     """The Line of a free row; its pieces become cells when there are several (borderless tables).
     Pieces read with too little confidence (noise, pictures) are dropped."""
     cells, heights = [], []
@@ -261,7 +272,8 @@ def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, num
         if not any(ch.isalnum() for ch in text):
             continue  # only marks: a rule's stub, a smudge
         box = tuple(float(v) for v in _cell_box(boxes))
-        cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci))
+        cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci,
+                          point=(points or {}).get(key)))
         heights += [b[3] - b[1] for b in boxes]
     if not cells:
         return None
