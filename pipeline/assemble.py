@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from . import checks
 from .datamodel import Cell, FieldCell, Line
-from .lexicon import NUMBER, section_of
+from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 
@@ -366,7 +366,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
 def _unreadable_value(text: str) -> bool:
     """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
     t = text.strip()
-    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in t)
+    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:

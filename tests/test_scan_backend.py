@@ -309,3 +309,28 @@ def test_close_regions_closes_an_l_shape_to_its_box_and_swallows_what_it_covers(
     groups = [[0, 3, 4], [1], [2], [5], [6], [7], [8]]
     rects = sorted(close_regions(groups, 3, 3))
     assert rects == [(0, 0, 2, 2), (0, 2, 1, 3), (1, 2, 2, 3), (2, 0, 3, 1), (2, 1, 3, 2), (2, 2, 3, 3)]
+
+
+def test_ideographs_are_counted_in_one_place():
+    """The label test of the scan's number cells and the assembler's lost-value test
+    count ideographs with the one lexicon function (U+4E00-U+9FFF)."""
+    from pipeline import assemble, lexicon
+    from pipeline.backend.scan import numbers, recognise
+
+    assert lexicon.ideographs("行政a1许可") == 4 and lexicon.ideographs("l0O") == 0
+    assert lexicon.is_words("许可") and not lexicon.is_words("许1") and not lexicon.is_words("〇〇")
+    assert numbers.is_words is lexicon.is_words and recognise.is_words is lexicon.is_words
+    assert not hasattr(numbers, "_is_words")
+    # A number read as noise: marks and Latin letters, no digit, no ideograph.
+    assert assemble._unreadable_value("l-") and not assemble._unreadable_value("口")
+    assert not assemble._unreadable_value("7") and not assemble._unreadable_value("")
+
+
+def test_the_pixel_constant_helper_is_public():
+    """``raster.px`` scales a pixel constant to a page's resolution; the other scan
+    modules import it by its public name."""
+    from pipeline.backend.scan import orientation, raster, regions, rules
+
+    assert raster.px(21, 1.0) == 21 and raster.px(0.2, 1.0) == 1 and raster.px(10, 1.26) == 13
+    assert orientation.px is raster.px and rules.px is raster.px and regions.px is raster.px
+    assert not hasattr(raster, "_px")

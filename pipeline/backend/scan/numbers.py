@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ... import layout, template as tpl
 from ...layout import Grid
+from ...lexicon import is_words
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
 NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
@@ -72,7 +73,7 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
     between = _between_numbers(grid, texts)
     out = []
     for ci, c in enumerate(grid.cells):
-        if ci in labels or _is_words(texts.get(ci, "")):
+        if ci in labels or is_words(texts.get(ci, "")):
             continue
         right = row_label_right.get(c.row)
         below = any(h.row + h.rowspan <= c.row and h.col <= c.col and c.col + c.colspan <= h.col + h.colspan
@@ -129,12 +130,12 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     pieces inside the label, and read as digits they would be stray numbers."""
     for k, t in enumerate(texts):
         if t and _matches(t, _ROW_KEYS):
-            start = max([k] + [j for j in range(k + 1, len(texts)) if _is_words(texts[j])]) + 1
+            start = max([k] + [j for j in range(k + 1, len(texts)) if is_words(texts[j])]) + 1
             return [j for j in range(start, len(texts)) if texts[j]]
     filled = [j for j, t in enumerate(texts) if t]
     numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
     if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \
-            and not any(_is_words(texts[j]) for j in filled):
+            and not any(is_words(texts[j]) for j in filled):
         return filled
     # A label read too badly to match (a fax), then a run of short pieces, most of them numbers.
     tail = filled[1:]
@@ -142,8 +143,3 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
             and sum(j in numbers for j in tail) >= NUMBER_TAIL_SHARE * len(tail):
         return tail
     return []
-
-
-def _is_words(text: str) -> bool:
-    """Text with two or more CJK characters is a label, never a misread number."""
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2
