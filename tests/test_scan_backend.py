@@ -334,3 +334,16 @@ def test_the_pixel_constant_helper_is_public():
     assert raster.px(21, 1.0) == 21 and raster.px(0.2, 1.0) == 1 and raster.px(10, 1.26) == 13
     assert orientation.px is raster.px and rules.px is raster.px and regions.px is raster.px
     assert not hasattr(raster, "_px")
+
+
+def test_a_rules_remnant_in_a_band_of_its_own_is_not_read():
+    """A leaning rule erased along its mean position leaves a sliver at the cell's side
+    above the number, in a band of its own (seed 1000009, skew: a 2 read as 12)."""
+    from pipeline.backend.scan.lines import cell_line_boxes
+
+    ink = np.zeros((60, 60), np.uint8)
+    ink[4:17, 57:58] = 255  # a 1-px remnant of the right rule, above the digit's band
+    ink[21:51, 22:31] = 255  # the digit
+    assert cell_line_boxes(ink, (0, 0, 60, 60), 15.0) == [(22, 21, 31, 51)]
+    ink[4:17, 28:30] = 255  # a thin stroke in the cell's middle is text: kept
+    assert len(cell_line_boxes(ink, (0, 0, 60, 60), 15.0)) == 2
