@@ -347,3 +347,13 @@ def test_a_rules_remnant_in_a_band_of_its_own_is_not_read():
     assert cell_line_boxes(ink, (0, 0, 60, 60), 15.0) == [(22, 21, 31, 51)]
     ink[4:17, 28:30] = 255  # a thin stroke in the cell's middle is text: kept
     assert len(cell_line_boxes(ink, (0, 0, 60, 60), 15.0)) == 2
+
+
+def test_a_wrapped_labels_last_character_on_the_number_row_is_no_number():
+    """Photo 985004: 1.本机关不掌握相关政府信 wrapped its 息 onto the row of numbers; read
+    digits-only it was an 8 in the first number cell.  A digit's look-alike (口) stays."""
+    from pipeline.backend.scan.numbers import numeric_free_cells
+
+    assert numeric_free_cells(["息"] + ["0"] * 7) == list(range(1, 8))
+    assert numeric_free_cells(["口"] + ["0"] * 6) == list(range(7))
+    assert numeric_free_cells(["3"] + ["0"] * 6) == list(range(7))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ... import layout, template as tpl
 from ...layout import Grid
-from ...lexicon import is_words
+from ...lexicon import ideographs, is_words
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
 NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
@@ -134,12 +134,22 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
             return [j for j in range(start, len(texts)) if texts[j]]
     filled = [j for j, t in enumerate(texts) if t]
     numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
-    if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \
-            and not any(is_words(texts[j]) for j in filled):
-        return filled
+    row = filled[1:] if filled and _wrapped_label_end(texts[filled[0]]) else filled
+    if len(row) >= 2 and sum(j in numbers for j in row) >= NUMBER_ROW_SHARE * len(row) \
+            and not any(is_words(texts[j]) for j in row):
+        return row
     # A label read too badly to match (a fax), then a run of short pieces, most of them numbers.
     tail = filled[1:]
     if len(tail) >= NUMBER_COLUMN_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
             and sum(j in numbers for j in tail) >= NUMBER_TAIL_SHARE * len(tail):
         return tail
     return []
+
+
+def _wrapped_label_end(text: str) -> bool:
+    """Whether a borderless row's first piece is the last character of the label above it,
+    wrapped onto the row of numbers (1.本机关不掌握相关政府信 | 息 0 0 …): short
+    (MAX_STRAY_CHARS), one ideograph that is no digit's look-alike.  Read digits-only,
+    息 would be a stray 8."""
+    t = text.strip()
+    return len(t) <= MAX_STRAY_CHARS and ideographs(t.translate(DIGIT_LOOKALIKES)) == 1
