@@ -269,7 +269,7 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     hits: dict[str, int] = {}
     for eq in failing:
         for f in eq.lhs + eq.rhs:
-            if f in sources:
+            if f in sources and sources[f][1].box is not None:  # a cell with no box is not found again
                 hits[f] = hits.get(f, 0) + 1
     suspects = sorted(hits, key=lambda f: (-hits[f], sources[f][1].confidence or 0.0))[:MAX_REREAD_CELLS]
     if not suspects:
