@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 
 from rapidfuzz import fuzz
 
-from . import checks
+from . import checks, gridorder
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
@@ -42,6 +42,7 @@ POSITION_MIN_SCORE = 60
 # in order (``align_by_shape``); a label must resemble its row this much (partial_ratio).
 ALIGN_MIN_SCORE = 30
 ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
+ALIGN_PAIR_WEIGHT = 1000  # a pair outweighs any label score (0-100): the most pairs first
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -57,6 +58,12 @@ FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
 # not the start of another row's label: the row keeps its other cells' places.
 LOST_VALUE_MAX_CHARS = 2
 LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row's shape (placed by order)
+# A whole number of at most this many digits before a label's words in an OCR'd grid row is
+# the label's numbering (``1`` of ``1.属于国家秘密``, its "." lost), not a value.
+NUMBERING_MAX_DIGITS = 2
+# An OCR'd table's values start, on a page, at the grid column where this many of its full
+# rows start theirs (and most of them): numbers left of it are labels (``value_columns``).
+VALUE_COLUMN_MIN_ROWS = 3
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -85,6 +92,9 @@ class RowRead:
     lost: int = 0  # number cells of the row that OCR could not read (see _unreadable_value)
     cols: list[Optional[int]] = field(default_factory=list)  # grid columns of ``values`` …
     label_cols: list[Optional[int]] = field(default_factory=list)  # … and of the label's cells
+    line: Optional[int] = None  # index of the line its values were read on
+    row_label: str = ""  # ``label`` without the text of header lines (column headings before the first row)
+    by_order: bool = False  # its row chosen by the grid's order (``gridorder``): empty cells are not blanks
 
 
 @dataclass
@@ -285,7 +295,26 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
     for tok, col in parts:
         kind = "num" if tok.number is not None else "text"
         out.append((kind, tok, col))
+    if line.cells and line.source == "ocr":
+        out = _numbering_as_label(out)
     return out
+
+
+def _numbering_as_label(tokens: list[tuple[str, Token, Optional[int]]]) -> list[tuple[str, Token, Optional[int]]]:
+    """An OCR'd grid row's number that words of a label follow in the same row is that
+    label's numbering ("2" of "2.申请人逾期未按收费通知…" with its "." lost), not a value: a
+    grid row prints its values after its label (a fax: the numbering of (六)'s second
+    sub-row, read on the group's line, gave the blank group row a value)."""
+    last_words = max((i for i, (k, t, _) in enumerate(tokens) if k == "text" and ideographs(t.text) >= 2),
+                     default=-1)
+    return [("text", t, c) if k == "num" and i < last_words and _numbering(t.text) else (k, t, c)
+            for i, (k, t, c) in enumerate(tokens)]
+
+
+def _numbering(text: str) -> bool:
+    """Text a label's numbering can be read as: a whole number of at most NUMBERING_MAX_DIGITS."""
+    t = text.strip()
+    return t.isdigit() and len(t) <= NUMBERING_MAX_DIGITS
 
 
 def _run_together(text: str) -> list[str]:
@@ -321,6 +350,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     """Walk the table's lines; each run of numbers belongs to the label text before it."""
     reads: list[RowRead] = []
     label_parts: list[str] = []
+    header_parts: list[bool] = []  # whether each label part was read on a table_header line
     values: list[str] = []
     cols: list[Optional[int]] = []
     label_cols: list[Optional[int]] = []
@@ -336,31 +366,68 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
-            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols)))
+            own = "".join(p for p, h in zip(label_parts, header_parts) if not h)
+            reads.append(RowRead(row, list(values), positional, label, lost, list(cols), list(label_cols),
+                                 line=at, row_label=own))
             label_parts.clear()
+            header_parts.clear()
             label_cols.clear()
         values.clear()
         cols.clear()
         lost = 0
 
-    for ln in lines:
+    first_value = value_columns(lines, table)
+    at = -1
+    for at, ln in enumerate(lines):
         line_slots = value_slots(ln)
         for kind, text, col in _tokens(ln):
+            if kind == "num" and col is not None and col < first_value.get(ln.page, 0):
+                kind = "text"  # in the grid's label columns: a label read as digits ("总计" as "1")
             if kind == "num":
                 values.append(text)
                 cols.append(col)
-            elif values and ln.cells and ln.source == "ocr" and _unreadable_value(text.text):
+            elif ln.cells and ln.source == "ocr" and (values and _unreadable_value(text.text)
+                                                      or _value_cell(col, first_value.get(ln.page), text.text)):
                 lost += 1
             else:
                 close()
                 label_parts.append(text.text)
+                header_parts.append(ln.label == "table_header")
                 label_cols.append(col)
         if ln.cells:  # a grid row ends its values at the row's end
             if not values:
-                _blank_row(reads, "".join(label_parts), line_slots, table)
+                _blank_row(reads, "".join(label_parts), line_slots, table, at)
             close()
     close()
     return reads
+
+
+def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
+    """Per page, the grid column where an OCR'd table's values start: the most common first
+    column of the numbers of its full rows (as many numbers as its widest row has columns,
+    at least VALUE_COLUMN_MIN_ROWS of them).  A number left of it is a label read as digits
+    (a fax's "（七）总计" read "1"), not a value.  Pages without such rows are not in it."""
+    widest = max(len(r.columns) for r in table.rows)
+    firsts: dict[int, list[int]] = {}
+    for ln in lines:
+        if not ln.cells or ln.source != "ocr":
+            continue
+        cols = [c for k, _, c in _tokens(ln) if k == "num"]
+        if len(cols) >= widest and cols[0] is not None:
+            firsts.setdefault(ln.page, []).append(cols[0])
+    out = {}
+    for page, cols in firsts.items():
+        col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))
+        if n >= VALUE_COLUMN_MIN_ROWS and n * 2 > len(cols):
+            out[page] = col
+    return out
+
+
+def _value_cell(col: Optional[int], first: Optional[int], text: str) -> bool:
+    """Whether an OCR'd grid cell that is not a number lies in its grid's value columns
+    (from ``first`` on, ``value_columns``) and holds no words: a number read as noise
+    ("6)", "(1": a fax's broken 0), not label text."""
+    return col is not None and first is not None and col >= first and ideographs(text) < 2
 
 
 def _unreadable_value(text: str) -> bool:
@@ -369,14 +436,14 @@ def _unreadable_value(text: str) -> bool:
     return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
 
 
-def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table) -> None:
+def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table, at: int) -> None:
     """A grid row printed with its label and one empty cell per column: a read with no values
     (its cells are blank, not absent; the label text stays for a wrapped next row)."""
     if not slots or any(t.strip() for t in slots):
         return
     row = match_row(label, table)
     if row is not None and len(slots) == len(row.columns):
-        reads.append(RowRead(row, [], [None] * len(slots), label))
+        reads.append(RowRead(row, [], [None] * len(slots), label, line=at))
 
 
 def value_slots(line: Line) -> Optional[list[str]]:
@@ -463,16 +530,64 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
     return warnings
 
 
+def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Table,
+                        placed: Optional[set] = None) -> list[str]:
+    """Give unmatched reads of an OCR'd grid the rows the grid's order gives their lines
+    (``gridorder.align``: data rows aligned to the template's rows, the labels that read
+    as anchors), where every best alignment agrees; values by value column.  The fields
+    go to ``placed``.  Returns a warning per row and one naming the table."""
+    first_value = value_columns(lines, table)
+    if not first_value:
+        return []
+    anchors = {rr.line: rr.row for rr in reads if rr.row is not None and rr.line is not None}
+    data = gridorder.data_rows(lines, first_value, anchors, max(len(r.columns) for r in table.rows))
+    in_data = {d.line for d in data}
+    data += [gridorder.DataRow(i, len(row.columns), row) for i, row in anchors.items() if i not in in_data]
+    data.sort(key=lambda d: d.line)
+    aligned = gridorder.align(data, table)
+    read_ids = {rr.row.id for rr in reads if rr.row}
+    warnings: list[str] = []
+    for rr in reads:
+        row, d = aligned.get(rr.line, (None, None))
+        if rr.row is not None or row is None or row.id in read_ids or not rr.values:
+            continue
+        cells = _by_value_columns(rr, row, d.first)
+        if cells is None:
+            continue
+        _place(rr, row, table, read_ids, warnings)
+        rr.positional, rr.by_order = cells, True
+        if placed is not None:
+            placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+    if warnings:
+        warnings.append(f"table {table.id}: {len(warnings)} rows whose labels could not be read "
+                        f"placed by the grid's order (status placed)")
+    return warnings
+
+
+def _by_value_columns(rr: RowRead, row: Row, first: Optional[int]) -> Optional[list[Optional[Token]]]:
+    """A read's values by grid column from ``first`` on; None when one lies outside its row."""
+    if first is None or any(c is None for c in rr.cols):
+        return None
+    out: list[Optional[Token]] = [None] * len(row.columns)
+    for v, c in zip(rr.values, rr.cols):
+        k = c - first
+        if not 0 <= k < len(out) or out[k] is not None:
+            return None
+        out[k] = v
+    return out
+
+
 def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Row]]:
     """Unmatched reads paired with missing rows in the template's order, where the run
     is not exactly as long as the gap (a row lost, one split in two by a misread cell).
 
     Only a read with as many numbers as the row has columns can take it: of the
     order-preserving pairings, the one with the most pairs, then the highest summed
-    label resemblance (partial_ratio; dynamic programming).  Where the gap holds more
-    than ALIGN_MAX_SLACK rows beyond the run's full reads, the order alone says little,
-    and a label must resemble its row at least ALIGN_MIN_SCORE.  （六） as one row or as
-    sub-rows: whichever pairs more.
+    label resemblance (partial_ratio; dynamic programming), and of it only the pairs that
+    every such best pairing makes (labels that resemble no row leave a tie: none placed).
+    Where the gap holds more than ALIGN_MAX_SLACK rows beyond the run's full reads, the
+    order alone says little, and a label must resemble its row at least ALIGN_MIN_SCORE.
+    （六） as one row or as sub-rows: whichever aligns better.
     """
     ids = {r.id for r in gap}
     ways = [gap]
@@ -482,42 +597,27 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
     best_score = -1.0
     for rows in ways:
         score, pairs = _align(run, rows)
-        if (len(pairs), score) > (len(best), best_score):
+        if (score, len(pairs)) > (best_score, len(best)):
             best, best_score = pairs, score
     return best
 
 
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:
-    """The order-preserving pairing of reads to rows of the highest summed label score."""
-    n, m = len(run), len(rows)
+    """The order-preserving pairing of reads to rows with the most pairs, then the highest
+    summed label score; only the reads every such pairing pairs alike (a tie places none)."""
+    m = len(rows)
     full = sum(1 for rr in run if any(_of_shape(rr, r) for r in rows))
     floor = 0.0 if m - full <= ALIGN_MAX_SLACK else ALIGN_MIN_SCORE
 
-    def score(rr: RowRead, row: Row) -> Optional[float]:
+    def score(rr: RowRead, row: Row) -> Optional[int]:
         if not _of_shape(rr, row):
             return None
-        label = normalize(rr.label)
+        label = normalize(rr.row_label)  # column headings before the first row resemble the total ("总计")
         s = max((fuzz.partial_ratio(k, label) for k in row.keys), default=0.0) if label else 0.0
-        return s if s >= floor else None
+        return ALIGN_PAIR_WEIGHT + int(round(s)) if s >= floor else None
 
-    # dp[i][j]: (pairs, summed score) of the best pairing of run[i:] with rows[j:].
-    dp = [[(0, 0.0)] * (m + 1) for _ in range(n + 1)]
-    choice: dict[tuple[int, int], str] = {}
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            opts = [(dp[i + 1][j], "skip_read"), (dp[i][j + 1], "skip_row")]
-            s = score(run[i], rows[j])
-            if s is not None:
-                k, t = dp[i + 1][j + 1]
-                opts.append(((k + 1, t + s), "pair"))
-            dp[i][j], choice[i, j] = max(opts, key=lambda o: o[0])
-    pairs, i, j = [], 0, 0
-    while i < n and j < m:
-        c = choice[i, j]
-        if c == "pair":
-            pairs.append((run[i], rows[j]))
-        i, j = i + (c != "skip_row"), j + (c != "skip_read")
-    return dp[0][0][1], pairs
+    total, pairs = gridorder.unique_alignment([[score(rr, row) for row in rows] for rr in run])
+    return float(total), [(run[i], rows[j]) for i, j in sorted(pairs.items())]
 
 
 def _of_shape(rr: RowRead, row: Row, max_lost: int = LOST_VALUE_MAX_PER_ROW) -> bool:
@@ -614,6 +714,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
+    asm.warnings += place_by_grid_order(reads, lines, table, asm.placed)
     asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:
         row = rr.row
@@ -633,7 +734,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
         if rr.positional is not None:  # a cell OCR could not read is not a printed blank
-            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost)
+            _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost and not rr.by_order)
         elif len(vals) == n:
             _set_row(asm.fields, table, row, vals, asm)
         else:

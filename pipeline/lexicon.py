@@ -33,6 +33,11 @@ MAX_CHROME_CHARS = 200
 # in what may follow it, because their callers read different things.
 _NUMERAL = r"[+-]?\d[\d,，]*(\.\d+)?"
 
+
+def ideographs(text: str) -> int:
+    """How many CJK ideographs ``text`` holds (words of a label: never a misread number)."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
 NUMBER = re.compile(rf"^{_NUMERAL}(万元|元|件|条|个)?$")
 """A line's or cell's one number, a unit such as 件 or 万元 allowed (``is_number``,
 ``assemble.parse_number``; they apply it after NFKC and with spaces removed)."""
@@ -137,12 +142,6 @@ AGENCY_END = re.compile(r"(局|委|委员会|政府|办公室|办公厅|院|中�
 
 
 WORDS_MIN_IDEOGRAPHS = 2  # a cell's text with this many ideographs is words (a label), never a misread number
-
-
-def ideographs(text: str) -> int:
-    """How many CJK unified ideographs (U+4E00-U+9FFF) ``text`` holds: OCR misreads a
-    number as Latin letters and marks, never as ideographs."""
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
 
 
 def is_words(text: str, min_ideographs: int = WORDS_MIN_IDEOGRAPHS) -> bool:

@@ -322,3 +322,125 @@ def test_a_run_of_zeros_in_one_cell_is_one_zero_per_lost_cell():
     assert asm.fields["review.reconsideration.upheld"] == 1 and asm.fields["review.reconsideration.total"] == 1
     assert all(asm.fields[f] is not None for f in asm.fields if f.startswith("review."))
     assert assemble._run_together("100") == ["100"] and assemble._run_together("0") == ["0"]
+
+
+def _cells_row(cells: list[tuple[int, str]], page: int = 1) -> Line:
+    """An OCR'd grid row of (grid column, text) cells."""
+    cs = [Cell(t, (10 * c, 0, 10 * c + 8, 10), 0.9, 0, c) for c, t in cells]
+    return Line(" ".join(t for _, t in cells), page, cs, (0, 0, 200, 10), label="table_row", source="ocr")
+
+
+def test_a_sub_rows_numbering_on_its_group_line_is_no_value_of_the_group():
+    """Development fax 1000002: （六） printed blank, read on one grid line with its second
+    sub-row's numbering ("2", its "." lost) and the first line of that sub-row's wrapped
+    label; the "2" became the blank group row's value.  A number that words of a label
+    follow in the same grid row is the label's numbering."""
+    t = get("2021").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    zeros = [(c, "0") for c in range(5, 12)]
+    lines = [head, _cells_row([(1, "5.要求行政机关确认或重新出具已获取信息")] + zeros),
+             _cells_row([(1, "1政府信息公开申请"), (2, "申请人无正当理由逾期不补正、")] + [(5, "3")] + zeros[1:-1] + [(11, "3")]),
+             _cells_row([(0, "(六)其他处理"), (1, "2"), (2, "申请人期未按收费通知要求缴纳费用、"), (3, "行政机关不")]),
+             _cells_row([(1, "再处理政府信息公开申请")] + zeros),
+             _cells_row([(1, "3、其他"), (5, "3")] + zeros[1:-1] + [(11, "3")])]
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields[f"requests.other.{c.id}"] is None for c in t.row("other").columns)
+    assert asm.fields["requests.other_no_fee.total"] == 0 and asm.fields["requests.other_other.total"] == 3
+    assert assemble._tokens(lines[3])[1][0] == "text"
+    # A number after the label is a value, whatever it is.
+    assert [k for k, _, _ in assemble._tokens(_cells_row([(1, "2.重复申请"), (5, "2")]))] == ["text", "num"]
+
+
+def test_a_number_in_the_grids_label_columns_is_a_label_read_as_digits():
+    """Development fax 1000001: （七）总计's label read "1" in a label column, so the row read
+    eight numbers for seven columns and was lost.  Where most full rows of an OCR'd grid
+    start their values at one column, a number left of it is label text."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    rows = [r for r in t.rows if r.id not in ("total",)]
+    lines = [head] + [_cells_row([(1, r.label)] + [(c, "0") for c in range(3, 10)], 2) for r in rows[:-1]]
+    lines += [_cells_row([(1, "1"), (3, "6")] + [(c, "0") for c in range(4, 9)] + [(9, "6")], 2),
+              _cells_row([(0, rows[-1].label)] + [(c, "0") for c in range(3, 10)], 2)]
+    asm = assemble.assemble(lines, "2019")
+    assert asm.fields["requests.total.natural_person"] == 6 and asm.fields["requests.total.total"] == 6
+    assert "requests.total.total" in asm.placed  # its row chosen by its place, not read
+    assert assemble.value_columns(lines, t) == {2: 3}
+    # Too few full rows to say where values start: nothing is taken for a label.
+    assert assemble.value_columns(lines[:3], t) == {}
+
+
+def test_rows_whose_labels_read_as_noise_take_their_rows_by_the_grids_order():
+    """Development fax 1000005: the requests grid found whole (every rule), every label read
+    as noise, so no row was found and 154 cells were lost.  The grid's data rows (a ruled
+    cell in each value column) align one to one with the template's rows: each takes its
+    row, status placed, and a warning names the table.  One data row fewer than the rows
+    (a row lost: where is not known) places only what the anchors pin down."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    header = _cells_row([(3, "自然人"), (4, "商业企业"), (5, "科研机构"), (6, "社会公益组织"), (7, "法律服务机构"),
+                         (8, "其他"), (9, "总计")], 2)
+    header.label = "table_header"
+    noise = ["L…t?", "…r1…こtz", "ii1", "ルéさh", "Hじ'", "211", "i,,", ";ぐ0・!", "・7"]
+
+    def values(k: int) -> list[tuple[int, str]]:
+        return [(3, str(k))] + [(c, "0") for c in range(4, 9)] + [(9, str(k))]
+
+    rows = [_cells_row([(1, noise[k % len(noise)])] + values(k), 2) for k in range(len(t.rows) - 1)]
+    for c in rows[3].cells[4:7]:  # three of its zeros unread (the cells empty) …
+        c.text = ""
+    for c in rows[5].cells[1:]:  # … and a row of which nothing was read
+        c.text = ""
+    last = _cells_row([(0, "こ3四. 结转小自度增接力牌")] + values(len(t.rows) - 1), 3)  # alone on its page
+    lines = [head, header] + rows + [last]
+    asm = assemble.assemble(lines, "2019")
+    for k, row in enumerate(t.rows):
+        if k == 5:
+            assert asm.fields[f"requests.{row.id}.total"] is None
+            continue
+        assert asm.fields[f"requests.{row.id}.natural_person"] == k and asm.fields[f"requests.{row.id}.total"] == k
+        assert f"requests.{row.id}.total" in asm.placed
+    assert asm.fields["requests.partial.social_org"] is None and "requests.partial.social_org" not in asm.blank
+    cells = assemble.field_cells(get("2019"), asm)
+    assert cells["requests.denied_security.total"].status == "placed"
+    assert any(w.startswith("table requests:") and "grid's order" in w for w in asm.warnings)
+    # A data row lost: the alignment is not unique, nothing between the anchors is placed …
+    lost = [head, header] + rows[:10] + rows[11:] + [last]
+    asm = assemble.assemble(lost, "2019")
+    assert all(asm.fields[f"requests.{r.id}.total"] is None for r in t.rows[1:-1])
+    # … but a label that reads anchors its row: after it the data rows fit the rows one
+    # way, and take them; before it the lost row could be any of them, and nothing is placed.
+    lost[2 + 10] = _cells_row([(1, "8.属于行政查询事项")] + values(11), 2)
+    asm = assemble.assemble(lost, "2019")
+    after = t.rows[11:]
+    assert [asm.fields[f"requests.{r.id}.total"] for r in after] == list(range(11, len(t.rows)))
+    assert "requests.denied_query.total" not in asm.placed and "requests.unable_not_held.total" in asm.placed
+    assert all(asm.fields[f"requests.{r.id}.total"] is None for r in t.rows[:11])
+
+
+def test_a_value_cell_read_as_bracket_noise_is_an_unread_number_not_label_text():
+    """Development fax 1000009: a 0 broken into two strokes read "6)" or "(1" in a value
+    column; as label text it ended the row there, and its two halves were each too short
+    to be a row.  In the grid's value columns (``value_columns``) such a cell is a number
+    that could not be read: the row keeps its shape and the cell stays null, not blank."""
+    t = get("2019").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    rows = [_cells_row([(1, r.label)] + [(c, "0") for c in range(3, 10)], 2) for r in t.rows[:6]]
+    rows[3] = _cells_row([(1, "(1分公计(せ.5计8一饮帐")] + [(3, "0"), (4, "6)")] + [(c, "0") for c in range(5, 10)], 2)
+    asm = assemble.assemble([head] + rows, "2019")
+    got = [asm.fields[f"requests.partial.{c.id}"] for c in t.row("partial").columns]
+    assert got[0] == 0 and got[2:] == [0] * 5 and "requests.partial.total" in asm.placed
+    assert "requests.partial.commercial" not in asm.blank  # unread, not printed empty
+
+
+def test_a_borderless_row_whose_noise_took_column_slots_is_still_a_data_row():
+    """Development borderless fax 1000001: a row's damaged label read as five pieces, so its
+    seven zeros were aligned two columns right of the others' (cells past the value
+    columns): it was no data row, the two rows of its gap met one data row, and neither
+    was placed.  A row whose cells after its label are the widest row's count of numbers
+    is a data row of that shape, its values from its own first number on."""
+    from pipeline import gridorder
+
+    noisy = _cells_row([(0, "49てり"), (1, "t"), (3, "トド"), (4, "↓化ま"), (5, "hauRe")] + [(c, "0") for c in range(6, 13)])
+    plain = _cells_row([(1, "1属于国家經座")] + [(c, "0") for c in range(4, 11)])
+    rows = gridorder.data_rows([plain, noisy], {1: 4}, {}, 7)
+    assert [(d.line, d.values, d.first) for d in rows] == [(0, 7, 4), (1, 7, 6)]
