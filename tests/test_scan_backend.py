@@ -347,6 +347,9 @@ def test_a_rules_remnant_in_a_band_of_its_own_is_not_read():
     assert cell_line_boxes(ink, (0, 0, 60, 60), 15.0) == [(22, 21, 31, 51)]
     ink[4:17, 28:30] = 255  # a thin stroke in the cell's middle is text: kept
     assert len(cell_line_boxes(ink, (0, 0, 60, 60), 15.0)) == 2
+    lone = np.zeros((30, 14), np.uint8)
+    lone[6:24, 3:5] = 255  # a 1 alone in a narrow cell (the real scans' review table) is kept
+    assert cell_line_boxes(lone, (0, 0, 14, 30), 15.0) == [(3, 6, 5, 24)]
 
 
 def test_a_wrapped_labels_last_character_on_the_number_row_is_no_number():
