@@ -9,8 +9,9 @@ from typing import Optional, Sequence
 # The fact gold's splits (``scoring.FACT_EXCERPT_SPLITS`` and the report splits; written out
 # here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
 # drop (``training.facts.TRAIN_EXCERPTS``).
-LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6")
-FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout6", "all")
+LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6",
+                    "heldout6", "dev7")
+FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout7", "all")
 
 
 def _limits(args: argparse.Namespace):
@@ -401,9 +402,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
     ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
-                         "the default), train, excerpts, heldout2, heldout3, heldout4, heldout5, dev3, dev4, dev5 or dev6 "
-                         "(sets of real excerpts in GOLD/SPLIT: development data), heldout6 (set 6, the "
-                         "untouched excerpts of GOLD/heldout6; excerpts need no INPUT) or all reports")
+                         "the default), train, excerpts, heldout2 … heldout6, dev3 … dev7 "
+                         "(sets of real excerpts in GOLD/SPLIT: development data), heldout7 (set 7, the "
+                         "untouched excerpts of GOLD/heldout7; excerpts need no INPUT) or all reports")
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -25,10 +25,11 @@ from .template import OTHER_SPLIT, RESULT_ROWS, REVIEW_COLS, SECTIONS, get
 # --- quantities ----------------------------------------------------------------
 
 # 份, 起 and 例 count applications and cases too (共收到8份申请, 行政复议1起, 受理…事项29例);
-# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部).
-UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部")
-# A unit followed by these is the start of another word (3项目, 5部门, 一部分).
-UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长"}
+# 项 applications (共收到依申请公开16项), 部 规章 (制定发布规章6部), 宗 applications in
+# Guangdong's wording (办理政府信息公开申请96宗).
+UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例", "项", "部", "宗")
+# A unit followed by these is the start of another word (3项目, 5部门, 一部分, 一宗教场所).
+UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长", "宗": "教旨族祠师亲"}
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 _UNIT = "|".join(f"{u}(?![{UNIT_NOT_BEFORE[u]}])" if u in UNIT_NOT_BEFORE else u for u in UNITS)
 QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
@@ -270,8 +271,8 @@ FACTS: dict[str, tuple[str, dict[str, list[list[str]]]]] = {
 FACT_NAMES = tuple(FACTS)
 # The units a fact is stated in (None: a stated absence); a name given to a quantity in
 # another unit is dropped (a fee is money, an application count is never 条).
-# Applications and cases are also counted in 条 (共收到依申请公开17条), 份 and 起.
-COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", None)
+# Applications and cases are also counted in 条 (共收到依申请公开17条), 份, 起 and 宗.
+COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", "宗", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
     "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇", "部"),  # 发布行政规范性文件6篇
     "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
@@ -466,7 +467,8 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
                 continue
             out.append(Fact(name, q.value, q.unit, sent, (start, end), approx=q.approx, score=score, section=sec))
     out = beside_other_channels(out, guessed)
-    facts = consistent(structure(out, listed_channels(s for s, _ in sents) | stated_platforms(sents)))
+    facts = consistent(structure(out, listed_channels(s for s, _ in sents) | stated_platforms(sents)
+                                 | carrying_channels(placed)))
     if not any(f.name.startswith("active_") for f in facts):
         facts = sorted(facts + only_total(sents, out), key=lambda f: placed.index((f.text, f.section)))
     return facts
@@ -601,6 +603,32 @@ def stated_platforms(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
     return out
 
 
+# A clause naming channels that carried the agency's items (通过门户网站、微信公众号、报纸等平台
+# 发布…信息; 同时通过公众号发布), with or without a figure: beside them, one platform's figure is a
+# channel, not the total (guide rules 4c, 5). Not a clause about press reports, messages,
+# applications or readers, nor a channel's column (栏目).
+NOT_CARRYING = re.compile(r"申请|留言|投诉|咨询|信箱|热线|解读|阅读|关注|粉丝|订阅|访问|点击|栏目|专栏|稿件|发稿|报道"
+                          # how channels are run, not what they carried (发布信息时, 日常监测, 更新不及时)
+                          r"|时$|监测|检查|审核|审查|管理(?![局委处所办])|不及时|问题|规范(?!性)|考核|通报|整改|督促")
+# Names that hold a verb of disclosing but disclose nothing (政务公开公示橱窗, 信息公开指南).
+DISCLOSURE_NAMES = re.compile(r"(?:政务|政府信息|信息|村务|党务|财务)公开|公开(?:栏|指南|目录|专栏|平台)|公示栏|发布会")
+# A gazette (政府公报4期) reprints documents: no channel of the year's items beside a website's figure.
+NOT_CARRYING_CHANNELS = {"media", "platform", "online", "gazette"}  # NOT_GUESSED and GENERIC_CHANNELS too
+
+
+def carrying_channels(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
+    """The channels a passage's clauses name as disclosing (``ACTIVE_VERB`` outside
+    ``DISCLOSURE_NAMES``) items, outside the 依申请 and 复议 sections (``NOT_CARRYING`` clauses aside)."""
+    out: set[str] = set()
+    for sent, sec in sents:
+        if sec in ("requests", "review"):
+            continue
+        for clause in PHRASE_BREAK.split(sent):
+            if ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause)) and not NOT_CARRYING.search(clause):
+                out |= channel_kinds(clause) - NOT_CARRYING_CHANNELS
+    return out
+
+
 def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
     """Keep a guessed channel figure (``unnamed_channels``) only beside another channel's figure of
     the passage (a platform's figure beside another platform's); alone, it is the passage's to
@@ -625,7 +653,8 @@ def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
 HEADING = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
                      r"(?P<a>[^。：:；;\n]{1,30})"
                      r"|^\s*(?P<b>[^。：:；;，,\n]{2,16}情况)\s*(?:[:：。]|$)")
-SECTIONS_BY_WORD = (("review", ("复议", "诉讼")), ("requests", ("依申请", "申请公开", "政府信息公开申请")),
+SECTIONS_BY_WORD = (("review", ("复议", "诉讼")),
+                    ("requests", ("依申请", "申请公开", "政府信息公开申请", "申请受理", "申请办理", "申请答复")),
                     ("active", ("主动公开",)))
 # Fact names that cannot stand under a heading (a 依申请公开 section states no active disclosure).
 SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", "normative_", "rules_"),
@@ -714,8 +743,9 @@ QUOTA = re.compile(r"不少于|不低于|不超过|至少|每[月周年季天日
 # Cases (案件) count applications only in a sentence about information disclosure or applications.
 OTHER_CASES = re.compile(r"案件")
 INFORMATION_CASES = re.compile(r"信息公开|申请")
-# Documents sent out (答复书 1 份, 告知书) count no applications.
-DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》")
+# Documents sent out (答复书 1 份, 告知书, 《…》2份) count no applications; a title earlier in the
+# phrase is a law cited (依据《条例》予以答复办结4件).
+DOCUMENTS_ISSUED = re.compile(r"答复书|告知书|回执|通知书|》$")
 # How applications came (网络申请 2 件, 当面申请 4 件) is no fact of the list.
 # At most this many characters between the way and 申请 (通过网络收到申请25件).
 WAY_WINDOW = 4
@@ -732,7 +762,7 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
@@ -803,6 +833,36 @@ def absence_words(sentence: str, start: int) -> str:
 
 # An absence of these is no fact (未发生…投诉举报情况, 未发生网络舆情事件), unless it names 复议/诉讼.
 NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差错")
+# An absence of a case's outcome (未发生被行政复议纠错或败诉情况) is no count of cases: the
+# absence governs the outcome, not the 复议 before it.
+CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
+# An absence whose object is a case or dispute of disclosure (未产生依申请公开政府信息案例), not
+# applications: the absence governs the last noun.
+NOT_REQUEST_ABSENCE = re.compile(r"(?:案例|纠纷)(?:的?情况)?$")
+# Outside the 依申请 section a count received or handled speaks of applications in its sentence
+# (a result's sentence may be cut at ；: 不予公开5件,占6.17%;).
+REQUEST_WORDS = re.compile(r"申请|办理|办结|答复|结转")
+# Old-style counts of information disclosed on application (依申请公开0件 among the 主动公开
+# counts, 发布依申请公开信息0条): no verb of receiving or handling, in a sentence of 主动公开 or
+# with a verb of publishing: information, not applications (guide rules 17, 24).
+INFORMATION_ON_APPLICATION = re.compile(r"依申请公开(?:政府|政务)?(?:信息)?(?:数|的)?(?:共|为)?$")
+PUBLISHING_VERB = re.compile(r"发布|公布|主动公开")
+# Cases passed on by another office (转办件, 协办件) are no applications of the agency's own.
+PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is carried in
+# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件):
+# all applications, when the count is the sentence's first and no 其中 splits it.
+WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|收到|接收|接到)")
+# A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
+# all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
+RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# Companies named apart from 法人/其他组织 are the template's 商业企业 column.
+COMMERCIAL = re.compile(r"企业|公司|商业")
+LEGAL_PERSON_WORDS = re.compile(r"法人|其他组织|社会组织")
+# Rules and normative documents counted are no items of active disclosure.
+RULES_OR_DOCUMENTS = re.compile(r"(?:规章|规范性文件)[^、，,]{0,2}$")
+# A result count is named by its kind's word (无法提供), never by a reason's alone (本机关不掌握4件,
+# 申请信息经查询不存在3件: none; guide rules 16, 18).
+UNABLE_WORD = re.compile(r"无法提供|不能提供")
 
 
 # Absences that name one kind of applicant.
@@ -850,7 +910,7 @@ def result_after(f: "Fact") -> Optional[str]:
 #信息)2条, 不掌握相关信息无法提供2条, 其中予以公开1条): the count is that result's, named or not.
 RESULTS_BEFORE = (("requests_partial", re.compile(r"部分(?:予以)?公开的?$")),
                   ("requests_denied", re.compile(r"不予公开的?$")),
-                  ("requests_unable", re.compile(r"无法提供的?$|不掌握$")),
+                  ("requests_unable", re.compile(r"无法提供的?$")),
                   ("requests_rejected", re.compile(r"不予处理的?$")),
                   ("requests_other_handling", re.compile(r"其他处理的?$")),
                   ("requests_granted", re.compile(r"(?<!部分)(?<!不)(?:予以|同意)公开的?$")))
@@ -881,6 +941,14 @@ def _after(f: Fact) -> str:
     """The sentence's text after the quantity, to the next comma or stop (、 does not end it)."""
     m = PHRASE_BREAK.search(f.text, f.span[1])
     return f.text[f.span[1]:m.start() if m else len(f.text)]
+
+
+def _clause(f: Fact) -> str:
+    """The text before the quantity back to the last comma, stop or item figure (a count of
+    accounts kept: 网站及389个政务新媒体发布…)."""
+    before = f.text[:f.span[0]]
+    prev = max((q.end for q in quantities(f.text) if q.end <= f.span[0] and q.unit in ITEM_UNITS), default=0)
+    return before[max([prev] + [m.end() for m in PHRASE_BREAK.finditer(before)]):]
 
 
 def _phrase(f: Fact) -> str:
@@ -954,8 +1022,27 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
                 NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"} - GENERIC_CHANNELS)):
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
         if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
-                _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]):
+                _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]) and not way_of_all(f):
             continue  # 其中网站申请195件, 2件为网络申请
+        if f.name.startswith("requests_") and f.unit is not None and (
+                PASSED_ON.search(_phrase(f)) or information_on_application(f)):
+            continue  # 办理市人民政府办公室转办件1件; 主动公开…21条,依申请公开0件
+        if f.name.startswith("review_") and f.unit is None and CASE_OUTCOME.search(absence_words(f.text, f.span[0])):
+            continue  # 未发生被行政复议纠错或败诉情况
+        if f.name.startswith("requests_") and f.unit is None and NOT_REQUEST_ABSENCE.search(absence_words(f.text, f.span[0])):
+            continue  # 未产生依申请公开政府信息案例
+        if (f.name in ("requests_received", "requests_handled") and f.unit is not None and f.section != "requests"
+                and not REQUEST_WORDS.search(f.text)):
+            continue  # 主动公开信息81条,其中退回三条: no application in sight
+        if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and received_from(f):
+            f = _renamed(f, "requests_received")  # 共收到自然人申请2件
+        if (f.name == "requests_legal_person" and f.unit is not None and COMMERCIAL.search(_phrase(f))
+                and not LEGAL_PERSON_WORDS.search(_phrase(f))):
+            f = _renamed(f, "requests_commercial")  # 自然人申请32件、企业申请2件、其他组织申请2件
+        if f.name.startswith("active_") and RULES_OR_DOCUMENTS.search(_phrase(f)):
+            continue  # 现行有效政府规章8份: rules, not items disclosed
+        if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
+            continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
             f = _renamed(f, "requests_granted_partial")
         if f.name.startswith("normative_") and f.unit is not None and OTHER_DOCUMENTS.search(_phrase(f)):
@@ -974,6 +1061,10 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             way = next((n for n, pat in CARRIED.items() if pat.search(_phrase(f))), None)
             if way and way != f.name and not CARRIED[f.name].search(_phrase(f)):
                 f = _renamed(f, way)  # 结转至2026年6件 is carried over, whatever the model says
+        elif f.name == "requests_handled" and f.unit is not None:
+            ways = [n for n, pat in CARRIED.items() if pat.search(_phrase(f))]
+            if len(ways) == 1:
+                f = _renamed(f, ways[0])  # 办理2021年结转件4件 is carried in
         if f.name == "requests_received" and f.unit is not None and HANDLE_VERB.search(_phrase(f)) \
                 and not RECEIVE_VERB.search(_phrase(f)):
             f = _renamed(f, "requests_handled")  # 办理政府信息公开申请651件,均…办结
@@ -981,7 +1072,7 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             result = result_after(f)
             if result and f.name in ("requests_received", "requests_handled", "requests_granted"):
                 f = _renamed(f, result)  # 1件经与申请者沟通…不予公开
-        if f.name == "requests_received":
+        if f.name == "requests_received" and not (f.unit is not None and received_from(f)):
             # 未收到法人…申请; 共收到2个自然人的…申请; 公民个人提出申请1030件
             kind = applicant_kind(_after(f) if f.unit is None else _phrase(f) + _applicant_after(f))
             if kind == "requests_natural_person" and f.unit is None and not NATURAL_PERSON_ABSENCE.search(_after(f)):
@@ -989,7 +1080,57 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             if kind:
                 f = _renamed(f, kind)
         out.append(f)
-    return _stocks(_kind_lists(_channels(out, listed or set())))
+    return _handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))
+
+
+def way_of_all(f: Fact) -> bool:
+    """A way of applying that is the receiving verb's adverbial, on the sentence's first figure
+    with no 其中 before it and no other way's count after it: the count of all applications (``WAY_OF_ALL``)."""
+    before, qs = f.text[:f.span[0]], quantities(f.text)
+    later_ways = any(q.start >= f.span[1] and APPLICATION_WAYS.search(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)  # 通过网络…25件,通过来信…4件: parts
+    return bool(WAY_OF_ALL.search(_phrase(f))) and "其中" not in before and not later_ways and not any(
+        q.end <= f.span[0] and q.unit is not None for q in qs)
+
+
+def information_on_application(f: Fact) -> bool:
+    """An old-style count of information disclosed on application (``INFORMATION_ON_APPLICATION``)."""
+    phrase = _phrase(f)
+    return (bool(INFORMATION_ON_APPLICATION.search(phrase)) and not RECEIVE_VERB.search(phrase)
+            and not HANDLE_VERB.search(phrase) and bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text))
+
+
+def received_from(f: Fact) -> bool:
+    """A count of applications received that names its applicants (``RECEIVED_FROM``: 共收到自然人
+    申请2件, 共收到2个自然人的…申请), the sentence's first figure, no part after 其中 and no other
+    applicants' count after it (guide rule 23)."""
+    before, phrase = f.text[:f.span[0]], _phrase(f)
+    if not RECEIVED_FROM.search(phrase) or "其中" in before:
+        return False
+    if not (applicant_kind(phrase) or _applicant_after(f)):
+        return False
+    qs = quantities(f.text)
+    return not any(q.end <= f.span[0] for q in qs) and not any(
+        q.start >= f.span[1] and applicant_kind(_phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end))))
+        for q in qs)
+
+
+# Handled twice in one sentence beside a count carried over (全年共办理…申请74件,办结71件,剩余3件
+# 结转下一年度): the 办理 count is the template's total, the 办结 one no fact (guide rule 14).
+HANDLED_TOTAL = re.compile(r"办理")
+
+
+def _handled_once(facts: list[Fact]) -> list[Fact]:
+    """Drop a 办结 count handled beside a 办理 count of the same sentence and a count carried over."""
+    drop = set()
+    for f in facts:
+        if f.name != "requests_handled" or not CARRIED_OVER_BESIDE.search(f.text):
+            continue
+        if HANDLED_WITHOUT_OBJECT.search(_phrase(f)) and any(
+                g is not f and g.text == f.text and g.name == "requests_handled" and g.span[0] < f.span[0]
+                and HANDLED_TOTAL.search(_phrase(g)) for g in facts):
+            drop.add(id(f))
+    return [f for f in facts if id(f) not in drop]
 
 
 # A list of at least this many item figures in one sentence, only the first naming a channel,
@@ -1049,7 +1190,9 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
                     and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS)))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
-        return f.name == "active_total" and (not channel_kinds(_phrase(f)) or whole(f) or bool(TOTAL_CLAIM.search(_before(f))))
+        # 共计 in one platform's phrase sums that platform's items: the total only when no other
+        # channel is stated (guide rule 4)
+        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f))
 
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
@@ -1062,7 +1205,7 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
         out = [_renamed(f, "active_channel") if f.name == "active_total" and not explicit(f) else f for f in out]
     remaining = [f for f in out if f.name.startswith("active_")]
     if (len(remaining) == 1 and remaining[0].name == "active_channel"  # the only overall figure
-            and not listed - kinds[(remaining[0].text, remaining[0].span)]):
+            and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
 
@@ -1103,7 +1246,9 @@ def _stocks(facts: list[Fact]) -> list[Fact]:
 
     def since(f: Fact) -> bool:  # 截至2019年底，累计主动公开…: a stock, whatever else is stated
         return bool(STOCK.search(_before(f)) and SINCE.search(f.text[:f.span[0]]))
-    facts = [f for f in facts if f.name != "active_total" or not since(f)]
+    # a channel's too (guide rule 10), unless its own words say the year (…网站2022年累计发布信息53篇)
+    facts = [f for f in facts if not (since(f) and (f.name == "active_total" or (
+        f.name == "active_channel" and not YEAR_FIGURE.search(_before(f)))))]
     totals = [f for f in facts if f.name == "active_total"]
     if not any(not stock(f) for f in totals):
         return facts

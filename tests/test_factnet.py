@@ -63,10 +63,11 @@ def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sente
     assert _same(nlp, real_sentences) == []  # spans, names and scores, to the last bit
 
 
-@pytest.mark.parametrize("folder", ["excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5"])
+@pytest.mark.parametrize("folder", ["excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5",
+                                    "dev6", "heldout6", "dev7"])
 def test_real_excerpts_are_named_as_spacy_names_them(nlp, folder):
-    """The real excerpts of data/gold/facts (sets 1-5, dev3, dev4 and dev5, development data), as
-    ``evaluate --split excerpts|heldout2|dev3|heldout3|dev4|heldout4|dev5`` reads them."""
+    """The real excerpts of data/gold/facts (sets 1-6, dev3 … dev7, development data), as
+    ``evaluate --split FOLDER`` reads them."""
     sents = []
     for p in sorted((ROOT / "data" / "gold" / "facts" / folder).glob("*.json")):
         text = unicodedata.normalize("NFKC", json.loads(p.read_text(encoding="utf-8"))["text"])

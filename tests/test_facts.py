@@ -93,6 +93,34 @@ def _named(text, names):
     return [(f.name, f.value) for f in facts.extract_facts(text, classify)]
 
 
+def test_structure_round_7_set_6_classes_and_the_one_guide():
+    """Round 7 (set 6's classes, docs/facts_guide.md): a platform's figure beside another channel
+    named carrying items is a channel; absences by the noun they govern; applications by their verb."""
+    # guide rules 4-5: the 公众号 carried items too, with no figure: the website's figure is a channel
+    assert _named("通过门户网站主动公开信息74条。同时通过微信公众号发布工作动态。", ["active_total"]) == [
+        ("active_channel", 74)]
+    assert _named("通过门户网站主动公开信息74条。", ["active_total"]) == [("active_total", 74)]
+    # a general statement of how channels are run names no second channel
+    assert _named("通过门户网站主动公开信息74条。加强政务新媒体信息发布日常监测。", ["active_total"]) == [
+        ("active_total", 74)]
+    # absences: an outcome is no count of cases; old-style counts of information are none
+    assert _named("未发生被行政复议纠错或败诉情况。", ["review_reconsideration"]) == []
+    assert _named("主动公开政府信息21条,依申请公开0件。", ["active_total", "requests_received"]) == [
+        ("active_total", 21)]
+    # applications: 转办件 none, 结转件 carried in, 办理 over 办结 beside a count carried over, 宗
+    assert _named("办理市人民政府办公室转办件1件。", ["requests_handled"]) == []
+    assert _named("办理2021年结转件4件。", ["requests_handled"]) == [("requests_carried_in", 4)]
+    assert _named("全年共办理政府信息公开申请74件,办结71件,剩余3件结转下一年度处理。",
+                  ["requests_handled", "requests_handled", "requests_carried_over"]) == [
+        ("requests_handled", 74), ("requests_carried_over", 3)]
+    assert _named("全年办理政府信息公开申请96宗。", ["requests_handled"]) == [("requests_handled", 96)]
+    assert _named("通过信函方式受理依申请公开1件。", ["requests_received"]) == [("requests_received", 1)]
+    assert _named("依据《条例》予以答复办结4件。", ["requests_handled"]) == [("requests_handled", 4)]
+    # guide rule 16: a reason's count alone is no 无法提供 total
+    assert _named("予以公开2件,本机关不掌握相关信息9件。", ["requests_granted", "requests_unable"]) == [
+        ("requests_granted", 2)]
+
+
 def test_structure_section_headings_rule_out_names():
     text = "（一）主动公开政府信息情况\n本年度公开信息12条。\n（二）依申请公开情况\n共收到申请3件，发布信息5条。"
     assert _named(text, ["requests_received", "requests_received", "active_total"]) == [("requests_received", 3)]
@@ -199,7 +227,10 @@ def test_structure_round_4_absences_applicants_and_results():
     # 群众 and 公民 alone name no kind of applicant in an absence; 自然人 does; a count names its applicant
     assert _named("没有接到群众主动要求公开政府信息的申请。", ["requests_received"]) == [("requests_received", 0)]
     assert _named("未收到公民依申请信息公开事项。", ["requests_received"]) == [("requests_received", 0)]
-    assert _named("共收到2个自然人的政府信息公开申请。", ["requests_received"]) == [("requests_natural_person", 2)]
+    assert _named("共收到2个自然人的政府信息公开申请。", ["requests_received"]) == [("requests_received", 2)]  # guide rule 23
+    assert _named("共收到自然人申请2件。", ["requests_natural_person"]) == [("requests_received", 2)]
+    assert _named("共收到申请5件，其中自然人申请4件。", ["requests_received", "requests_natural_person"]) == [
+        ("requests_received", 5), ("requests_natural_person", 4)]
     assert _named("公民个人提出申请1030件。", ["requests_received"]) == [("requests_natural_person", 1030)]
     assert _named("共受理36件政府信息公开申请(均为自然人提交)。", ["requests_received"]) == [("requests_received", 36)]
     assert _named("在办结的5件申请中,申请撤销1件。", ["requests_handled", "requests_commercial"]) == [("requests_handled", 5)]
@@ -340,17 +371,20 @@ HELDOUT4 = FACT_GOLD / "heldout4"  # set 4: held out for one run, development da
 DEV5 = FACT_GOLD / "dev5"  # the set-5 annotator's development excerpts
 DEV6 = FACT_GOLD / "dev6"  # the set-6 annotator's development excerpts (branch i12k)
 HELDOUT5 = FACT_GOLD / "heldout5"  # set 5: held out for one run, development data since branch i12k
-HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: untouched (branch i12j), while branch i12k changed the rules
+HELDOUT6 = FACT_GOLD / "heldout6"  # set 6: held out for one run, development data since branch i12m
+DEV7 = FACT_GOLD / "dev7"  # the set-7 annotator's development excerpts (branch i12m)
+HELDOUT7 = FACT_GOLD / "heldout7"  # set 7: untouched (branch i12l), while branch i12m changed the code
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
-DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6")
+DEV_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6",
+              "heldout6", "dev7")
 
 
 @pytest.mark.parametrize("folder,split", [(EXCERPTS, "excerpts"), (HELDOUT2, "heldout2"), (DEV3, "dev3"),
                                           (HELDOUT3, "heldout3"), (DEV4, "dev4"), (HELDOUT4, "heldout4"),
                                           (DEV5, "dev5"), (HELDOUT5, "heldout5"), (DEV6, "dev6"),
-                                          (HELDOUT6, "heldout6")])
+                                          (HELDOUT6, "heldout6"), (DEV7, "dev7"), (HELDOUT7, "heldout7")])
 def test_excerpt_fact_gold_is_well_formed(folder, split):
     """Every excerpt names its page, holds its text, and each gold fact sits in it."""
     files = sorted(folder.glob("*.json"))
@@ -364,51 +398,94 @@ def test_excerpt_fact_gold_is_well_formed(folder, split):
             assert f["context"] in g["text"] and f["quantity"] in f["context"], (p.name, f)
 
 
-def test_excerpt_sets_are_apart_and_set_6_is_never_trained_on():
+def _sentence_of(text, context):
+    """The sentence of ``text`` holding ``context`` (a bundled report's file has no text)."""
+    import re
+    at = text.find(context) if text else -1
+    if at < 0:
+        return context
+    starts = [m.end() for m in re.finditer(r"[。；;!?！？\n]", text[:at])]
+    end = re.search(r"[。；;!?！？\n]", text[at + len(context):])
+    return text[(starts[-1] if starts else 0): at + len(context) + (end.start() if end else len(text))]
+
+
+def test_development_gold_follows_the_one_guide():
+    """docs/facts_guide.md, the rules a reading of the words can check: a result count is named
+    by its kind's word, not a reason's (16: 本机关不掌握…N件 alone is no `requests_unable`); the
+    year's count of applications naming its applicants is received (23); `截至…累计` is a stock
+    (10); the guide is linked from docs/facts_heldout.md and every folder's README."""
+    import re
+    folders = [FACT_GOLD / s for s in DEV_SPLITS]
+    files = [p for d in folders for p in sorted(d.glob("*.json"))] + sorted(FACT_GOLD.glob("*.json"))
+    assert len(files) >= 397  # 381 excerpts of ten folders, 16 bundled reports
+    for p in files:
+        g = json.loads(p.read_text(encoding="utf-8"))
+        for f in g["facts"]:
+            sent = _sentence_of(g.get("text") or "", f["context"])
+            if f["name"] == "requests_unable":
+                assert "无法提供" in sent, (p.name, f["context"])
+            if f["name"] == "requests_natural_person":
+                assert not re.search(r"收到|受理|接到", f["context"]), (p.name, f["context"])
+            if f["name"].startswith("active_"):
+                lead = sent[: sent.find(f["quantity"], sent.find(f["context"]))]
+                since = re.split(r"截至|截止|到\d{4}年底", lead)
+                between = since[-1] if len(since) > 1 else ""
+                stock = ("累计" in between and not re.search(r"\d\s*[条件篇个次]", between)
+                         and not re.search(r"年累计|年度累计", between))
+                assert not stock, (p.name, f["context"])
+    guide = ROOT / "docs" / "facts_guide.md"
+    assert "facts_guide.md" in (ROOT / "docs" / "facts_heldout.md").read_text(encoding="utf-8")
+    assert all("facts_guide.md" in (d / "README.md").read_text(encoding="utf-8") for d in folders)
+    assert "**changed**" in guide.read_text(encoding="utf-8")
+
+
+def test_excerpt_sets_are_apart_and_set_7_is_never_trained_on():
     from itertools import combinations
     from pipeline import cli
     from pipeline.scoring import FACT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, read_fact_gold
     from training import facts as tf
     sets = [read_fact_gold(FACT_GOLD, sp) for sp in DEV_SPLITS]
-    set6 = read_fact_gold(FACT_GOLD, "heldout6")
+    set7 = read_fact_gold(FACT_GOLD, "heldout7")  # empty until branch i12l is merged
     splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
-    for a, b in combinations(sets + [set6], 2):
+    for a, b in combinations(sets + [set7], 2):
         assert not set(a) & set(b)
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # set 5 is development data now (its one held-out figure kept), set 6 the held-out split
-    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set6)
-    assert set6 and all(splits["held_out"][k].startswith("set 6: ") for k in set6)
-    for split, mark in (("heldout4", "set 4: "), ("heldout5", "set 5: ")):
+    # set 6 is development data now (its one held-out figure kept), set 7 the held-out split
+    assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(set7)
+    assert all(splits["held_out"][k].startswith("set 7: ") for k in set7)
+    for split, mark in (("heldout4", "set 4: "), ("heldout5", "set 5: "), ("heldout6", "set 6: ")):
         assert all(splits["development_excerpts"][k].startswith(mark) for k in sets[DEV_SPLITS.index(split)])
     assert all("P 0.9314 / R 0.7762" in splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index("heldout5")])
-    assert "heldout6" in splits["held_out_about"]
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout6",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout6"}
+    assert all("P 0.875 / R 0.8264" in splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index("heldout6")])
+    assert "heldout7" in splits["held_out_about"]
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout7",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout7"}
     assert set(cli.FACT_SPLITS) == set(FACT_EXCERPT_SPLITS) | {"eval", "train", "all"}
     assert set(cli.LEAVE_OUT_SPLITS) == set(tf.TRAIN_EXCERPTS) == set(DEV_SPLITS)
-    # training reads the development sets and refuses set 6; the report splits never hold an excerpt
+    # training reads the development sets and refuses set 7; the report splits never hold an excerpt
     with pytest.raises(ValueError):
-        tf.excerpt_sentences("heldout6")
-    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set6)
+        tf.excerpt_sentences("heldout7")
+    assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, set7)
 
 
-def test_heldout6_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 6 with `--split heldout6` (files written on another branch)."""
+def test_heldout7_split_is_scored_from_its_folder(tmp_path, capsys):
+    """The lead scores set 7 with `--split heldout7` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout6").mkdir()
+    (tmp_path / "heldout7").mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout6" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout6", "text": text,
+    (tmp_path / "heldout7" / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout7", "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout6", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout7", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout6" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == "heldout7" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 @pytest.mark.parametrize("folder,min_facts,min_agencies", [(HELDOUT3, 100, 25), (HELDOUT4, 150, 40),
-                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35)])
+                                                         (HELDOUT5, 150, 40), (HELDOUT6, 120, 35),
+                                                         (HELDOUT7, 140, 40)])
 def test_held_out_gold_states_its_units_and_absences(folder, min_facts, min_agencies):
     """Sets 3, 4, 5 and 6 keep the printed unit (例, 个, 次, 篇 too): it sits in the quantity; a fact
     without a unit is a stated absence (value 0). Spread over many agencies, years and fact names."""
@@ -454,11 +531,12 @@ def _row(name, block):
     return f"| {name} | {block['precision']} | {block['recall']} | {block['f1']} | {block['tp']} | {block['fp']} | {block['fn']} |"
 
 
-@pytest.mark.parametrize("split,label", [("excerpts", "set 1, round 6 rules"), ("heldout2", "set 2, round 6 rules"),
-                                         ("heldout3", "set 3, round 6 rules"), ("dev3", "dev3, round 6 rules"),
-                                         ("dev4", "dev4, round 6 rules"), ("heldout4", "set 4, round 6 rules"),
-                                         ("dev5", "dev5, round 6 rules"), ("heldout5", "set 5, round 6 rules"),
-                                         ("dev6", "dev6, round 6 rules")])
+@pytest.mark.parametrize("split,label", [("excerpts", "set 1, round 7"), ("heldout2", "set 2, round 7"),
+                                         ("heldout3", "set 3, round 7"), ("dev3", "dev3, round 7"),
+                                         ("dev4", "dev4, round 7"), ("heldout4", "set 4, round 7"),
+                                         ("dev5", "dev5, round 7"), ("heldout5", "set 5, round 7"),
+                                         ("dev6", "dev6, round 7"), ("heldout6", "set 6, round 7"),
+                                         ("dev7", "dev7, round 7")])
 def test_excerpt_figures_are_the_recorded_ones(split, label):
     """docs/facts_heldout.md (quoted in the README) is what the shipped model gives now."""
     from pipeline.evaluate import evaluate_facts

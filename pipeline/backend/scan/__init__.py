@@ -112,7 +112,8 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     size = (float(wp.gray.shape[1]), float(wp.gray.shape[0]))
     if wp.ink is None:
         return Page(number, [], *size, "ocr", [f"page {number}: blank"]), wp.factor
-    lines = recognise_page(analyse(wp.gray, wp.ink, wp.unit, faint_rules=not wp.bilevel), number, fax=wp.bilevel)
+    lines = recognise_page(analyse(wp.gray, wp.ink, wp.unit, faint_rules=not wp.bilevel), number, fax=wp.bilevel,
+                           seals=tuple(wp.seals))
     _label_furniture(lines, wp.gray.shape[0])
     page = Page(number, lines, *size, "ocr", rotation=wp.rotation, seals=wp.seals)
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]

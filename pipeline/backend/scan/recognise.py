@@ -15,6 +15,8 @@ from .digits import fax_number
 from .lines import FreeRow, _cell_box
 from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
+from .seal_digits import sealed_number
+from .seals import RESIDUE_LEVELS, only_residue, print_darkness, under_seal, without_residue
 
 WRAP_ALIGN = 0.6  # a wrapped label's lines start within this of each other …
 WRAP_GAP = 0.8  # … and are at most this far apart …
@@ -67,10 +69,11 @@ def vertical_line_image(gray: np.ndarray, chars: list[tuple[int, int, int, int]]
     return cv2.copyMakeBorder(line, m, m, m, m, cv2.BORDER_CONSTANT, value=255)
 
 
-def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
+def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = ()) -> list[Line]:
     """Recognise every crop of the page in one batched pass and assemble the Lines; on a
     ``fax`` (a 1-bit page) number cells, ruled or borderless, are also read by the fax
-    digit reader (``digits``)."""
+    digit reader (``digits``); number cells under one of the ``seals`` (boxes, page pixels)
+    are read again without the seal's residue (``seals.without_residue``)."""
     from ...ocr import get_engine
 
     engine = get_engine()
@@ -111,8 +114,25 @@ def recognise_page(lay: Layout, number: int, fax: bool = False) -> list[Line]:
                                                 layout.is_number)
         if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
             todo.append(key)
+    # Under a seal even a sure reading is read again (a 0 with lettering's residue reads 6 at 0.99) …
+    sealed = {key for key in numeric if key in reads and seals
+              and any(not cr.chars and under_seal(cr.box, seals) for cr, _ in reads[key])}
+    if sealed:  # what holds only the seal's remnants is no number at all
+        paper, darkness = print_darkness(lay.gray, lay.ink)
+        for key in sorted(sealed):
+            boxes = [cr.box for cr, _ in reads[key]]
+            if all(only_residue(lay.gray[b[1]:b[3], b[0]:b[2]], paper, darkness) for b in boxes):
+                texts[key], confs[key] = "", 0.0
+                sealed.discard(key)
+                todo = [k for k in todo if k != key]
+    todo += [key for key in sorted(sealed) if key not in todo]
     if todo:
-        _reread(lay, todo, reads, texts, confs, engine)
+        _reread(lay, todo, reads, texts, confs, engine, sealed)
+    # … and the seal digit reader, shown such residue in training, has the last word where sure.
+    for key in sorted(sealed):
+        if len(reads[key]) == 1 and _reader_may_read(key, texts[key]):
+            texts[key], confs[key] = sealed_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
+                                                   layout.is_number)
 
     lines: list[Line] = []
     for gi, grid in enumerate(lay.grids):
@@ -286,16 +306,20 @@ def _lone_letter(text: str) -> bool:
     return (1 <= len(text) <= MAX_LONE_LETTERS and text.isalpha()) or text in ROUND_MARKS
 
 
-def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine) -> None:
+def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine,
+            sealed: frozenset = frozenset()) -> None:
     """Read unsure numeric cells again from wider and upscaled crops (one batch for the
-    page); keep the surest digits-only reading."""
-    variants = [(p, 1.0) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE)]
+    page), the ``sealed`` ones also without a seal's residue at RESIDUE_LEVELS; keep the
+    surest digits-only reading."""
+    variants = [(p, 1.0, None) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE, None)]
+    residue = [(REC_PAD_H, 1.0, level) for level in RESIDUE_LEVELS]
     jobs, images = [], []
     for key in todo:
         for crop, _ in reads[key]:
-            for v, (pad, up) in enumerate(variants):
+            for v, (pad, up, level) in enumerate(variants + (residue if key in sealed and not crop.chars else [])):
                 jobs.append((key, v))
-                images.append(crop_image(lay.gray, crop.box, crop.clip, pad_v=pad, pad_h=pad, upscale=up))
+                img = crop_image(lay.gray, crop.box, crop.clip, pad_v=pad, pad_h=pad, upscale=up)
+                images.append(img if level is None else without_residue(img, level))
     by_variant: dict[tuple, list] = {}
     for job, res in zip(jobs, engine.recognize(images)):
         by_variant.setdefault(job, []).append(res)

@@ -21,6 +21,10 @@ RULE_NET_MIN = 20.0  # … where its red darkness exceeds the seal's own by this
 RULE_NET_LOW = 8.0  # … and, along such a run, a pixel this much darker in red than the seal is the rule
 RULE_GAP = 6  # px; a run is joined across gaps this short (where the smeared colour took even the red)
 RULE_JOG = 3  # px; rules are thickened across by this before the run is looked for (a slight skew steps them)
+UNDER_SEAL_MIN = 0.25  # a text crop this much (share of its area) inside a seal's box lies under it
+RESIDUE_LEVELS = (0.4, 0.55)  # a number under a seal is read again with the ink lighter than these shares of its darkest dropped
+RESIDUE_MAX_DARK = 0.45  # a crop under a seal whose darkest ink is lighter than this share of the page's print holds only residue
+PRINT_PERCENTILE = 10  # the page's print darkness: this percentile of its ink pixels' grey (the darker strokes)
 
 
 def seal_free_gray(bgr: np.ndarray) -> np.ndarray:
@@ -129,6 +133,56 @@ def _leaving(mask: np.ndarray, inside: Optional[np.ndarray]) -> np.ndarray:
         out[labels[~inside]] = True
     out[0] = False
     return out[labels]
+
+
+def under_seal(box: tuple[float, float, float, float], seals: list, share: float = UNDER_SEAL_MIN) -> bool:
+    """Whether a box (x0, y0, x1, y1) lies at least ``share`` of its area inside one of the seal boxes."""
+    x0, y0, x1, y1 = box
+    area = max(x1 - x0, 0) * max(y1 - y0, 0)
+    for sx0, sy0, sx1, sy1 in seals:
+        inside = max(0.0, min(x1, sx1) - max(x0, sx0)) * max(0.0, min(y1, sy1) - max(y0, sy0))
+        if area and inside >= share * area:
+            return True
+    return False
+
+
+def without_residue(crop: np.ndarray, level: float) -> np.ndarray:
+    """A grey crop (ink dark) with every pixel lighter than ``level`` of its ink's darkness
+    made paper and the rest stretched to full contrast.
+
+    What the unmixing leaves of a seal's lettering beside a black digit (JPEG codes colour
+    at half resolution and quantises it per 16-px block, so a stroke of lettering beside
+    black ink loses its red and unmixes as grey: a bar across a 0's counter, a spur on its
+    ring, read 6, 8 or 9) is about half as dark as the print; the digit's own strokes are
+    its darkest pixels and stay.  A second reading of the pixels, not a choice of value.
+    """
+    g = crop.astype(np.float32)
+    paper, ink = float(np.percentile(g, 50)), float(np.percentile(g, 1))
+    if paper - ink < 1.0:
+        return crop
+    d = np.clip((paper - g) / (paper - ink), 0.0, 1.0)
+    d = np.clip((d - level) / (1.0 - level), 0.0, 1.0)
+    return (255.0 - 255.0 * d).astype(np.uint8)
+
+
+def print_darkness(gray: np.ndarray, ink: np.ndarray) -> tuple[float, float]:
+    """(paper level, darkness of the page's print below it): the 90th percentile of the
+    grey, and how far below it lies the PRINT_PERCENTILE of the ink pixels' grey."""
+    paper = float(np.percentile(gray[::4, ::4], 90))
+    dark = gray[ink > 0]
+    return paper, (paper - float(np.percentile(dark, PRINT_PERCENTILE))) if dark.size else 0.0
+
+
+def only_residue(crop: np.ndarray, paper: float, darkness: float, share: float = RESIDUE_MAX_DARK) -> bool:
+    """Whether a crop under a seal holds only what the unmixing left of the seal: its
+    darkest ink (1st percentile) lighter than ``share`` of the page's print ``darkness``.
+    The lettering's remnants (specks along its strokes' edges, where JPEG's colour was
+    smeared) come out at a third of the print's darkness (1000008: 0.28-0.39), digits
+    under or beside a seal at half or more (a faint 0 at 0.51); in a borderless row such
+    remnants were read as numbers ("2", "1") and pushed the row's values a column on."""
+    if crop.size == 0 or darkness <= 0:
+        return False
+    return paper - float(np.percentile(crop, 1)) < share * darkness
 
 
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
