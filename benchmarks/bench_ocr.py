@@ -31,7 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.lexicon import BARE_NUMBER  # noqa: E402
+from pipeline.lexicon import BARE_NUMBER, is_words  # noqa: E402
 
 CORPUS = ROOT / "data" / "corpus" / "real"
 ROW_OVERLAP = 0.5  # baseline boxes whose vertical overlap exceeds this share are one row
@@ -66,11 +66,6 @@ def truth_numbers(text_pdf: Path) -> list[list[str]]:
                     toks.extend(c.strip() for c in row if c and BARE_NUMBER.match(c.strip()))
             pages.append(toks)
     return pages
-
-
-def is_words(text: str) -> bool:
-    """Two or more CJK characters: a label or prose, not a number cell."""
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2
 
 
 def ours_numbers(page) -> list[str]:

@@ -117,14 +117,15 @@ development seeds 970000-970009, 8 of the 9 cells misread under a seal, 4 of 239
 
 
 def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
-                      cover_min: float = SEAL_COVER_MIN, empty: bool = False) -> dict[int, list[str]]:
-    """Page -> the fields with a value read under a seal (``meta["seals"]`` records, in the
-    cells' coordinates): red ink over black digits is where a 0 is read as 8 or 9, and no
-    rule of the template may cover the cell, so the user is told which they are.
-    ``empty``: instead the cells under a seal read empty (a printed 0 there may be lost)."""
-    out: dict[int, list[str]] = {}
+                      cover_min: float = SEAL_COVER_MIN) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The cells under a seal (``meta["seals"]`` records, in the cells' coordinates), page
+    by page: (those with a value read — red ink over black digits is where a 0 is read as
+    8 or 9, and no rule of the template may cover the cell, so the user is told which they
+    are —, those the document prints and that were read empty: a printed 0 there may be lost)."""
+    read: dict[int, list[str]] = {}
+    empty: dict[int, list[str]] = {}
     for f, c in cells.items():
-        if c.box is None or c.chosen or (c.value is None) != empty or (empty and c.status != "blank"):
+        if c.box is None or c.chosen or (c.value is None and c.status != "blank"):
             continue
         x0, t0, x1, b0 = c.box
         area = max(x1 - x0, 0.0) * max(b0 - t0, 0.0)
@@ -134,9 +135,9 @@ def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
             sx0, st, sx1, sb = s["box"]
             inside = max(0.0, min(x1, sx1) - max(x0, sx0)) * max(0.0, min(b0, sb) - max(t0, st))
             if inside >= cover_min * area:
-                out.setdefault(c.page, []).append(f)
+                (read if c.value is not None else empty).setdefault(c.page, []).append(f)
                 break
-    return out
+    return read, empty
 
 
 def seal_warnings(under: dict[int, list[str]], shown: int = 6, cells: Optional[dict[str, FieldCell]] = None,
@@ -222,8 +223,8 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
                 if v != before[f] and f in result.cells:
                     result.cells[f].value, result.cells[f].status = v, "reread"
         if seals:  # after the re-read: a cell it changed is named by its own warning
-            result.warnings += seal_warnings(cells_under_seals(result.cells, seals), cells=result.cells,
-                                             empty=cells_under_seals(result.cells, seals, empty=True))
+            under, under_empty = cells_under_seals(result.cells, seals)
+            result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty)
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:
@@ -268,7 +269,7 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     hits: dict[str, int] = {}
     for eq in failing:
         for f in eq.lhs + eq.rhs:
-            if f in sources:
+            if f in sources and sources[f][1].box is not None:  # a cell with no box is not found again
                 hits[f] = hits.get(f, 0) + 1
     suspects = sorted(hits, key=lambda f: (-hits[f], sources[f][1].confidence or 0.0))[:MAX_REREAD_CELLS]
     if not suspects:

@@ -141,6 +141,14 @@ CHROME = ("附件下载", "打印本页", "关闭窗口", "【打印】", "【�
 AGENCY_END = re.compile(r"(局|委|委员会|政府|办公室|办公厅|院|中心|厅|部|署|会|所|站|队|街道办事处|办事处|管委会|镇|乡)$")
 
 
+WORDS_MIN_IDEOGRAPHS = 2  # a cell's text with this many ideographs is words (a label), never a misread number
+
+
+def is_words(text: str, min_ideographs: int = WORDS_MIN_IDEOGRAPHS) -> bool:
+    """Text with ``min_ideographs`` or more ideographs is a label or prose, never a misread number."""
+    return ideographs(text) >= min_ideographs
+
+
 @lru_cache(maxsize=8192)
 def is_number(text: str) -> bool:
     """True for a cell holding one number (thousands commas, a unit such as 件 or 万元 allowed)."""

@@ -432,16 +432,16 @@ def test_cells_under_seals_names_read_cells_inside_a_seal_box():
              "e": FieldCell(9.0, "inferred", 2, (100, 120, 120, 130)),    # chosen by a rule
              "f": FieldCell(None, "absent", 2, (100, 140, 120, 150))}     # nothing read
     seals = [{"page": 2, "box": [80, 80, 200, 200]}]
-    assert cells_under_seals(cells, seals) == {2: ["a", "b"]}
-    assert cells_under_seals(cells, seals, cover_min=0.5) == {2: ["a"]}
+    assert cells_under_seals(cells, seals) == ({2: ["a", "b"]}, {})
+    assert cells_under_seals(cells, seals, cover_min=0.5) == ({2: ["a"]}, {})
     assert seal_warnings({2: ["a", "b"]}) == [
         "page 2: 2 cells read under a seal (a, b): digits under red ink may be misread; check them"]
     # Read with little confidence: named apart, with the reading; read empty: named too.
     cells["a"].confidence, cells["b"].confidence = 0.53, 0.99
     cells["g"] = FieldCell(None, "blank", 2, (100, 160, 120, 170))
-    assert cells_under_seals(cells, seals, empty=True) == {2: ["g"]}
-    assert seal_warnings(cells_under_seals(cells, seals), cells=cells,
-                         empty=cells_under_seals(cells, seals, empty=True))[1:] == [
+    read, empty = cells_under_seals(cells, seals)  # one pass: read and read empty
+    assert (read, empty) == ({2: ["a", "b"]}, {2: ["g"]})
+    assert seal_warnings(read, cells=cells, empty=empty)[1:] == [
         "page 2: doubtful under a seal, read with little confidence: a = 3 (0.53)",
         "page 2: 1 cells under a seal read empty (g): a number there may be lost under the red ink"]
 

@@ -36,6 +36,7 @@ from typing import Iterable, Optional
 import numpy as np
 
 from ...datamodel import Document, Page
+from ... import memory
 from ...memory import release_freed
 from .borderless import align_columns, column_clusters, split_at_columns, split_box
 from .deskew import MAX_SKEW_DEG, MIN_DESKEW_DEG, SKEW_FINE_STEP, _working_image, estimate_skew, rotate
@@ -70,10 +71,12 @@ def read_scan(path: str | Path, pages: Optional[Iterable[int]] = None,
         kind = "image"
         images = ((img, k) for img, k in _image_frames(data, max_image_pixels) if wanted is None or k in wanted)
     doc = Document(str(path), digest, kind)
-    for img, number in images:
+    for k, (img, number) in enumerate(images, 1):
         doc.pages.append(read_page_image(img, number))
         del img  # the raster goes before its memory is given back (not only at the next page)
-        release_freed()
+        if k % memory.TRIM_EVERY_PAGES == 0:
+            release_freed()
+    release_freed()
     label_running_lines(doc.pages)
     _document_warnings(doc)
     return doc
@@ -88,11 +91,13 @@ def ocr_pdf_pages(path: str | Path, page_numbers: Iterable[int]) -> list[Page]:
     data = _read_bytes(Path(path))
     numbers = sorted(set(page_numbers))
     pages = []
-    for img, n in _pdf_images(data, numbers, RENDER_DPI):
+    for k, (img, n) in enumerate(_pdf_images(data, numbers, RENDER_DPI), 1):
         page, factor = _read_page(img, n)
         pages.append(scale_page(page, 72.0 / RENDER_DPI / factor))
         del img
-        release_freed()
+        if k % memory.TRIM_EVERY_PAGES == 0:
+            release_freed()
+    release_freed()
     return pages
 
 

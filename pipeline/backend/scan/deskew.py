@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from ...datamodel import Box
+from . import dewarp
 from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
@@ -97,7 +98,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
         if abs(lean) >= MIN_DESKEW_DEG:
             m = _shear_matrix(lean, gray.shape[0])
             seals = [p @ m[:, :2].T + m[:, 2] for p in seals]
-            gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=cv2.INTER_LINEAR,
+            gray = cv2.warpAffine(gray, m, (gray.shape[1], gray.shape[0]), flags=dewarp.PHOTO_INTERPOLATION,
                                   borderValue=_paper(gray))
             ink = binarize(gray, unit)
     if sheet == "photo":  # a bent page: rows straightened

@@ -50,6 +50,9 @@ CURL_MIN_INK = 0.1  # a strip with less ink than this share of the mean strip's 
 CURL_MIN_STRIPS = 5  # fewer strips with ink: the bend is not measured
 CURL_PASSES = 3  # the bend is measured again on the straightened page: a strip's profile
 # blurs a steep bend, so one pass leaves part of it (half, on 970009's pages)
+PHOTO_INTERPOLATION = cv2.INTER_LINEAR  # resampling of a photo's warps (flat, lean, bend): a sheet
+# skewed on a scanner bed whose four sides show is warped flat here too, not turned back
+# (deskew.DESKEW_INTERPOLATION); cubic here is measured in the README's i8s note
 
 
 def paper_mask(gray: np.ndarray, look: Optional[np.ndarray] = None) -> Optional[tuple[np.ndarray, float, int]]:
@@ -201,7 +204,7 @@ def flatten_photo(gray: np.ndarray, corners: np.ndarray,
     tx, ty = SHEET_TRIM * w, SHEET_TRIM * h
     dst = np.float32([[-tx, -ty], [w - 1 + tx, -ty], [w - 1 + tx, h - 1 + ty], [-tx, h - 1 + ty]])
     m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
-    return cv2.warpPerspective(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255), m
+    return cv2.warpPerspective(gray, m, (w, h), flags=PHOTO_INTERPOLATION, borderValue=255), m
 
 
 def even_lighting(gray: np.ndarray) -> np.ndarray:
@@ -302,4 +305,4 @@ def straighten_rows(gray: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     h, w = gray.shape
     map_x = np.tile(np.arange(w, dtype=np.float32), (h, 1))
     map_y = np.arange(h, dtype=np.float32)[:, None] - offsets.astype(np.float32)[None, :]
-    return cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderValue=255)
+    return cv2.remap(gray, map_x, map_y, PHOTO_INTERPOLATION, borderValue=255)

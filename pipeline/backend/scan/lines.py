@@ -232,13 +232,25 @@ def cell_line_boxes(ink: np.ndarray, clip: tuple[int, int, int, int], line_h: fl
     sub = ink[y0:y1, x0:x1]
     if not sub.any():
         return []
-    out = []
+    out, slivers = [], []
     for a, b in bands(sub.sum(axis=1), line_h):
         cols = _without_rule_slivers(np.flatnonzero(sub[a:b].any(axis=0)), x1 - x0, line_h)
         if cols.size == 0 or (b - a) * (cols[-1] + 1 - cols[0]) < MIN_SPECK_AREA * 3:
             continue
-        out.append((x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b))
-    return out
+        box = (x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b)
+        (slivers if _rule_sliver(cols, x1 - x0, line_h) else out).append(box)
+    # A sliver band beside the cell's text is a rule's remnant; alone it may be a 1 (a narrow cell).
+    return out if out else sorted(slivers, key=lambda bx: bx[1])
+
+
+def _rule_sliver(cols: np.ndarray, width: int, line_h: float) -> bool:
+    """Whether a band's ink columns may be all a rule's remnant: one run at most SLIVER_MAX_W
+    line heights wide within SLIVER_EDGE of the cell's edge (dropped when the cell has other
+    text: alone, in a narrow cell, it may be a 1).  A rule that leans a little
+    (a sheet warped flat from its outline) is erased along its mean position only, and its
+    remnant may stand in a band of its own beside a number (2 read as 12)."""
+    return bool(cols.size) and cols[-1] + 1 - cols[0] <= SLIVER_MAX_W * line_h \
+        and (cols[0] <= SLIVER_EDGE * line_h or width - cols[-1] <= SLIVER_EDGE * line_h)
 
 
 def _without_rule_slivers(cols: np.ndarray, width: int, line_h: float) -> np.ndarray:

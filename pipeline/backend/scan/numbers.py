@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ... import layout, template as tpl
-from ...lexicon import ideographs
 from ...layout import Grid
+from ...lexicon import ideographs, is_words
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
 NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
@@ -73,7 +73,7 @@ def numeric_cells(grid: Grid, texts: dict[int, str]) -> list[int]:
     between = _between_numbers(grid, texts)
     out = []
     for ci, c in enumerate(grid.cells):
-        if ci in labels or _is_words(texts.get(ci, "")):
+        if ci in labels or is_words(texts.get(ci, "")):
             continue
         right = row_label_right.get(c.row)
         below = any(h.row + h.rowspan <= c.row and h.col <= c.col and c.col + c.colspan <= h.col + h.colspan
@@ -130,13 +130,14 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     pieces inside the label, and read as digits they would be stray numbers."""
     for k, t in enumerate(texts):
         if t and _matches(t, _ROW_KEYS):
-            start = max([k] + [j for j in range(k + 1, len(texts)) if _is_words(texts[j])]) + 1
+            start = max([k] + [j for j in range(k + 1, len(texts)) if is_words(texts[j])]) + 1
             return [j for j in range(start, len(texts)) if texts[j]]
     filled = [j for j, t in enumerate(texts) if t]
     numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
-    if len(filled) >= 2 and len(numbers) >= NUMBER_ROW_SHARE * len(filled) \
-            and not any(_is_words(texts[j]) for j in filled):
-        return filled
+    row = filled[1:] if filled and _wrapped_label_end(texts[filled[0]]) else filled
+    if len(row) >= 2 and sum(j in numbers for j in row) >= NUMBER_ROW_SHARE * len(row) \
+            and not any(is_words(texts[j]) for j in row):
+        return row
     # A label read too badly to match (a fax), then a run of short pieces, most of them numbers.
     tail = filled[1:]
     if len(tail) >= NUMBER_COLUMN_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
@@ -145,6 +146,10 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     return []
 
 
-def _is_words(text: str) -> bool:
-    """Text with two or more CJK characters is a label, never a misread number."""
-    return ideographs(text) >= 2
+def _wrapped_label_end(text: str) -> bool:
+    """Whether a borderless row's first piece is the last character of the label above it,
+    wrapped onto the row of numbers (1.本机关不掌握相关政府信 | 息 0 0 …): short
+    (MAX_STRAY_CHARS), one ideograph that is no digit's look-alike.  Read digits-only,
+    息 would be a stray 8."""
+    t = text.strip()
+    return len(t) <= MAX_STRAY_CHARS and ideographs(t.translate(DIGIT_LOOKALIKES)) == 1

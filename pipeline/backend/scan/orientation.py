@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from .lines import bands, split_segments
-from .raster import _px
+from .raster import px
 from .rules import JOG_BRIDGE, line_mask
 
 ORIENT_LINES = 10  # text pieces the recogniser reads both ways when the classifier is unsure (the widest)
@@ -44,7 +44,7 @@ def rule_mask(ink: np.ndarray, unit: float, length: float = ORIENT_RULE_LEN, bri
     rule doubled at each step of its staircase (a fax), would otherwise break into pieces
     shorter than ``length`` and stay in the text as dashes joining two table rows into
     one band; the mask found is widened back the same way, so it covers the rule."""
-    k, j = max(3, int(length * unit)) | 1, _px(bridge, unit)  # odd: an even opening loses an end pixel
+    k, j = max(3, int(length * unit)) | 1, px(bridge, unit)  # odd: an even opening loses an end pixel
     h, v = (line_mask(ink, unit, horizontal, k, bridge) for horizontal in (True, False))
     return cv2.dilate(h, np.ones((j, 1), np.uint8)) | cv2.dilate(v, np.ones((1, j), np.uint8))
 

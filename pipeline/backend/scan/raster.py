@@ -299,14 +299,14 @@ def scale_page(page: Page, k: float) -> Page:
     return page
 
 
-def _px(value: float, unit: float) -> int:
+def px(value: float, unit: float) -> int:
     """A pixel constant at this page's resolution."""
     return max(1, int(round(value * unit)))
 
 
 def local_background(gray: np.ndarray, unit: float = 1.0) -> np.ndarray:
     """The paper's brightness around each pixel: a BG_KERNEL max filter, smoothed."""
-    k = _px(BG_KERNEL, unit) | 1
+    k = px(BG_KERNEL, unit) | 1
     bg = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return cv2.blur(bg, (k, k))
 

@@ -10,10 +10,10 @@ import numpy as np
 from ...datamodel import Box, Cell, Line
 from ... import layout
 from ...layout import Grid
-from ...lexicon import ENUMERATOR
+from ...lexicon import ENUMERATOR, is_words
 from .digits import decimal_point, fax_number
 from .lines import FreeRow, _cell_box
-from .numbers import DIGIT_LOOKALIKES, _is_words, numeric_cells, numeric_free_cells
+from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
 from .regions import Crop, Layout
 from .seal_digits import sealed_number
 from .seals import RESIDUE_LEVELS, only_residue, print_darkness, under_seal, without_residue
@@ -188,7 +188,7 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
             row, below = lines[j], j > i
             if not any(layout.is_number(c.text) for c in row.cells):
                 continue
-            words = [c for c in row.cells if _is_words(c.text) and not (below and ENUMERATOR.match(c.text))]
+            words = [c for c in row.cells if is_words(c.text) and not (below and ENUMERATOR.match(c.text))]
             targets = {id(p): next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces}
             if targets[id(main)] is None or (not below and ENUMERATOR.match(main.text)):
                 continue

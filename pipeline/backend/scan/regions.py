@@ -11,7 +11,7 @@ from ...layout import Grid
 from .borderless import align_columns, split_at_columns
 from .lines import (VERTICAL_MIN_WIDTH, FreeRow, TALL_BAND, _pieces, bands, cell_line_boxes, estimate_line_height, link_sublines,
                     merge_wrapped, vertical_chars)
-from .raster import MIN_SPECK_AREA, _px
+from .raster import MIN_SPECK_AREA, px
 from .rules import _rule_mask, find_grids, ruling_segments
 
 CELL_INSET = 3  # px kept clear of the rules when reading a cell
@@ -54,17 +54,17 @@ def analyse(gray: np.ndarray, ink: np.ndarray, unit: float, faint_rules: bool = 
     # table ruled only horizontally, underlines): they would glue text lines together.
     # Other runs stay: short ones may be glyph strokes (the 一 of a bold heading), and
     # runs inside a cell that joined no grid are blurred strokes of its text.
-    long_h = _px(RULE_ERASE_MIN, unit)
+    long_h = px(RULE_ERASE_MIN, unit)
     erase_h = [s for _, hs, _ in found for s in hs] + [s for s in hsegs if s.b - s.a >= long_h]
     erase_v = [s for _, _, vs in found for s in vs]
-    rules = _rule_mask(ink.shape, erase_h, erase_v, _px(RULE_ERASE_PAD, unit))
+    rules = _rule_mask(ink.shape, erase_h, erase_v, px(RULE_ERASE_PAD, unit))
     ink = cv2.bitwise_and(ink, cv2.bitwise_not(rules))
     gray = gray.copy()
     gray[rules > 0] = 255
     free = _mask_out_grids(ink, grids)
     line_h = estimate_line_height(free, unit)
     lay = Layout(gray, ink, unit, line_h, grids)
-    inset = _px(CELL_INSET, unit)
+    inset = px(CELL_INSET, unit)
     for gi, g in enumerate(grids):
         for ci, cell in enumerate(g.cells):
             x0, y0, x1, y1 = (int(round(v)) for v in cell.box)

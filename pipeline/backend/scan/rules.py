@@ -10,7 +10,7 @@ import numpy as np
 from ... import layout
 from ...layout import Grid
 from ...grid import grid_from_rects, merge_slots, split_region
-from .raster import RENDER_DPI, _px, local_background
+from .raster import RENDER_DPI, px, local_background
 
 HLINE_MIN_LEN = 40  # px; longer than any horizontal stroke of a character
 VLINE_MIN_LEN = 18  # px; short so that low table rows keep their column rules …
@@ -107,7 +107,7 @@ def stands_clear(h: Segment, ink: np.ndarray, unit: float, both: bool = False) -
     the middle of the characters: ink on both sides all along.  Faint ink joins the
     tops of a line of digits into a run too, with paper on one side.
     """
-    d = _px(RULE_SIDE_ROWS, unit)
+    d = px(RULE_SIDE_ROWS, unit)
     half = int(h.thick / 2) + 1
     a, b = max(int(h.a), 0), min(int(h.b), ink.shape[1])
     y = int(round(h.pos))
@@ -126,9 +126,9 @@ def line_mask(ink: np.ndarray, unit: float, horizontal: bool, length: Optional[i
               bridge: float = JOG_BRIDGE) -> np.ndarray:
     """The horizontal (or vertical) runs of an ink mask at least ``length`` px long
     (default HLINE_MIN_LEN / VLINE_MIN_LEN), by opening."""
-    j = _px(bridge, unit)
+    j = px(bridge, unit)
     if length is None:
-        length = _px(HLINE_MIN_LEN if horizontal else VLINE_MIN_LEN, unit)
+        length = px(HLINE_MIN_LEN if horizontal else VLINE_MIN_LEN, unit)
     # numpy (rows, cols); cv2 (width, height)
     across, along = ((j, 1), (length, 1)) if horizontal else ((1, j), (1, length))
     # Thicken across the rule first: a thin rule left slightly skewed steps by a
@@ -151,16 +151,16 @@ def ruling_segments(ink: np.ndarray, unit: float, gray: Optional[np.ndarray] = N
     and the pieces of both joined; a faint run must be long and have no (plain) ink on
     either side.  Both masks are kept apart: in the faint one a rule may touch a grey-shaded row
     and make one thick area with it."""
-    hl, vl = _px(HLINE_MIN_LEN, unit), _px(VLINE_MIN_LEN, unit)
-    thick, gap, tol = _px(MAX_LINE_THICK, unit), _px(LINE_JOIN_GAP, unit), _px(LINE_TOL, unit)
+    hl, vl = px(HLINE_MIN_LEN, unit), px(VLINE_MIN_LEN, unit)
+    thick, gap, tol = px(MAX_LINE_THICK, unit), px(LINE_JOIN_GAP, unit), px(LINE_TOL, unit)
     raw_h = _segments(line_mask(ink, unit, True), True, hl, thick)
     if gray is not None:  # faint horizontal rules: long, paper on both sides (faint glyph strokes join up too)
         raw_h += [s for s in _row_band_segments(line_mask(faint_ink(gray, unit), unit, True),
-                                                _px(FAINT_RULE_MIN_LEN, unit), thick)
+                                                px(FAINT_RULE_MIN_LEN, unit), thick)
                   if stands_clear(s, ink, unit, both=True)]
     hsegs = [h for h in join_segments(raw_h, gap, tol) if stands_clear(h, ink, unit)]
     vsegs = join_segments(_segments(line_mask(ink, unit, False), False, vl, thick), gap, tol)
-    long_v, join = _px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
+    long_v, join = px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
     # Long ones must still meet some horizontal rule: a column of stacked bold
@@ -250,11 +250,11 @@ def find_grids(hsegs: list[Segment], vsegs: list[Segment], unit: float
     """All ruled tables on the page, top to bottom, each with the rules it was built from."""
     tol = layout.SNAP_TOLERANCE * unit * RENDER_DPI / 72.0  # layout's tolerance is in points
     grids = []
-    for hs, vs in _table_groups(hsegs, vsegs, _px(LINE_TOL, unit)):
+    for hs, vs in _table_groups(hsegs, vsegs, px(LINE_TOL, unit)):
         g = build_grid(hs, vs, tol)
         # Strokes of bold glyphs can meet like rules; the "grid" they make is smaller than a cell.
-        if g is not None and g.bbox[3] - g.bbox[1] >= _px(GRID_MIN_HEIGHT, unit) \
-                and g.bbox[2] - g.bbox[0] >= _px(GRID_MIN_WIDTH, unit):
+        if g is not None and g.bbox[3] - g.bbox[1] >= px(GRID_MIN_HEIGHT, unit) \
+                and g.bbox[2] - g.bbox[0] >= px(GRID_MIN_WIDTH, unit):
             grids.append((g, hs, vs))
     return sorted(grids, key=lambda t: (t[0].ys[0], t[0].xs[0]))
 
