@@ -379,11 +379,16 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         lost = 0
 
     first_value = value_columns(lines, table)
+    widest = max(len(r.columns) for r in table.rows)
     at = -1
     for at, ln in enumerate(lines):
         line_slots = value_slots(ln)
-        for kind, text, col in _tokens(ln):
-            if kind == "num" and col is not None and col < first_value.get(ln.page, 0):
+        tokens = _tokens(ln)
+        # Only a row with more numbers than any row has cells holds a label read as digits:
+        # merged label cells start a full row's values left of other rows' (clean 1001009).
+        extra = sum(k == "num" for k, _, _ in tokens) > widest
+        for kind, text, col in tokens:
+            if extra and kind == "num" and col is not None and col < first_value.get(ln.page, 0):
                 kind = "text"  # in the grid's label columns: a label read as digits ("总计" as "1")
             if kind == "num":
                 values.append(text)

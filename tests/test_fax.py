@@ -547,3 +547,21 @@ def test_a_borderless_row_whose_noise_took_column_slots_is_still_a_data_row():
     plain = _cells_row([(1, "1属于国家經座")] + [(c, "0") for c in range(4, 11)])
     rows = gridorder.data_rows([plain, noisy], {1: 4}, {}, 7)
     assert [(d.line, d.values, d.first) for d in rows] == [(0, 7, 4), (1, 7, 6)]
+
+
+def test_a_full_row_starting_left_of_other_rows_keeps_its_first_value():
+    """Clean scan 1001009 (the final range, read after the merge): merged label cells start
+    the top rows' values one grid column left of the sub-rows'.  The label-column rule took
+    each top row's first value (自然人 3) for label text and shifted the row.  A row with no
+    more numbers than any row has cells holds no label read as digits."""
+    t = get("2021").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 2, label="heading")
+    top, subs = t.rows[:3], t.rows[4:12]
+    lines = [head] + [_cells_row([(0, r.label), (2, "3")] + [(c, "0") for c in range(3, 8)] + [(8, "3")], 2)
+                      for r in top]
+    lines += [_cells_row([(1, "（三）不予公开"), (2, r.label)] + [(c, "0") for c in range(3, 10)], 2) for r in subs]
+    assert assemble.value_columns(lines, t) == {2: 3}  # most full rows start at column 3
+    asm = assemble.assemble(lines, "2021")
+    for r in top:
+        assert asm.fields[f"requests.{r.id}.natural_person"] == 3, r.id
+        assert asm.fields[f"requests.{r.id}.other"] == 0 and asm.fields[f"requests.{r.id}.total"] == 3
