@@ -130,20 +130,14 @@ def number_figures(samples: list[tuple[np.ndarray, str]], model: dict) -> str:
     import pipeline.backend.scan.digits as D
 
     tally = {"0": [0, 0, 0], "other": [0, 0, 0]}
-    D._model.cache_clear()
-    saved = D._model
-    D._model = lambda: model
-    try:
-        for crop, text in samples:
-            got = D.read_digits(crop)
-            t = tally["0" if text == "0" else "other"]
-            t[1] += 1
-            if got is not None and got[0] == text:
-                t[0] += 1
-            elif got is not None and got[1] >= D.READER_MIN_CONF:
-                t[2] += 1
-    finally:
-        D._model = saved
+    for crop, text in samples:
+        got = D.read_with(model, crop)
+        t = tally["0" if text == "0" else "other"]
+        t[1] += 1
+        if got is not None and got[0] == text:
+            t[0] += 1
+        elif got is not None and got[1] >= D.READER_MIN_CONF:
+            t[2] += 1
     return "; ".join(f"{k}: {a}/{n} right, {w} wrong and sure" for k, (a, n, w) in tally.items())
 
 
@@ -171,16 +165,13 @@ def collect(ranges: list[tuple[int, int]], cache: Optional[Path]) -> dict[int, l
     return {s: v for s, v in sorted(by_seed.items()) if s in wanted}
 
 
-def main(argv=None) -> int:
+def train_reader(by_seed: dict, out: Path, figures=None) -> None:
+    """Fit the digit MLP on the number cells ``by_seed`` (seed: [(crop, text)]), print
+    ``figures`` of a fit without the last HOLD_BACK_SEEDS seeds on those, then write the
+    fit on all to ``out`` (the fax reader's trainer; the seal reader's uses it too)."""
     from sklearn.neural_network import MLPClassifier
 
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seeds", type=int, nargs=2, action="append", metavar=("FIRST", "LAST"),
-                    help="a seed range (repeatable; default 960050-960089 and 961000-961079)")
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--samples", type=Path, help="a pickle of the cells per seed: read, completed, written")
-    args = ap.parse_args(argv)
-    by_seed = collect(args.seeds or DEFAULT_SEEDS, args.samples)
+    figures = figures or number_figures
     samples = [c for v in by_seed.values() for c in v]
     # Digit advance against the crop's height, from numbers of several digits.
     ratios = [c.shape[1] / (c.shape[0] * len(t)) for c, t in samples if len(t) >= 2]
@@ -204,11 +195,22 @@ def main(argv=None) -> int:
     print(f"{len(samples)} cells of {len(seeds)} seeds ({nz} not 0); advance {advance:.3f}", file=sys.stderr)
     if test:
         print(f"held-back seeds {min(held)}-{max(held)} ({len(test)} cells): "
-              f"{number_figures(test, _weights(fit(train), advance))}", file=sys.stderr)
+              f"{figures(test, _weights(fit(train), advance))}", file=sys.stderr)
     weights = _weights(fit(samples), advance)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **weights)
-    print(f"wrote {args.out}", file=sys.stderr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out, **weights)
+    print(f"wrote {out}", file=sys.stderr)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seeds", type=int, nargs=2, action="append", metavar=("FIRST", "LAST"),
+                    help="a seed range (repeatable; default 960050-960089 and 961000-961079)")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--samples", type=Path, help="a pickle of the cells per seed: read, completed, written")
+    args = ap.parse_args(argv)
+    by_seed = collect(args.seeds or DEFAULT_SEEDS, args.samples)
+    train_reader(by_seed, args.out)
     return 0
 
 

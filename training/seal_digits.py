@@ -34,7 +34,7 @@ from pipeline.backend.scan.raster import RENDER_DPI, _pdf_images
 from pipeline.backend.scan.regions import analyse
 from pipeline.backend.scan.seal_digits import MODEL_PATH, SEAL_READER_MIN_CONF, read_with
 from pipeline.backend.scan.seals import under_seal
-from training.fax_digits import FREE_MAX_WIDTH, HIDDEN, MAX_EPOCHS, PATIENCE, _weights, training_slices
+from training.fax_digits import FREE_MAX_WIDTH, train_reader
 from training.generate import generate
 
 HOLD_BACK_SEEDS = 6
@@ -148,9 +148,6 @@ def collect(ranges: list[tuple[int, int]], cache: Optional[Path]) -> dict[int, l
 
 
 def main(argv=None) -> int:
-    from sklearn.neural_network import MLPClassifier
-
-    from pipeline.backend.scan.digits import NO_DIGIT
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", type=int, nargs=2, action="append", metavar=("FIRST", "LAST"))
@@ -161,33 +158,7 @@ def main(argv=None) -> int:
     by_seed = collect(args.seeds or DEFAULT_SEEDS, args.samples)
     if args.collect_only:
         return 0
-    samples = [c for v in by_seed.values() for c in v]
-    ratios = [c.shape[1] / (c.shape[0] * len(t)) for c, t in samples if len(t) >= 2]
-    advance = float(np.median(ratios)) if ratios else 0.6
-    seeds = list(by_seed)
-    held = set(seeds[-HOLD_BACK_SEEDS:]) if len(seeds) > 2 * HOLD_BACK_SEEDS else set()
-    train = [c for s in seeds if s not in held for c in by_seed[s]]
-    test = [c for s in held for c in by_seed[s]]
-    rng = np.random.default_rng(0)
-
-    def fit(cells):
-        x, y = training_slices(cells, rng)
-        clf = MLPClassifier(hidden_layer_sizes=(HIDDEN,), max_iter=MAX_EPOCHS, early_stopping=True,
-                            n_iter_no_change=PATIENCE, random_state=0)
-        clf.fit(x, y)
-        if list(clf.classes_) != list(range(NO_DIGIT + 1)):
-            raise SystemExit(f"not every class seen: {clf.classes_}")
-        return clf
-
-    nz = sum(1 for _, t in samples if t != "0")
-    print(f"{len(samples)} cells of {len(seeds)} seeds ({nz} not 0); advance {advance:.3f}", file=sys.stderr)
-    if test:
-        print(f"held-back seeds {min(held)}-{max(held)} ({len(test)} cells): "
-              f"{figures(test, _weights(fit(train), advance))}", file=sys.stderr)
-    weights = _weights(fit(samples), advance)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **weights)
-    print(f"wrote {args.out}", file=sys.stderr)
+    train_reader(by_seed, args.out, figures)
     return 0
 
 

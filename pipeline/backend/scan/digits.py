@@ -48,12 +48,17 @@ def digit_count(crop: np.ndarray, advance: float) -> int:
     return max(1, int(round(w / max(h * advance, 1.0))))
 
 
-@lru_cache(maxsize=1)
-def _model() -> Optional[dict]:
-    if not MODEL_PATH.is_file():
+@lru_cache(maxsize=4)
+def load_weights(path: Path) -> Optional[dict]:
+    """A digit reader's weights (an ``.npz`` under models/), read once; None where none is shipped."""
+    if not path.is_file():
         return None
-    with np.load(MODEL_PATH) as z:
+    with np.load(path) as z:
         return {k: z[k] for k in z.files}
+
+
+def _model() -> Optional[dict]:
+    return load_weights(MODEL_PATH)
 
 
 def slice_probabilities(x: np.ndarray, m: dict) -> np.ndarray:
@@ -72,13 +77,18 @@ def read_digits(crop: np.ndarray) -> Optional[tuple[str, float]]:
     The count of digits is estimated from the crop's width (specks and a wide 0 blur it):
     the counts COUNT_SLACK either side are read too, and the surest reading whose every
     slice is a digit and that starts with no 0 (no printed integer does) is taken."""
-    m = _model()
-    if m is None or crop.size == 0 or float((1.0 - crop / 255.0).sum()) < MIN_INK_MASS:
+    return read_with(_model(), crop)
+
+
+def read_with(model: Optional[dict], crop: np.ndarray) -> Optional[tuple[str, float]]:
+    """``read_digits`` under any reader's weights ``model`` (the fax reader's, the seal
+    reader's): None without a model or ink, or where no count of digits reads as digits."""
+    if model is None or crop.size == 0 or float((1.0 - crop / 255.0).sum()) < MIN_INK_MASS:
         return None  # never a digit where there is no ink
-    k0 = digit_count(crop, float(m["advance"]))
+    k0 = digit_count(crop, float(model["advance"]))
     best: Optional[tuple[str, float]] = None
     for k in range(max(1, k0 - COUNT_SLACK), min(MAX_DIGITS, k0 + COUNT_SLACK) + 1):
-        p = slice_probabilities(slice_features(crop, k), m)
+        p = slice_probabilities(slice_features(crop, k), model)
         classes = p.argmax(axis=1)
         if (classes >= NO_DIGIT).any():
             continue

@@ -12,48 +12,20 @@ digits as ``digits.NO_DIGIT``.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from .digits import COUNT_SLACK, MAX_DIGITS, MIN_INK_MASS, NO_DIGIT, digit_count, slice_features, slice_probabilities
+from .digits import digit_count, load_weights, read_with  # the fax reader's loop, under the seal reader's weights
 
 MODEL_PATH = Path(__file__).resolve().parents[3] / "models" / "seal_digits.npz"
 SEAL_READER_MIN_CONF = 0.9  # the reader's weakest digit must be this sure to overrule the recogniser …
 SEAL_OCR_TRUST_CONF = 0.999  # … and the recogniser less sure than this (a 0 under lettering read 6 at 0.9993)
 
 
-@lru_cache(maxsize=1)
 def _model() -> Optional[dict]:
-    if not MODEL_PATH.is_file():
-        return None
-    with np.load(MODEL_PATH) as z:
-        return {k: z[k] for k in z.files}
-
-
-def read_with(model: Optional[dict], crop: np.ndarray) -> Optional[tuple[str, float]]:
-    """(digits, weakest slice's probability) of a tight grey crop of an integer under
-    ``model``; None without a model, on a crop without ink, or where no count of digits
-    (the width's estimate, COUNT_SLACK either side) cuts it into slices that each look
-    like one digit; never a number starting with 0."""
-    if model is None or crop.size == 0 or float((1.0 - crop / 255.0).sum()) < MIN_INK_MASS:
-        return None
-    k0 = digit_count(crop, float(model["advance"]))
-    best: Optional[tuple[str, float]] = None
-    for k in range(max(1, k0 - COUNT_SLACK), min(MAX_DIGITS, k0 + COUNT_SLACK) + 1):
-        p = slice_probabilities(slice_features(crop, k), model)
-        classes = p.argmax(axis=1)
-        if (classes >= NO_DIGIT).any():
-            continue
-        text = "".join(str(int(d)) for d in classes)
-        if len(text) > 1 and text[0] == "0":
-            continue
-        conf = float(p[np.arange(k), classes].min())
-        if best is None or conf > best[1]:
-            best = (text, conf)
-    return best
+    return load_weights(MODEL_PATH)
 
 
 def sealed_number(gray: np.ndarray, box: tuple[int, int, int, int], text: str, conf: float,
