@@ -48,6 +48,33 @@ DEFAULT_SEEDS = [(960050, 960089), (961000, 961079)]
 FORBIDDEN_SEEDS = 1_000_000  # seeds from here are the lead's final figures: never generated here
 
 
+def labelled_crops(lay, model_runs, k: float, keep=lambda box: True) -> list[tuple[np.ndarray, str]]:
+    """(grey crop, printed digits) of every number crop of layout ``lay`` that holds exactly
+    one of the generator's digit runs ``model_runs`` (PDF points times ``k`` = page pixels):
+    grid cells with one crop, and free rows' single-piece cells no wider than
+    FREE_MAX_WIDTH per digit; only boxes ``keep`` accepts (the seal trainer: under a seal)."""
+    runs = [(r.x * k + 0.3 * r.size * k * len(r.text), (r.y - 0.35 * r.size) * k, r.text.strip())
+            for r in model_runs if r.text.strip().isdigit()]
+    out = []
+    for gi, g in enumerate(lay.grids):
+        for ci, c in enumerate(g.cells):
+            x0, y0, x1, y1 = c.box
+            inside = [t for x, y, t in runs if x0 <= x <= x1 and y0 <= y <= y1]
+            crops = [cr for cr in lay.crops if cr.owner == ("cell", gi, ci) and not cr.chars]
+            if len(inside) == 1 and len(crops) == 1 and keep(crops[0].box):
+                bx0, by0, bx1, by1 = crops[0].box
+                out.append((lay.gray[by0:by1, bx0:bx1].copy(), inside[0]))
+    for row in lay.free_rows:
+        for boxes in row.cells:
+            if len(boxes) != 1 or not keep(boxes[0]):
+                continue
+            x0, y0, x1, y1 = boxes[0]
+            inside = [t for x, y, t in runs if x0 - 2 <= x <= x1 + 2 and y0 - 2 <= y <= y1 + 2]
+            if len(inside) == 1 and x1 - x0 <= FREE_MAX_WIDTH * (y1 - y0) * len(inside[0]):
+                out.append((lay.gray[y0:y1, x0:x1].copy(), inside[0]))
+    return out
+
+
 def cell_samples(seed: int, tmp: Path, layout: Optional[str] = None) -> list[tuple[np.ndarray, str]]:
     """(tight grey crop, printed integer) of every grid cell of a generated fax that holds
     exactly one integer run and one text crop, and of every one-line piece of a free row
@@ -62,25 +89,7 @@ def cell_samples(seed: int, tmp: Path, layout: Optional[str] = None) -> list[tup
         if wp.ink is None or wp.rotation:
             continue
         lay = analyse(wp.gray, wp.ink, wp.unit)
-        k = FAX_DPI / 72.0 * wp.factor
-        runs = [(r.x * k + 0.3 * r.size * k * len(r.text), (r.y - 0.35 * r.size) * k, r.text.strip())
-                for r in s.pages[number - 1].runs if r.text.strip().isdigit()]
-        for gi, g in enumerate(lay.grids):
-            for ci, c in enumerate(g.cells):
-                x0, y0, x1, y1 = c.box
-                inside = [t for x, y, t in runs if x0 <= x <= x1 and y0 <= y <= y1]
-                crops = [cr for cr in lay.crops if cr.owner == ("cell", gi, ci) and not cr.chars]
-                if len(inside) == 1 and len(crops) == 1:
-                    bx0, by0, bx1, by1 = crops[0].box
-                    out.append((lay.gray[by0:by1, bx0:bx1].copy(), inside[0]))
-        for row in lay.free_rows:
-            for boxes in row.cells:
-                if len(boxes) != 1:
-                    continue
-                x0, y0, x1, y1 = boxes[0]
-                inside = [t for x, y, t in runs if x0 - 2 <= x <= x1 + 2 and y0 - 2 <= y <= y1 + 2]
-                if len(inside) == 1 and x1 - x0 <= FREE_MAX_WIDTH * (y1 - y0) * len(inside[0]):
-                    out.append((lay.gray[y0:y1, x0:x1].copy(), inside[0]))
+        out += labelled_crops(lay, s.pages[number - 1].runs, FAX_DPI / 72.0 * wp.factor)
     return out
 
 

@@ -34,7 +34,7 @@ from pipeline.backend.scan.raster import RENDER_DPI, _pdf_images
 from pipeline.backend.scan.regions import analyse
 from pipeline.backend.scan.seal_digits import MODEL_PATH, SEAL_READER_MIN_CONF, read_with
 from pipeline.backend.scan.seals import under_seal
-from training.fax_digits import FREE_MAX_WIDTH, train_reader
+from training.fax_digits import labelled_crops, train_reader
 from training.generate import generate
 
 HOLD_BACK_SEEDS = 6
@@ -94,25 +94,8 @@ def cell_samples(seed: int) -> list[tuple[np.ndarray, str]]:
         if wp.ink is None or wp.rotation or not wp.seals:
             continue
         lay = analyse(wp.gray, wp.ink, wp.unit)
-        k = RENDER_DPI / 72.0 * wp.factor
-        runs = [(r.x * k + 0.3 * r.size * k * len(r.text), (r.y - 0.35 * r.size) * k, r.text.strip())
-                for r in model.runs if r.text.strip().isdigit()]
-        for gi, g in enumerate(lay.grids):
-            for ci, c in enumerate(g.cells):
-                x0, y0, x1, y1 = c.box
-                inside = [t for x, y, t in runs if x0 <= x <= x1 and y0 <= y <= y1]
-                crops = [cr for cr in lay.crops if cr.owner == ("cell", gi, ci) and not cr.chars]
-                if len(inside) == 1 and len(crops) == 1 and under_seal(crops[0].box, wp.seals):
-                    bx0, by0, bx1, by1 = crops[0].box
-                    out.append((lay.gray[by0:by1, bx0:bx1].copy(), inside[0]))
-        for row in lay.free_rows:
-            for boxes in row.cells:
-                if len(boxes) != 1 or not under_seal(boxes[0], wp.seals):
-                    continue
-                x0, y0, x1, y1 = boxes[0]
-                inside = [t for x, y, t in runs if x0 - 2 <= x <= x1 + 2 and y0 - 2 <= y <= y1 + 2]
-                if len(inside) == 1 and x1 - x0 <= FREE_MAX_WIDTH * (y1 - y0) * len(inside[0]):
-                    out.append((lay.gray[y0:y1, x0:x1].copy(), inside[0]))
+        out += labelled_crops(lay, model.runs, RENDER_DPI / 72.0 * wp.factor,
+                              keep=lambda box, seals=wp.seals: under_seal(box, seals))
     return out
 
 
