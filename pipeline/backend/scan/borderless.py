@@ -60,24 +60,36 @@ def cluster_spans(narrow: list[tuple[float, float]], line_h: float) -> list[list
 
 
 def align_columns(rows: list[FreeRow], line_h: float) -> None:
-    """Column indices for the cells of borderless table rows, from their x alignment:
-    each cell takes the first column (see column_clusters) its box reaches.
+    """Column indices for the cells of borderless table rows, from their x alignment
+    (:func:`cell_column`), and the index of the table (block) each row belongs to.
     Single-cell rows get col 0."""
     for r in rows:
         r.cols = list(range(len(r.cells)))
-    for i, j in _blocks(rows, line_h):
+    for b, (i, j) in enumerate(_blocks(rows, line_h)):
         clusters = column_clusters(rows[i:j], line_h)
         for r in rows[i:j]:
+            r.block = b
             if len(r.cells) < 2:
                 continue
-            cols, last = [], -1
+            cols, last = [], 0
             for cell in r.cells:
-                x0 = _cell_box(cell)[0]
-                col = next((k for k, cl in enumerate(clusters) if cl[1] > x0), len(clusters))
-                col = max(col, last + 1)  # strictly left to right
-                cols.append(col)
-                last = col
+                x0, _, x1, _ = _cell_box(cell)
+                last = max(cell_column(clusters, (x0 + x1) / 2), last)  # never right to left
+                cols.append(last)
             r.cols = cols
+
+
+def cell_column(clusters: list[list[float]], centre: float) -> int:
+    """The column of a cell centred at ``centre``: the first cluster that holds the centre,
+    else the last one left of it (0 left of all).  Never pushed right by the cells before
+    it: a fax breaks a label into several pieces, and each taking a column of its own
+    would shift the row's numbers by as many columns (its 12 in the 自然人 column
+    given the next column's index).  Pieces of one label share its column instead; two
+    numbers sharing one make their row no data row (``gridorder``), never a shifted one."""
+    held = next((k for k, cl in enumerate(clusters) if cl[0] <= centre <= cl[1]), None)
+    if held is not None:
+        return held
+    return max((k for k, cl in enumerate(clusters) if cl[1] < centre), default=0)
 
 
 def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> None:

@@ -96,6 +96,7 @@ class FreeRow:
     borderless table row), each piece as one or more text lines (a wrapped label)."""
     cells: list[list[tuple[int, int, int, int]]]
     cols: list[int] = field(default_factory=list)  # column index of each cell, by alignment
+    block: Optional[int] = None  # which borderless table (run of rows aligned together) it is in
 
 
 def _pieces(strip: np.ndarray, line_h: float) -> list[tuple[int, int]]:

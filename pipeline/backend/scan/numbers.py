@@ -1,6 +1,8 @@
 """Which cells hold numbers: template row and column labels matched in OCR text."""
 from __future__ import annotations
 
+from typing import Optional
+
 from ... import layout, template as tpl
 from ...layout import Grid
 from ...lexicon import ideographs, is_words
@@ -144,6 +146,37 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
             and sum(j in numbers for j in tail) >= NUMBER_TAIL_SHARE * len(tail):
         return tail
     return []
+
+
+def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) -> set[tuple[int, int]]:
+    """(block, column) of the borderless tables' columns of numbers: per table
+    (``FreeRow.block``) and aligned column (``FreeRow.cols``), NUMBER_COLUMN_SHARE of the
+    filled cells of its multi-cell rows numbers, at least NUMBER_COLUMN_MIN of them (as
+    :func:`number_columns` for grids).  ``rows``: (block, cols, texts) per free row."""
+    filled: dict[tuple[int, int], int] = {}
+    numbers: dict[tuple[int, int], int] = {}
+    for block, cols, texts in rows:
+        if block is None or len(texts) < 2:
+            continue
+        for col, t in zip(cols, texts):
+            t = t.strip().replace(" ", "")
+            if t:
+                filled[block, col] = filled.get((block, col), 0) + 1
+                numbers[block, col] = numbers.get((block, col), 0) + layout.is_number(t.translate(DIGIT_LOOKALIKES))
+    return {key for key, n in filled.items() if numbers[key] >= max(NUMBER_COLUMN_MIN, NUMBER_COLUMN_SHARE * n)}
+
+
+def stray_in_number_columns(texts: list[str], cols: list[int], block: Optional[int],
+                            columns: set[tuple[int, int]]) -> list[int]:
+    """Indices of a borderless row's pieces that are numbers misread as noise: in a column
+    of numbers (:func:`free_number_columns`), right of the row's last words (a label's
+    numbering "1." may share a column of labels), read as at most MAX_STRAY_CHARS
+    characters and no ideograph but a digit's look-alike (a fax's 0 read "a" or "口"; the
+    header's 购 is none).  A fax reads such pieces so in rows whose label did not match."""
+    start = max((j for j, t in enumerate(texts) if is_words(t)), default=-1) + 1
+    return [j for j in range(start, len(texts))
+            if (block, cols[j]) in columns and 0 < len(t := texts[j].strip()) <= MAX_STRAY_CHARS
+            and not ideographs(t.translate(DIGIT_LOOKALIKES))]
 
 
 def _wrapped_label_end(text: str) -> bool:

@@ -13,7 +13,8 @@ from ...layout import Grid
 from ...lexicon import ENUMERATOR, is_words
 from .digits import decimal_point, fax_number
 from .lines import FreeRow, _cell_box
-from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
+from .numbers import (DIGIT_LOOKALIKES, free_number_columns, numeric_cells, numeric_free_cells,
+                      stray_in_number_columns)
 from .regions import Crop, Layout
 from .seal_digits import sealed_number
 from .seals import RESIDUE_LEVELS, only_residue, print_darkness, under_seal, without_residue
@@ -99,9 +100,13 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
 
     numeric = [("cell", gi, ci) for gi, g in enumerate(lay.grids)
                for ci in numeric_cells(g, {ci: texts.get(("cell", gi, ci), "") for ci in range(len(g.cells))})]
+    row_texts = [[texts.get(("free", ri, ci), "") for ci in range(len(row.cells))]
+                 for ri, row in enumerate(lay.free_rows)]
+    columns = free_number_columns([(row.block, row.cols, t) for row, t in zip(lay.free_rows, row_texts)])
     for ri, row in enumerate(lay.free_rows):
-        row_texts = [texts.get(("free", ri, ci), "") for ci in range(len(row.cells))]
-        numeric += [("free", ri, ci) for ci in numeric_free_cells(row_texts)]
+        cells = set(numeric_free_cells(row_texts[ri]))
+        cells |= set(stray_in_number_columns(row_texts[ri], row.cols, row.block, columns)) if row.cols else set()
+        numeric += [("free", ri, ci) for ci in sorted(cells)]
     todo = []
     for key in numeric:
         if key not in reads:

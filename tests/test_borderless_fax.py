@@ -1,0 +1,69 @@
+"""Borderless tables faxed (``generate(seed, layout="borderless")`` written as a 100-dpi
+1-bit fax): a label broken into pieces must not shift its row's numbers a column, and a
+number read as noise ("a", "口") in a column of numbers is still read as a number.
+
+Generated pages use seeds 7000-7099 (tests only); the classes were found on development
+seeds 989400-989419."""
+from __future__ import annotations
+
+from pipeline.backend.scan.borderless import align_columns, cell_column
+from pipeline.backend.scan.lines import FreeRow
+from pipeline.backend.scan.numbers import free_number_columns, stray_in_number_columns
+
+LINE_H = 20.0
+NUMBER_X = (672, 732, 791, 850, 909, 968, 1027)  # the 7 value columns of table 三 (989401, page 2)
+
+
+def _row(y: int, labels: list[tuple[int, int]]) -> FreeRow:
+    """A borderless row: its label pieces, then a 12 px wide number in every value column."""
+    spans = labels + [(x, x + 12) for x in NUMBER_X]
+    return FreeRow([[(a, y, b, y + 16)] for a, b in spans])
+
+
+def test_label_broken_by_a_fax_keeps_its_numbers_in_their_columns():
+    """989401 (development), page 2: the fax broke labels into 1-3 pieces (（一）予以公开 into
+    一 | 1 | F以公并); each took a column of its own and pushed the row's numbers one column
+    right of the other rows' (its 12 given the 商业企业 column's index): the rows were no
+    data rows and table 三 lost 119 cells.  Every row's numbers now share the same seven
+    columns, whatever its label's pieces."""
+    labels = [[(215, 432)],  # one wide label piece
+              [(218, 432)],
+              [(246, 251), (264, 275), (288, 345)],  # three pieces
+              [(292, 299), (308, 402)],
+              [(293, 355), (364, 457)],
+              [(244, 274), (291, 356), (366, 450)],
+              [(291, 336), (357, 465)]]
+    rows = [_row(310 + 36 * k, pieces) for k, pieces in enumerate(labels)]
+    align_columns(rows, LINE_H)
+    value_cols = {tuple(r.cols[-len(NUMBER_X):]) for r in rows}
+    assert len(value_cols) == 1
+    first = next(iter(value_cols))
+    assert list(first) == list(range(first[0], first[0] + len(NUMBER_X)))  # seven columns apart
+    assert all(max(r.cols[:-len(NUMBER_X)]) < first[0] for r in rows)  # labels left of them
+    assert len({r.block for r in rows}) == 1 and rows[0].block is not None
+
+
+def test_cell_column_takes_the_column_holding_its_centre():
+    clusters = [[100, 200, 150, 3], [300, 320, 310, 9], [400, 412, 406, 9]]
+    assert cell_column(clusters, 150) == 0
+    assert cell_column(clusters, 250) == 0  # between columns: the one left of it
+    assert cell_column(clusters, 405) == 2
+    assert cell_column(clusters, 50) == 0
+    assert cell_column(clusters, 900) == 2
+
+
+def test_noise_in_a_column_of_numbers_is_read_as_a_number():
+    """989410 (development), page 2: a fax's 0 read "a" or "口" in rows whose label did not
+    match a template key (上年结转… read 上年地持政游练摩…) was no number cell, so neither
+    the digits-only decoding nor the fax digit reader saw it, and the rows were lost.  In a
+    column of numbers such a piece is a number cell; a label's numbering left of the words,
+    the header's words and a lone ideograph (购) are not."""
+    rows = [(0, [0, 1, 5, 6, 7], ["自然人", "x", "自然人", "商业企业", "购"])]
+    rows += [(0, [0, 1, 5, 6, 7], ["1.", "属于国家场客", "0", "1", "2"]) for _ in range(5)]
+    rows += [(0, [0, 1, 5, 6, 7], ["2.", "上年地持政游练摩", "a", "口", "a"])]
+    rows += [(1, [0, 1], ["0", "0"])]  # another table's columns are its own
+    columns = free_number_columns(rows)
+    assert columns == {(0, 5), (0, 6), (0, 7)}
+    assert stray_in_number_columns(["2.", "上年地持政游练摩", "a", "口", "a"], [0, 1, 5, 6, 7], 0, columns) == [2, 3, 4]
+    assert stray_in_number_columns(["自然人", "x", "自然人", "商业企业", "购"], [0, 1, 5, 6, 7], 0, columns) == []
+    assert stray_in_number_columns(["a", "b", "x"], [5, 6, 7], 1, columns) == []
