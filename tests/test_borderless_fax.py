@@ -6,6 +6,8 @@ Generated pages use seeds 7000-7099 (tests only); the classes were found on deve
 seeds 989400-989419."""
 from __future__ import annotations
 
+import numpy as np
+
 from pipeline.backend.scan.borderless import align_columns, cell_column
 from pipeline.backend.scan.lines import FreeRow
 from pipeline.backend.scan.numbers import free_number_columns, stray_in_number_columns
@@ -14,9 +16,12 @@ LINE_H = 20.0
 NUMBER_X = (672, 732, 791, 850, 909, 968, 1027)  # the 7 value columns of table 三 (989401, page 2)
 
 
-def _row(y: int, labels: list[tuple[int, int]]) -> FreeRow:
-    """A borderless row: its label pieces, then a 12 px wide number in every value column."""
+def _row(y: int, labels: list[tuple[int, int]], ink: np.ndarray) -> FreeRow:
+    """A borderless row (its ink painted into ``ink``): its label pieces, then a 12 px wide
+    number in every value column."""
     spans = labels + [(x, x + 12) for x in NUMBER_X]
+    for a, b in spans:
+        ink[y:y + 16, a:b] = 255
     return FreeRow([[(a, y, b, y + 16)] for a, b in spans])
 
 
@@ -33,8 +38,15 @@ def test_label_broken_by_a_fax_keeps_its_numbers_in_their_columns():
               [(293, 355), (364, 457)],
               [(244, 274), (291, 356), (366, 450)],
               [(291, 336), (357, 465)]]
-    rows = [_row(310 + 36 * k, pieces) for k, pieces in enumerate(labels)]
-    align_columns(rows, LINE_H)
+    ink = np.zeros((700, 1100), np.uint8)
+    rows = [_row(310 + 36 * k, pieces, ink) for k, pieces in enumerate(labels)]
+    # Header words over two value columns (商业企业 / 科研机构 read as two 3-character
+    # pieces a little wider than the numbers) must not run those columns into one.
+    header = FreeRow([[(714, 280, 761, 296)], [(773, 280, 820, 296)]])
+    ink[280:296, 714:761] = ink[280:296, 773:820] = 255
+    rows = [header] + rows
+    align_columns(rows, ink, LINE_H)
+    rows = rows[1:]
     value_cols = {tuple(r.cols[-len(NUMBER_X):]) for r in rows}
     assert len(value_cols) == 1
     first = next(iter(value_cols))
@@ -43,13 +55,14 @@ def test_label_broken_by_a_fax_keeps_its_numbers_in_their_columns():
     assert len({r.block for r in rows}) == 1 and rows[0].block is not None
 
 
-def test_cell_column_takes_the_column_holding_its_centre():
+def test_cell_column_takes_the_column_it_overlaps_most():
     clusters = [[100, 200, 150, 3], [300, 320, 310, 9], [400, 412, 406, 9]]
-    assert cell_column(clusters, 150) == 0
-    assert cell_column(clusters, 250) == 0  # between columns: the one left of it
-    assert cell_column(clusters, 405) == 2
-    assert cell_column(clusters, 50) == 0
-    assert cell_column(clusters, 900) == 2
+    assert cell_column(clusters, 140, 160) == 1
+    assert cell_column(clusters, 240, 260) == 1  # between columns: the one left of it
+    assert cell_column(clusters, 395, 430) == 3  # a wider number over its column
+    assert cell_column(clusters, 290, 410) == 2  # over two: the one it covers most
+    assert cell_column(clusters, 20, 50) == 0  # left of every column
+    assert cell_column(clusters, 900, 950) == 3
 
 
 def test_noise_in_a_column_of_numbers_is_read_as_a_number():

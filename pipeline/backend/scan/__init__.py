@@ -38,7 +38,7 @@ import numpy as np
 from ...datamodel import Document, Page
 from ... import memory
 from ...memory import release_freed
-from .borderless import align_columns, column_clusters, split_at_columns, split_box
+from .borderless import align_columns, seed_columns, split_at_columns, split_box
 from .deskew import MAX_SKEW_DEG, MIN_DESKEW_DEG, SKEW_FINE_STEP, _working_image, estimate_skew, rotate
 from .furniture import (MIN_REPORT_LINES, _document_warnings, _label_furniture, fax_legibility_warning,
                         label_running_lines)

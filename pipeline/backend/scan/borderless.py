@@ -36,14 +36,6 @@ def _blocks(rows: list[FreeRow], line_h: float) -> list[tuple[int, int]]:
     return out
 
 
-def column_clusters(block: list[FreeRow], line_h: float, max_width: float = COL_MAX_WIDTH) -> list[list[float]]:
-    """[x0, x1, centre, count] per column of a borderless block, from its cells at most
-    ``max_width`` line heights wide (numbers, short headers), clustered by horizontal
-    overlap or near centres."""
-    spans = [(_cell_box(c)[0], _cell_box(c)[2]) for r in block if len(r.cells) >= 2 for c in r.cells]
-    return cluster_spans([(x0, x1) for x0, x1 in spans if x1 - x0 <= max_width * line_h], line_h)
-
-
 def cluster_spans(narrow: list[tuple[float, float]], line_h: float) -> list[list[float]]:
     """[x0, x1, centre, count] per column: spans clustered by horizontal overlap or near centres."""
     clusters: list[list[float]] = []
@@ -59,14 +51,14 @@ def cluster_spans(narrow: list[tuple[float, float]], line_h: float) -> list[list
     return clusters
 
 
-def align_columns(rows: list[FreeRow], line_h: float) -> None:
-    """Column indices for the cells of borderless table rows, from their x alignment
-    (:func:`cell_column`), and the index of the table (block) each row belongs to.
-    Single-cell rows get col 0."""
+def align_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> None:
+    """Column indices for the cells of borderless table rows, and the index of the table
+    (block) each row belongs to: each cell takes its column among
+    :func:`column_clusters` by :func:`cell_column`.  Single-cell rows get col 0."""
     for r in rows:
         r.cols = list(range(len(r.cells)))
     for b, (i, j) in enumerate(_blocks(rows, line_h)):
-        clusters = column_clusters(rows[i:j], line_h)
+        clusters = column_clusters(rows[i:j], ink, line_h)
         for r in rows[i:j]:
             r.block = b
             if len(r.cells) < 2:
@@ -74,22 +66,48 @@ def align_columns(rows: list[FreeRow], line_h: float) -> None:
             cols, last = [], 0
             for cell in r.cells:
                 x0, _, x1, _ = _cell_box(cell)
-                last = max(cell_column(clusters, (x0 + x1) / 2), last)  # never right to left
+                last = max(cell_column(clusters, x0, x1), last)  # never right to left
                 cols.append(last)
             r.cols = cols
 
 
-def cell_column(clusters: list[list[float]], centre: float) -> int:
-    """The column of a cell centred at ``centre``: the first cluster that holds the centre,
-    else the last one left of it (0 left of all).  Never pushed right by the cells before
-    it: a fax breaks a label into several pieces, and each taking a column of its own
-    would shift the row's numbers by as many columns (its 12 in the 自然人 column
-    given the next column's index).  Pieces of one label share its column instead; two
-    numbers sharing one make their row no data row (``gridorder``), never a shifted one."""
-    held = next((k for k, cl in enumerate(clusters) if cl[0] <= centre <= cl[1]), None)
-    if held is not None:
-        return held
-    return max((k for k, cl in enumerate(clusters) if cl[1] < centre), default=0)
+def column_clusters(block: list[FreeRow], ink: np.ndarray, line_h: float,
+                    max_width: float = COL_MAX_WIDTH) -> list[list[float]]:
+    """[x0, x1, centre, count] per column of a borderless block, left to right: first the
+    columns its narrowest cells place (:func:`seed_columns`: one or two digits), then
+    clusters of its other cells at most ``max_width`` line heights wide (wider numbers,
+    short headers, a label's pieces) that overlap none of those.  A cell over a seed
+    column joins it without widening it: a header's words or a review table's cells
+    over two columns would otherwise run them into one (989401: the 商业企业 and
+    科研机构 columns' numbers given one column)."""
+    seeds = seed_columns(block, ink, line_h)
+    others = [(x0, x1) for r in block if len(r.cells) >= 2 for x0, _, x1, _ in map(_cell_box, r.cells)
+              if x1 - x0 <= max_width * line_h and not any(x0 <= cl[1] and cl[0] <= x1 for cl in seeds)]
+    return sorted(seeds + cluster_spans(others, line_h), key=lambda cl: cl[0])
+
+
+def seed_columns(block: list[FreeRow], ink: np.ndarray, line_h: float) -> list[list[float]]:
+    """[x0, x1, centre, count] per column of a borderless block: the spans of its narrowest
+    cells (:func:`seed_spans`) clustered, seen in at least COL_MIN_ROWS rows.  Wider cells
+    place none: a fax's label pieces, and a header's words over two columns, would run
+    neighbouring columns together."""
+    spans = [sp for r in block if len(r.cells) >= 2 for c in r.cells for sp in seed_spans(c, ink, line_h)]
+    return [cl for cl in cluster_spans(spans, line_h) if cl[3] >= COL_MIN_ROWS]
+
+
+def cell_column(clusters: list[list[float]], x0: float, x1: float) -> int:
+    """The column of a cell spanning ``x0``..``x1`` among ``clusters`` (left to right):
+    k + 1 for the cluster it overlaps most; where it overlaps none (a label's piece, left
+    of the columns or between them), that of the last column left of it, 0 left of all.
+    Never pushed right by the cells before it: a fax breaks a label into several pieces,
+    and each taking a column of its own would shift the row's numbers by as many columns
+    (989401: its 12 in the 自然人 column given the next column's index).  Pieces of one
+    label share a column instead; two numbers sharing one make their row no data row
+    (``gridorder``), never a shifted one."""
+    overlaps = [min(x1, cl[1]) - max(x0, cl[0]) for cl in clusters]
+    if overlaps and max(overlaps) >= 0:
+        return overlaps.index(max(overlaps)) + 1
+    return sum(1 for cl in clusters if cl[1] < x0)
 
 
 def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> None:
@@ -99,8 +117,7 @@ def split_at_columns(rows: list[FreeRow], ink: np.ndarray, line_h: float) -> Non
     for i, j in _blocks(rows, line_h):
         # Seeded by the narrowest cells only (one or two digits): a merged "10   0" must
         # not itself widen a column over its neighbour.
-        spans = [sp for r in rows[i:j] if len(r.cells) >= 2 for c in r.cells for sp in seed_spans(c, ink, line_h)]
-        centres = [cl[2] for cl in cluster_spans(spans, line_h) if cl[3] >= COL_MIN_ROWS]
+        centres = [cl[2] for cl in seed_columns(rows[i:j], ink, line_h)]
         if not centres:
             continue
         for r in rows[i:j]:

@@ -150,33 +150,44 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
 
 def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) -> set[tuple[int, int]]:
     """(block, column) of the borderless tables' columns of numbers: per table
-    (``FreeRow.block``) and aligned column (``FreeRow.cols``), NUMBER_COLUMN_SHARE of the
-    filled cells of its multi-cell rows numbers, at least NUMBER_COLUMN_MIN of them (as
-    :func:`number_columns` for grids).  ``rows``: (block, cols, texts) per free row."""
+    (``FreeRow.block``) and aligned column (``FreeRow.cols``) of its multi-cell rows, at
+    least NUMBER_COLUMN_MIN numbers, and NUMBER_COLUMN_SHARE of the filled cells numbers
+    or noise (:func:`_stray`; a fax reads a third of a column's 0s "a").  ``rows``:
+    (block, cols, texts) per free row."""
     filled: dict[tuple[int, int], int] = {}
     numbers: dict[tuple[int, int], int] = {}
+    strays: dict[tuple[int, int], int] = {}
     for block, cols, texts in rows:
         if block is None or len(texts) < 2:
             continue
         for col, t in zip(cols, texts):
             t = t.strip().replace(" ", "")
             if t:
-                filled[block, col] = filled.get((block, col), 0) + 1
-                numbers[block, col] = numbers.get((block, col), 0) + layout.is_number(t.translate(DIGIT_LOOKALIKES))
-    return {key for key, n in filled.items() if numbers[key] >= max(NUMBER_COLUMN_MIN, NUMBER_COLUMN_SHARE * n)}
+                key = (block, col)
+                num = layout.is_number(t.translate(DIGIT_LOOKALIKES))
+                filled[key] = filled.get(key, 0) + 1
+                numbers[key] = numbers.get(key, 0) + num
+                strays[key] = strays.get(key, 0) + (not num and _stray(t))
+    return {key for key, n in filled.items()
+            if numbers[key] >= NUMBER_COLUMN_MIN and numbers[key] + strays[key] >= NUMBER_COLUMN_SHARE * n}
+
+
+def _stray(text: str) -> bool:
+    """At most MAX_STRAY_CHARS characters and no ideograph but a digit's look-alike: what a
+    fax's number reads as ("a", "口"), never a header's words or a lone ideograph (购)."""
+    t = text.strip()
+    return 0 < len(t) <= MAX_STRAY_CHARS and not ideographs(t.translate(DIGIT_LOOKALIKES))
 
 
 def stray_in_number_columns(texts: list[str], cols: list[int], block: Optional[int],
                             columns: set[tuple[int, int]]) -> list[int]:
-    """Indices of a borderless row's pieces that are numbers misread as noise: in a column
-    of numbers (:func:`free_number_columns`), right of the row's last words (a label's
-    numbering "1." may share a column of labels), read as at most MAX_STRAY_CHARS
-    characters and no ideograph but a digit's look-alike (a fax's 0 read "a" or "口"; the
-    header's 购 is none).  A fax reads such pieces so in rows whose label did not match."""
+    """Indices of a borderless row's short pieces (:func:`_stray`: numbers, or numbers read
+    as noise) in a column of numbers (:func:`free_number_columns`) right of the row's last
+    words (a label's numbering "1." may share a column of labels): number cells, also in
+    rows whose label did not match (a fax's 0 read "a" or "口" beside a garbled label)."""
     start = max((j for j, t in enumerate(texts) if is_words(t)), default=-1) + 1
-    return [j for j in range(start, len(texts))
-            if (block, cols[j]) in columns and 0 < len(t := texts[j].strip()) <= MAX_STRAY_CHARS
-            and not ideographs(t.translate(DIGIT_LOOKALIKES))]
+    return [j for j in range(start, len(texts)) if (block, cols[j]) in columns
+            and (_stray(texts[j]) or layout.is_number(texts[j].strip().replace(" ", "").translate(DIGIT_LOOKALIKES)))]
 
 
 def _wrapped_label_end(text: str) -> bool:

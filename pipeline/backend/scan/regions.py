@@ -118,7 +118,7 @@ def free_rows(ink: np.ndarray, line_h: float) -> tuple[list[FreeRow], list[tuple
             rows.append(FreeRow([sorted(v, key=lambda bx: bx[1]) for _, v in sorted(by_piece.items())]))
     rows.sort(key=lambda r: min(bx[1] for c in r.cells for bx in c))
     split_at_columns(rows, ink, line_h)
-    align_columns(rows, line_h)
+    align_columns(rows, ink, line_h)
     return rows, tall
 
 
