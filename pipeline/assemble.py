@@ -33,6 +33,7 @@ FUZZY_MIN_KEY_LEN = 5
 # much (partial_ratio) is that row's label, so the row is not known (see _tail_row).
 TAIL_MIN_CHARS = 5
 TAIL_ROW_SCORE = 75
+SUB_ROW_NUMBERS = "123"  # the numbering of （六）'s sub-rows (OTHER_SPLIT), normalised
 # Placements of a short row tried before giving up (C(7,k) is at most 35).
 MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
@@ -259,9 +260,19 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
     row = best[3]
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
         row = table.row("total")  # （七） lost to OCR
-    if row is not None and _tail_row(n[best[0]:], row, table) is not None:
+    if row is not None and (_tail_row(n[best[0]:], row, table) is not None or _sub_row_tail(n[best[0]:], row, table)):
         return None  # the numbers are the damaged later label's row's: placed by position
     return row
+
+
+def _sub_row_tail(tail: str, row: Row, table: Table) -> bool:
+    """Whether the text after the group row （六）其他处理's key is one of its sub-rows'
+    labels, however damaged: a sub-row's numbering (1-3) and at least TAIL_MIN_CHARS
+    more, in a table that holds the sub-rows.  A fax's borderless page (989405) read
+    "(六)…其他处理 | 2中满人述期未技收费增知费求增纳费用" on one line: the sub-row's 0s went
+    to the group row, printed blank, as printed values."""
+    return (row.id == "other" and any(r.id in OTHER_SPLIT for r in table.rows)
+            and tail[:1] in SUB_ROW_NUMBERS and len(tail) > TAIL_MIN_CHARS)
 
 
 def _tail_row(tail: str, row: Row, table: Table) -> Optional[Row]:

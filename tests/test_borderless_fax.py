@@ -80,3 +80,19 @@ def test_noise_in_a_column_of_numbers_is_read_as_a_number():
     assert stray_in_number_columns(["2.", "上年地持政游练摩", "a", "口", "a"], [0, 1, 5, 6, 7], 0, columns) == [2, 3, 4]
     assert stray_in_number_columns(["自然人", "x", "自然人", "商业企业", "购"], [0, 1, 5, 6, 7], 0, columns) == []
     assert stray_in_number_columns(["a", "b", "x"], [5, 6, 7], 1, columns) == []
+
+
+def test_group_label_read_with_a_sub_rows_label_gives_it_no_values():
+    """989405 (development), page 2: the fax joined the group label (六)其他处理 and the
+    damaged label of its second sub-row on one line; the key 其他处理 gave that row's 0s to
+    the group row (printed blank): 7 wrong cells, all status printed.  A sub-row's
+    numbering and label after the group's key leave the row to be placed by position."""
+    from pipeline import template as tpl
+    from pipeline.assemble import match_row
+
+    table = tpl.get("2021").table("requests")
+    label = "(六)关不离处理其政府信思公开申清其他处理2中满人述期未技收费增知费求增纳费用、行政积"
+    assert match_row(label, table) is None
+    assert match_row("(六)其他处理", table).id == "other"
+    assert match_row("（六）其他处理", tpl.get("2019").table("requests")).id == "other"
+    assert match_row("(六)其他处理 2.申请人逾期未按收费通知要求缴纳费用", table).id == "other_no_fee"
