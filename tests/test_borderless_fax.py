@@ -80,6 +80,8 @@ def test_noise_in_a_column_of_numbers_is_read_as_a_number():
     assert stray_in_number_columns(["2.", "上年地持政游练摩", "a", "口", "a"], [0, 1, 5, 6, 7], 0, columns) == [2, 3, 4]
     assert stray_in_number_columns(["自然人", "x", "自然人", "商业企业", "购"], [0, 1, 5, 6, 7], 0, columns) == []
     assert stray_in_number_columns(["a", "b", "x"], [5, 6, 7], 1, columns) == []
+    # a page too dark to read: kana noise in the header is not a number (989419)
+    assert stray_in_number_columns(["い", "ad", "12"], [5, 6, 7], 0, columns) == [1, 2]
 
 
 def test_group_label_read_with_a_sub_rows_label_gives_it_no_values():

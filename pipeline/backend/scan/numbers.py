@@ -173,10 +173,11 @@ def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) 
 
 
 def _stray(text: str) -> bool:
-    """At most MAX_STRAY_CHARS characters and no ideograph but a digit's look-alike: what a
-    fax's number reads as ("a", "口"), never a header's words or a lone ideograph (购)."""
-    t = text.strip()
-    return 0 < len(t) <= MAX_STRAY_CHARS and not ideographs(t.translate(DIGIT_LOOKALIKES))
+    """At most MAX_STRAY_CHARS Latin letters, digits, marks or digits' look-alikes: what a
+    fax's number reads as ("a", "D", "口"), never a header's words, a lone ideograph (购)
+    or kana (a header's noise on a page too dark to read)."""
+    t = text.strip().translate(DIGIT_LOOKALIKES)
+    return 0 < len(t) <= MAX_STRAY_CHARS and t.isascii()
 
 
 def stray_in_number_columns(texts: list[str], cols: list[int], block: Optional[int],
