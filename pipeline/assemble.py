@@ -796,9 +796,11 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
         if len(full) == 1:
             asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the one row of {total}")
             nums = full[0]
-        else:
-            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total}")
+        else:  # which numbers are the values is the rules' choice, not a reading: status placed
+            asm.warnings.append(f"review: {len(nums)} numbers for {total} cells; kept the first {total} "
+                                f"(status placed)")
             nums = nums[:total]
+            asm.placed.update(f"review.{row.id}.{c.id}" for row in table.rows for c in row.columns)
     for row in table.rows:
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:

@@ -117,3 +117,25 @@ def test_borderless_fax_page_reads_every_cell_of_table_three(tmp_path, seed):
     cells = [f for f in s.fields if f.startswith("requests.")]
     wrong = {f: (s.fields[f], result.fields.get(f)) for f in cells if result.fields.get(f) != s.fields[f]}
     assert len(cells) > 100 and not wrong
+
+
+def test_review_values_kept_by_position_say_so():
+    """989419 (development), a borderless fax too dark to read: the review table's header
+    noise and its row gave 17 numbers, no line held all 15, and the first 15 were kept:
+    7 wrong values, all status printed.  Which numbers are the values was the rules'
+    choice there: status placed, and the warning says so."""
+    from pipeline import assemble
+    from pipeline.datamodel import Cell, Line
+
+    def row(values: list[str]) -> Line:
+        cells = [Cell(v, (20 + 10 * k, 0, 28 + 10 * k, 10), 0.99, 0, k) for k, v in enumerate(values)]
+        return Line(" ".join(values), 1, cells, (0, 0, 200, 10), label="table_row", source="ocr")
+
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    asm = assemble.assemble([head, row(["150", "59", "2"]), row(["1", "1", "1", "4"] + ["0"] * 10)], "2021")
+    from pipeline.template import get
+
+    status = {f: c.status for f, c in assemble.field_cells(get("2021"), asm).items()}
+    assert any("kept the first 15 (status placed)" in w for w in asm.warnings)
+    assert asm.fields["review.reconsideration.upheld"] == 150
+    assert {status[f] for f in status if f.startswith("review.")} == {"placed"}
