@@ -19,3 +19,36 @@ def test_one_odd_crop_does_not_turn_a_page_of_noise():
     upside = np.array([0.3, 0.2, 0.5, 0.1, 0.4])  # an upside-down page: turned reads surer on most crops
     assert turned_wins(upside, upside + 0.3)
     assert not turned_wins(np.array([]), np.array([]))
+
+
+def _page(n_lines: int, sure_lines: int, sure_values: int):
+    """``n_lines`` table lines of a label cell and 4 value cells: the first ``sure_lines``
+    lines read surely whole, the other labels as noise, ``sure_values`` of the other lines'
+    value cells read surely (in order)."""
+    from pipeline.datamodel import Cell, Line
+
+    out, k = [], 0
+    for i in range(n_lines):
+        confs = [0.95 if i < sure_lines else 0.3]
+        for _ in range(4):
+            confs.append(0.95 if i < sure_lines or k < sure_values else 0.3)
+            k += i >= sure_lines
+        cells = [Cell("x", None, confs[0])] + [Cell("0", None, c) for c in confs[1:]]
+        out.append(Line("x 0 0 0 0", 2, cells, confidence=min(confs)))
+    return out
+
+
+def test_fax_warning_judges_by_cells_where_the_labels_read_as_noise():
+    """Dev faxes: a page whose labels read as noise (8% of 38 lines sure) but 64% of whose
+    188 cells read surely (989213 page 2: its rows placed by the grid's order, right) is
+    not called unreadable; one with 56% of its cells sure (989211 page 2: 21% of its cells
+    wrong) is."""
+    from pipeline.backend.scan import raster
+    from pipeline.backend.scan.furniture import fax_legibility_warning
+
+    dark = raster.StrokeStats(0.025, 0.16, 1200)
+    read = _page(38, 3, 107)  # (15 + 107) / 190 = 64% of the cells sure, 3/38 = 8% of the lines
+    assert fax_legibility_warning(2, dark, read) is None
+    lost = _page(38, 6, 76)  # (30 + 76) / 190 = 56% of the cells, 6/38 = 16% of the lines
+    w = fax_legibility_warning(2, dark, lost)
+    assert w is not None and w.startswith("page 2: fax too dark to read") and "of 190 cells" in w
