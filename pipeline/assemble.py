@@ -28,6 +28,10 @@ from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Ro
 FUZZY_MIN_SCORE = 84
 # Keys shorter than this must match exactly: fuzzy matching 2-4 characters is noise.
 FUZZY_MIN_KEY_LEN = 5
+# A fuzzy match must align at least this share of the key's characters: a label that is a
+# fragment of a longer key is no evidence of it (a fax's "2.复申请", 重复申请 with 重 lost,
+# matched 大量反复申请 at 86 on its last 3 characters).
+FUZZY_MIN_KEY_COVER = 0.75
 # A group label merged with its damaged sub-row's (a fax's "（六）其他处理1.申请人…愈期不补正"):
 # text after the matched key at least this long that resembles another row's label this
 # much (partial_ratio) is that row's label, so the row is not known (see _tail_row).
@@ -254,7 +258,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
         if (len(n), len(key), -order) <= best[:3]:
             continue  # even ending at the label's end it would not win
         al = fuzz.partial_ratio_alignment(key, n, score_cutoff=FUZZY_MIN_SCORE)
-        if al is not None and (al.dest_end, len(key), -order) > best[:3]:
+        if al is not None and al.src_end - al.src_start >= FUZZY_MIN_KEY_COVER * len(key) \
+                and (al.dest_end, len(key), -order) > best[:3]:
             best = (al.dest_end, len(key), -order, row)
     row = best[3]
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
@@ -356,6 +361,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     values: list[str] = []
     cols: list[Optional[int]] = []
     label_cols: list[Optional[int]] = []
+    label_lines: list[int] = []  # the line each label part was read on
 
     line_slots: Optional[list[str]] = None
     lost = 0
@@ -365,6 +371,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         if values:
             label = "".join(label_parts)
             row = match_row(label, table)
+            if row is not None and _in_group_cell(label_parts, label_cols, label_lines, at, row, table):
+                row = None  # the row's own label, in its own cell, unread: placed by position
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
@@ -374,6 +382,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             label_parts.clear()
             header_parts.clear()
             label_cols.clear()
+            label_lines.clear()
         values.clear()
         cols.clear()
         lost = 0
@@ -401,12 +410,33 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
                 label_parts.append(text.text)
                 header_parts.append(ln.label == "table_header")
                 label_cols.append(col)
+                label_lines.append(at)
         if ln.cells:  # a grid row ends its values at the row's end
             if not values:
                 _blank_row(reads, "".join(label_parts), line_slots, table, at)
             close()
     close()
     return reads
+
+
+def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int], at: int, row: Row,
+                   table: Table) -> bool:
+    """Whether ``row``'s key was read in a group label's grid cell beside the row's own label
+    cell, on the row's grid line ``at``: the own cell (the last label part's column) holds at
+    least TAIL_MIN_CHARS characters that match no row, and the cells left of it on that line
+    match ``row`` (a fax's "（六）其他处理 | 2.申请人…未预收费晶知…": the group row（六）is
+    not the sub-row's, whose key was misread)."""
+    own_col = cols[-1] if cols else None
+    if own_col is None or lines[-1] != at:
+        return False
+    k = len(parts)
+    while k and cols[k - 1] == own_col and lines[k - 1] == at:
+        k -= 1
+    beside = [p for p, c, ln in zip(parts[:k], cols[:k], lines[:k]) if ln == at and c is not None and c < own_col]
+    own = "".join(parts[k:])
+    if not beside or len(normalize(own)) < TAIL_MIN_CHARS or match_row(own, table) is not None:
+        return False
+    return match_row("".join(beside), table) is row
 
 
 def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:

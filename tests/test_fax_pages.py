@@ -54,3 +54,42 @@ def test_fax_warning_judges_by_cells_where_the_labels_read_as_noise():
     assert w is not None and w.startswith("page 2: fax too dark to read") and "of 190 cells" in w
     text = _page(20, 15, 5)  # 989204 page 3: a text page, 75% of its lines sure, (75 + 5) / 100 cells
     assert fax_legibility_warning(2, dark, text) is None
+
+
+def test_a_label_fragment_of_a_longer_key_matches_no_row():
+    """Dev fax 989204: "2.重复申请" read "2. 复申请" (重 lost) matched 4.无正当理由大量反复申请
+    on the last 3 of its key's 6 characters; that wrong anchor put row 2's zeros in row 4
+    (status printed) and left rows 3-5 unplaced.  A fragment of a key is no match."""
+    from pipeline.assemble import match_row
+    from pipeline.template import get
+
+    t = get("2021").table("requests")
+    assert match_row("2. 复申请", t) is None
+    assert match_row("2.重复申请", t).id == "rejected_duplicate"
+    assert match_row("3.要求提供公开出版務", t).id == "rejected_publication"  # one character misread
+
+
+def _grid_line(cells: list[tuple[int, str]]):
+    from pipeline.datamodel import Cell, Line
+
+    cs = [Cell(t, None, 0.9, col=c) for c, t in cells]
+    return Line(" ".join(t for _, t in cells), 2, cs, source="ocr", confidence=0.9, in_grid=True, label="table_row")
+
+
+def test_a_group_label_cell_beside_an_unread_sub_row_label_gives_no_row():
+    """Dev fax 989204: the grid line of （六）'s second sub-row holds the group's spanning
+    cell "（六）其他处理" and the sub-row's own label cell, misread beyond its keys.  The
+    group's key is no match for the sub-row's numbers (before: the single row "other" took
+    them, status printed, in a report that prints （六） split); a sub-row label that reads
+    keeps its row, and a label all in one cell keeps its key."""
+    from pipeline.assemble import read_rows
+    from pipeline.template import get
+
+    t = get("2021").table("requests")
+    zeros = [(c, "0") for c in range(3, 10)]
+    damaged = _grid_line([(1, "（六）其他处理"), (2, "2. 率调人追测未预收费晶知要求摩响费用、行政机关不再处理其政府信息公开事调")] + zeros)
+    assert [rr.row for rr in read_rows([damaged], t)] == [None]
+    read = _grid_line([(1, "（六）其他处理"), (2, "2.申请人逾期未按收费通知要求缴纳费用")] + zeros)
+    assert [rr.row.id for rr in read_rows([read], t)] == ["other_no_fee"]
+    single = _grid_line([(1, "（六）其他处理")] + zeros)
+    assert [rr.row.id for rr in read_rows([single], t)] == ["other"]
