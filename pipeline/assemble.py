@@ -57,6 +57,10 @@ FORMAT_SHAPE_MIN_ROWS = 2
 # names the format of an OCR'd report whose table headings were found but none of whose
 # header words or rows could say it (a fax); a report on 2021 may be either.
 FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
+# A report whose format nothing names is read in the one under which more of its table rows
+# are read, at least this many (``assemble_by_fit``); on a tie in the current format.
+FIT_MIN_ROWS = 3
+FIT_TIE_FORMAT = "2021"
 # An OCR'd grid cell after a row's first number read as at most this many characters, none
 # of them a digit or a CJK ideograph ("u", "è", "ti"), is that row's number unread (a fax),
 # not the start of another row's label: the row keeps its other cells' places.
@@ -165,12 +169,49 @@ def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
     an OCR'd heading opens one of the template's tables; None otherwise (a report on
     2021, no year, or no table heading: nothing says the tables are there)."""
     name = next((n for n, lo, hi in FORMAT_BY_YEAR if year and lo <= year <= hi), None)
-    if name is None:
-        return None
+    return name if name is not None and _table_opened(lines, name) else None
+
+
+def _table_opened(lines: Sequence[Line], name: str) -> bool:
+    """Whether an OCR'd heading opens one of the tables of format ``name``."""
     tables = {t.id for t in get(name).tables}
-    opened = any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
-                 for ln in lines)
-    return name if opened else None
+    return any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
+               for ln in lines)
+
+
+def assemble_by_fit(lines: Sequence[Line], year: Optional[int]) -> Optional[Assembly]:
+    """A report whose format neither its tables nor its year say (a fax of a report on
+    2021, which may be in either; or one whose year could not be read), when an OCR'd
+    heading opens a table: read in each format, the one under which more of its table rows
+    are read by their labels (:func:`labelled_rows`; at least FIT_MIN_ROWS); on a tie (the formats share tables 三 and 四, and a
+    fax's table 二 may not read at all) FIT_TIE_FORMAT.  A warning says which and why."""
+    if year and any(lo <= year <= hi for _, lo, hi in FORMAT_BY_YEAR):
+        return None  # the year names the format: format_of_year
+    names = [n for n, _, _ in FORMAT_BY_YEAR if _table_opened(lines, n)]
+    fits = sorted(((labelled_rows(a), n, a) for n in names for a in [_assemble_as(lines, n)]),
+                  key=lambda t: (-t[0], t[1] != FIT_TIE_FORMAT))
+    if not fits or fits[0][0] < FIT_MIN_ROWS:
+        return None
+    rows, name, asm = fits[0]
+    tie = len(fits) > 1 and fits[1][0] == rows
+    others = "; ".join(f"the {n} format's {k}" for k, n, _ in fits[1:])
+    why = (f"as many under either ({rows}): read as the {name} format, the tables the formats do not "
+           "share may be the other's") if tie else f"read as the {name} format, under which {rows} of " \
+        f"their rows were read ({others})"
+    asm.warnings.insert(0, f"the tables' format could not be read (their header words unread): {why}")
+    return asm
+
+
+def labelled_rows(asm: Assembly) -> int:
+    """How many of an assembly's rows were read by their labels: rows read, less those
+    placed by order (every cell of theirs in ``placed``)."""
+    template = get(asm.template)
+
+    def placed(key: str) -> bool:
+        tid, rid = key.split(".")
+        return all(f"{key}.{c.id}" in asm.placed for c in template.table(tid).row(rid).columns)
+
+    return sum(1 for key in asm.present_rows if not placed(key))
 
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
@@ -952,10 +993,19 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: O
     """Rebuild the template's tables from labelled lines; ``year``: the report's year as its
     title gives it, which names the format when the tables cannot (``format_of_year``)."""
     name = template_name or detect_format(lines) or format_of_year(lines, year)
-    asm = Assembly(name)
     if name is None:
+        fit = assemble_by_fit(lines, year)
+        if fit is not None:
+            return fit
+        asm = Assembly(None)
         asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm
+    return _assemble_as(lines, name)
+
+
+def _assemble_as(lines: Sequence[Line], name: str) -> Assembly:
+    """:func:`assemble` in the format ``name``."""
+    asm = Assembly(name)
     template = get(name)
     asm.fields = {f: None for f in template.field_ids}
     groups = split_tables(lines, template)

@@ -93,3 +93,30 @@ def test_a_group_label_cell_beside_an_unread_sub_row_label_gives_no_row():
     assert [rr.row.id for rr in read_rows([read], t)] == ["other_no_fee"]
     single = _grid_line([(1, "（六）其他处理")] + zeros)
     assert [rr.row.id for rr in read_rows([single], t)] == ["other"]
+
+
+def _requests_fax(labels: list[str]):
+    """An OCR'd table 三 whose header words did not read: its heading, then a grid row of
+    seven zeros under each label."""
+    from pipeline.datamodel import Line
+
+    head = Line("三、收到和处理政府信息公开申请情况", 2, source="ocr", confidence=0.9, label="heading")
+    return [head] + [_grid_line([(0, lab)] + [(c, "0") for c in range(1, 8)]) for lab in labels]
+
+
+def test_a_report_on_2021_whose_format_nothing_names_is_read_in_the_format_its_rows_fit():
+    """Dev faxes 989215 and 989219 (reports on 2021, which may be in either format): no
+    header word read, the whole report came out "no template table found", 0 of 198 and
+    207 cells.  Read in each format, the one its rows fit; a tie in FIT_TIE_FORMAT, said."""
+    from pipeline.assemble import FIT_TIE_FORMAT, NO_TEMPLATE_WARNING, assemble
+
+    shared = ["1.属于国家秘密", "（二）部分公开", "2.重复申请", "4.无正当理由大量反复申请"]
+    split = ["1.申请人无正当理由逾期不补正", "2.申请人逾期未按收费通知要求缴纳费用", "3.其他"]
+    asm = assemble(_requests_fax(shared + split), year=2021)
+    assert asm.template == "2021" and asm.fields["requests.other_no_fee.total"] == 0
+    assert "read as the 2021 format, under which 7 of their rows were read" in asm.warnings[0]
+    tie = assemble(_requests_fax(shared), year=2021)
+    assert tie.template == FIT_TIE_FORMAT and "as many under either (4)" in tie.warnings[0]
+    assert tie.fields["requests.partial.total"] == 0 and tie.fields["requests.granted.total"] is None
+    few = assemble(_requests_fax(shared[:2]), year=2021)  # two rows: too little to call it a report's tables
+    assert few.template is None and few.warnings == [NO_TEMPLATE_WARNING]
