@@ -623,13 +623,14 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     data += [gridorder.DataRow(i, len(row.columns), row) for i, row in anchors.items() if i not in in_data]
     data.sort(key=lambda d: d.line)
     aligned = gridorder.align(data, table)
+    grid_cols = gridorder.value_grid_columns(lines, data, first_value)
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings: list[str] = []
     for rr in reads:
         row, d = aligned.get(rr.line, (None, None))
         if rr.row is not None or row is None or row.id in read_ids or not rr.values:
             continue
-        cells = _by_value_columns(rr, row, d.first)
+        cells = _by_value_columns(rr, row, d.first, grid_cols.get(lines[rr.line].page))
         if cells is None:
             continue
         _place(rr, row, table, read_ids, warnings)
@@ -642,13 +643,19 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     return warnings
 
 
-def _by_value_columns(rr: RowRead, row: Row, first: Optional[int]) -> Optional[list[Optional[Token]]]:
-    """A read's values by grid column from ``first`` on; None when one lies outside its row."""
+def _by_value_columns(rr: RowRead, row: Row, first: Optional[int],
+                      grid_cols: Optional[list[int]] = None) -> Optional[list[Optional[Token]]]:
+    """A read's values by grid column from ``first`` on (by their place among ``grid_cols``,
+    the page's value columns, where the row has as many columns: a grid column no row
+    fills, a rule found twice, does not shift the values after it); None when one lies
+    outside its row."""
     if first is None or any(c is None for c in rr.cols):
         return None
+    places = {c: k for k, c in enumerate(grid_cols)} if grid_cols and len(grid_cols) == len(row.columns) \
+        and grid_cols[0] == first else None
     out: list[Optional[Token]] = [None] * len(row.columns)
     for v, c in zip(rr.values, rr.cols):
-        k = c - first
+        k = places.get(c, -1) if places is not None else c - first
         if not 0 <= k < len(out) or out[k] is not None:
             return None
         out[k] = v

@@ -120,3 +120,36 @@ def test_a_report_on_2021_whose_format_nothing_names_is_read_in_the_format_its_r
     assert tie.fields["requests.partial.total"] == 0 and tie.fields["requests.granted.total"] is None
     few = assemble(_requests_fax(shared[:2]), year=2021)  # two rows: too little to call it a report's tables
     assert few.template is None and few.warnings == [NO_TEMPLATE_WARNING]
+
+
+def test_rows_between_anchors_are_placed_past_a_misread_row_and_an_empty_grid_column():
+    """Dev fax 989210 page 2: a rule found twice left grid column 4 empty (values in columns
+    3, 5-10, so by offset from column 3 the last one fell outside its row), and row
+    5.属于三类内部事务信息 read two of its cells as "a" (no data row): between anchors 2.
+    and 6., two data rows for three template rows, none placed.  The misread row holds its
+    place and values go by their place among the page's value columns: rows 3. and 4.
+    placed by order (status placed), and 5.'s cells that read."""
+    from pipeline.assemble import assemble
+    from pipeline.datamodel import Line
+
+    cols = [3, 5, 6, 7, 8, 9, 10]
+
+    def row(label, values):
+        return _grid_line([(1, label)] + list(zip(cols, values)))
+
+    zeros = ["0"] * 7
+    lines = [Line("三、收到和处理政府信息公开申请情况", 2, source="ocr", confidence=0.9, label="heading"),
+             row("（一）予以公开", ["4", "0", "0", "0", "0", "0", "4"]),
+             row("（二）部分公开", zeros),
+             row("1.属于国家秘密", zeros), row("2.其他法律行政法规禁止公开", zeros),
+             row("x%#", ["1", "0", "0", "0", "0", "0", "1"]), row("（二) 千于#", ["2", "0", "0", "0", "0", "0", "2"]),
+             row("并", ["3", "0", "a", "0", "0", "a", "3"]),
+             row("6.属于四类过程性信息", zeros), row("7.属于行政执法案卷", zeros)]
+    asm = assemble(lines, "2021")
+    f = asm.fields
+    assert [f[f"requests.denied_security.{c}"] for c in ("natural_person", "total")] == [1, 1]
+    assert [f[f"requests.denied_third_party.{c}"] for c in ("natural_person", "total")] == [2, 2]
+    assert f["requests.denied_internal.natural_person"] == 3 and f["requests.denied_internal.total"] == 3
+    assert {"requests.denied_security.total", "requests.denied_third_party.total",
+            "requests.denied_internal.total"} <= asm.placed
+    assert any("placed by the grid's order" in w for w in asm.warnings)
