@@ -182,9 +182,10 @@ def _table_opened(lines: Sequence[Line], name: str) -> bool:
 def assemble_by_fit(lines: Sequence[Line], year: Optional[int]) -> Optional[Assembly]:
     """A report whose format neither its tables nor its year say (a fax of a report on
     2021, which may be in either; or one whose year could not be read), when an OCR'd
-    heading opens a table: read in each format, the one under which more of its table rows
-    are read by their labels (:func:`labelled_rows`; at least FIT_MIN_ROWS); on a tie (the formats share tables 三 and 四, and a
-    fax's table 二 may not read at all) FIT_TIE_FORMAT.  A warning says which and why."""
+    heading opens a table: read in each format, the one under which more of its table
+    rows are read by their labels (:func:`labelled_rows`; at least FIT_MIN_ROWS); on a
+    tie (the formats share tables 三 and 四, and a fax's table 二 may not read at all)
+    FIT_TIE_FORMAT.  A warning says which and why."""
     if year and any(lo <= year <= hi for _, lo, hi in FORMAT_BY_YEAR):
         return None  # the year names the format: format_of_year
     names = [n for n, _, _ in FORMAT_BY_YEAR if _table_opened(lines, n)]

@@ -15,10 +15,10 @@ RUNNING_MIN_CHARS = 4  # running headers/footers are recognised from this many c
 # under LEGIBLE_MIN_CELL_SHARE read with LEGIBLE_CONF and of its lines under LEGIBLE_LINES_READ;
 # with fewer than LEGIBLE_MIN_CELLS cells (no grid found: a page so faint its rules went too) when
 # under LEGIBLE_MIN_LINE_SHARE of its lines read so; judged on pages of at least LEGIBLE_MIN_LINES
-# lines.  The cells decide where there are
-# enough: a fax's labels read as noise while its numbers read and its rows are placed by the
-# grid's order, and a line is as sure as its least sure cell, so on such pages lines say nothing
-# (development faxes: 3-16% of lines sure on pages read 95-100% right).  Development faxes
+# lines.  The cells decide where there are enough: a fax's labels read as noise while its
+# numbers read and its rows are placed by the grid's order, and a line is as sure as its least
+# sure cell, so on such pages lines say nothing (development faxes: 3-16% of lines sure on
+# pages read 95-100% right).  Development faxes
 # (989200-989213, 1000000-1000005): sure cells 34-56% on the pages whose rows were lost (989200
 # page 2, 1000003 pages 1-2, 1000005 page 2, 989211 page 2: 21% of its cells wrong), 64-75% on
 # pages read (989213 page 2, 989201 page 2: 160/166, 1000000 page 2: 207/207).  A text page's cells
@@ -75,8 +75,8 @@ def fax_legibility_warning(number: int, strokes, lines: list[Line]) -> Optional[
     (``strokes``: its ``raster.StrokeStats``): None when its cells read surely enough
     (LEGIBLE_CONF, LEGIBLE_MIN_CELL_SHARE) or its lines do (LEGIBLE_LINES_READ; where it has
     fewer than LEGIBLE_MIN_CELLS cells, LEGIBLE_MIN_LINE_SHARE), or it has too few lines to
-    judge (LEGIBLE_MIN_LINES).  A page the threshold wiped out reads as noise;
-    its rows are then lost, which coverage says per table: this says why, per page."""
+    judge (LEGIBLE_MIN_LINES).  A page the threshold wiped out reads as noise; its rows
+    are then lost, which coverage says per table: this says why, per page."""
     texts = [ln for ln in lines if ln.text.strip()]
     cells = [c for ln in texts for c in ln.cells if c.text.strip()]
     if len(texts) < LEGIBLE_MIN_LINES:
