@@ -52,6 +52,8 @@ def test_fax_warning_judges_by_cells_where_the_labels_read_as_noise():
     lost = _page(38, 6, 76)  # (30 + 76) / 190 = 56% of the cells, 6/38 = 16% of the lines
     w = fax_legibility_warning(2, dark, lost)
     assert w is not None and w.startswith("page 2: fax too dark to read") and "of 190 cells" in w
+    faint = raster.StrokeStats(0.14, 0.13, 1200)  # 989206 page 2: strokes broken, 0s read "8" and "11" surely
+    assert fax_legibility_warning(2, faint, read).startswith("page 2: fax too faint to read")
     text = _page(20, 15, 5)  # 989204 page 3: a text page, 75% of its lines sure, (75 + 5) / 100 cells
     assert fax_legibility_warning(2, dark, text) is None
 
