@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import sys
 import tempfile
 import time
@@ -142,13 +143,17 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", type=int, default=2, help="generated reports (clean scans)")
     ap.add_argument("--seed", type=int, default=988700, help="first seed")
     ap.add_argument("--stages", action="store_true", help="also the CPU and wall time per stage, each side")
+    ap.add_argument("--results", type=Path, help="write each document's fields and cells, and our peak "
+                                                 "resident memory on it (models included), here as JSON lines")
     args = ap.parse_args(argv)
     from rapidocr import RapidOCR
 
-    from benchmarks.bench_scan_hazards import page_images
+    from benchmarks.bench_scan_hazards import page_images, peak_mib, reset_peak
     from pipeline.extract import extract_file
     from training.generate import generate, write_scan
 
+    if args.results:
+        args.results.write_text("")
     tmp = Path(tempfile.mkdtemp(prefix="nianbao-clean-ratio-"))
     paths = []
     for i in range(args.docs):
@@ -162,9 +167,15 @@ def main(argv=None) -> int:
     oc = ow = pc = pw = 0.0
     n = 0
     for p in paths:
+        reset = reset_peak()
         c, w = time.process_time(), time.perf_counter()
         r = extract_file(str(p))
         oc, ow = oc + time.process_time() - c, ow + time.perf_counter() - w
+        if args.results:
+            with args.results.open("a") as f:
+                f.write(json.dumps({"seed": int(p.stem.split("_")[1]), "peak_mib": peak_mib() if reset else None,
+                                    "fields": r.fields,
+                                    "cells": r.as_dict().get("cells")}, default=str, sort_keys=True) + "\n")
         c, w = time.process_time(), time.perf_counter()
         k = 0
         for img in page_images(str(p)):
