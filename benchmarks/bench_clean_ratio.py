@@ -98,19 +98,14 @@ def clock_ours() -> StageClock:
     from pipeline.backend import scan
     from pipeline.backend.scan import deskew, raster
 
-    def model_input(args):
-        crops = args[1]
-        ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
-        return len(crops), sum(ocr._batch_width(max(ratios[i] for i in b)) * len(b)
-                               for b in ocr.OcrEngine.plan_batches(ratios))
-
     clock = StageClock()
     clock.wrap(raster, "_render_pages", "render")
     clock.wrap(scan, "_working_image", "preparation")
     clock.wrap(deskew, "upside_down", "orientation")
     clock.wrap(scan, "analyse", "layout")
     clock.wrap(scan, "recognise_page", "page assembly")
-    clock.wrap(ocr.OcrEngine, "recognize", "recognition", model_input)
+    clock.wrap(ocr.OcrEngine, "recognize", "recognition",
+               lambda args: (len(args[1]), ocr.model_input_pixels(args[1])))  # args: (engine, crops, …)
     clock.wrap(ocr.OcrEngine, "detect", "detection")
     clock.wrap(ocr.OcrEngine, "upside_down", "direction classifier")
     clock.wrap(extract, "extract_document", "document (rules, labeller, fields)")
