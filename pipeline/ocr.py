@@ -36,8 +36,8 @@ REC_BATCH_MAX = 64
 # REC_HEIGHT rounded up to REC_WIDTH_STEP).  1.0: batches hold crops of one input width
 # only, so a crop's reading depends on its own pixels alone, never on which other crops
 # the page holds (padded to a wider neighbour's width, as a 1.6 spread allowed, a digit's
-# confidence moved by up to 0.28), and no model time goes on padding (clean dev scans
-# 989610-619: 21.6 kpx of model input per page, 23.8 with 1.6; recognition CPU -11%).
+# confidence moved by up to 0.28), and no model time goes on padding (with 1.6, 7% of
+# a clean page's model input was padding and the recognition took ~15% longer).
 REC_BATCH_WIDTH_SPREAD = 1.0
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
