@@ -5,9 +5,8 @@ We do not call ``RapidOCR()(image)`` on whole pages: the scan backend finds text
 lines and table cells itself and only needs *recognition* on small crops, in
 batches.  Running the recognition ONNX session ourselves lets us
 
-* pad each crop only to its own width rounded up (batches hold crops of one width;
-  rapidocr pads every crop to at least 320 px, which makes a one-digit cell cost as
-  much as a short sentence), so that a crop reads the same whatever else the page holds;
+* pad each batch only to its own widest crop (rapidocr pads every crop to at
+  least 320 px, which makes a one-digit cell cost as much as a short sentence);
 * keep, per crop, the per-timestep probabilities of the numeric characters, so a
   cell that the template says holds a number can be decoded again restricted to
   digits (``O``→``0``, ``l``→``1`` come out of the model's own second choice).
