@@ -31,13 +31,9 @@ REC_WIDTH_STEP = 16  # batch widths are rounded up to this, so ORT sees few shap
 # near 1 GB; 4096 is no slower per px).
 REC_BATCH_MAX_TOTAL_WIDTH = 4096
 REC_BATCH_MAX = 64
-# A crop is padded to at most this factor of its own input width (its width at
-# REC_HEIGHT rounded up to REC_WIDTH_STEP).  1.0: batches hold crops of one input width
-# only, so a crop's reading depends on its own pixels alone, never on which other crops
-# the page holds (padded to a wider neighbour's width, as a 1.6 spread allowed, a digit's
-# confidence moved by up to 0.28), and no model time goes on padding (with 1.6, 7% of
-# a clean page's model input was padding and the recognition took ~15% longer).
-REC_BATCH_WIDTH_SPREAD = 1.0
+# Crops whose aspect ratios differ more than this factor are not padded together
+# (a short number padded to a sentence's width wastes the time we came to save).
+REC_BATCH_RATIO_SPREAD = 1.6
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
 # The detector scales a region's *shorter* side up to 736 px, and its activations take
@@ -191,16 +187,14 @@ class OcrEngine:
 
     @staticmethod
     def plan_batches(ratios: Sequence[float]) -> list[list[int]]:
-        """Group crop indices (sorted by aspect ratio) into batches of the same input width
-        (within REC_BATCH_WIDTH_SPREAD)."""
+        """Group crop indices (sorted by aspect ratio) into batches of similar width."""
         order = sorted(range(len(ratios)), key=lambda i: ratios[i])
         batches: list[list[int]] = []
         cur: list[int] = []
         for i in order:
-            width = _batch_width(ratios[i])
-            if cur and ((len(cur) + 1) * width > REC_BATCH_MAX_TOTAL_WIDTH
+            if cur and ((len(cur) + 1) * _batch_width(ratios[i]) > REC_BATCH_MAX_TOTAL_WIDTH
                         or len(cur) >= REC_BATCH_MAX
-                        or width > REC_BATCH_WIDTH_SPREAD * _batch_width(ratios[cur[0]])):
+                        or ratios[i] > REC_BATCH_RATIO_SPREAD * max(ratios[cur[0]], 1.0)):
                 batches.append(cur)
                 cur = []
             cur.append(i)

@@ -230,28 +230,6 @@ def test_decode_numeric_keeps_repeated_digits_apart():
     assert decode_numeric(RecResult("", 0.0, [], _probs("_1_1_00_"))).text == "110"
 
 
-def test_recognition_batches_hold_one_input_width():
-    from pipeline.ocr import OcrEngine
-
-    # Input widths at REC_HEIGHT 48: 48, 64 (54 rounded up), 80 (72), 80, 384.
-    assert OcrEngine.plan_batches([1.0, 1.125, 1.5, 1.5, 8.0]) == [[0], [1], [2, 3], [4]]
-
-
-def _digit_crop(text: str) -> np.ndarray:
-    img = np.full((32, 20 * len(text) + 16), 255, np.uint8)
-    cv2.putText(img, text, (8, 25), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
-    return img
-
-
-def test_a_crop_reads_the_same_whatever_else_the_page_holds():
-    from pipeline.ocr import get_engine
-
-    # A one-digit cell alone, and beside a wider number it was once padded to.
-    alone, beside = (get_engine().recognize(crops)[0] for crops in
-                     ([_digit_crop("7")], [_digit_crop("7"), _digit_crop("75")]))
-    assert alone.text == beside.text and alone.char_confidences == beside.char_confidences
-
-
 def test_split_region_cuts_an_l_shape_into_arms():
     slots = {(3, 0), (3, 1), (3, 2)} | {(r, 0) for r in range(4, 9)}
     assert scan.split_region(slots) == [(3, 0, 3, 2), (4, 0, 8, 0)]
