@@ -50,6 +50,23 @@ def test_a_surer_reader_overrules_a_sure_recogniser_of_as_many_digits(monkeypatc
     assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("1", 0.999)
 
 
+def test_a_sure_reader_restores_a_digit_the_recogniser_lost(monkeypatch):
+    """A fax's 40 the recogniser reads a sure "4" (development 989007: normative.in_force):
+    the reader's surer "40" wins; a reader less sure than the recogniser, one reading other
+    digits, or one reading fewer digits does not."""
+    from pipeline.layout import is_number
+
+    gray, box = np.full((20, 20), 255, np.uint8), (0, 0, 10, 10)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("40", 0.9987))
+    assert digits.fax_number(gray, box, "4", 0.9949, is_number) == ("40", 0.9987)
+    assert digits.fax_number(gray, box, "4", 0.9995, is_number) == ("4", 0.9995)  # the recogniser surer
+    assert digits.fax_number(gray, box, "7", 0.9949, is_number) == ("7", 0.9949)  # not its digits
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("4", 0.9999))
+    assert digits.fax_number(gray, box, "40", 0.9949, is_number) == ("40", 0.9949)  # a digit fewer
+    assert digits.one_digit_lost("4", "40") and digits.one_digit_lost("15", "105")
+    assert not digits.one_digit_lost("4", "400") and not digits.one_digit_lost("4", "4")
+
+
 def test_no_digit_is_read_where_there_is_no_ink():
     """An empty cell stays empty: the reader gives nothing for paper or a speck, and the
     recogniser's empty reading stays empty."""
