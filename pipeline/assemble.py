@@ -537,6 +537,34 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
     return warnings
 
 
+def group_read_as_sub_row(reads: list[RowRead], table: Table, placed: Optional[set] = None) -> list[str]:
+    """（六）其他处理 read as one row among its sub-rows (:data:`OTHER_SPLIT`) read by their
+    own labels: the group label was read with its sub-row's damaged label (a fax: "（六）其他
+    处理 | 美人理得位息公不并正…" for 1.申请人无正当理由逾期不补正), and the numbers are that
+    sub-row's.  The form prints one or the other, never both: the read takes the one unread
+    sub-row that fits between the sub-rows read before and after it (its fields go to
+    ``placed``), with a warning.  Development fax 989004."""
+    if table.id != "requests":
+        return []
+    ids = [rr.row.id if rr.row else None for rr in reads]
+    group = [i for i, rid in enumerate(ids) if rid == "other"]
+    if len(group) != 1 or not set(ids) & set(OTHER_SPLIT):
+        return []
+    at = group[0]
+    order = {rid: k for k, rid in enumerate(OTHER_SPLIT)}
+    before = max((order[r] for r in ids[:at] if r in order), default=-1)
+    after = min((order[r] for r in ids[at + 1:] if r in order), default=len(OTHER_SPLIT))
+    fits = [r for r in OTHER_SPLIT[before + 1:after] if r not in ids]
+    if len(fits) != 1:
+        return []
+    rr, row = reads[at], table.row(fits[0])
+    warnings: list[str] = []
+    _place(rr, row, table, set(), warnings)
+    if placed is not None:
+        placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
+    return warnings
+
+
 def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Table,
                         placed: Optional[set] = None) -> list[str]:
     """Give unmatched reads of an OCR'd grid the rows the grid's order gives their lines
@@ -734,6 +762,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
+    asm.warnings += group_read_as_sub_row(reads, table, asm.placed)
     asm.warnings += place_by_grid_order(reads, lines, table, asm.placed)
     asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:

@@ -565,3 +565,26 @@ def test_a_full_row_starting_left_of_other_rows_keeps_its_first_value():
     for r in top:
         assert asm.fields[f"requests.{r.id}.natural_person"] == 3, r.id
         assert asm.fields[f"requests.{r.id}.other"] == 0 and asm.fields[f"requests.{r.id}.total"] == 3
+
+
+def test_the_group_label_read_with_its_damaged_first_sub_row_takes_that_sub_row():
+    """Development fax 989004: （六）其他处理 read on one line with its first sub-row's
+    damaged label matched the one-row form's "other" while the other two sub-rows read by
+    their labels: its zeros went to requests.other (7 printed blanks given 0, silent) and
+    other_no_correction was lost.  The form prints one or the other: the read takes the
+    sub-row, status placed, with a warning; with no sub-row read, "other" stays."""
+    t = get("2021")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    zeros = ["0"] * 7
+    lines = [head, _row("(六)其他处理美人理得位息公不并正、行政机", ["1", "0", "0", "0", "0", "0", "1"]),
+             _row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公并申请", zeros),
+             _row("3. 其他", ["2", "0", "0", "0", "0", "0", "2"])]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.other_no_correction.total"] == 1
+    assert asm.fields["requests.other.total"] is None and asm.fields["requests.other_other.total"] == 2
+    cells = assemble.field_cells(t, asm)
+    assert cells["requests.other_no_correction.natural_person"].status == "placed"
+    assert cells["requests.other_no_fee.total"].status == "printed"
+    assert any("requests.other_no_correction: label" in w for w in asm.warnings)
+    asm = assemble.assemble([head, lines[1]], "2021")  # the one-row form: its row as read
+    assert asm.fields["requests.other.total"] == 1 and "requests.other.total" not in asm.placed
