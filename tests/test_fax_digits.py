@@ -214,3 +214,29 @@ def test_a_found_point_sets_a_money_cell_and_a_gap_only_point_is_decoded():
 def get_template(name):
     from pipeline.template import get
     return get(name)
+
+
+def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monkeypatch):
+    """Development fax 989013: active.fees.amount printed 4.0, read "4.0" unsure, re-read a
+    surer "40" from a wider crop: 40.0 printed, silently.  A re-read that is the first
+    reading without its point is not taken; a surer re-read of other digits still is."""
+    from pipeline.backend.scan import recognise
+    from pipeline.backend.scan.regions import Crop, Layout
+
+    gray = np.full((40, 80), 255, np.uint8)
+    crop = Crop((10, 10, 40, 26), ("cell", 0, 0), (0, 0, 80, 40))
+    lay = Layout(gray, gray < 128, 1.0, 20.0, [], [], [crop])
+
+    class Engine:
+        def recognize(self, images):
+            return [None] * len(images)
+
+    def reread(first, again):
+        monkeypatch.setattr(recognise, "_numeric_text", lambda res: (again, 0.99))
+        texts, confs = {crop.owner: first}, {crop.owner: 0.58}
+        recognise._reread(lay, [crop.owner], {crop.owner: [(crop, None)]}, texts, confs, Engine())
+        return texts[crop.owner]
+
+    assert reread("4.0", "40") == "4.0"
+    assert reread("4.0", "4.5") == "4.5" and reread("11", "0") == "0"
+    assert recognise.point_lost("4.0", "40") and not recognise.point_lost("40", "4.0")

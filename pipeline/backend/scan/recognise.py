@@ -337,5 +337,13 @@ def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dic
         by_variant.setdefault(job, []).append(res)
     for (key, _v), res_list in by_variant.items():
         text, conf = _numeric_text(res_list)
+        if point_lost(texts[key], text):
+            continue  # a point is a mark a wider or upscaled crop loses far more often than it invents
         if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
             texts[key], confs[key] = text, conf
+
+
+def point_lost(first: str, again: str) -> bool:
+    """Whether a re-read ``again`` is the ``first`` reading's digits without its decimal point
+    (a fax's 4.0 re-read a surer "40", development 989013: active.fees.amount)."""
+    return "." in first and "." not in again and first.replace(".", "") == again
