@@ -588,3 +588,25 @@ def test_the_group_label_read_with_its_damaged_first_sub_row_takes_that_sub_row(
     assert any("requests.other_no_correction: label" in w for w in asm.warnings)
     asm = assemble.assemble([head, lines[1]], "2021")  # the one-row form: its row as read
     assert asm.fields["requests.other.total"] == 1 and "requests.other.total" not in asm.placed
+
+
+def test_table_twos_short_rows_of_numbers_are_number_cells_whatever_their_labels():
+    """Development faxes 989007 and 989003: table 二's sub-tables print 2-3 numbers a row under
+    two rows, and on a fax their labels and headers read as noise.  A 3 read "J" (grid), a 4
+    read unsure (a borderless row) was then no number cell: not read digits-only, not shown to
+    the fax digit reader, lost, and the row with it.  A row of numbers needs only
+    NUMBER_ROW_MIN of them (a column still NUMBER_COLUMN_MIN); a label-less borderless row of
+    fewer than NUMBER_COLUMN_MIN short pieces, only where all of them are numbers."""
+    from pipeline.backend.scan.numbers import numeric_cells, numeric_free_cells
+    from pipeline.layout import Grid
+
+    grid = Grid.__new__(Grid)
+    grid.cells = [Cell(t, (10 * c, 0, 10 * c + 8, 10), None, 0, c)
+                  for c, t in enumerate(["行政暖短理支件", "J", "0", "40"])]
+    texts = {i: c.text for i, c in enumerate(grid.cells)}
+    assert 1 in numeric_cells(grid, texts) and 0 not in numeric_cells(grid, texts)
+    texts[3] = "文件"  # words: one number and a letter is no row of numbers
+    assert 1 not in numeric_cells(grid, texts)
+    assert numeric_free_cells(["教律", "2", "0", "4"]) == [1, 2, 3]
+    assert numeric_free_cells(["教律", "2", "0", "a"]) == []  # a short run: every piece a number
+    assert numeric_free_cells(["教律", "2", "0", "a", "0"]) == [1, 2, 3, 4]  # a long one: most
