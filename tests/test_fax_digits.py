@@ -65,6 +65,11 @@ def test_a_sure_reader_restores_a_digit_the_recogniser_lost(monkeypatch):
     assert digits.fax_number(gray, box, "40", 0.9949, is_number) == ("40", 0.9949)  # a digit fewer
     assert digits.one_digit_lost("4", "40") and digits.one_digit_lost("15", "105")
     assert not digits.one_digit_lost("4", "400") and not digits.one_digit_lost("4", "4")
+    # A 0 whose two arcs the recogniser read a sure "11" (development 989009): the surer reader's 0.
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("0", 0.9961))
+    assert digits.fax_number(gray, box, "11", 0.9876, is_number) == ("0", 0.9961)
+    assert digits.fax_number(gray, box, "11", 0.9990, is_number) == ("11", 0.9990)  # the recogniser surer
+    assert digits.fax_number(gray, box, "69", 0.9876, is_number) == ("69", 0.9876)  # other digits
 
 
 def test_no_digit_is_read_where_there_is_no_ink():
