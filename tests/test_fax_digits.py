@@ -245,3 +245,4 @@ def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monk
     assert reread("4.0", "40") == "4.0"
     assert reread("4.0", "4.5") == "4.5" and reread("11", "0") == "0"
     assert recognise.point_lost("4.0", "40") and not recognise.point_lost("40", "4.0")
+    assert reread("0.0", "00") == "00"  # two cells' zeros run together: no point, no number

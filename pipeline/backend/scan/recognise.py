@@ -345,5 +345,7 @@ def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dic
 
 def point_lost(first: str, again: str) -> bool:
     """Whether a re-read ``again`` is the ``first`` reading's digits without its decimal point
-    (a fax's 4.0 re-read a surer "40", development 989013: active.fees.amount)."""
-    return "." in first and "." not in again and first.replace(".", "") == again
+    (a fax's 4.0 re-read a surer "40", development 989013: active.fees.amount).  A run of
+    zeros is not: two cells' zeros run together (a lost rule) read "0.0" at first, "00" again
+    (development 989003: the review table's first cells)."""
+    return "." in first and "." not in again and first.replace(".", "") == again and set(again) != {"0"}
