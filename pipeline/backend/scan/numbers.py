@@ -143,8 +143,11 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
             and not any(is_words(texts[j]) for j in row):
         return row
     # A label read too badly to match (a fax), then a run of short pieces, most of them
-    # numbers; or a shorter run (NUMBER_ROW_MIN) all of them numbers (table 二's rows).
-    tail = filled[1:]
+    # numbers; or a shorter run (NUMBER_ROW_MIN) all of them numbers (table 二's rows).  The
+    # label ends at its last piece of words: its numbering may be a piece of its own
+    # ("一、 | 本年而收政府信息… | 7 | 0 …", development fax 989000: a 7 read "1", not re-read).
+    words = [j for j in filled if is_words(texts[j])]
+    tail = [j for j in filled if j > (words[-1] if words else filled[0])] if filled else []
     share = NUMBER_TAIL_SHARE if len(tail) >= NUMBER_COLUMN_MIN else 1.0
     if len(tail) >= NUMBER_ROW_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
             and sum(j in numbers for j in tail) >= share * len(tail):
