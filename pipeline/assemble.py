@@ -295,7 +295,7 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
         parts = [(Token(c.text, line.page, c), None) for c in _split_line(line)]
     out = []
     for tok, col in parts:
-        kind = "num" if tok.number is not None else "text"
+        kind = "num" if tok.number is not None and not (line.source == "ocr" and leading_zero(tok.text)) else "text"
         out.append((kind, tok, col))
     if line.cells and line.source == "ocr":
         out = _numbering_as_label(out)
@@ -438,9 +438,20 @@ def _value_cell(col: Optional[int], first: Optional[int], text: str) -> bool:
 
 
 def _unreadable_value(text: str) -> bool:
-    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
+    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS), or
+    digits no table prints (``leading_zero``)."""
     t = text.strip()
-    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
+    return (0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)) \
+        or leading_zero(t)
+
+
+def leading_zero(text: str) -> bool:
+    """Whether OCR'd text is a whole number of several digits starting with 0, not all zeros:
+    no table prints one ("08" for a fax's 0.00, its point lost; "01" for a 0 beside a rule's
+    remnant: development faxes 989015, 989007), so it is an unread value, not a number.
+    A run of zeros is several cells' zeros run together (``_run_together``)."""
+    t = text.strip()
+    return len(t) > 1 and t.isdigit() and t[0] == "0" and set(t) != {"0"}
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table, at: int) -> None:

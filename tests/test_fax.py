@@ -612,3 +612,24 @@ def test_table_twos_short_rows_of_numbers_are_number_cells_whatever_their_labels
     assert numeric_free_cells(["一、", "本年而收政府信息公开申请效量", "7", "0", "0", "1"]) == [2, 3, 4, 5]
     assert numeric_free_cells(["教律", "2", "0", "a"]) == []  # a short run: every piece a number
     assert numeric_free_cells(["教律", "2", "0", "a", "0"]) == [1, 2, 3, 4]  # a long one: most
+
+
+def test_a_whole_number_read_with_a_leading_zero_is_an_unread_value():
+    """Development fax 989015: active.fees.amount printed 0.00, read "08" (its point lost),
+    was 8.0, printed, silently; 989007: a 0 beside a rule's remnant read "01".  No table
+    prints such digits: the cell is an unread value of its row (never a number, never label
+    text); a run of zeros is still several cells' zeros."""
+    t = get("2021")
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+    fees = _cells_row([(0, "行政事业性收费"), (1, "08")])
+    asm = assemble.assemble([head, fees], "2021")
+    assert asm.fields["active.fees.amount"] is None
+    assert assemble.field_cells(t, asm)["active.fees.amount"].status != "printed"
+    lines = [Line("三、收到和处理政府信息公开申请情况", 1, label="heading"),
+             _cells_row([(0, "一、本年新收政府信息公开申请数量"), (1, "5"), (2, "01"), (3, "0"), (4, "0"),
+                         (5, "0"), (6, "0"), (7, "5")])]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.new.natural_person"] == 5 and asm.fields["requests.new.total"] == 5
+    cells = assemble.field_cells(t, asm)  # the unread cell is the one unknown of its row's sum
+    assert asm.fields["requests.new.commercial"] == 0 and cells["requests.new.commercial"].status == "inferred"
+    assert assemble.leading_zero("08") and not assemble.leading_zero("00") and not assemble.leading_zero("0")
