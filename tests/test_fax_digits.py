@@ -222,9 +222,10 @@ def get_template(name):
 
 
 def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monkeypatch):
-    """Development fax 989013: active.fees.amount printed 4.0, read "4.0" unsure, re-read a
-    surer "40" from a wider crop: 40.0 printed, silently.  A re-read that is the first
-    reading without its point is not taken; a surer re-read of other digits still is."""
+    """Development fax 989013: active.fees.amount printed 4.0, read "4.0" unsure, re-read
+    "10", then a surer "40" from other crops: 40.0 printed, silently.  A re-read that lost
+    the first reading's point is not taken; a surer one with a point, or of a reading
+    without one, still is."""
     from pipeline.backend.scan import recognise
     from pipeline.backend.scan.regions import Crop, Layout
 
@@ -236,13 +237,15 @@ def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monk
         def recognize(self, images):
             return [None] * len(images)
 
-    def reread(first, again):
-        monkeypatch.setattr(recognise, "_numeric_text", lambda res: (again, 0.99))
+    def reread(first, *again):
+        readings = iter([(t, 0.69 + 0.1 * k) for k, t in enumerate(again)] + [("", 0.0)] * 9)
+        monkeypatch.setattr(recognise, "_numeric_text", lambda res: next(readings))
         texts, confs = {crop.owner: first}, {crop.owner: 0.58}
         recognise._reread(lay, [crop.owner], {crop.owner: [(crop, None)]}, texts, confs, Engine())
         return texts[crop.owner]
 
-    assert reread("4.0", "40") == "4.0"
+    assert reread("4.0", "40") == "4.0" and reread("4.0", "10", "40") == "4.0"
     assert reread("4.0", "4.5") == "4.5" and reread("11", "0") == "0"
     assert recognise.point_lost("4.0", "40") and not recognise.point_lost("40", "4.0")
+    assert reread("11", "10", "0") == "0"  # the surest of several, as before
     assert reread("0.0", "00") == "00"  # two cells' zeros run together: no point, no number
