@@ -10,10 +10,9 @@ of the quantities it names (a quantity not named is a negative example):
   filled with a generated report's numbers, with distractors (建议, 诉求, 解读, kinds of
   information, 结果维持 …) that state no fact of ``facts.FACT_NAMES``;
 * the hand gold of the real reports whose ``split`` is ``train`` (``data/gold/facts``),
-  and of the development excerpts (:data:`TRAIN_EXCERPTS`: set 1 ``excerpts``, set 2
-  ``heldout2``, set 3 ``heldout3``, set 4 ``heldout4``, set 5 ``heldout5``, set 6 ``heldout6``,
-  ``dev3`` … ``dev7``); the ``eval`` reports are never read here, nor is the held-out set 7
-  (``heldout7``, refused).
+  and of the development excerpts (:data:`TRAIN_EXCERPTS`, the development rows of
+  ``pipeline.factsplits.EXCERPT_SPLITS``); the ``eval`` reports are never read here, nor are
+  the held-out excerpts (``factsplits.HELD_OUT_EXCERPT_SPLITS``, refused).
 
 ``train`` fits ``factmodel.blank()`` deterministically, scores it on the held-out
 gold and checks that the numpy engine (``pipeline.factnet``, what ``nianbao extract``
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from pipeline.facts import CN_NOT_BEFORE, FACT_NAMES, quantities, sentences, unwrap
-from pipeline.scoring import HELD_OUT_EXCERPT_SPLITS
+from pipeline.factsplits import DEVELOPMENT_EXCERPT_SPLITS, HELD_OUT_EXCERPT_SPLITS, LENIENT_EXCERPT_SPLITS
 from pipeline.scoring import read_fact_gold as read_gold  # noqa: F401 (re-exported)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -895,13 +894,10 @@ def real_sentences(split: str = "train", gold_dir: Path = FACT_GOLD_DIR) -> tupl
     return out, stems
 
 
-# The excerpt sets trained on (development data: sets 1-6, the set-3 … set-7 annotators'
-# dev3 … dev7); set 7 (scoring.HELD_OUT_EXCERPT_SPLITS) is never read here.
-TRAIN_EXCERPTS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6",
-                  "heldout6", "dev7")
-# Sets whose gold keeps figures in units the quantity rules do not count (例, 4申请 with none):
-# such a fact is left out of the training sentences (it stays a miss when scored).
-LENIENT_EXCERPTS = ("dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6", "heldout6", "dev7")
+# The excerpt sets trained on (development data) and those whose gold keeps figures in units
+# the quantity rules do not count: one table, ``pipeline.factsplits.EXCERPT_SPLITS``.
+TRAIN_EXCERPTS = DEVELOPMENT_EXCERPT_SPLITS
+LENIENT_EXCERPTS = LENIENT_EXCERPT_SPLITS
 
 
 def excerpt_sentences(split: str = "excerpts", gold_dir: Path = FACT_GOLD_DIR) -> tuple[list[Labelled], list[str]]:
