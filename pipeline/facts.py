@@ -40,6 +40,9 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!�
 # "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
+# Both kinds of case named together without 行政 (全年无信息公开举报、复议和诉讼等情形); 零复议、零诉讼 is
+# one absence of both (guide rules 19, 29).
+BOTH_CASES = r"复议[、和及与或]诉讼"
 # An absence word this close before 依申请 or 规范性文件 states none of them (没有依申请公开的政府信息,
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
@@ -48,7 +51,8 @@ ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|�
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
                   rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
-                  rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
+                  rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼|{BOTH_CASES}))"
+                  rf"|零(?=(?:行政)?复议[、和及与]零(?:行政)?诉讼)"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
@@ -799,7 +803,8 @@ YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
                    ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
                    ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
-                   ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
+                   # a text cut mid-word after both named (…行政复议和行政诉, …申请行政复议或提起行政)
+                   ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议|复议[和或及与、](?:提起)?行政诉?$")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
                    ("normative_repealed", re.compile(r"规范性文件.{0,6}(?:废止|废除)|(?:废止|废除).{0,6}规范性文件")),
                    ("normative_issued", re.compile(r"规范性文件")))
@@ -849,9 +854,10 @@ INFORMATION_ON_APPLICATION = re.compile(r"依申请公开(?:政府|政务)?(?:�
 PUBLISHING_VERB = re.compile(r"发布|公布|主动公开")
 # Cases passed on by another office (转办件, 协办件) are no applications of the agency's own.
 PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is carried in
-# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件):
-# all applications, when the count is the sentence's first and no 其中 splits it.
-WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|收到|接收|接到)")
+# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件), or a
+# list of ways closed by 等 (通过…网站、邮递信函、当面申请等渠道收到…申请26件): all applications, when the
+# count is the sentence's first and no 其中 splits it.
+WAY_OF_ALL = re.compile(r"(?:通过[^，,。；;]{0,8}|等)(?:方式|渠道|途径)?(?:受理|收到|接收|接到)")
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
 RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
