@@ -554,9 +554,9 @@ def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: di
 
 # An application count the model left unnamed, by its own phrase's verb, in a sentence about
 # information requests (信息公开, 依申请): received (收到, 受理, 接收, 受理答复…申请 N 件) or handled
-# (办结 N 件, 答复…申请 N 件). Rates, cases, stocks, 未办结 are none; beside a count carried over
-# (结转下年度), 办结 N 件 is left to the model (received = handled + carried over: the gold of
-# dev4 and dev6 names no 办结 there).
+# (办结 N 件, 答复…申请 N 件; also beside a count carried over, guide rule 14: 已办结106件,结转到2025年
+# 继续办理2件; after a way's count it is that way's part, guide rule 30). Rates, cases, stocks,
+# 未办结 are none.
 REQUEST_UNITS = ("件", "条", "个", "份")
 REQUEST_SENTENCE = re.compile(r"信息公开|依申请|公开申请")
 NOT_UNNAMED_REQUEST = re.compile(r"率|复议|诉讼|案件|结转|其中|累计|历年|协办|转办|未")
@@ -578,7 +578,8 @@ def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: di
         if RECEIVE_VERB.search(phrase) and APPLICATIONS.search(phrase):
             out[span] = ("requests_received", None)
         elif HANDLE_VERB.search(phrase) and (APPLICATIONS.search(phrase) or (
-                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase) and not CARRIED_OVER_BESIDE.search(sent))):
+                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase)
+                and not APPLICATION_WAYS.search(sent[:span[0]]))):  # 受理线上…申请65件,依法办结62件: a way's part
             out[span] = ("requests_handled", None)
     return out
 
