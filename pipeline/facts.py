@@ -485,17 +485,27 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
 ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送")
 ACTIVE_OBJECT = re.compile(r"信息")
 NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理|目录|期")
+# Readings and messages beside the total are no figures by kind of its items.
+READINGS_OR_MESSAGES = re.compile(r"解读|图解|留言|访问|点击|阅读|关注|粉丝")
+# Under the 主动公开 heading an object without 信息 is the year's items when the verb discloses
+# (全面公开组织机构、政策61条), not when it updates (动态更新…措施50余条).
+DISCLOSING_VERB = re.compile(r"公开|发布")
 
 
 def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]) -> list[Fact]:
-    """The one active figure of a passage whose model named none: ``active_total`` when it is the only candidate."""
+    """The one active figure of a passage whose model named none: ``active_total`` when it is the only candidate.
+
+    Its clause (back over counts of other things: 26个重点领域等方面信息7965条) holds the verb; under
+    the 主动公开 heading the object needs no 信息 (全面公开组织机构、政策61条). A reading or a
+    message beside it (政策解读2篇, 回应网友留言27条: ``READINGS_OR_MESSAGES``) is no second figure by kind."""
     taken = {(f.text, f.span) for f in named}
     cands = []
     for sent, sec in sents:
         if sec in ("requests", "review"):
             continue
         kinds = kind_list_spans(sent)
-        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS]
+        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS and not READINGS_OR_MESSAGES.search(
+            _phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end))))]
         if len(items) > 1 and not LIST_HEAD.search(sent):
             continue  # 政务类信息34条,概况类信息150条: figures by kind, none of them the total
         for q in quantities(sent):
@@ -503,14 +513,22 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
             if q.unit not in ITEM_UNITS or (sent, span) in taken or span in kinds:
                 continue
             f = Fact("active_total", q.value, q.unit, sent, span, approx=q.approx, section=sec)
-            phrase, before = _phrase(f), sent[:q.start]
-            if not (ACTIVE_VERB.search(phrase) and ACTIVE_OBJECT.search(phrase + _after(f))):
+            phrase, clause, before = _phrase(f), _clause(f), sent[:q.start]
+            if not (ACTIVE_VERB.search(clause) and (ACTIVE_OBJECT.search(clause + _after(f)) or (
+                    sec == "active" and DISCLOSING_VERB.search(clause)))):
                 continue
-            if (NOT_ONLY_TOTAL.search(phrase) or "其中" in before or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase)
-                    or STOCK_PHRASE.search(phrase) or (STOCK.search(phrase) and SINCE.search(before))):
+            if distractor(f) or "其中" in before or STOCK_PHRASE.search(phrase) or (
+                    STOCK.search(phrase) and SINCE.search(before)):
                 continue
             cands.append(f)
     return cands if len(cands) == 1 else []
+
+
+def distractor(f: Fact) -> bool:
+    """An item figure whose own phrase counts no item disclosed (applications, readings, meetings,
+    reads, messages, press items: ``NOT_ONLY_TOTAL``, ``NOT_ACTIVE``, ``NOT_REQUESTS``)."""
+    phrase = _phrase(f)
+    return bool(NOT_ONLY_TOTAL.search(phrase) or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase))
 
 
 # A channel's figure the model left unnamed: an item figure whose own phrase discloses
