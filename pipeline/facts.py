@@ -1212,7 +1212,7 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
                 or (len(own) >= 2 and bool(CHANNEL_LIST.search(phrase))
-                    and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS)))
+                    and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS or parts_by_channel_after(f))))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
         # 共计 in one platform's phrase sums that platform's items: the total only when no other
@@ -1233,6 +1233,16 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
+
+
+def parts_by_channel_after(f: Fact) -> bool:
+    """Whether ``f``'s sentence splits it after 其中 into figures naming channels (…门户网站及政务新媒体方式
+    主动公开907条,其中通过政府网站公开86条,微信公众号公开821条: the figure is over both, guide rule 4b)."""
+    after = f.text[f.span[1]:]
+    if not after.lstrip("，,").startswith("其中"):
+        return False
+    return any(q.start > f.span[1] and channel_kinds(_phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end))))
+               for q in quantities(f.text) if q.unit in ITEM_UNITS)
 
 
 # A figure of one kind whose 其中 list splits it: the parts are no facts of that family
