@@ -880,6 +880,9 @@ WAY_OF_ALL = re.compile(r"(?:通过[^，,。；;]{0,8}|等)(?:方式|渠道|途�
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
 RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# Information made or obtained (old reports: 制作政府信息总数398条,其中主动公开…159条) is no item
+# disclosed, unless its verb discloses too (共制作和主动发布政府信息207条).
+INFORMATION_MADE = re.compile(r"制作|获取")
 # Companies named apart from 法人/其他组织 are the template's 商业企业 column.
 COMMERCIAL = re.compile(r"企业|公司|商业")
 LEGAL_PERSON_WORDS = re.compile(r"法人|其他组织|社会组织")
@@ -1066,6 +1069,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             f = _renamed(f, "requests_commercial")  # 自然人申请32件、企业申请2件、其他组织申请2件
         if f.name.startswith("active_") and RULES_OR_DOCUMENTS.search(_phrase(f)):
             continue  # 现行有效政府规章8份: rules, not items disclosed
+        if f.name.startswith("active_") and INFORMATION_MADE.search(_phrase(f)) and not DISCLOSING_VERB.search(_phrase(f)):
+            continue  # 共制作政府信息总数398条,其中主动公开政府信息159条: made, not disclosed
         if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
             continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
