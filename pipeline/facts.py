@@ -816,7 +816,11 @@ SINCE = re.compile(r"截至|截止|以来")
 # Carried in from the year before or over to the next, by the words of the figure's own phrase.
 CARRIED = {"requests_carried_in": re.compile(r"上一?年度?(?:结转|转入)|结转上年|\d{4}年结转|上年度?未办结"),
            "requests_carried_over": re.compile(r"(?:结转|转入|顺延)(?:至|到)?(?:下一?年|\d{4}年)|下一?年度?(?:继续)?办理")}
-YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
+# (…1月1日至…12月31日, its span, is the year too: guide rule 10)
+YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)|1月1日起?(?:至|到|—|-)")
+# A 截至…累计 figure whose words name the year it sums (截至目前,已完成2024年度…累计总量达19条) is the
+# year's (guide rule 36); the date after 截至 is no such name.
+YEAR_NAMED = re.compile(r"\d{4}年度|本年度|全年")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
@@ -1285,7 +1289,9 @@ def _stocks(facts: list[Fact]) -> list[Fact]:
         return bool(STOCK.search(_before(f))) and not YEAR_FIGURE.search(f.text[:f.span[0]])
 
     def since(f: Fact) -> bool:  # 截至2019年底，累计主动公开…: a stock, whatever else is stated
-        return bool(STOCK.search(_before(f)) and SINCE.search(f.text[:f.span[0]]))
+        before = f.text[:f.span[0]]
+        return bool(STOCK.search(_before(f)) and SINCE.search(before)) and not YEAR_NAMED.search(
+            before[max(m.end() for m in SINCE.finditer(before)):])
     # a channel's too (guide rule 10), unless its own words say the year (…网站2022年累计发布信息53篇)
     facts = [f for f in facts if not (since(f) and (f.name == "active_total" or (
         f.name == "active_channel" and not YEAR_FIGURE.search(_before(f)))))]
