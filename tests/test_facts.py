@@ -121,6 +121,46 @@ def test_structure_round_7_set_6_classes_and_the_one_guide():
         ("requests_granted", 2)]
 
 
+def test_structure_round_8_set_7_classes():
+    """Round 8 (set 7's classes, real sentences of data/gold/facts/heldout7, development since i12o),
+    each named as the round-7 model named it."""
+    # a platform's figure or the total (guide rule 4b): over two channels, split by channel after 其中
+    assert _named("2025年全年,我办共通过门户网站及政务新媒体方式主动公开907条,其中通过政府网站公开86条,微信公众号公开821条。",
+                  ["active_total", "active_channel", "active_channel"]) == [
+        ("active_total", 907), ("active_channel", 86), ("active_channel", 821)]
+    # totals missed: information made is none, its 主动公开 part the total
+    assert _named("(一)主动公开情况\n2023年,市政府及政府办共制作政府信息总数398条,其中主动公开政府信息159条,作为依申请公开信息数102条,"
+                  "不予公开信息数137条。", ["active_total", "active_total", None, "requests_denied"]) == [
+        ("active_total", 159)]
+    # the passage's only total, the model naming none: beside a message, over counts of other things,
+    # under the 主动公开 heading without 信息, 截至…累计 naming its year (guide rule 36)
+    assert _named("本年度,区教育局累计主动公开政府信息120条,回应网友留言27条。", [None, None]) == [("active_total", 120)]
+    assert _named("全年通过县政府门户网站公开省市县重大战略部署、“双一号工程”及26个重点领域等方面信息7965 条,"
+                  "归集整理并主动公开各类规划8个,多形式公开县政府常务会议13次。", [None] * 4) == [("active_total", 7965)]
+    assert _named("(一)主动公开情况\n以政府信息公开平台为依托,全面公开组织机构、政策61条。", [None]) == [("active_total", 61)]
+    assert _named("(一)主动公开情况\n动态更新重庆市铜梁区稳经济措施50余条,将231个咨询事项纳入政策问答库。", [None, None]) == []
+    assert _named("截至目前,已完成2024年度主动公开类政府信息网上发布工作累计总量达19条,历年公开信息累计总量达880条。",
+                  ["active_total", None]) == [("active_total", 19)]
+    assert _named("截至2024年底,累计主动公开政府信息880条。", ["active_total"]) == []
+    # an absence of both 复议 and 诉讼 is review_total 0 (guide rules 19, 29): without 行政, 零…零…,
+    # a text the store cut mid-word
+    assert _named("全年无信息公开举报、复议和诉讼等情形。", [None]) == [("review_total", 0)]
+    assert _named("全年实现答复“零复议、零诉讼”。", [None]) == [("review_total", 0)]
+    assert _named("全年未发生因政府信息公开引起的行政复议和行政诉", ["review_reconsideration"]) == [("review_total", 0)]
+    assert _named("未发生因政府信息公开工作引发举报、投诉、申请行政复议或提起行政", ["review_reconsideration"]) == [
+        ("review_total", 0)]
+    assert _named("全年因政府信息公开引起的行政复议0件。", ["review_reconsideration"]) == [("review_reconsideration", 0)]
+    # applications received / handled: ways closed by 等渠道 are all; 办结 beside the carried over
+    # is handled (guide rule 14), not after a way's count (rule 30)
+    assert _named("本年度,通过县政府门户网站、邮递信函、政务电子邮箱、当面申请等渠道收到政府信息公开申请26件,结转上年度申请0件。",
+                  ["requests_received", "requests_carried_in"]) == [("requests_received", 26), ("requests_carried_in", 0)]
+    assert _named("(二)依申请公开情况\n2024年,区政府办公室新受理政府信息公开申请103件,上年结转5件,已办结106件,"
+                  "结转到2025年继续办理2件。", ["requests_received", "requests_carried_in", None, "requests_carried_over"]) == [
+        ("requests_received", 103), ("requests_carried_in", 5), ("requests_handled", 106), ("requests_carried_over", 2)]
+    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
+                  ["requests_received", None, "requests_carried_over"]) == [("requests_carried_over", 3)]
+
+
 def test_structure_section_headings_rule_out_names():
     text = "（一）主动公开政府信息情况\n本年度公开信息12条。\n（二）依申请公开情况\n共收到申请3件，发布信息5条。"
     assert _named(text, ["requests_received", "requests_received", "active_total"]) == [("requests_received", 3)]

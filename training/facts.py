@@ -494,6 +494,28 @@ PHRASES = (
     "政府信息公开[没有收费|processing_fees]",
     "对信息公开免费提供，[未收取|processing_fees]任何费用",
     "[没有收取|processing_fees]费用",
+    # set 7's wordings (development since branch i12o): absences of both kinds of case, handled
+    # counts beside the carried over, ways closed by 等渠道, totals beside readings and messages,
+    # information made, a figure over two channels split by channel
+    "全年实现答复“[零|review_total]复议、零诉讼”",
+    "全年[无|review_total]信息公开举报、复议和诉讼等情形",
+    "全年[未发生|review_total]因政府信息公开引起的行政复议和行政诉讼",
+    "[未发生|review_total]因政府信息公开工作引发举报、投诉、申请行政复议或提起行政诉讼的情况",
+    "全年因政府信息公开引起的行政复议{review_reconsideration}件",
+    "通过政府门户网站、邮递信函、当面申请等渠道收到政府信息公开申请{requests_received}件",
+    "新受理政府信息公开申请{requests_received}件，上年结转{requests_carried_in}件，已办结{requests_handled}件，"
+    "结转到{y}年继续办理{requests_carried_over}件",
+    "收到政府信息公开申请{requests_received}件，上年结转{requests_carried_in}件，当年办结{requests_handled}件，"
+    "结转下年度{requests_carried_over}件",
+    "办结{requests_handled}件，结转下年度办理{requests_carried_over}件",
+    "依托区政府门户网站向社会主动公开编制索引目录的政府信息{active_total}条、政策解读{-}篇",
+    "本年度，区教育局累计主动公开政府信息{active_total}条，回应网友留言{-}条",
+    "通过不同渠道主动公开信息共{active_total}条",
+    "共制作政府信息总数{-}条，其中主动公开政府信息{active_total}条，作为依申请公开信息数{-}条，不予公开信息数{-}条",
+    "共制作、获取政府信息{-}条，主动公开政府信息{active_total}条",
+    "共通过门户网站及政务新媒体方式主动公开{active_total}条，其中通过政府网站公开{active_channel.1}条，"
+    "微信公众号公开{active_channel.2}条",
+    "全年通过县政府门户网站公开重大战略部署及{-}个重点领域等方面信息{active_total}条",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",
