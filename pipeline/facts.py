@@ -54,6 +54,7 @@ ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|�
                   rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼|{BOTH_CASES}))"
                   rf"|零(?=(?:行政)?复议[、和及与]零(?:行政)?诉讼)"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
+                  rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
 # Chinese numerals before these units are words, not counts (一起 = together); after these
@@ -484,7 +485,9 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
 # sentence of several figures by kind, no stock, press item, reading or message.
 ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送")
 ACTIVE_OBJECT = re.compile(r"信息")
-NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理|目录|期")
+# (a catalogue's count is none, the information it indexes is not: 编制索引目录的政府信息18条)
+NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理"
+                            r"|目录(?!的?(?:政府|政务)?信息)|期")
 # Readings and messages beside the total are no figures by kind of its items.
 READINGS_OR_MESSAGES = re.compile(r"解读|图解|留言|访问|点击|阅读|关注|粉丝")
 # Under the 主动公开 heading an object without 信息 is the year's items when the verb discloses
@@ -788,7 +791,7 @@ NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤�
 CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
-            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
+            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
             ("gazette", "公报"), ("platform", "平台"))
 # Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).
 GENERIC_CHANNELS = {"platform", "online"}
