@@ -887,6 +887,11 @@ WAY_OF_ALL = re.compile(r"(?:通过[^，,。；;]{0,8}|等)(?:方式|渠道|途�
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
 RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# Items sent up to a higher site (向政府网站推送35条, 向市政府网站投递信息N条) are no channel of the
+# agency's own (guide rule 5).
+SENT_UP = re.compile(r"向[^，,。；;]{0,12}(?:推送|报送|投递)")
+# A count not handled (未答复1件) is no handled count.
+NOT_DONE = re.compile(r"未(?:能)?(?:答复|办结|办理|回复|处理)")
 # Information made or obtained (old reports: 制作政府信息总数398条,其中主动公开…159条) is no item
 # disclosed, unless its verb discloses too (共制作和主动发布政府信息207条).
 INFORMATION_MADE = re.compile(r"制作|获取")
@@ -1078,6 +1083,10 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 现行有效政府规章8份: rules, not items disclosed
         if f.name.startswith("active_") and INFORMATION_MADE.search(_phrase(f)) and not DISCLOSING_VERB.search(_phrase(f)):
             continue  # 共制作政府信息总数398条,其中主动公开政府信息159条: made, not disclosed
+        if f.name.startswith("active_") and SENT_UP.search(_phrase(f)):
+            continue  # 其中向政府网站推送35条: items sent up to a higher site (guide rule 5)
+        if f.name == "requests_handled" and f.unit is not None and NOT_DONE.search(_phrase(f)):
+            continue  # 全年答复申请4件,未答复1件: not handled
         if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
             continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
