@@ -583,6 +583,8 @@ REQUEST_SENTENCE = re.compile(r"信息公开|依申请|公开申请")
 NOT_UNNAMED_REQUEST = re.compile(r"率|复议|诉讼|案件|结转|其中|累计|历年|协办|转办|未")
 CARRIED_OVER_BESIDE = re.compile(r"结转(?:至|到|下)|转结下|转入下")
 HANDLED_WITHOUT_OBJECT = re.compile(r"办结")
+# The carried in inside the received count's aside: (含上年度结转3件).
+CARRIED_IN_ASIDE = re.compile(r"[（(]\s*(?:其中)?含上一?年度?(?:结转|转入)[^，,。；;（()）]{0,6}$")
 
 
 def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
@@ -594,6 +596,9 @@ def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: di
         if span in names or q.unit not in REQUEST_UNITS:
             continue
         phrase = _phrase(Fact("requests_received", q.value, q.unit, sent, span))
+        if CARRIED_IN_ASIDE.search(phrase):
+            out[span] = ("requests_carried_in", None)  # 共收到…申请41件(含上年度结转3件), guide rule 13
+            continue
         if NOT_UNNAMED_REQUEST.search(phrase) or APPLICATION_WAYS.search(phrase):
             continue
         if RECEIVE_VERB.search(phrase) and APPLICATIONS.search(phrase):
