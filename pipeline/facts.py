@@ -1193,6 +1193,8 @@ CHANNEL_HEAD = re.compile(r"(?:发布|公开|推送|更新)(?:政府|政务)?信
 NOT_KIND = re.compile(r"申请|不予")
 # A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
 LIST_HEAD = re.compile(r"其中|含|包括")
+# A sentence whose 其中 list ends with these goes on in the next sentence.
+LIST_GOES_ON = ("；", ";")
 
 
 def kind_list_spans(text: str) -> set[tuple[int, int]]:
@@ -1284,7 +1286,8 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         if f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f)):
             continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
-                                      or head.text != f.text and f.text.lstrip().startswith("其中"))
+                                      or head.text != f.text and (f.text.lstrip().startswith("其中")
+                                                                  or list_goes_on(head)))
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue
@@ -1298,6 +1301,16 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         head = f
         out.append(f)
     return out
+
+
+def list_goes_on(head: Fact) -> bool:
+    """Whether ``head``'s 其中 list goes on past its sentence: the sentence ends with a semicolon
+    right after an item figure of the list (…信息805条,其中涉及…重点领域信息654条;涉及决策公开…等五公开
+    信息147条;: the next one is a part; …其中原创推文398篇,阅读量达40万余次; ends it)."""
+    at = head.text.find("其中", head.span[1])
+    last = quantities(head.text)[-1]
+    return (at >= 0 and head.text.rstrip().endswith(LIST_GOES_ON) and last.start > at and last.unit in ITEM_UNITS
+            and not head.text[last.end:].rstrip()[:-1].strip())
 
 
 def _stocks(facts: list[Fact]) -> list[Fact]:

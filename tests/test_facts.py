@@ -159,6 +159,19 @@ def test_structure_round_8_set_7_classes():
         ("requests_received", 103), ("requests_carried_in", 5), ("requests_handled", 106), ("requests_carried_over", 2)]
     assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
                   ["requests_received", None, "requests_carried_over"]) == [("requests_carried_over", 3)]
+    assert _named("共收到政府信息公开申请41件(含上年度结转3件)。", ["requests_received", None]) == [
+        ("requests_received", 41), ("requests_carried_in", 3)]
+    assert _named("全年答复申请4件,未答复1件,属于三类内部事务信息。", ["requests_handled", "requests_handled"]) == [
+        ("requests_handled", 4)]
+    # single facts: a fee's absence 未因…收取; items sent up are no channel, an 电子屏 is one; a catalogue's
+    # indexed information is the total; a 其中 list going on past its semicolon
+    assert _named("未因信息公开收取公民、法人和其他组织等任何费用。", [None]) == [("processing_fees", 0)]
+    assert _named("主动公开信息19条,其中向政府网站推送35条。利用电子屏发布信息108条。",
+                  ["active_total", "active_channel", None]) == [("active_total", 19), ("active_channel", 108)]
+    assert _named("2024年,依托区政府门户网站向社会主动公开编制索引目录的政府信息18条、政策解读2篇。", [None, None]) == [
+        ("active_total", 18)]
+    assert _named("2022年,区政府网站发布各类主动公开信息805条,其中涉及公示公告等重点领域信息654条;"
+                  "涉及决策公开、管理公开等五公开信息147条;", ["active_total", None, "active_total"]) == [("active_total", 805)]
 
 
 def test_structure_section_headings_rule_out_names():

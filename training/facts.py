@@ -516,6 +516,10 @@ PHRASES = (
     "共通过门户网站及政务新媒体方式主动公开{active_total}条，其中通过政府网站公开{active_channel.1}条，"
     "微信公众号公开{active_channel.2}条",
     "全年通过县政府门户网站公开重大战略部署及{-}个重点领域等方面信息{active_total}条",
+    "[未|processing_fees]因信息公开收取公民、法人和其他组织等任何费用",
+    "主动公开信息{active_total}条，其中向政府网站推送{-}条",
+    "利用电子屏发布信息{active_channel}条，通过门户网站发布信息{active_channel}条",
+    "全年答复申请{requests_handled}件，未答复{-}件",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",
