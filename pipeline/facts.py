@@ -793,7 +793,7 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其[他它]方式|其[他它]渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
@@ -1245,12 +1245,13 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
         # 共计 in one platform's phrase sums that platform's items: the total only when no other
         # channel is stated (guide rule 4)
-        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f))
+        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f)) and not (
+            platform_aside(f) and len(stated) > 1)
 
+    stated = set().union(listed, *kinds.values())
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
     out = [_renamed(f, "active_total") if f is top else f for f in facts]  # one total: the largest
-    stated = set().union(listed, *kinds.values())
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
     if any(f.name == "active_total" and not channel_kinds(_phrase(f)) and not TOTAL_CLAIM.search(_before(f))
@@ -1261,6 +1262,14 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
+
+
+def platform_aside(f: Fact) -> bool:
+    """Whether an aside right before ``f``'s figure names the platform it counts (共主动公开政府信息
+    (公文平台发文)113条, beside the website's and the 微信's figures: that platform's, guide rule 5)."""
+    before = f.text[:f.span[0]].rstrip()
+    m = re.search(r"[（(][^（()）]*[)）]$", before)
+    return bool(m and channel_kinds(m.group()))
 
 
 def parts_by_channel_after(f: Fact) -> bool:

@@ -128,6 +128,14 @@ def test_structure_round_8_set_7_classes():
     assert _named("2025年全年,我办共通过门户网站及政务新媒体方式主动公开907条,其中通过政府网站公开86条,微信公众号公开821条。",
                   ["active_total", "active_channel", "active_channel"]) == [
         ("active_total", 907), ("active_channel", 86), ("active_channel", 821)]
+    # one platform named in an aside beside other channels' figures is a channel, 共 or not (guide rule 5);
+    # the other ways together printed zero are a channel group (rule 32)
+    assert _named("2018年度我乡共主动公开政府信息(公文平台发文)113条,政府网站公开信息数71条,政务微信公开数63条。",
+                  ["active_total", "active_channel", "active_channel"]) == [
+        ("active_channel", 113), ("active_channel", 71), ("active_channel", 63)]
+    assert _named("共主动公开政府信息(含转载)113条。", ["active_total"]) == [("active_total", 113)]
+    assert _named("门户网站发布信息12条,其它方式发布 0条。", ["active_channel", None]) == [
+        ("active_channel", 12), ("active_channel", 0)]
     # totals missed: information made is none, its 主动公开 part the total
     assert _named("(一)主动公开情况\n2023年,市政府及政府办共制作政府信息总数398条,其中主动公开政府信息159条,作为依申请公开信息数102条,"
                   "不予公开信息数137条。", ["active_total", "active_total", None, "requests_denied"]) == [
