@@ -484,7 +484,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
 # (全年在云南省政府采购网公开信息7条, 主动发布政府信息共计49条): a figure in ITEM_UNITS whose clause
 # discloses (ACTIVE_VERB) information, in no 依申请 or 复议 section, no part after 其中, no
 # sentence of several figures by kind, no stock, press item, reading or message.
-ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送")
+ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送|发送")
 ACTIVE_OBJECT = re.compile(r"信息")
 # (a catalogue's count is none, the information it indexes is not: 编制索引目录的政府信息18条)
 NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理"

@@ -182,6 +182,14 @@ def test_structure_round_8_set_7_classes():
                   "涉及决策公开、管理公开等五公开信息147条;", ["active_total", None, "active_total"]) == [("active_total", 805)]
 
 
+def test_structure_round_8_dev8_absences_and_verbs():
+    """dev8's real sentences (development since its arrival): 未发布…规范性文件 and 没有…收费 are
+    absences; 发送 discloses (团结乡政府门户网站共发送9条信息: the passage's only total)."""
+    assert _named("本年度未发布行政规范性文件。", [None]) == [("normative_issued", 0)]
+    assert _named("2020年度,我乡没有政府信息公开的收费及减免事项。", [None]) == [("processing_fees", 0)]
+    assert _named("202012月31日,团结乡政府门户网站共发送9条信息。", [None]) == [("active_total", 9)]
+
+
 def test_structure_section_headings_rule_out_names():
     text = "（一）主动公开政府信息情况\n本年度公开信息12条。\n（二）依申请公开情况\n共收到申请3件，发布信息5条。"
     assert _named(text, ["requests_received", "requests_received", "active_total"]) == [("requests_received", 3)]

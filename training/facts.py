@@ -520,6 +520,10 @@ PHRASES = (
     "主动公开信息{active_total}条，其中向政府网站推送{-}条",
     "利用电子屏发布信息{active_channel}条，通过门户网站发布信息{active_channel}条",
     "全年答复申请{requests_handled}件，未答复{-}件",
+    # dev8's
+    "本年度[未|normative_issued]发布行政规范性文件",
+    "{y}年度，我乡[没有|processing_fees]政府信息公开的收费及减免事项",
+    "{agency}门户网站共发送{active_total}条信息",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",
