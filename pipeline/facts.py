@@ -577,7 +577,7 @@ def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: di
 # An application count the model left unnamed, by its own phrase's verb, in a sentence about
 # information requests (信息公开, 依申请): received (收到, 受理, 接收, 受理答复…申请 N 件) or handled
 # (办结 N 件, 答复…申请 N 件; also beside a count carried over, guide rule 14: 已办结106件,结转到2025年
-# 继续办理2件; after a way's count it is that way's part, guide rule 30). Rates, cases, stocks,
+# 继续办理2件; after a way's count it is that way's part, ``handled_after_way``). Rates, cases, stocks,
 # 未办结 are none.
 REQUEST_UNITS = ("件", "条", "个", "份")
 REQUEST_SENTENCE = re.compile(r"信息公开|依申请|公开申请")
@@ -605,8 +605,7 @@ def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: di
         if RECEIVE_VERB.search(phrase) and APPLICATIONS.search(phrase):
             out[span] = ("requests_received", None)
         elif HANDLE_VERB.search(phrase) and (APPLICATIONS.search(phrase) or (
-                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase)
-                and not APPLICATION_WAYS.search(sent[:span[0]]))):  # 受理线上…申请65件,依法办结62件: a way's part
+                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase))):
             out[span] = ("requests_handled", None)
     return out
 
@@ -898,6 +897,8 @@ RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;
 SENT_UP = re.compile(r"向[^，,。；;]{0,12}(?:推送|报送|投递)")
 # A count not handled (未答复1件) is no handled count.
 NOT_DONE = re.compile(r"未(?:能)?(?:答复|办结|办理|回复|处理)")
+# Figures given 分别 (respectively) after a list of channels are each channel's, none the total.
+RESPECTIVELY = re.compile(r"分别")
 # Information made or obtained (old reports: 制作政府信息总数398条,其中主动公开…159条) is no item
 # disclosed, unless its verb discloses too (共制作和主动发布政府信息207条).
 INFORMATION_MADE = re.compile(r"制作|获取")
@@ -1093,6 +1094,10 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 其中向政府网站推送35条: items sent up to a higher site (guide rule 5)
         if f.name == "requests_handled" and f.unit is not None and NOT_DONE.search(_phrase(f)):
             continue  # 全年答复申请4件,未答复1件: not handled
+        if f.name == "requests_handled" and f.unit is not None and handled_after_way(f):
+            continue  # 受理线上…申请65件,依法办结62件: that way's part (guide rule 30)
+        if f.name == "active_total" and f.unit is not None and RESPECTIVELY.search(PHRASE_BREAK.split(f.text[:f.span[0]])[-1]):
+            f = _renamed(f, "active_channel")  # 微博、微信公众号全年分别累计发布信息337条、757条: each a channel
         if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
             continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
@@ -1133,6 +1138,18 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
                 f = _renamed(f, kind)
         out.append(f)
     return _handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))
+
+
+def handled_after_way(f: Fact) -> bool:
+    """A handled count with no object of its own (办结N件) right after a way's count of applications
+    that is no part after 其中 (受理线上信息公开申请65件,依法办结62件): the handled of that way (guide rule
+    30); after the carried in (…(其中:网上申请42件…),上年度结转0件,本年度办结39件) it is all applications'."""
+    prev = [q for q in quantities(f.text) if q.end <= f.span[0] and q.unit]
+    if not prev or not HANDLED_WITHOUT_OBJECT.search(_phrase(f)) or APPLICATIONS.search(_phrase(f)):
+        return False
+    q = prev[-1]  # a way's count after 其中 is a part of all applications (…16件,其中信函申请14件,网络申请2件,…办结13件)
+    return "其中" not in f.text[:q.start] and bool(APPLICATION_WAYS.search(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))))
 
 
 def way_of_all(f: Fact) -> bool:

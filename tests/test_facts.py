@@ -167,6 +167,13 @@ def test_structure_round_8_set_7_classes():
         ("requests_received", 103), ("requests_carried_in", 5), ("requests_handled", 106), ("requests_carried_over", 2)]
     assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
                   ["requests_received", None, "requests_carried_over"]) == [("requests_carried_over", 3)]
+    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
+                  [None, "requests_handled", "requests_carried_over"]) == [("requests_carried_over", 3)]
+    assert _named("(二)依申请公开情况\n2023年共收到政府信息公开申请共16件,其中信函申请14件,网络申请2件,办结13件,"
+                  "结转下年度办理3件。", ["requests_received", None, None, "requests_handled", "requests_carried_over"]) == [
+        ("requests_received", 16), ("requests_handled", 13), ("requests_carried_over", 3)]
+    assert _named("通过“桐梓县人民政府网”微博、微信公众号全年分别累计发布信息337条、757条。",
+                  ["active_channel", "active_total"]) == [("active_channel", 337), ("active_channel", 757)]
     assert _named("共收到政府信息公开申请41件(含上年度结转3件)。", ["requests_received", None]) == [
         ("requests_received", 41), ("requests_carried_in", 3)]
     assert _named("全年答复申请4件,未答复1件,属于三类内部事务信息。", ["requests_handled", "requests_handled"]) == [
