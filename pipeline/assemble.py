@@ -353,7 +353,7 @@ def _tokens(line: Line) -> list[tuple[str, Token, Optional[int]]]:
         parts = [(Token(c.text, line.page, c), None) for c in _split_line(line)]
     out = []
     for tok, col in parts:
-        kind = "num" if tok.number is not None else "text"
+        kind = "num" if tok.number is not None and not (line.source == "ocr" and leading_zero(tok.text)) else "text"
         out.append((kind, tok, col))
     if line.cells and line.source == "ocr":
         out = _numbering_as_label(out)
@@ -521,9 +521,20 @@ def _value_cell(col: Optional[int], first: Optional[int], text: str) -> bool:
 
 
 def _unreadable_value(text: str) -> bool:
-    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS)."""
+    """Whether an OCR'd cell's text is a number read as noise (LOST_VALUE_MAX_CHARS), or
+    digits no table prints (``leading_zero``)."""
     t = text.strip()
-    return 0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)
+    return (0 < len(t) <= LOST_VALUE_MAX_CHARS and not any(ch.isdigit() for ch in t) and not ideographs(t)) \
+        or leading_zero(t)
+
+
+def leading_zero(text: str) -> bool:
+    """Whether OCR'd text is a whole number of several digits starting with 0, not all zeros:
+    no table prints one ("08" for a fax's 0.00, its point lost; "01" for a 0 beside a rule's
+    remnant: development faxes 989015, 989007), so it is an unread value, not a number.
+    A run of zeros is several cells' zeros run together (``_run_together``)."""
+    t = text.strip()
+    return len(t) > 1 and t.isdigit() and t[0] == "0" and set(t) != {"0"}
 
 
 def _blank_row(reads: list[RowRead], label: str, slots: Optional[list[str]], table: Table, at: int) -> None:
@@ -617,6 +628,34 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
                     placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
+    return warnings
+
+
+def group_read_as_sub_row(reads: list[RowRead], table: Table, placed: Optional[set] = None) -> list[str]:
+    """（六）其他处理 read as one row among its sub-rows (:data:`OTHER_SPLIT`) read by their
+    own labels: the group label was read with its sub-row's damaged label (a fax: "（六）其他
+    处理 | 美人理得位息公不并正…" for 1.申请人无正当理由逾期不补正), and the numbers are that
+    sub-row's.  The form prints one or the other, never both: the read takes the one unread
+    sub-row that fits between the sub-rows read before and after it (its fields go to
+    ``placed``), with a warning.  Development fax 989004."""
+    if table.id != "requests":
+        return []
+    ids = [rr.row.id if rr.row else None for rr in reads]
+    group = [i for i, rid in enumerate(ids) if rid == "other"]
+    if len(group) != 1 or not set(ids) & set(OTHER_SPLIT):
+        return []
+    at = group[0]
+    order = {rid: k for k, rid in enumerate(OTHER_SPLIT)}
+    before = max((order[r] for r in ids[:at] if r in order), default=-1)
+    after = min((order[r] for r in ids[at + 1:] if r in order), default=len(OTHER_SPLIT))
+    fits = [r for r in OTHER_SPLIT[before + 1:after] if r not in ids]
+    if len(fits) != 1:
+        return []
+    rr, row = reads[at], table.row(fits[0])
+    warnings: list[str] = []
+    _place(rr, row, table, set(), warnings)
+    if placed is not None:
+        placed.update(f"{table.id}.{row.id}.{c.id}" for c in row.columns)
     return warnings
 
 
@@ -824,6 +863,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
+    asm.warnings += group_read_as_sub_row(reads, table, asm.placed)
     asm.warnings += place_by_grid_order(reads, lines, table, asm.placed)
     asm.warnings += place_unmatched(reads, table, asm.placed)
     for rr in reads:

@@ -5,13 +5,8 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-
-# The fact gold's splits (``scoring.FACT_EXCERPT_SPLITS`` and the report splits; written out
-# here so the parser imports nothing heavy) and the excerpt sets a leave-one-set-out run may
-# drop (``training.facts.TRAIN_EXCERPTS``).
-LEAVE_OUT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5", "dev6",
-                    "heldout6", "dev7")
-FACT_SPLITS = ("eval", "train", *LEAVE_OUT_SPLITS, "heldout7", "all")
+# The fact gold's splits, one table (``factsplits``: plain tuples, so the parser imports nothing heavy).
+from .factsplits import DEVELOPMENT_EXCERPT_SPLITS, FACT_SPLITS, HELD_OUT_EXCERPT_SPLITS, describe
 
 
 def _limits(args: argparse.Namespace):
@@ -231,6 +226,8 @@ def cmd_evaluate_facts(args: argparse.Namespace) -> int:
     split = None if args.split == "all" else args.split
     report = evaluate_facts(args.gold, args.inputs, split=split, model_path=args.facts_model,
                             engine=args.facts_engine)
+    for w in report.get("warnings", []):
+        print(f"nianbao: warning: {w}", file=sys.stderr)
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
         (Path(args.out) / "facts.md").write_text(facts_markdown(report), encoding="utf-8")
@@ -387,7 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--rescore", action="store_true",
                     help="with --facts: no training; re-run the card's eval figures of models/facts (or --out) "
                          "with the checkout's rules (after a rule change; the weights are not touched)")
-    tr.add_argument("--leave-out", metavar="SPLIT", choices=LEAVE_OUT_SPLITS,
+    tr.add_argument("--leave-out", metavar="SPLIT", choices=DEVELOPMENT_EXCERPT_SPLITS,
                     help="with --facts: train without this excerpt set and score it into the card "
                          "(leave-one-set-out cross-validation; not with --replace)")
     tr.set_defaults(func=cmd_train)
@@ -402,9 +399,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="score the narrative facts (spaCy pipeline and regexes) against fact gold (data/gold/facts)")
     ev.add_argument("--split", choices=FACT_SPLITS, default="eval",
                     help="with --facts: the gold to score: eval (development reports never trained on, "
-                         "the default), train, excerpts, heldout2 … heldout6, dev3 … dev7 "
-                         "(sets of real excerpts in GOLD/SPLIT: development data), heldout7 (set 7, the "
-                         "untouched excerpts of GOLD/heldout7; excerpts need no INPUT) or all reports")
+                         "the default), train, all (all reports), or a set of real excerpts in GOLD/SPLIT "
+                         "(excerpts need no INPUT): development data " + describe(DEVELOPMENT_EXCERPT_SPLITS)
+                         + "; held out " + describe(HELD_OUT_EXCERPT_SPLITS))
     ev.add_argument("--facts-model", metavar="DIR", help="with --facts: a facts pipeline other than models/facts")
     add_facts_engine_option(ev)
     ev.set_defaults(func=cmd_evaluate)

@@ -40,16 +40,22 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!�
 # "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
+# Both kinds of case named together without 行政 (全年无信息公开举报、复议和诉讼等情形); 零复议、零诉讼 is
+# one absence of both (guide rules 19, 29).
+BOTH_CASES = r"复议[、和及与或]诉讼"
 # An absence word this close before 依申请 or 规范性文件 states none of them (没有依申请公开的政府信息,
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
+                  rf"|未(?=发布[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}规范性文件)"
                   r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
-                  rf"|无(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
-                  rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼))"
+                  rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
+                  rf"|(?:无|没有|不存在|未存在)(?![法关论])(?=[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:行政复议|行政诉讼|{BOTH_CASES}))"
+                  rf"|零(?=(?:行政)?复议[、和及与]零(?:行政)?诉讼)"
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
+                  rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
                   rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
 # Chinese numerals before these units are words, not counts (一起 = together); after these
@@ -478,20 +484,32 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
 # (全年在云南省政府采购网公开信息7条, 主动发布政府信息共计49条): a figure in ITEM_UNITS whose clause
 # discloses (ACTIVE_VERB) information, in no 依申请 or 复议 section, no part after 其中, no
 # sentence of several figures by kind, no stock, press item, reading or message.
-ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送")
+ACTIVE_VERB = re.compile(r"公开|发布|公布|更新|推送|发送")
 ACTIVE_OBJECT = re.compile(r"信息")
-NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理|目录|期")
+# (a catalogue's count is none, the information it indexes is not: 编制索引目录的政府信息18条)
+NOT_ONLY_TOTAL = re.compile(r"申请|解读|图解|会议|培训|新闻发布会|其中|访问|点击|阅读|关注|粉丝|回复|答复|办理"
+                            r"|目录(?!的?(?:政府|政务)?信息)|期")
+# Readings and messages beside the total are no figures by kind of its items.
+READINGS_OR_MESSAGES = re.compile(r"解读|图解|留言|访问|点击|阅读|关注|粉丝")
+# Under the 主动公开 heading an object without 信息 is the year's items when the verb discloses
+# (全面公开组织机构、政策61条), not when it updates (动态更新…措施50余条).
+DISCLOSING_VERB = re.compile(r"公开|发布")
 
 
 def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]) -> list[Fact]:
-    """The one active figure of a passage whose model named none: ``active_total`` when it is the only candidate."""
+    """The one active figure of a passage whose model named none: ``active_total`` when it is the only candidate.
+
+    Its clause (back over counts of other things: 26个重点领域等方面信息7965条) holds the verb; under
+    the 主动公开 heading the object needs no 信息 (全面公开组织机构、政策61条). A reading or a
+    message beside it (政策解读2篇, 回应网友留言27条: ``READINGS_OR_MESSAGES``) is no second figure by kind."""
     taken = {(f.text, f.span) for f in named}
     cands = []
     for sent, sec in sents:
         if sec in ("requests", "review"):
             continue
         kinds = kind_list_spans(sent)
-        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS]
+        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS and not READINGS_OR_MESSAGES.search(
+            _phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end))))]
         if len(items) > 1 and not LIST_HEAD.search(sent):
             continue  # 政务类信息34条,概况类信息150条: figures by kind, none of them the total
         for q in quantities(sent):
@@ -499,14 +517,22 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
             if q.unit not in ITEM_UNITS or (sent, span) in taken or span in kinds:
                 continue
             f = Fact("active_total", q.value, q.unit, sent, span, approx=q.approx, section=sec)
-            phrase, before = _phrase(f), sent[:q.start]
-            if not (ACTIVE_VERB.search(phrase) and ACTIVE_OBJECT.search(phrase + _after(f))):
+            phrase, clause, before = _phrase(f), _clause(f), sent[:q.start]
+            if not (ACTIVE_VERB.search(clause) and (ACTIVE_OBJECT.search(clause + _after(f)) or (
+                    sec == "active" and DISCLOSING_VERB.search(clause)))):
                 continue
-            if (NOT_ONLY_TOTAL.search(phrase) or "其中" in before or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase)
-                    or STOCK_PHRASE.search(phrase) or (STOCK.search(phrase) and SINCE.search(before))):
+            if distractor(f) or "其中" in before or STOCK_PHRASE.search(phrase) or (
+                    STOCK.search(phrase) and SINCE.search(before)):
                 continue
             cands.append(f)
     return cands if len(cands) == 1 else []
+
+
+def distractor(f: Fact) -> bool:
+    """An item figure whose own phrase counts no item disclosed (applications, readings, meetings,
+    reads, messages, press items: ``NOT_ONLY_TOTAL``, ``NOT_ACTIVE``, ``NOT_REQUESTS``)."""
+    phrase = _phrase(f)
+    return bool(NOT_ONLY_TOTAL.search(phrase) or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase))
 
 
 # A channel's figure the model left unnamed: an item figure whose own phrase discloses
@@ -550,14 +576,16 @@ def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: di
 
 # An application count the model left unnamed, by its own phrase's verb, in a sentence about
 # information requests (信息公开, 依申请): received (收到, 受理, 接收, 受理答复…申请 N 件) or handled
-# (办结 N 件, 答复…申请 N 件). Rates, cases, stocks, 未办结 are none; beside a count carried over
-# (结转下年度), 办结 N 件 is left to the model (received = handled + carried over: the gold of
-# dev4 and dev6 names no 办结 there).
+# (办结 N 件, 答复…申请 N 件; also beside a count carried over, guide rule 14: 已办结106件,结转到2025年
+# 继续办理2件; after a way's count it is that way's part, ``handled_after_way``). Rates, cases, stocks,
+# 未办结 are none.
 REQUEST_UNITS = ("件", "条", "个", "份")
 REQUEST_SENTENCE = re.compile(r"信息公开|依申请|公开申请")
 NOT_UNNAMED_REQUEST = re.compile(r"率|复议|诉讼|案件|结转|其中|累计|历年|协办|转办|未")
 CARRIED_OVER_BESIDE = re.compile(r"结转(?:至|到|下)|转结下|转入下")
 HANDLED_WITHOUT_OBJECT = re.compile(r"办结")
+# The carried in inside the received count's aside: (含上年度结转3件).
+CARRIED_IN_ASIDE = re.compile(r"[（(]\s*(?:其中)?含上一?年度?(?:结转|转入)[^，,。；;（()）]{0,6}$")
 
 
 def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
@@ -569,12 +597,15 @@ def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: di
         if span in names or q.unit not in REQUEST_UNITS:
             continue
         phrase = _phrase(Fact("requests_received", q.value, q.unit, sent, span))
+        if CARRIED_IN_ASIDE.search(phrase):
+            out[span] = ("requests_carried_in", None)  # 共收到…申请41件(含上年度结转3件), guide rule 13
+            continue
         if NOT_UNNAMED_REQUEST.search(phrase) or APPLICATION_WAYS.search(phrase):
             continue
         if RECEIVE_VERB.search(phrase) and APPLICATIONS.search(phrase):
             out[span] = ("requests_received", None)
         elif HANDLE_VERB.search(phrase) and (APPLICATIONS.search(phrase) or (
-                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase) and not CARRIED_OVER_BESIDE.search(sent))):
+                section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase))):
             out[span] = ("requests_handled", None)
     return out
 
@@ -762,10 +793,10 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其他方式|其他渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其[他它]方式|其[他它]渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
-            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
+            ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
             ("gazette", "公报"), ("platform", "平台"))
 # Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).
 GENERIC_CHANNELS = {"platform", "online"}
@@ -793,13 +824,18 @@ SINCE = re.compile(r"截至|截止|以来")
 # Carried in from the year before or over to the next, by the words of the figure's own phrase.
 CARRIED = {"requests_carried_in": re.compile(r"上一?年度?(?:结转|转入)|结转上年|\d{4}年结转|上年度?未办结"),
            "requests_carried_over": re.compile(r"(?:结转|转入|顺延)(?:至|到)?(?:下一?年|\d{4}年)|下一?年度?(?:继续)?办理")}
-YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)")
+# (…1月1日至…12月31日, its span, is the year too: guide rule 10)
+YEAR_FIGURE = re.compile(r"新增|本年|全年|年度|今年|\d{4}年(?!\d{1,2}月)|1月1日起?(?:至|到|—|-)")
+# A 截至…累计 figure whose words name the year it sums (截至目前,已完成2024年度…累计总量达19条) is the
+# year's (guide rule 36); the date after 截至 is no such name.
+YEAR_NAMED = re.compile(r"\d{4}年度|本年度|全年")
 # What an absence is of, by the words right after it (to the next comma): fees, cases,
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
                    ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
                    ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
-                   ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议")),
+                   # a text cut mid-word after both named (…行政复议和行政诉, …申请行政复议或提起行政)
+                   ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议|复议[和或及与、](?:提起)?行政诉?$")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
                    ("normative_repealed", re.compile(r"规范性文件.{0,6}(?:废止|废除)|(?:废止|废除).{0,6}规范性文件")),
                    ("normative_issued", re.compile(r"规范性文件")))
@@ -849,12 +885,23 @@ INFORMATION_ON_APPLICATION = re.compile(r"依申请公开(?:政府|政务)?(?:�
 PUBLISHING_VERB = re.compile(r"发布|公布|主动公开")
 # Cases passed on by another office (转办件, 协办件) are no applications of the agency's own.
 PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is carried in
-# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件):
-# all applications, when the count is the sentence's first and no 其中 splits it.
-WAY_OF_ALL = re.compile(r"通过[^，,。；;]{0,8}(?:方式|渠道)?(?:受理|收到|接收|接到)")
+# A way of applying as the adverbial of the one receiving verb (通过信函方式受理依申请公开1件), or a
+# list of ways closed by 等 (通过…网站、邮递信函、当面申请等渠道收到…申请26件): all applications, when the
+# count is the sentence's first and no 其中 splits it.
+WAY_OF_ALL = re.compile(r"(?:通过[^，,。；;]{0,8}|等)(?:方式|渠道|途径)?(?:受理|收到|接收|接到)")
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
 RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+# Items sent up to a higher site (向政府网站推送35条, 向市政府网站投递信息N条) are no channel of the
+# agency's own (guide rule 5).
+SENT_UP = re.compile(r"向[^，,。；;]{0,12}(?:推送|报送|投递)")
+# A count not handled (未答复1件) is no handled count.
+NOT_DONE = re.compile(r"未(?:能)?(?:答复|办结|办理|回复|处理)")
+# Figures given 分别 (respectively) after a list of channels are each channel's, none the total.
+RESPECTIVELY = re.compile(r"分别")
+# Information made or obtained (old reports: 制作政府信息总数398条,其中主动公开…159条) is no item
+# disclosed, unless its verb discloses too (共制作和主动发布政府信息207条).
+INFORMATION_MADE = re.compile(r"制作|获取")
 # Companies named apart from 法人/其他组织 are the template's 商业企业 column.
 COMMERCIAL = re.compile(r"企业|公司|商业")
 LEGAL_PERSON_WORDS = re.compile(r"法人|其他组织|社会组织")
@@ -1041,6 +1088,16 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             f = _renamed(f, "requests_commercial")  # 自然人申请32件、企业申请2件、其他组织申请2件
         if f.name.startswith("active_") and RULES_OR_DOCUMENTS.search(_phrase(f)):
             continue  # 现行有效政府规章8份: rules, not items disclosed
+        if f.name.startswith("active_") and INFORMATION_MADE.search(_phrase(f)) and not DISCLOSING_VERB.search(_phrase(f)):
+            continue  # 共制作政府信息总数398条,其中主动公开政府信息159条: made, not disclosed
+        if f.name.startswith("active_") and SENT_UP.search(_phrase(f)):
+            continue  # 其中向政府网站推送35条: items sent up to a higher site (guide rule 5)
+        if f.name == "requests_handled" and f.unit is not None and NOT_DONE.search(_phrase(f)):
+            continue  # 全年答复申请4件,未答复1件: not handled
+        if f.name == "requests_handled" and f.unit is not None and handled_after_way(f):
+            continue  # 受理线上…申请65件,依法办结62件: that way's part (guide rule 30)
+        if f.name == "active_total" and f.unit is not None and RESPECTIVELY.search(PHRASE_BREAK.split(f.text[:f.span[0]])[-1]):
+            f = _renamed(f, "active_channel")  # 微博、微信公众号全年分别累计发布信息337条、757条: each a channel
         if f.name == "requests_unable" and f.unit is not None and not UNABLE_WORD.search(_phrase(f) + _after(f)):
             continue  # 本机关不掌握4件: a reason's count, not the 无法提供 total
         if f.name.startswith("requests_") and f.unit is not None and GRANTED_PARTIAL.search(_phrase(f)):
@@ -1081,6 +1138,18 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
                 f = _renamed(f, kind)
         out.append(f)
     return _handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))
+
+
+def handled_after_way(f: Fact) -> bool:
+    """A handled count with no object of its own (办结N件) right after a way's count of applications
+    that is no part after 其中 (受理线上信息公开申请65件,依法办结62件): the handled of that way (guide rule
+    30); after the carried in (…(其中:网上申请42件…),上年度结转0件,本年度办结39件) it is all applications'."""
+    prev = [q for q in quantities(f.text) if q.end <= f.span[0] and q.unit]
+    if not prev or not HANDLED_WITHOUT_OBJECT.search(_phrase(f)) or APPLICATIONS.search(_phrase(f)):
+        return False
+    q = prev[-1]  # a way's count after 其中 is a part of all applications (…16件,其中信函申请14件,网络申请2件,…办结13件)
+    return "其中" not in f.text[:q.start] and bool(APPLICATION_WAYS.search(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))))
 
 
 def way_of_all(f: Fact) -> bool:
@@ -1142,6 +1211,8 @@ CHANNEL_HEAD = re.compile(r"(?:发布|公开|推送|更新)(?:政府|政务)?信
 NOT_KIND = re.compile(r"申请|不予")
 # A figure whose parts follow (其中, 含, 包括): its list is its parts, not kinds of a channel.
 LIST_HEAD = re.compile(r"其中|含|包括")
+# A sentence whose 其中 list ends with these goes on in the next sentence.
+LIST_GOES_ON = ("；", ";")
 
 
 def kind_list_spans(text: str) -> set[tuple[int, int]]:
@@ -1187,17 +1258,18 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
                 or (len(own) >= 2 and bool(CHANNEL_LIST.search(phrase))
-                    and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS)))
+                    and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS or parts_by_channel_after(f))))
 
     def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
         # 共计 in one platform's phrase sums that platform's items: the total only when no other
         # channel is stated (guide rule 4)
-        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f))
+        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f)) and not (
+            platform_aside(f) and len(stated) > 1)
 
+    stated = set().union(listed, *kinds.values())
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
     top = max(wholes, key=lambda f: f.value) if wholes and not any(explicit(f) for f in active) else None
     out = [_renamed(f, "active_total") if f is top else f for f in facts]  # one total: the largest
-    stated = set().union(listed, *kinds.values())
     if not any(explicit(f) for f in out if f.name.startswith("active_")) and len(stated) > 1:
         out = [_renamed(f, "active_channel") if f.name == "active_total" else f for f in out]
     if any(f.name == "active_total" and not channel_kinds(_phrase(f)) and not TOTAL_CLAIM.search(_before(f))
@@ -1208,6 +1280,24 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
+
+
+def platform_aside(f: Fact) -> bool:
+    """Whether an aside right before ``f``'s figure names the platform it counts (共主动公开政府信息
+    (公文平台发文)113条, beside the website's and the 微信's figures: that platform's, guide rule 5)."""
+    before = f.text[:f.span[0]].rstrip()
+    m = re.search(r"[（(][^（()）]*[)）]$", before)
+    return bool(m and channel_kinds(m.group()))
+
+
+def parts_by_channel_after(f: Fact) -> bool:
+    """Whether ``f``'s sentence splits it after 其中 into figures naming channels (…门户网站及政务新媒体方式
+    主动公开907条,其中通过政府网站公开86条,微信公众号公开821条: the figure is over both, guide rule 4b)."""
+    after = f.text[f.span[1]:]
+    if not after.lstrip("，,").startswith("其中"):
+        return False
+    return any(q.start > f.span[1] and channel_kinds(_phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end))))
+               for q in quantities(f.text) if q.unit in ITEM_UNITS)
 
 
 # A figure of one kind whose 其中 list splits it: the parts are no facts of that family
@@ -1223,7 +1313,8 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         if f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f)):
             continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
-                                      or head.text != f.text and f.text.lstrip().startswith("其中"))
+                                      or head.text != f.text and (f.text.lstrip().startswith("其中")
+                                                                  or list_goes_on(head)))
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue
@@ -1239,13 +1330,25 @@ def _parts(facts: list[Fact]) -> list[Fact]:
     return out
 
 
+def list_goes_on(head: Fact) -> bool:
+    """Whether ``head``'s 其中 list goes on past its sentence: the sentence ends with a semicolon
+    right after an item figure of the list (…信息805条,其中涉及…重点领域信息654条;涉及决策公开…等五公开
+    信息147条;: the next one is a part; …其中原创推文398篇,阅读量达40万余次; ends it)."""
+    at = head.text.find("其中", head.span[1])
+    last = quantities(head.text)[-1]
+    return (at >= 0 and head.text.rstrip().endswith(LIST_GOES_ON) and last.start > at and last.unit in ITEM_UNITS
+            and not head.text[last.end:].rstrip()[:-1].strip())
+
+
 def _stocks(facts: list[Fact]) -> list[Fact]:
     """A cumulative total goes: 截至 … 累计 always, another 累计 … when the year's own total is stated beside it."""
     def stock(f: Fact) -> bool:
         return bool(STOCK.search(_before(f))) and not YEAR_FIGURE.search(f.text[:f.span[0]])
 
     def since(f: Fact) -> bool:  # 截至2019年底，累计主动公开…: a stock, whatever else is stated
-        return bool(STOCK.search(_before(f)) and SINCE.search(f.text[:f.span[0]]))
+        before = f.text[:f.span[0]]
+        return bool(STOCK.search(_before(f)) and SINCE.search(before)) and not YEAR_NAMED.search(
+            before[max(m.end() for m in SINCE.finditer(before)):])
     # a channel's too (guide rule 10), unless its own words say the year (…网站2022年累计发布信息53篇)
     facts = [f for f in facts if not (since(f) and (f.name == "active_total" or (
         f.name == "active_channel" and not YEAR_FIGURE.search(_before(f)))))]

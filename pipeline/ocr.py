@@ -286,6 +286,13 @@ def _resized_width(img: np.ndarray, width: int) -> int:
     return min(width, max(1, int(math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
 
+def model_input_pixels(crops: Sequence[np.ndarray]) -> int:
+    """Pixels of model input (crops x their batch's width, at REC_HEIGHT rows) that
+    recognising ``crops`` in one call takes: what the recognition's time goes with."""
+    ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
+    return sum(_batch_width(max(ratios[i] for i in b)) * len(b) for b in OcrEngine.plan_batches(ratios))
+
+
 def _batch_width(ratio: float) -> int:
     """Input width for a batch whose widest crop has aspect ``ratio``."""
     w = max(REC_MIN_WIDTH, int(math.ceil(REC_HEIGHT * ratio)))

@@ -17,6 +17,7 @@ from typing import Optional, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from . import factsplits
 from .datamodel import LABELS, Line
 
 # An extracted line takes a gold label only when at least this share of its
@@ -327,16 +328,10 @@ REGEX_FACTS = {"stated_active": "active_total", "stated_requests": "requests_rec
                "stated_normative_issued": "normative_issued", "stated_normative_in_force": "normative_in_force"}
 
 
-# Splits whose gold are excerpts of real narratives (their text inside the gold file), each
-# in the subfolder of its name: "excerpts" (set 1), "heldout2" … "heldout6" (sets 2-6, each
-# held out for one run, the names kept), "dev3" … "dev7" (the set-3 … set-7
-# annotators' development excerpts) are development data (each used to change the code);
-# "heldout7" (set 7) is held out: annotated by another engineer than the one changing the
-# code (its files come with that engineer's branch), never trained on nor used to change it.
-FACT_EXCERPT_SPLITS = ("excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5",
-                       "dev6", "heldout6", "dev7", "heldout7")
-# The excerpt splits never trained on nor used to change the code.
-HELD_OUT_EXCERPT_SPLITS = ("heldout7",)
+# The excerpt splits (each in the subfolder of its name, the text inside the gold) and which
+# of them are held out: one table, ``factsplits.EXCERPT_SPLITS``.
+FACT_EXCERPT_SPLITS = factsplits.FACT_EXCERPT_SPLITS
+HELD_OUT_EXCERPT_SPLITS = factsplits.HELD_OUT_EXCERPT_SPLITS
 
 
 def read_fact_gold(gold_dir, split: Optional[str] = None) -> dict[str, dict]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import factmodel, factnet, facts
+from pipeline.factsplits import DEVELOPMENT_EXCERPT_SPLITS
 from pipeline.extract import extract_file, read_facts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,10 +64,10 @@ def test_every_bundled_real_narrative_is_named_as_spacy_names_it(nlp, real_sente
     assert _same(nlp, real_sentences) == []  # spans, names and scores, to the last bit
 
 
-@pytest.mark.parametrize("folder", ["excerpts", "heldout2", "dev3", "heldout3", "dev4", "heldout4", "dev5", "heldout5",
-                                    "dev6", "heldout6", "dev7"])
+@pytest.mark.parametrize("folder", [s for s in DEVELOPMENT_EXCERPT_SPLITS
+                                    if list((ROOT / "data" / "gold" / "facts" / s).glob("*.json"))])
 def test_real_excerpts_are_named_as_spacy_names_them(nlp, folder):
-    """The real excerpts of data/gold/facts (sets 1-6, dev3 … dev7, development data), as
+    """The real excerpts of data/gold/facts (the development splits of ``factsplits``), as
     ``evaluate --split FOLDER`` reads them."""
     sents = []
     for p in sorted((ROOT / "data" / "gold" / "facts" / folder).glob("*.json")):

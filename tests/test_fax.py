@@ -565,3 +565,71 @@ def test_a_full_row_starting_left_of_other_rows_keeps_its_first_value():
     for r in top:
         assert asm.fields[f"requests.{r.id}.natural_person"] == 3, r.id
         assert asm.fields[f"requests.{r.id}.other"] == 0 and asm.fields[f"requests.{r.id}.total"] == 3
+
+
+def test_the_group_label_read_with_its_damaged_first_sub_row_takes_that_sub_row():
+    """Development fax 989004: （六）其他处理 read on one line with its first sub-row's
+    damaged label matched the one-row form's "other" while the other two sub-rows read by
+    their labels: its zeros went to requests.other (7 printed blanks given 0, silent) and
+    other_no_correction was lost.  The form prints one or the other: the read takes the
+    sub-row, status placed, with a warning; with no sub-row read, "other" stays."""
+    t = get("2021")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    zeros = ["0"] * 7
+    lines = [head, _row("(六)其他处理美人理得位息公不并正、行政机", ["1", "0", "0", "0", "0", "0", "1"]),
+             _row("2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公并申请", zeros),
+             _row("3. 其他", ["2", "0", "0", "0", "0", "0", "2"])]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.other_no_correction.total"] == 1
+    assert asm.fields["requests.other.total"] is None and asm.fields["requests.other_other.total"] == 2
+    cells = assemble.field_cells(t, asm)
+    assert cells["requests.other_no_correction.natural_person"].status == "placed"
+    assert cells["requests.other_no_fee.total"].status == "printed"
+    assert any("requests.other_no_correction: label" in w for w in asm.warnings)
+    asm = assemble.assemble([head, lines[1]], "2021")  # the one-row form: its row as read
+    assert asm.fields["requests.other.total"] == 1 and "requests.other.total" not in asm.placed
+
+
+def test_table_twos_short_rows_of_numbers_are_number_cells_whatever_their_labels():
+    """Development faxes 989007 and 989003: table 二's sub-tables print 2-3 numbers a row under
+    two rows, and on a fax their labels and headers read as noise.  A 3 read "J" (grid), a 4
+    read unsure (a borderless row) was then no number cell: not read digits-only, not shown to
+    the fax digit reader, lost, and the row with it.  A row of numbers needs only
+    NUMBER_ROW_MIN of them (a column still NUMBER_COLUMN_MIN); a label-less borderless row of
+    fewer than NUMBER_COLUMN_MIN short pieces, only where all of them are numbers; its label
+    ends at its last piece of words (development fax 989000: "一、" a piece of its own)."""
+    from pipeline.backend.scan.numbers import numeric_cells, numeric_free_cells
+    from pipeline.layout import Grid
+
+    grid = Grid.__new__(Grid)
+    grid.cells = [Cell(t, (10 * c, 0, 10 * c + 8, 10), None, 0, c)
+                  for c, t in enumerate(["行政暖短理支件", "J", "0", "40"])]
+    texts = {i: c.text for i, c in enumerate(grid.cells)}
+    assert 1 in numeric_cells(grid, texts) and 0 not in numeric_cells(grid, texts)
+    texts[3] = "文件"  # words: one number and a letter is no row of numbers
+    assert 1 not in numeric_cells(grid, texts)
+    assert numeric_free_cells(["教律", "2", "0", "4"]) == [1, 2, 3]
+    assert numeric_free_cells(["一、", "本年而收政府信息公开申请效量", "7", "0", "0", "1"]) == [2, 3, 4, 5]
+    assert numeric_free_cells(["教律", "2", "0", "a"]) == []  # a short run: every piece a number
+    assert numeric_free_cells(["教律", "2", "0", "a", "0"]) == [1, 2, 3, 4]  # a long one: most
+
+
+def test_a_whole_number_read_with_a_leading_zero_is_an_unread_value():
+    """Development fax 989015: active.fees.amount printed 0.00, read "08" (its point lost),
+    was 8.0, printed, silently; 989007: a 0 beside a rule's remnant read "01".  No table
+    prints such digits: the cell is an unread value of its row (never a number, never label
+    text); a run of zeros is still several cells' zeros."""
+    t = get("2021")
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+    fees = _cells_row([(0, "行政事业性收费"), (1, "08")])
+    asm = assemble.assemble([head, fees], "2021")
+    assert asm.fields["active.fees.amount"] is None
+    assert assemble.field_cells(t, asm)["active.fees.amount"].status != "printed"
+    lines = [Line("三、收到和处理政府信息公开申请情况", 1, label="heading"),
+             _cells_row([(0, "一、本年新收政府信息公开申请数量"), (1, "5"), (2, "01"), (3, "0"), (4, "0"),
+                         (5, "0"), (6, "0"), (7, "5")])]
+    asm = assemble.assemble(lines, "2021")
+    assert asm.fields["requests.new.natural_person"] == 5 and asm.fields["requests.new.total"] == 5
+    cells = assemble.field_cells(t, asm)  # the unread cell is the one unknown of its row's sum
+    assert asm.fields["requests.new.commercial"] == 0 and cells["requests.new.commercial"].status == "inferred"
+    assert assemble.leading_zero("08") and not assemble.leading_zero("00") and not assemble.leading_zero("0")

@@ -50,6 +50,28 @@ def test_a_surer_reader_overrules_a_sure_recogniser_of_as_many_digits(monkeypatc
     assert digits.fax_number(gray, box, "1", 0.999, is_number) == ("1", 0.999)
 
 
+def test_a_sure_reader_restores_a_digit_the_recogniser_lost(monkeypatch):
+    """A fax's 40 the recogniser reads a sure "4" (development 989007: normative.in_force):
+    the reader's surer "40" wins; a reader less sure than the recogniser, one reading other
+    digits, or one reading fewer digits does not."""
+    from pipeline.layout import is_number
+
+    gray, box = np.full((20, 20), 255, np.uint8), (0, 0, 10, 10)
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("40", 0.9987))
+    assert digits.fax_number(gray, box, "4", 0.9949, is_number) == ("40", 0.9987)
+    assert digits.fax_number(gray, box, "4", 0.9995, is_number) == ("4", 0.9995)  # the recogniser surer
+    assert digits.fax_number(gray, box, "7", 0.9949, is_number) == ("7", 0.9949)  # not its digits
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("4", 0.9999))
+    assert digits.fax_number(gray, box, "40", 0.9949, is_number) == ("40", 0.9949)  # a digit fewer
+    assert digits.one_digit_lost("4", "40") and digits.one_digit_lost("15", "105")
+    assert not digits.one_digit_lost("4", "400") and not digits.one_digit_lost("4", "4")
+    # A 0 whose two arcs the recogniser read a sure "11" (development 989009): the surer reader's 0.
+    monkeypatch.setattr(digits, "read_digits", lambda crop: ("0", 0.9961))
+    assert digits.fax_number(gray, box, "11", 0.9876, is_number) == ("0", 0.9961)
+    assert digits.fax_number(gray, box, "11", 0.9990, is_number) == ("11", 0.9990)  # the recogniser surer
+    assert digits.fax_number(gray, box, "69", 0.9876, is_number) == ("69", 0.9876)  # other digits
+
+
 def test_no_digit_is_read_where_there_is_no_ink():
     """An empty cell stays empty: the reader gives nothing for paper or a speck, and the
     recogniser's empty reading stays empty."""
@@ -197,3 +219,33 @@ def test_a_found_point_sets_a_money_cell_and_a_gap_only_point_is_decoded():
 def get_template(name):
     from pipeline.template import get
     return get(name)
+
+
+def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monkeypatch):
+    """Development fax 989013: active.fees.amount printed 4.0, read "4.0" unsure, re-read
+    "10", then a surer "40" from other crops: 40.0 printed, silently.  A re-read that lost
+    the first reading's point is not taken; a surer one with a point, or of a reading
+    without one, still is."""
+    from pipeline.backend.scan import recognise
+    from pipeline.backend.scan.regions import Crop, Layout
+
+    gray = np.full((40, 80), 255, np.uint8)
+    crop = Crop((10, 10, 40, 26), ("cell", 0, 0), (0, 0, 80, 40))
+    lay = Layout(gray, gray < 128, 1.0, 20.0, [], [], [crop])
+
+    class Engine:
+        def recognize(self, images):
+            return [None] * len(images)
+
+    def reread(first, *again):
+        readings = iter([(t, 0.69 + 0.1 * k) for k, t in enumerate(again)] + [("", 0.0)] * 9)
+        monkeypatch.setattr(recognise, "_numeric_text", lambda res: next(readings))
+        texts, confs = {crop.owner: first}, {crop.owner: 0.58}
+        recognise._reread(lay, [crop.owner], {crop.owner: [(crop, None)]}, texts, confs, Engine())
+        return texts[crop.owner]
+
+    assert reread("4.0", "40") == "4.0" and reread("4.0", "10", "40") == "4.0"
+    assert reread("4.0", "4.5") == "4.5" and reread("11", "0") == "0"
+    assert recognise.point_lost("4.0", "40") and not recognise.point_lost("40", "4.0")
+    assert reread("11", "10", "0") == "0"  # the surest of several, as before
+    assert reread("0.0", "00") == "00"  # two cells' zeros run together: no point, no number

@@ -9,7 +9,10 @@ from ...lexicon import ideographs, is_words
 
 KEY_MIN_SCORE = 80  # rapidfuzz partial_ratio for a cell to match a template row/column label
 NUMBER_COLUMN_SHARE = 0.6  # a grid column (or row) with this share of numbers among its filled cells …
-NUMBER_COLUMN_MIN = 4  # … and at least this many is a column (row) of numbers
+NUMBER_COLUMN_MIN = 4  # … and at least this many is a column of numbers …
+NUMBER_ROW_MIN = 2  # … a row, with this many: table 二's sub-tables print rows of 1-3 numbers
+# under 2-3 rows, and a fax's unreadable labels and headers leave nothing else to say their
+# cells hold numbers (development faxes 989003, 989007: a 3 read "J", a 4 read unsure, lost)
 MAX_STRAY_CHARS = 2  # a cell of a number column read as at most this many characters is a number misread
 NUMBER_ROW_SHARE = 0.6  # a label-less borderless row with this share of numbers is all numbers
 NUMBER_TAIL_SHARE = 0.5  # … and an unreadable label followed by short pieces, this share of them numbers
@@ -103,7 +106,7 @@ def _between_numbers(grid: Grid, texts: dict[int, str]) -> set[int]:
 
 def number_columns(grid: Grid, texts: dict[int, str]) -> tuple[set[int], set[int]]:
     """Grid columns, and grid rows, whose filled one-column cells are numbers
-    (NUMBER_COLUMN_SHARE of at least NUMBER_COLUMN_MIN): there a cell read as a letter or
+    (NUMBER_COLUMN_SHARE of at least NUMBER_COLUMN_MIN, of a row NUMBER_ROW_MIN): there a cell read as a letter or
     two is a digit misread, even where the row's label could not be read (a fax) to say
     that a number belongs there."""
     filled: dict[tuple[str, int], int] = {}
@@ -116,7 +119,8 @@ def number_columns(grid: Grid, texts: dict[int, str]) -> tuple[set[int], set[int
         for key in (("col", c.col), ("row", c.row)):
             filled[key] = filled.get(key, 0) + 1
             numbers[key] = numbers.get(key, 0) + num
-    full = {key for key, n in filled.items() if numbers[key] >= max(NUMBER_COLUMN_MIN, NUMBER_COLUMN_SHARE * n)}
+    least = {"col": NUMBER_COLUMN_MIN, "row": NUMBER_ROW_MIN}
+    full = {key for key, n in filled.items() if numbers[key] >= max(least[key[0]], NUMBER_COLUMN_SHARE * n)}
     return {i for kind, i in full if kind == "col"}, {i for kind, i in full if kind == "row"}
 
 
@@ -124,7 +128,7 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     """Indices of the number cells of a borderless row: those right of a template row
     label, or all of a label-less row made mostly of numbers (the 四 review row), or the
     short pieces after an unmatched label when there are NUMBER_COLUMN_MIN or more of
-    them and most are numbers.
+    them and most are numbers, or NUMBER_ROW_MIN or more and all are.
 
     Right of the label means right of its last piece of words too: a label's line split
     at the gap after its numbering or a comma ("用、 | 行政机关…", the second line of a
@@ -140,10 +144,15 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     if len(row) >= 2 and sum(j in numbers for j in row) >= NUMBER_ROW_SHARE * len(row) \
             and not any(is_words(texts[j]) for j in row):
         return row
-    # A label read too badly to match (a fax), then a run of short pieces, most of them numbers.
-    tail = filled[1:]
-    if len(tail) >= NUMBER_COLUMN_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
-            and sum(j in numbers for j in tail) >= NUMBER_TAIL_SHARE * len(tail):
+    # A label read too badly to match (a fax), then a run of short pieces, most of them
+    # numbers; or a shorter run (NUMBER_ROW_MIN) all of them numbers (table 二's rows).  The
+    # label ends at its last piece of words: its numbering may be a piece of its own
+    # ("一、 | 本年而收政府信息… | 7 | 0 …", development fax 989000: a 7 read "1", not re-read).
+    words = [j for j in filled if is_words(texts[j])]
+    tail = [j for j in filled if j > (words[-1] if words else filled[0])] if filled else []
+    share = NUMBER_TAIL_SHARE if len(tail) >= NUMBER_COLUMN_MIN else 1.0
+    if len(tail) >= NUMBER_ROW_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
+            and sum(j in numbers for j in tail) >= share * len(tail):
         return tail
     return []
 

@@ -340,7 +340,18 @@ def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dic
     by_variant: dict[tuple, list] = {}
     for job, res in zip(jobs, engine.recognize(images)):
         by_variant.setdefault(job, []).append(res)
+    first = {key: texts[key] for key in todo}
     for (key, _v), res_list in by_variant.items():
         text, conf = _numeric_text(res_list)
+        if point_lost(first[key], text):
+            continue  # a point is a mark a wider or upscaled crop loses far more often than it invents
         if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
             texts[key], confs[key] = text, conf
+
+
+def point_lost(first: str, again: str) -> bool:
+    """Whether a re-read ``again`` has lost the decimal point of the first pass's reading
+    ``first`` (a fax's 4.0 re-read "10", then a surer "40", development 989013:
+    active.fees.amount).  A run of zeros has not: two cells' zeros run together (a lost
+    rule) read "0.0" at first, "00" again (development 989003: the review table's first cells)."""
+    return "." in first and "." not in again and set(again) != {"0"}
