@@ -116,7 +116,7 @@ def test_red_ink_removed_but_text_under_seal_kept():
     img = np.full((80, 80, 3), 240, np.uint8)
     cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
     img[36:44, 20:60] = (20, 20, 25)  # black text printed under it
-    gray = raster._to_gray(img)
+    gray = raster.to_gray(img)
     assert gray[20, 40] >= 230 and gray[60, 40] >= 230  # seal -> paper
     assert gray[40, 25:55].max() < 100  # the text stays dark
 
@@ -233,7 +233,7 @@ def test_seals_are_found_where_stamped(tmp_path):
 
 
 def test_bilevel_pages_are_told_from_grey_scans(real_page):
-    grey = raster._to_gray(real_page)
+    grey = raster.to_gray(real_page)
     fax = np.where(grey < 170, 0, 255).astype(np.uint8)
     assert raster.is_bilevel(fax) and not raster.is_bilevel(grey)
     small = fax[::3, ::3]  # 50 dpi-ish: scaled up to the reference size and smoothed
