@@ -610,6 +610,29 @@ def test_a_label_wrapped_through_its_key_is_still_matched():
     assert match_row("1.申请人无正当理由逾期不补正", table).id == "other_no_correction"
 
 
+def test_a_whole_label_with_one_character_misread_keeps_its_row_not_a_wrong_one():
+    """Skew 1000003: row (六)'s label read （六）其微处理; its key 其他处理 is too short to
+    match fuzzily, so the row was lost (7 zeros null).  A label read as a row's whole
+    printed label with one character wrong is that row's, and never another's: the active
+    table's 4-character labels (行政许可, 行政处罚, 行政强制: two characters apart) and a
+    slip half-way between two labels match none."""
+    from pipeline import template as tpl
+    from pipeline.assemble import match_row
+
+    requests, active = tpl.get("2021").table("requests"), tpl.get("2021").table("active")
+    assert match_row("（六）其微处理", requests).id == "other"
+    assert match_row("2.重夏申请", requests).id == "rejected_duplicate"
+    assert match_row("（二）部分公升", requests).id == "partial"
+    assert match_row("行政许罚", active) is None  # one from 行政许可 and from 行政处罚: neither
+    assert match_row("3.其地", requests) is None  # three characters: too short to say
+    for table in (requests, active):  # every one-character slip of a label: its own row or none
+        for row in table.rows:
+            lab = tpl.normalize(row.label)
+            for i in range(len(lab)):
+                got = match_row(lab[:i] + "囗" + lab[i + 1:], table)
+                assert got is None or got.id == row.id, (lab, i, got.id)
+
+
 @pytest.mark.slow
 def test_borderless_label_split_beside_a_group_label_keeps_its_row(tmp_path):
     """Borderless scan of development seed 980006, page 2: row (六)2's label lines split at
