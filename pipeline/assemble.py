@@ -28,6 +28,10 @@ from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Ro
 FUZZY_MIN_SCORE = 84
 # Keys shorter than this must match exactly: fuzzy matching 2-4 characters is noise.
 FUZZY_MIN_KEY_LEN = 5
+# A fuzzy match must align at least this share of the key's characters: a label that is a
+# fragment of a longer key is no evidence of it (a fax's "2.复申请", 重复申请 with 重 lost,
+# matched 大量反复申请 at 86 on its last 3 characters).
+FUZZY_MIN_KEY_COVER = 0.75
 # A group label merged with its damaged sub-row's (a fax's "（六）其他处理1.申请人…愈期不补正"):
 # text after the matched key at least this long that resembles another row's label this
 # much (partial_ratio) is that row's label, so the row is not known (see _tail_row).
@@ -58,6 +62,10 @@ FORMAT_SHAPE_MIN_ROWS = 2
 # names the format of an OCR'd report whose table headings were found but none of whose
 # header words or rows could say it (a fax); a report on 2021 may be either.
 FORMAT_BY_YEAR = (("2019", 2019, 2020), ("2021", 2022, 9999))
+# A report whose format nothing names is read in the one under which more of its table rows
+# are read, at least this many (``assemble_by_fit``); on a tie in the current format.
+FIT_MIN_ROWS = 3
+FIT_TIE_FORMAT = "2021"
 # An OCR'd grid cell after a row's first number read as at most this many characters, none
 # of them a digit or a CJK ideograph ("u", "è", "ti"), is that row's number unread (a fax),
 # not the start of another row's label: the row keeps its other cells' places.
@@ -166,12 +174,50 @@ def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
     an OCR'd heading opens one of the template's tables; None otherwise (a report on
     2021, no year, or no table heading: nothing says the tables are there)."""
     name = next((n for n, lo, hi in FORMAT_BY_YEAR if year and lo <= year <= hi), None)
-    if name is None:
-        return None
+    return name if name is not None and _table_opened(lines, name) else None
+
+
+def _table_opened(lines: Sequence[Line], name: str) -> bool:
+    """Whether an OCR'd heading opens one of the tables of format ``name``."""
     tables = {t.id for t in get(name).tables}
-    opened = any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
-                 for ln in lines)
-    return name if opened else None
+    return any(ln.label == "heading" and ln.source == "ocr" and section_of(ln.text, fuzzy=True) in tables
+               for ln in lines)
+
+
+def assemble_by_fit(lines: Sequence[Line], year: Optional[int]) -> Optional[Assembly]:
+    """A report whose format neither its tables nor its year say (a fax of a report on
+    2021, which may be in either; or one whose year could not be read), when an OCR'd
+    heading opens a table: read in each format, the one under which more of its table
+    rows are read by their labels (:func:`labelled_rows`; at least FIT_MIN_ROWS); on a
+    tie (the formats share tables 三 and 四, and a fax's table 二 may not read at all)
+    FIT_TIE_FORMAT.  A warning says which and why."""
+    if year and any(lo <= year <= hi for _, lo, hi in FORMAT_BY_YEAR):
+        return None  # the year names the format: format_of_year
+    names = [n for n, _, _ in FORMAT_BY_YEAR if _table_opened(lines, n)]
+    fits = sorted(((labelled_rows(a), n, a) for n in names for a in [_assemble_as(lines, n)]),
+                  key=lambda t: (-t[0], t[1] != FIT_TIE_FORMAT))
+    if not fits or fits[0][0] < FIT_MIN_ROWS:
+        return None
+    rows, name, asm = fits[0]
+    tie = len(fits) > 1 and fits[1][0] == rows
+    others = "; ".join(f"the {n} format's {k}" for k, n, _ in fits[1:])
+    why = (f"as many under either ({rows}): read as the {name} format, the tables the formats do not "
+           "share may be the other's") if tie else f"read as the {name} format, under which {rows} of " \
+        f"their rows were read ({others})"
+    asm.warnings.insert(0, f"the tables' format could not be read (their header words unread): {why}")
+    return asm
+
+
+def labelled_rows(asm: Assembly) -> int:
+    """How many of an assembly's rows were read by their labels: rows read, less those
+    placed by order (every cell of theirs in ``placed``)."""
+    template = get(asm.template)
+
+    def placed(key: str) -> bool:
+        tid, rid = key.split(".")
+        return all(f"{key}.{c.id}" in asm.placed for c in template.table(tid).row(rid).columns)
+
+    return sum(1 for key in asm.present_rows if not placed(key))
 
 
 def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
@@ -259,7 +305,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
         if (len(n), len(key), -order) <= best[:3]:
             continue  # even ending at the label's end it would not win
         al = fuzz.partial_ratio_alignment(key, n, score_cutoff=FUZZY_MIN_SCORE)
-        if al is not None and (al.dest_end, len(key), -order) > best[:3]:
+        if al is not None and al.src_end - al.src_start >= FUZZY_MIN_KEY_COVER * len(key) \
+                and (al.dest_end, len(key), -order) > best[:3]:
             best = (al.dest_end, len(key), -order, row)
     row = best[3]
     if row is None:
@@ -377,6 +424,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
     values: list[str] = []
     cols: list[Optional[int]] = []
     label_cols: list[Optional[int]] = []
+    label_lines: list[int] = []  # the line each label part was read on
 
     line_slots: Optional[list[str]] = None
     lost = 0
@@ -386,6 +434,8 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         if values:
             label = "".join(label_parts)
             row = match_row(label, table)
+            if row is not None and _in_group_cell(label_parts, label_cols, label_lines, at, row, table):
+                row = None  # the row's own label, in its own cell, unread: placed by position
             positional = None
             if row:
                 positional = _by_slots(row, values, line_slots) or _positional(row, values, cols, label_cols)
@@ -395,6 +445,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             label_parts.clear()
             header_parts.clear()
             label_cols.clear()
+            label_lines.clear()
         values.clear()
         cols.clear()
         lost = 0
@@ -422,12 +473,33 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
                 label_parts.append(text.text)
                 header_parts.append(ln.label == "table_header")
                 label_cols.append(col)
+                label_lines.append(at)
         if ln.cells:  # a grid row ends its values at the row's end
             if not values:
                 _blank_row(reads, "".join(label_parts), line_slots, table, at)
             close()
     close()
     return reads
+
+
+def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int], at: int, row: Row,
+                   table: Table) -> bool:
+    """Whether ``row``'s key was read in a group label's grid cell beside the row's own label
+    cell, on the row's grid line ``at``: the own cell (the last label part's column) holds at
+    least TAIL_MIN_CHARS characters that match no row, and the cells left of it on that line
+    match ``row`` (a fax's "（六）其他处理 | 2.申请人…未预收费晶知…": the group row（六）is
+    not the sub-row's, whose key was misread)."""
+    own_col = cols[-1] if cols else None
+    if own_col is None or lines[-1] != at:
+        return False
+    k = len(parts)
+    while k and cols[k - 1] == own_col and lines[k - 1] == at:
+        k -= 1
+    beside = [p for p, c, ln in zip(parts[:k], cols[:k], lines[:k]) if ln == at and c is not None and c < own_col]
+    own = "".join(parts[k:])
+    if not beside or len(normalize(own)) < TAIL_MIN_CHARS or match_row(own, table) is not None:
+        return False
+    return match_row("".join(beside), table) is row
 
 
 def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
@@ -573,13 +645,14 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     data += [gridorder.DataRow(i, len(row.columns), row) for i, row in anchors.items() if i not in in_data]
     data.sort(key=lambda d: d.line)
     aligned = gridorder.align(data, table)
+    grid_cols = gridorder.value_grid_columns(lines, data, first_value)
     read_ids = {rr.row.id for rr in reads if rr.row}
     warnings: list[str] = []
     for rr in reads:
         row, d = aligned.get(rr.line, (None, None))
         if rr.row is not None or row is None or row.id in read_ids or not rr.values:
             continue
-        cells = _by_value_columns(rr, row, d.first)
+        cells = _by_value_columns(rr, row, d.first, grid_cols.get(lines[rr.line].page))
         if cells is None:
             continue
         _place(rr, row, table, read_ids, warnings)
@@ -592,13 +665,19 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     return warnings
 
 
-def _by_value_columns(rr: RowRead, row: Row, first: Optional[int]) -> Optional[list[Optional[Token]]]:
-    """A read's values by grid column from ``first`` on; None when one lies outside its row."""
+def _by_value_columns(rr: RowRead, row: Row, first: Optional[int],
+                      grid_cols: Optional[list[int]] = None) -> Optional[list[Optional[Token]]]:
+    """A read's values by grid column from ``first`` on (by their place among ``grid_cols``,
+    the page's value columns, where the row has as many columns: a grid column no row
+    fills, a rule found twice, does not shift the values after it); None when one lies
+    outside its row."""
     if first is None or any(c is None for c in rr.cols):
         return None
+    places = {c: k for k, c in enumerate(grid_cols)} if grid_cols and len(grid_cols) == len(row.columns) \
+        and grid_cols[0] == first else None
     out: list[Optional[Token]] = [None] * len(row.columns)
     for v, c in zip(rr.values, rr.cols):
-        k = c - first
+        k = places.get(c, -1) if places is not None else c - first
         if not 0 <= k < len(out) or out[k] is not None:
             return None
         out[k] = v
@@ -943,10 +1022,19 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: O
     """Rebuild the template's tables from labelled lines; ``year``: the report's year as its
     title gives it, which names the format when the tables cannot (``format_of_year``)."""
     name = template_name or detect_format(lines) or format_of_year(lines, year)
-    asm = Assembly(name)
     if name is None:
+        fit = assemble_by_fit(lines, year)
+        if fit is not None:
+            return fit
+        asm = Assembly(None)
         asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm
+    return _assemble_as(lines, name)
+
+
+def _assemble_as(lines: Sequence[Line], name: str) -> Assembly:
+    """:func:`assemble` in the format ``name``."""
+    asm = Assembly(name)
     template = get(name)
     asm.fields = {f: None for f in template.field_ids}
     groups = split_tables(lines, template)

@@ -22,6 +22,13 @@ from .template import OTHER_SPLIT, Row, Table
 
 PAIR_SCORE = 10  # a data row paired with a template row of its shape …
 ANCHOR_SCORE = 100  # … whose key its label matched (match_row) scores this much more
+# A grid row with cells in at least this share of the value columns, some of them misread
+# as no number ("a" for 0), is a row all the same: it holds a template row's place (any
+# row's, scoring GAP_SCORE, less than a pair of shape, more than none), so that the data
+# rows around it are one row short no more (dev fax 989210: 5.属于三类内部事务信息, two cells
+# read "a", left its neighbours 3. and 4. unplaced between anchors 2. and 6.).
+GAP_MIN_SHARE = 0.75
+GAP_SCORE = 1
 # A value cell holding this many ideographs is a header word, not a misread number: its
 # row is a header row, not a data row.
 HEADER_IDEOGRAPHS = 2
@@ -36,6 +43,7 @@ class DataRow:
     values: int
     anchor: Optional[Row]
     first: Optional[int] = None
+    gap: bool = False  # a row whose cells do not all read as numbers: it holds a place (GAP_SCORE)
 
 
 def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[int, Optional[Row]],
@@ -52,12 +60,38 @@ def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[
         first = first_value.get(ln.page)
         n = _value_cells(ln, first, widest) if first is not None else None
         if n is None:  # no value column known, or the row's cells off it (a borderless row whose
-            first = _full_row_start(ln, widest)  # noise took column slots): a full row read whole
-            n = widest
-            if first is None:
+            start = _full_row_start(ln, widest)  # noise took column slots): a full row read whole
+            if start is None:
+                if first is not None and i not in anchors and _gap_row(ln, first, widest):
+                    out.append(DataRow(i, 0, None, first, gap=True))
                 continue
+            first, n = start, widest
         out.append(DataRow(i, n, anchors.get(i), first))
     return out
+
+
+def value_grid_columns(lines: Sequence[Line], data: list[DataRow], first_value: dict[int, int]) -> dict[int, list[int]]:
+    """Per page, the grid columns the table's full data rows (as many values as the widest
+    row) hold their value cells in, from the page's first value column on, in order."""
+    widest = max((d.values for d in data if not d.gap), default=0)
+    out: dict[int, set[int]] = {}
+    for d in data:
+        ln = lines[d.line]
+        first = first_value.get(ln.page)
+        if d.gap or d.values != widest or first is None:
+            continue
+        out.setdefault(ln.page, set()).update(c.col for c in ln.cells if c.col is not None and c.col >= first
+                                              and c.text.strip())
+    return {p: sorted(cols) for p, cols in out.items()}
+
+
+def _gap_row(line: Line, first: int, widest: int) -> bool:
+    """Whether a grid row that is no data row fills at least GAP_MIN_SHARE of the ``widest``
+    row's value columns from ``first`` on, with one-slot cells none of which is a header word."""
+    cells = [c for c in line.cells if c.col is not None and first <= c.col < first + widest and c.text.strip()]
+    if any(c.colspan != 1 or ideographs(c.text) >= HEADER_IDEOGRAPHS for c in cells):
+        return False
+    return len({c.col for c in cells}) >= GAP_MIN_SHARE * widest
 
 
 def _value_cells(line: Line, first: int, widest: int) -> Optional[int]:
@@ -95,6 +129,8 @@ def _ways(table: Table) -> list[list[Row]]:
 
 
 def _pair_score(d: DataRow, row: Row) -> Optional[int]:
+    if d.gap:
+        return GAP_SCORE
     if d.values != len(row.columns) or (d.anchor is not None and d.anchor.id != row.id):
         return None
     return PAIR_SCORE + (ANCHOR_SCORE if d.anchor is not None else 0)

@@ -11,16 +11,27 @@ from .recognise import MIN_LINE_CONF
 FURNITURE_MARGIN = 0.1  # top/bottom share of the page where page numbers live
 MIN_REPORT_LINES = 3  # fewer confident lines than this: "not a report page?"
 RUNNING_MIN_CHARS = 4  # running headers/footers are recognised from this many characters
-# A fax page is illegible when the share of its lines read with LEGIBLE_CONF plus the share of
-# its cells (grid cells, a free row's pieces) read so is under LEGIBLE_MIN_SCORE; judged on pages
-# of at least LEGIBLE_MIN_LINES lines; with fewer than LEGIBLE_MIN_CELLS cells (no grid found: a
-# page so faint its rules went too) the lines' share counts twice.  Development faxes: 0.51-0.75
-# on the pages whose rows were lost (1000003 pages 1-2, 980000, 980006 and 1000005 page 2),
-# 0.92-1.33 on table pages read (1000000 pages 2-3: 207/207 cells; 980006 and 1000005 page 3).
-# A line is as sure as its least sure cell, so lines alone flag a page whose labels are
-# damaged but whose numbers read (1000000 page 2: 23% of its lines, 69% of its cells).
+# A fax page is illegible when, of its cells (grid cells, a free row's pieces, labels included),
+# under LEGIBLE_MIN_CELL_SHARE read with LEGIBLE_CONF and of its lines under LEGIBLE_LINES_READ;
+# with fewer than LEGIBLE_MIN_CELLS cells (no grid found: a page so faint its rules went too) when
+# under LEGIBLE_MIN_LINE_SHARE of its lines read so; judged on pages of at least LEGIBLE_MIN_LINES
+# lines.  The cells decide where there are enough: a fax's labels read as noise while its
+# numbers read and its rows are placed by the grid's order, and a line is as sure as its least
+# sure cell, so on such pages lines say nothing (development faxes: 3-16% of lines sure on
+# pages read 95-100% right).  Development faxes
+# (989200-989213, 1000000-1000005): sure cells 34-56% on the pages whose rows were lost (989200
+# page 2, 1000003 pages 1-2, 1000005 page 2, 989211 page 2: 21% of its cells wrong), 64-75% on
+# pages read (989213 page 2, 989201 page 2: 160/166, 1000000 page 2: 207/207).  A text page's cells
+# are its free rows' pieces, many of them unsure (989204 page 3: 45% of 44 cells, 75% of 20 lines,
+# read right); lines read as surely are no noise (pages whose rows were lost: at most 41%).
 LEGIBLE_CONF = 0.8
-LEGIBLE_MIN_SCORE = 0.8
+LEGIBLE_MIN_CELL_SHARE = 0.6
+LEGIBLE_MIN_LINE_SHARE = 0.4
+LEGIBLE_LINES_READ = 0.6
+# Where the strokes broke into dots (FAINT_DOTS), misreads come sure (a broken 0 read 8 or 11
+# at 0.9 and more): the cells must read this surely (dev fax 989206 page 2: 14% of its glyph
+# ink in dots, 67% of its cells sure, 49/151 right; pages read right: at most 6% in dots).
+LEGIBLE_FAINT_CELL_SHARE = 0.8
 LEGIBLE_MIN_LINES = 10
 LEGIBLE_MIN_CELLS = 40
 # Which way the threshold failed, from ``raster.StrokeStats`` (development pages: 11-43% of the
@@ -65,18 +76,22 @@ def label_running_lines(pages: list[Page]) -> None:
 
 def fax_legibility_warning(number: int, strokes, lines: list[Line]) -> Optional[str]:
     """A 1-bit page's warning that it cannot be read, naming how its threshold failed
-    (``strokes``: its ``raster.StrokeStats``): None when its lines and cells read surely
-    enough (LEGIBLE_CONF, LEGIBLE_MIN_SCORE; the lines alone where it has fewer than
-    LEGIBLE_MIN_CELLS cells) or it has too few lines to judge (LEGIBLE_MIN_LINES).  A page the threshold wiped out reads as noise;
-    its rows are then lost, which coverage says per table: this says why, per page."""
+    (``strokes``: its ``raster.StrokeStats``): None when its cells read surely enough
+    (LEGIBLE_CONF, LEGIBLE_MIN_CELL_SHARE; LEGIBLE_FAINT_CELL_SHARE where its strokes broke
+    into dots) or its lines do (LEGIBLE_LINES_READ; where it has fewer than
+    LEGIBLE_MIN_CELLS cells, LEGIBLE_MIN_LINE_SHARE), or it has too few lines to judge
+    (LEGIBLE_MIN_LINES).  A page the threshold wiped out reads as noise; its rows
+    are then lost, which coverage says per table: this says why, per page."""
     texts = [ln for ln in lines if ln.text.strip()]
     cells = [c for ln in texts for c in ln.cells if c.text.strip()]
     if len(texts) < LEGIBLE_MIN_LINES:
         return None
     sure_lines = sum(1 for ln in texts if (ln.confidence or 0) >= LEGIBLE_CONF) / len(texts)
-    sure_cells = (sum(1 for c in cells if (c.confidence or 0) >= LEGIBLE_CONF) / len(cells)
-                  if len(cells) >= LEGIBLE_MIN_CELLS else sure_lines)
-    if sure_lines + sure_cells >= LEGIBLE_MIN_SCORE:
+    sure_cells = sum(1 for c in cells if (c.confidence or 0) >= LEGIBLE_CONF) / max(len(cells), 1)
+    cell_share = LEGIBLE_FAINT_CELL_SHARE if strokes.dots >= FAINT_DOTS else LEGIBLE_MIN_CELL_SHARE
+    legible = sure_cells >= cell_share or sure_lines >= LEGIBLE_LINES_READ \
+        if len(cells) >= LEGIBLE_MIN_CELLS else sure_lines >= LEGIBLE_MIN_LINE_SHARE
+    if legible:
         return None
     if strokes.dots >= FAINT_DOTS:
         what = "fax too faint to read (the strokes broken into dots)"
