@@ -38,6 +38,11 @@ FUZZY_MIN_KEY_COVER = 0.75
 TAIL_MIN_CHARS = 5
 TAIL_ROW_SCORE = 75
 SUB_ROW_NUMBERS = "123"  # the numbering of （六）'s sub-rows (OTHER_SPLIT), normalised
+# A label too short a key to match fuzzily is still its row's when it reads as the row's
+# whole printed label with one character misread (skew 1000003: （六）其微处理 for
+# （六）其他处理, key 其他处理): a label of at least FUZZY_MIN_KEY_LEN characters, and every
+# other row's label at least SLIP_MARGIN more characters away.
+SLIP_MARGIN = 2
 # Placements of a short row tried before giving up (C(7,k) is at most 35).
 MAX_PLACEMENTS = 64
 # A label too damaged to match any key is still taken for the one row missing between
@@ -305,6 +310,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
                 and (al.dest_end, len(key), -order) > best[:3]:
             best = (al.dest_end, len(key), -order, row)
     row = best[3]
+    if row is None:
+        row = _one_slip_row(n, table)
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
         row = table.row("total")  # （七） lost to OCR
     if row is not None and (_tail_row(n[best[0]:], row, table) is not None or _sub_row_tail(n[best[0]:], row, table)):
@@ -320,6 +327,18 @@ def _sub_row_tail(tail: str, row: Row, table: Table) -> bool:
     to the group row, printed blank, as printed values."""
     return (row.id == "other" and any(r.id in OTHER_SPLIT for r in table.rows)
             and tail[:1] in SUB_ROW_NUMBERS and len(tail) > TAIL_MIN_CHARS)
+def _one_slip_row(n: str, table: Table, margin: int = SLIP_MARGIN) -> Optional[Row]:
+    """The row whose whole normalised label the end of ``n`` reads with one character
+    misread, where that label has FUZZY_MIN_KEY_LEN characters or more and no other row's
+    label comes within ``margin`` characters of the same end; else None."""
+    slips = sorted((sum(a != b for a, b in zip(n[-len(lab):], lab)), i, row)
+                   for i, row in enumerate(table.rows)
+                   if len(lab := normalize(row.label)) <= len(n))
+    if not slips or slips[0][0] != 1 or len(normalize(slips[0][2].label)) < FUZZY_MIN_KEY_LEN:
+        return None
+    if len(slips) > 1 and slips[1][0] < 1 + margin:
+        return None
+    return slips[0][2]
 
 
 def _tail_row(tail: str, row: Row, table: Table) -> Optional[Row]:

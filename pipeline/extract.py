@@ -21,6 +21,10 @@ from .template import Template, get
 
 # Most OCR cells re-read per document when checks fail (each costs a few recognitions).
 MAX_REREAD_CELLS = 24
+# A cell of a failed rule that its re-read most often gives again is confirmed (a published
+# inconsistency stays) when it was read at least this sure; read less sure, its other
+# readings are tried too (photo 985008: a 7 read 1 at 0.87, the plain crop's 7 outvoted).
+REREAD_CONFIRM_CONF = 0.9
 
 
 def _run_together(doc: Document, result: Result, stated: dict) -> bool:
@@ -254,8 +258,9 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     Fields of failed equations read from cells (``sources``: field -> (page, Cell);
     ``points``: boxes in PDF points, OCR'd pages of a PDF) are read again by
     ``scan.reread_cells`` (``reread``: that function, for tests), at most
-    MAX_REREAD_CELLS.  A cell whose re-read agrees most with its first reading is
-    confirmed and stays.  Otherwise each other candidate is tried alone:
+    MAX_REREAD_CELLS.  A cell read at least REREAD_CONFIRM_CONF sure whose re-read agrees
+    most with its first reading is confirmed and stays.  Otherwise each other candidate is
+    tried alone:
     a substitution counts when it makes a failed rule pass and no other rule fail;
     it is applied, in ``fields``, when it is the only one that repairs that rule.
     A published inconsistency re-reads the same and is still reported.  Returns
@@ -284,8 +289,9 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     for fid, texts in zip(suspects, cands):
         values = [parse_number(t, template.column(fid).decimal) for t in texts]
         values = [v for v in dict.fromkeys(values) if v is not None]
-        if not values or values[0] == fields[fid]:
-            continue  # read the same again: confirmed
+        conf = sources[fid][1].confidence
+        if not values or (values[0] == fields[fid] and (conf is None or conf >= REREAD_CONFIRM_CONF)):
+            continue  # read the same again, and read sure the first time: confirmed
         options[fid] = [v for v in values if v != fields[fid]]
     warnings: list[str] = []
     while options:

@@ -27,7 +27,7 @@ def test_fax_pdf_page_is_taken_at_its_own_pixels(tmp_path):
     assert img.ndim == 2 and abs(img.shape[1] - 8.27 * FAX_DPI) < 3  # A4 at the fax's 100 dpi
     assert set(np.unique(img)) <= {0, 255}
     rendered, _ = next(iter(raster._pdf_images(fax.read_bytes(), [1], raster.RENDER_DPI)))
-    assert not raster.is_bilevel(raster._to_gray(rendered))  # why: rendered at 150 dpi it is grey
+    assert not raster.is_bilevel(raster.to_gray(rendered))  # why: rendered at 150 dpi it is grey
     # A grey JPEG scan is rendered as before (colour kept for seals).
     img, _ = next(iter(raster._pdf_images(clean.read_bytes(), [1], raster.RENDER_DPI, native=True)))
     assert img.ndim == 3 and abs(img.shape[1] - 8.27 * raster.RENDER_DPI) < 3

@@ -53,6 +53,22 @@ def test_same_reading_changes_nothing():
     assert fields[f"{R}.total"] == 0
 
 
+def test_a_cell_read_unsure_is_not_confirmed_by_a_re_read_that_mostly_agrees():
+    """Photo 985008: 总计's 7 was read 1 (0.87 sure) and its re-read gave 1 most often, 7
+    from the plain crop too; the 1 was taken as confirmed and the row's failed total stood.
+    Read unsure, the cell's other readings are tried: the 7 is the only repair.  Read sure,
+    a reading given again is confirmed (a published inconsistency stays)."""
+    fields = _fields()
+    fields[f"{R}.total"] = 1  # printed 11
+    src = _sources(fields)
+    readings = {c.box: [c.text] for _p, c in src.values()}
+    readings[_box(src, f"{R}.total")] = ["1", "11"]
+    assert reread_failed("x.pdf", T, dict(fields), src, _stub(readings)) == []  # read 0.99 sure: confirmed
+    src[f"{R}.total"][1].confidence = 0.87
+    w = reread_failed("x.pdf", T, fields, src, _stub(readings))
+    assert fields[f"{R}.total"] == 11 and w and w[0].startswith(f"{R}.total: OCR read 1, re-read as 11")
+
+
 def test_two_repairs_are_ambiguous():
     fields = _fields()
     fields[f"{R}.total"] = 12

@@ -166,7 +166,7 @@ def test_red_seal_is_removed_but_black_text_kept():
     img = np.full((60, 60, 3), 240, np.uint8)
     img[10:20, :] = (40, 35, 215)  # BGR: seal red
     img[40:50, :] = (20, 20, 20)  # black text
-    gray = scan._to_gray(img)
+    gray = scan.to_gray(img)
     assert gray[15].min() >= 230 and gray[45].max() < 60  # seal -> paper, text kept
 
 

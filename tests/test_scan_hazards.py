@@ -116,7 +116,7 @@ def test_red_ink_removed_but_text_under_seal_kept():
     img = np.full((80, 80, 3), 240, np.uint8)
     cv2.circle(img, (40, 40), 30, (60, 50, 215), -1)  # BGR: a filled seal
     img[36:44, 20:60] = (20, 20, 25)  # black text printed under it
-    gray = raster._to_gray(img)
+    gray = raster.to_gray(img)
     assert gray[20, 40] >= 230 and gray[60, 40] >= 230  # seal -> paper
     assert gray[40, 25:55].max() < 100  # the text stays dark
 
@@ -233,7 +233,7 @@ def test_seals_are_found_where_stamped(tmp_path):
 
 
 def test_bilevel_pages_are_told_from_grey_scans(real_page):
-    grey = raster._to_gray(real_page)
+    grey = raster.to_gray(real_page)
     fax = np.where(grey < 170, 0, 255).astype(np.uint8)
     assert raster.is_bilevel(fax) and not raster.is_bilevel(grey)
     small = fax[::3, ::3]  # 50 dpi-ish: scaled up to the reference size and smoothed
@@ -608,6 +608,30 @@ def test_a_label_wrapped_through_its_key_is_still_matched():
     label = "(六)其他处理 用. 2. 请 申请人逾期未按收费通知要求激纳费行政机关不再处理其政府信息公开申"
     assert match_row(label, table).id == "other_no_fee"
     assert match_row("1.申请人无正当理由逾期不补正", table).id == "other_no_correction"
+
+
+def test_a_whole_label_with_one_character_misread_keeps_its_row_not_a_wrong_one():
+    """Skew 1000003: row (六)'s label read （六）其微处理; its key 其他处理 is too short to
+    match fuzzily, so the row was lost (7 zeros null).  A label read as a row's whole
+    printed label with one character wrong is that row's, and never another's: the active
+    table's 4-character labels (行政许可, 行政处罚, 行政强制: two characters apart) and a
+    slip half-way between two labels match none."""
+    from pipeline import template as tpl
+    from pipeline.assemble import match_row
+
+    requests, active = tpl.get("2021").table("requests"), tpl.get("2021").table("active")
+    assert match_row("（六）其微处理", requests).id == "other"
+    assert match_row("2.重夏申请", requests).id == "rejected_duplicate"
+    assert match_row("（二）部分公升", requests).id == "partial"
+    assert match_row("行政许罚", active) is None  # one from 行政许可 and from 行政处罚: neither
+    assert match_row("3.其地", requests) is None  # three characters: too short to say
+    tables = [t for name in ("2021", "2019") for t in tpl.get(name).tables]
+    for table in tables:  # every one-character slip of every label: its own row or none
+        for row in table.rows:
+            lab = tpl.normalize(row.label)
+            for i in range(len(lab)):
+                got = match_row(lab[:i] + "囗" + lab[i + 1:], table)
+                assert got is None or got.id == row.id, (lab, i, got.id)
 
 
 @pytest.mark.slow

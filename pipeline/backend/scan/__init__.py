@@ -44,8 +44,8 @@ from .furniture import (MIN_REPORT_LINES, _document_warnings, _label_furniture, 
                         label_running_lines)
 from .lines import FreeRow, bands, cell_line_boxes, estimate_line_height, split_segments, vertical_chars
 from .numbers import DIGIT_LOOKALIKES, numeric_cells, numeric_free_cells
-from .raster import (MAX_IMAGE_PIXELS, MAX_PDF_PAGES, RENDER_DPI, _image_frames, _pdf_images, _read_bytes, _to_gray,
-                     binarize, normalise_size, scale_page)
+from .raster import (MAX_IMAGE_PIXELS, MAX_PDF_PAGES, RENDER_DPI, _image_frames, _pdf_images, _read_bytes,
+                     binarize, normalise_size, scale_page, to_gray)
 from .recognise import MIN_LINE_CONF, join_wrapped_labels, recognise_page
 from .regions import Crop, Layout, analyse
 from .reread import reread_cells

@@ -13,8 +13,8 @@ from . import dewarp
 from .dewarp import find_sheet, straighten
 from .orientation import upside_down
 from .seals import find_seals
-from .raster import (BLANK_RANGE, REF_SHORT_SIDE, StrokeStats, _to_gray, binarize, clean_bilevel, despeckle,
-                     is_bilevel, normalise_size, shrink_large, stroke_stats)
+from .raster import (BLANK_RANGE, REF_SHORT_SIDE, StrokeStats, binarize, clean_bilevel, despeckle,
+                     is_bilevel, normalise_size, shrink_large, stroke_stats, to_gray)
 
 MAX_SKEW_DEG = 15.0  # sheets laid crooked on the scanner glass reach this; beyond, pages are turned …
 SKEW_SEARCH_MARGIN = 2.0  # … and the search runs this much further: the scanner's own tilt adds to the
@@ -60,7 +60,7 @@ def _working_image(image: np.ndarray, orient: bool = True) -> WorkingPage:
     image, shrink = shrink_large(image)
     seals = [_corners(b) for b in find_seals(image)]
     look = _plain_luminance(image)
-    gray, factor = _to_gray(image), 1.0
+    gray, factor = to_gray(image), 1.0
     del image
     bilevel = is_bilevel(gray)
     strokes = None

@@ -75,7 +75,7 @@ def _render_pages(pdf, wanted: list[int], dpi: int, native: bool = False):
             try:
                 page = pdf[k - 1]
                 arr = native_bilevel(page) if native else None
-                if arr is None:  # colour, so that red seals can be told from black text (see _to_gray)
+                if arr is None:  # colour, so that red seals can be told from black text (see to_gray)
                     arr = page.render(scale=dpi / 72.0).to_numpy()
             except Exception as e:  # a damaged page stream
                 raise InputError(f"cannot render PDF page {k}: {e}") from e
@@ -166,7 +166,7 @@ def _decode_frames(im, n: int, max_pixels: int = MAX_IMAGE_PIXELS):
         yield bgr, i + 1
 
 
-def _to_gray(img: np.ndarray) -> np.ndarray:
+def to_gray(img: np.ndarray) -> np.ndarray:
     """uint8 grey from grey, grey+channel, BGR or BGRA arrays; red seals turned to paper.
 
     Official reports carry a red seal over the signature and date, and now and then

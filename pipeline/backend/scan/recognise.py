@@ -131,13 +131,16 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
                 sealed.discard(key)
                 todo = [k for k in todo if k != key]
     todo += [key for key in sorted(sealed) if key not in todo]
+    # Every reading of a number under a seal, kept: where they disagree, the cell is doubtful.
+    readings = {key: [(texts[key], confs[key])] if layout.is_number(texts[key]) else [] for key in sealed}
     if todo:
-        _reread(lay, todo, reads, texts, confs, engine, sealed)
+        _reread(lay, todo, reads, texts, confs, engine, sealed, readings)
     # … and the seal digit reader, shown such residue in training, has the last word where sure.
     for key in sorted(sealed):
         if len(reads[key]) == 1 and _reader_may_read(key, texts[key]):
             texts[key], confs[key] = sealed_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
-                                                   layout.is_number)
+                                                   layout.is_number, readings[key])
+    rivals = {key: rival_confidence(texts[key], readings[key]) for key in sealed}
     # A fax's number read with no decimal point: where its pixels show one (a dot, or the gap a
     # lost dot left), the Cell says so; the template decides whether the column holds decimals.
     points = {key: p for key in numeric if fax and key in reads and len(reads[key]) == 1
@@ -145,9 +148,9 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
 
     lines: list[Line] = []
     for gi, grid in enumerate(lay.grids):
-        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number, points))
+        lines.extend(_grid_lines(gi, grid, reads, texts, confs, number, points, rivals))
     free = [ln for ri, row in enumerate(lay.free_rows)
-            if (ln := _free_line(ri, row, reads, texts, confs, number, points)) is not None]
+            if (ln := _free_line(ri, row, reads, texts, confs, number, points, rivals)) is not None]
     lines.extend(join_wrapped_labels(free, lay.line_h))
     for key, parts in reads.items():
         if key[0] == "det" and texts[key] and confs[key] >= MIN_LINE_CONF:
@@ -156,6 +159,23 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
                               font_size=float(y1 - y0), source="ocr", confidence=round(confs[key], 4)))
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]) if ln.box else (0, 0))
     return lines
+
+
+def rival_confidence(text: str, readings: list[tuple[str, float]]) -> float:
+    """How sure the surest reading of another number was (0.0 where none read another):
+    of ``readings``, (text, confidence) of one cell's crops, first reading and re-reads.
+
+    Under a seal's lettering a 0 is read 6 or 8 up to 0.9993 sure while a residue-free
+    re-read says 0 at 0.975 (seal 1000003): the surest reading may be the wrong one, and
+    a cell some reading saw otherwise is only as sure as that reading was not."""
+    own = text.replace(",", "")
+    return max((c or 0.0 for t, c in readings if t.replace(",", "") != own), default=0.0)
+
+
+def _shown(conf: Optional[float], rival: float) -> Optional[float]:
+    """A cell's confidence as the output gives it: its reading's, at most 1 - ``rival``
+    (:func:`rival_confidence`)."""
+    return None if conf is None else _rounded(min(conf, 1.0 - rival))
 
 
 def _reader_may_read(key: tuple, text: str) -> bool:
@@ -237,8 +257,9 @@ def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, number: int,
-                points: Optional[dict] = None) -> list[Line]:
-    """One Line per grid row: the cells that start in it, left to right, empty ones kept."""
+                points: Optional[dict] = None, rivals: Optional[dict] = None) -> list[Line]:
+    """One Line per grid row: the cells that start in it, left to right, empty ones kept;
+    a cell's confidence at most 1 - its ``rivals`` entry (:func:`rival_confidence`)."""
     out = []
     for r in range(len(grid.ys) - 1):
         row_cells = [(ci, c) for ci, c in enumerate(grid.cells) if c.row == r]
@@ -248,7 +269,8 @@ def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, numb
         cells, heights = [], []
         for ci, c in row_cells:
             key = ("cell", gi, ci)
-            cells.append(Cell(texts.get(key, ""), tuple(float(v) for v in c.box), _rounded(confs.get(key)),
+            cells.append(Cell(texts.get(key, ""), tuple(float(v) for v in c.box),
+                              _shown(confs.get(key), (rivals or {}).get(key, 0.0)),
                               c.row, c.col, c.rowspan, c.colspan, point=(points or {}).get(key)))
             heights += [cr.box[3] - cr.box[1] for cr, _ in reads.get(key, []) if not cr.chars]
         if not any(c.text for c in cells):
@@ -263,9 +285,10 @@ def _grid_lines(gi: int, grid: Grid, reads: dict, texts: dict, confs: dict, numb
 
 
 def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, number: int,
-               points: Optional[dict] = None) -> Optional[Line]:
+               points: Optional[dict] = None, rivals: Optional[dict] = None) -> Optional[Line]:
     """The Line of a free row; its pieces become cells when there are several (borderless tables).
-    Pieces read with too little confidence (noise, pictures) are dropped."""
+    Pieces read with too little confidence (noise, pictures) are dropped; a kept piece's
+    confidence is at most 1 - its ``rivals`` entry (:func:`rival_confidence`)."""
     cells, heights = [], []
     for ci, boxes in enumerate(row.cells):
         key = ("free", ri, ci)
@@ -277,7 +300,7 @@ def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, num
         if not any(ch.isalnum() for ch in text):
             continue  # only marks: a rule's stub, a smudge
         box = tuple(float(v) for v in _cell_box(boxes))
-        cells.append(Cell(text, box, _rounded(conf), None, row.cols[ci] if row.cols else ci,
+        cells.append(Cell(text, box, _shown(conf, (rivals or {}).get(key, 0.0)), None, row.cols[ci] if row.cols else ci,
                           point=(points or {}).get(key)))
         heights += [b[3] - b[1] for b in boxes]
     if not cells:
@@ -324,10 +347,11 @@ def _lone_letter(text: str) -> bool:
 
 
 def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine,
-            sealed: frozenset = frozenset()) -> None:
+            sealed: frozenset = frozenset(), readings: Optional[dict] = None) -> None:
     """Read unsure numeric cells again from wider and upscaled crops (one batch for the
     page), the ``sealed`` ones also without a seal's residue at RESIDUE_LEVELS; keep the
-    surest digits-only reading."""
+    surest digits-only reading.  Each number read of a cell in ``readings`` is added to
+    its list there, as (text, confidence)."""
     variants = [(p, 1.0, None) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE, None)]
     residue = [(REC_PAD_H, 1.0, level) for level in RESIDUE_LEVELS]
     jobs, images = [], []
@@ -345,6 +369,8 @@ def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dic
         text, conf = _numeric_text(res_list)
         if point_lost(first[key], text):
             continue  # a point is a mark a wider or upscaled crop loses far more often than it invents
+        if readings is not None and key in readings and layout.is_number(text):
+            readings[key].append((text, conf))
         if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
             texts[key], confs[key] = text, conf
 

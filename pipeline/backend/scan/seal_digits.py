@@ -29,13 +29,14 @@ def _model() -> Optional[dict]:
 
 
 def sealed_number(gray: np.ndarray, box: tuple[int, int, int, int], text: str, conf: float,
-                  is_number) -> tuple[str, float]:
+                  is_number, readings: Optional[list] = None) -> tuple[str, float]:
     """A number cell under a seal: the recogniser's (``text``, ``conf``) or the seal digit
     reader's reading of the crop at ``box``.  Agreeing, the surer of the two; disagreeing,
     the reader only when it is sure (SEAL_READER_MIN_CONF), the recogniser is not
     (SEAL_OCR_TRUST_CONF, or not a number), and it reads as many digits as the recogniser
     (or, where that read no number, as the crop's width gives); decimals and separators
-    stay the recogniser's."""
+    stay the recogniser's.  The reader's reading is added to ``readings`` (a list of
+    (text, confidence)) where given."""
     if any(ch in text for ch in ".,，。"):
         return text, conf
     x0, y0, x1, y1 = box
@@ -43,6 +44,8 @@ def sealed_number(gray: np.ndarray, box: tuple[int, int, int, int], text: str, c
     if got is None:
         return text, conf
     digits, p = got
+    if readings is not None:
+        readings.append((digits, p))
     if digits == text:
         return text, max(conf, p)
     # Only a reading of as many digits: the count is the reader's weak point (test seed
