@@ -327,6 +327,8 @@ def _sub_row_tail(tail: str, row: Row, table: Table) -> bool:
     to the group row, printed blank, as printed values."""
     return (row.id == "other" and any(r.id in OTHER_SPLIT for r in table.rows)
             and tail[:1] in SUB_ROW_NUMBERS and len(tail) > TAIL_MIN_CHARS)
+
+
 def _one_slip_row(n: str, table: Table, margin: int = SLIP_MARGIN) -> Optional[Row]:
     """The row whose whole normalised label the end of ``n`` reads with one character
     misread, where that label has FUZZY_MIN_KEY_LEN characters or more and no other row's
