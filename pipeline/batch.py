@@ -619,18 +619,25 @@ def export(out: Path) -> dict[str, int]:
     corp = corpus.analyse(out)
     canonical = corp.canonical
     from .facts import fact_rows, facts_frame
-    rows, checks, seen, statuses, cells, facts = [], [], set(), [], [], []
+    seen, per_report = set(), []
     for obj in read_jsonl(out / RESULTS):
         if obj.get("sha256") in seen:
             continue
         seen.add(obj.get("sha256"))
-        rows.append({**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))})
-        statuses.append(status_row(obj))
-        cells += cell_rows(obj)
-        facts += fact_rows(obj)
-        checks += [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
-                    "published_inconsistency": bool(c.get("published"))}
-                   for c in obj.get("checks") or [] if not c.get("ok")]
+        row = {**fields_row(obj), "agency_canonical": canonical.get(obj.get("sha256"))}
+        per_report.append((str(obj.get("source")), row, status_row(obj), cell_rows(obj), fact_rows(obj),
+                           [{"source": obj.get("source"), "sha256": obj.get("sha256"), **c,
+                             "published_inconsistency": bool(c.get("published"))}
+                            for c in obj.get("checks") or [] if not c.get("ok")]))
+    # The journal is in the order the workers finished; the exports are in the order of the
+    # reports' paths, so two runs over the same files write the same files.
+    per_report.sort(key=lambda r: r[0])
+    rows = [r[1] for r in per_report]
+    statuses = [r[2] for r in per_report]
+    cells = [c for r in per_report for c in r[3]]
+    facts = [f for r in per_report for f in r[4]]
+    checks = [c for r in per_report for c in r[5]]
+    del per_report
     errors = [e for k, e in latest_errors(out).items() if k not in seen]
     rows += [{**fields_row({**e["result"], "source": e["file"], "sha256": e["sha256"]}),
               "agency_canonical": canonical.get(e["sha256"])}

@@ -170,6 +170,24 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     assert len(set(mapping["表头"])) == len(mapping)
 
 
+def test_exports_are_in_path_order_whatever_order_the_workers_finished(tmp_path):
+    """Two runs over the same files write the same exports: rows by the report's path, not by
+    the journal's order (the order parallel workers finished in)."""
+    objs = [{"source": s, "sha256": s, "template": "2021", "meta": {"year": 2023}, "pages": 1,
+             "fields": {"requests.new.total": n},
+             "checks": [{"rule": "balance", "where": "requests.total", "ok": False, "detail": s}]}
+            for s, n in (("b.txt", 2), ("a.txt", 1), ("c.txt", 3))]
+    written = {}
+    for name, order in (("one", objs), ("other", objs[::-1])):
+        d = tmp_path / name
+        d.mkdir()
+        (d / batch.RESULTS).write_text("".join(json.dumps(o) + "\n" for o in order), encoding="utf-8")
+        batch.export(d)
+        written[name] = [(d / f).read_bytes() for f in (batch.FIELDS_CSV, batch.CHECKS_CSV)]
+    assert written["one"] == written["other"]
+    assert pd.read_csv(tmp_path / "one" / batch.FIELDS_CSV)["source"].tolist() == ["a.txt", "b.txt", "c.txt"]
+
+
 def test_duckdb_query_from_the_docs(tmp_path):
     duckdb = pytest.importorskip("duckdb")
     summary = batch.run_batch([str(p) for p in REAL_TEXT or SEEDS], tmp_path, workers=1, progress=False)
