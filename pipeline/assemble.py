@@ -314,7 +314,8 @@ def _match_normalized(n: str, table: Table) -> Optional[Row]:
         row = _one_slip_row(n, table)
     if row is None and table.id == "requests" and n.endswith("总计") and len(n) <= 6:
         row = table.row("total")  # （七） lost to OCR
-    if row is not None and (_tail_row(n[best[0]:], row, table) is not None or _sub_row_tail(n[best[0]:], row, table)):
+    tail = n[best[0]:]
+    if row is not None and (_tail_row(tail, row, table) is not None or _sub_row_tail(tail, row, table)):
         return None  # the numbers are the damaged later label's row's: placed by position
     return row
 

@@ -25,6 +25,12 @@ DIGIT_LOOKALIKES = str.maketrans({
 })
 
 
+def reads_as_number(text: str) -> bool:
+    """Whether OCR'd text is a number once its spaces are dropped and digits' look-alikes
+    (O for 0, l for 1 …: DIGIT_LOOKALIKES) read as the digits."""
+    return layout.is_number(text.strip().replace(" ", "").translate(DIGIT_LOOKALIKES))
+
+
 def _template_labels() -> tuple[list[str], list[str]]:
     """Normalised row keys and column labels of every template table."""
     rows, cols = set(), set()
@@ -98,8 +104,7 @@ def _between_numbers(grid: Grid, texts: dict[int, str]) -> set[int]:
 
     def number(key) -> bool:
         ci = at.get(key)
-        t = texts.get(ci, "").strip().replace(" ", "") if ci is not None else ""
-        return bool(t) and layout.is_number(t.translate(DIGIT_LOOKALIKES))
+        return ci is not None and reads_as_number(texts.get(ci, ""))
 
     return {ci for (r, c), ci in at.items() if number((r, c - 1)) and number((r, c + 1))}
 
@@ -115,7 +120,7 @@ def number_columns(grid: Grid, texts: dict[int, str]) -> tuple[set[int], set[int
         t = texts.get(ci, "").strip().replace(" ", "")
         if c.colspan != 1 or c.rowspan != 1 or not t:
             continue
-        num = layout.is_number(t.translate(DIGIT_LOOKALIKES))
+        num = reads_as_number(t)
         for key in (("col", c.col), ("row", c.row)):
             filled[key] = filled.get(key, 0) + 1
             numbers[key] = numbers.get(key, 0) + num
@@ -139,7 +144,7 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
             start = max([k] + [j for j in range(k + 1, len(texts)) if is_words(texts[j])]) + 1
             return [j for j in range(start, len(texts)) if texts[j]]
     filled = [j for j, t in enumerate(texts) if t]
-    numbers = [j for j in filled if layout.is_number(texts[j].replace(" ", "").translate(DIGIT_LOOKALIKES))]
+    numbers = [j for j in filled if reads_as_number(texts[j])]
     row = filled[1:] if filled and _wrapped_label_end(texts[filled[0]]) else filled
     if len(row) >= 2 and sum(j in numbers for j in row) >= NUMBER_ROW_SHARE * len(row) \
             and not any(is_words(texts[j]) for j in row):
@@ -173,7 +178,7 @@ def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) 
             t = t.strip().replace(" ", "")
             if t:
                 key = (block, col)
-                num = layout.is_number(t.translate(DIGIT_LOOKALIKES))
+                num = reads_as_number(t)
                 filled[key] = filled.get(key, 0) + 1
                 numbers[key] = numbers.get(key, 0) + num
                 strays[key] = strays.get(key, 0) + (not num and _stray(t))
@@ -197,7 +202,7 @@ def stray_in_number_columns(texts: list[str], cols: list[int], block: Optional[i
     rows whose label did not match (a fax's 0 read "a" or "口" beside a garbled label)."""
     start = max((j for j, t in enumerate(texts) if is_words(t)), default=-1) + 1
     return [j for j in range(start, len(texts)) if (block, cols[j]) in columns
-            and (_stray(texts[j]) or layout.is_number(texts[j].strip().replace(" ", "").translate(DIGIT_LOOKALIKES)))]
+            and (_stray(texts[j]) or reads_as_number(texts[j]))]
 
 
 def _wrapped_label_end(text: str) -> bool:

@@ -300,8 +300,8 @@ def _free_line(ri: int, row: FreeRow, reads: dict, texts: dict, confs: dict, num
         if not any(ch.isalnum() for ch in text):
             continue  # only marks: a rule's stub, a smudge
         box = tuple(float(v) for v in _cell_box(boxes))
-        cells.append(Cell(text, box, _shown(conf, (rivals or {}).get(key, 0.0)), None, row.cols[ci] if row.cols else ci,
-                          point=(points or {}).get(key)))
+        cells.append(Cell(text, box, _shown(conf, (rivals or {}).get(key, 0.0)), None,
+                          row.cols[ci] if row.cols else ci, point=(points or {}).get(key)))
         heights += [b[3] - b[1] for b in boxes]
     if not cells:
         return None
