@@ -113,7 +113,8 @@ STATUSES = (
     "reread",     # the OCR re-read changed the first reading
     "decoded",    # split from run-together digits by the rules or the narrative
     "ambiguous",  # null: several readings fit every rule (``candidates``)
-    "doubtful",   # read where printed, under a seal, its readings disagree and no rule confirms it
+    "doubtful",   # read where printed under a seal, not sure: its readings disagree and no rule
+                  # confirms it, or it was read empty (null: a number there may be lost)
     "corrected",  # a person's correction (``previous`` keeps the value it replaced)
 )
 # Statuses whose value the document itself gives; the rest were chosen by rules or people.

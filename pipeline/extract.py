@@ -239,6 +239,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             under, under_empty = cells_under_seals(result.cells, seals)
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,
                                              confirmed=set(doubt.confirmed))
+            seal_doubt.mark_read_empty(result.cells, under_empty)
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:

@@ -8,7 +8,8 @@ so a doubtful cell is one under a seal read with less than ``SEAL_DOUBT_CONF``. 
 stays ``printed`` only where every rule it is a member of balances with it; where a rule fails,
 the rules' value replaces it (status ``inferred``) when they force one that balances every rule
 of the cell; otherwise (a rule fails and the rules force nothing, or the cell is a member of no
-rule: the active and fees tables) its reading is kept as ``doubtful``, not ``printed``.
+rule: the active and fees tables) its reading is kept as ``doubtful``, not ``printed``.  A cell
+under a seal read empty is ``doubtful`` too, not ``blank``.
 """
 from __future__ import annotations
 
@@ -92,6 +93,15 @@ def apply_doubt(doubt: SealDoubt, fields: dict, cells: dict[str, FieldCell], inf
         inferred.append(f)
     for f in doubt.doubtful:
         cells[f].status = "doubtful"
+
+
+def mark_read_empty(cells: dict[str, FieldCell], empty: dict[int, list[str]]) -> None:
+    """Cells under a seal read empty (``empty``: page -> field ids) are ``doubtful``, not
+    ``blank``: a 0 under the red ink can be lost to the unmixing (development 989808:
+    active.rules.repealed's 0 given as printed blank).  Their value stays null."""
+    for fs in empty.values():
+        for f in fs:
+            cells[f].status = "doubtful"
 
 
 def doubt_warnings(doubt: SealDoubt, cells: dict[str, FieldCell], read: dict[str, float]) -> list[str]:

@@ -73,3 +73,9 @@ def test_a_misread_the_rules_cannot_undo_is_doubtful_not_printed(report):
     doubtful = [f"requests.{r}.{c}" for r in ("granted", "partial") for c in ("natural_person", "commercial")]
     d = seal_doubt.resolve_doubtful(template, read, doubtful, _present(gold))
     assert sorted(d.doubtful) == sorted(doubtful) and not d.confirmed and not d.inferred
+
+
+def test_a_cell_under_a_seal_read_empty_is_doubtful_not_blank():
+    cells = {"a": FieldCell(None, "blank", page=1), "b": FieldCell(None, "blank", page=1)}
+    seal_doubt.mark_read_empty(cells, {1: ["a"]})
+    assert cells["a"].status == "doubtful" and cells["a"].value is None and cells["b"].status == "blank"
