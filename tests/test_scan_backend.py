@@ -384,3 +384,21 @@ def test_a_wrapped_labels_last_character_on_the_number_row_is_no_number():
     assert numeric_free_cells(["息"] + ["0"] * 7) == list(range(1, 8))
     assert numeric_free_cells(["口"] + ["0"] * 6) == list(range(7))
     assert numeric_free_cells(["3"] + ["0"] * 6) == list(range(7))
+
+
+def test_a_column_rule_faded_over_two_rows_is_found_in_the_faint_ink():
+    """Skew 989818: a column rule of a skewed sheet faded out of the ink mask over two rows;
+    those rows lost the column and the rule's remnant between two 0s was read "010"."""
+    from pipeline.backend.scan import rules
+
+    gray = np.full((600, 300), 250, np.uint8)
+    gray[50:550, 150:152] = 60                  # the rule, dark …
+    gray[250:350, 150:152] = 205                # … faded (lighter than the ink threshold) for 100 px
+    ink = (gray < 128).astype(np.uint8) * 255
+    plain = rules._segments(rules.line_mask(ink, 1.0, False), False, 18, 9)
+    assert all(not (s.a < 300 < s.b) for s in plain)  # the ink mask alone has a gap there
+    faint = rules.faint_vertical_segments(rules.faint_ink(gray, 1.0), ink, 1.0, 9)
+    assert any(abs(s.pos - 151) <= 2 and s.a <= 250 and s.b >= 350 for s in faint)
+    text = np.full((600, 300), 250, np.uint8)
+    text[100:500:20, 100:160] = 200             # faint text strokes: no vertical run
+    assert rules.faint_vertical_segments(rules.faint_ink(text, 1.0), (text < 128).astype(np.uint8), 1.0, 9) == []
