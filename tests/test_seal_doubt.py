@@ -79,3 +79,27 @@ def test_a_cell_under_a_seal_read_empty_is_doubtful_not_blank():
     cells = {"a": FieldCell(None, "blank", page=1), "b": FieldCell(None, "blank", page=1)}
     seal_doubt.mark_read_empty(cells, {1: ["a"]})
     assert cells["a"].status == "doubtful" and cells["a"].value is None and cells["b"].status == "blank"
+
+
+@pytest.mark.slow  # a 2-page scan read whole (6 min on the loaded session machine)
+def test_zeros_misread_under_a_seal_are_not_printed(tmp_path):
+    """Development 989601 (pages 1-2): a 0 of requests.new read 11 and one of
+    rejected_publication read 8 under the seal, both ``printed``; now the rules' 0
+    (``inferred``) or, where they cannot tell, ``doubtful``, and never a sure printed."""
+    from pipeline.backend import scan
+    from pipeline.extract import extract_document
+    from training.generate import generate, write_scan
+
+    s = generate(989601)
+    path = tmp_path / "seal.pdf"
+    write_scan(s, path, hazard="seal")
+    result = extract_document(scan.read_scan(path, pages=[1, 2]))
+    assert result.meta.get("seals")
+    under = [f for f, c in result.cells.items() if c.status in ("inferred", "doubtful") and c.page]
+    assert under  # the seal's doubtful cells are told apart
+    wrong_printed = [f for f, c in result.cells.items()
+                     if c.status == "printed" and f in s.fields and c.value != s.fields[f]]
+    assert wrong_printed == []
+    for f in ("requests.new.legal_service", "requests.rejected_publication.commercial"):
+        c = result.cells[f]
+        assert c.status != "printed" and (c.status != "inferred" or c.value == s.fields[f])
