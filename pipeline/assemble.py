@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from . import checks, gridorder
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
-from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
+from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, FORMATS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 
 # Fuzzy key match (rapidfuzz partial_ratio, 0-100) accepted for OCR-damaged labels.
@@ -53,6 +53,10 @@ POSITION_MIN_SCORE = 60
 ALIGN_MIN_SCORE = 30
 ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
 ALIGN_PAIR_WEIGHT = 1000  # a pair outweighs any label score (0-100): the most pairs first
+# Labels of rows both formats print (table 三's): a table whose format nothing else says
+# (no header word, no row of one format's only, no year, no fit) is read in this format.
+SHARED_ROW_KEYS = ("本年新收", "予以公开", "结转下年度")
+SHARED_ROWS_FORMAT = "2021"
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -78,6 +82,9 @@ NUMBERING_MAX_DIGITS = 2
 # An OCR'd table's values start, on a page, at the grid column where this many of its full
 # rows start theirs (and most of them): numbers left of it are labels (``value_columns``).
 VALUE_COLUMN_MIN_ROWS = 3
+# A read that lost a cell takes its values' columns from a read whole at most this many
+# lines away on its page (``_by_peer_columns``): the rows of its sub-table, their header between.
+PEER_MAX_LINES = 6
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -148,7 +155,9 @@ def parse_number(text: str, decimal: bool = False) -> Optional[float]:
 
 
 def detect_format(lines: Sequence[Line]) -> Optional[str]:
-    """2019 or 2021 from the active table's header words; None when no table is found."""
+    """2019 or 2021 from the active table's header words; None when no table is found, or
+    when an OCR'd table's evidence is missing or disagrees (``ocr_format``): then the
+    report's year, the fit of its rows or the shared rows decide, and say so (``assemble``)."""
     table_text = normalize("".join(ln.text for ln in lines if ln.label in ("table_header", "table_row")))
     if not table_text:
         table_text = normalize("".join(ln.text for ln in lines))
@@ -158,16 +167,26 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2019"
     if n21:
         return "2021"
-    # No marker found exactly in OCR'd tables (a fax): markers read with damage, then the rows
-    # both formats print, then the active table's shape.  Text read exactly has no damage to
-    # forgive (a pre-2019 report's tables are neither format).
     ocr = [ln for ln in lines if ln.label in ("table_header", "table_row") and ln.source == "ocr"]
-    fuzzy = _fuzzy_format([normalize(ln.text) for ln in ocr]) if ocr else None
-    if fuzzy:
-        return fuzzy
-    if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
-        return "2021"
-    return _format_by_shape(lines) if ocr else None
+    if ocr:
+        return ocr_format(lines, ocr)
+    return SHARED_ROWS_FORMAT if _shared_rows(table_text) else None
+
+
+def ocr_format(lines: Sequence[Line], ocr: Sequence[Line]) -> Optional[str]:
+    """The format of OCR'd tables none of whose header words read exactly (a fax): by the
+    header words read with damage, the rows only one format prints, and the active table's
+    shape, each where it can say; None when none can, or two disagree.  The rows both
+    formats print (本年新收 …) say nothing: a fax of a 2019 report whose header words were
+    unread was read as 2021 by them, and 19 cells of its table 二 were lost (1002009)."""
+    votes = [v for v in (_fuzzy_format([normalize(ln.text) for ln in ocr]), _format_by_rows(lines),
+                         _format_by_shape(lines)) if v is not None]
+    return votes[0] if votes and len(set(votes)) == 1 else None
+
+
+def _shared_rows(table_text: str) -> bool:
+    """Whether normalised table text holds rows that both formats print (table 三's)."""
+    return any(k in table_text for k in SHARED_ROW_KEYS)
 
 
 def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
@@ -239,6 +258,40 @@ def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
     if more >= 2 * FORMAT_SHAPE_MIN_ROWS and more >= 3 * one:
         return "2019"
     return None
+
+
+def _format_by_rows(lines: Sequence[Line]) -> Optional[str]:
+    """2019 or 2021 from the OCR'd table rows, read by their labels, that only one format
+    prints (``format_only_rows``: 2019's 其他对外管理服务事项 and 政府集中采购, 2021's
+    sub-rows of （六）); None when neither format's or both formats' are read."""
+    hits = [name for name in FORMATS if _only_rows_read(lines, name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _only_rows_read(lines: Sequence[Line], name: str) -> bool:
+    """Whether an OCR'd row's label matches a row that only format ``name`` prints."""
+    template = get(name)
+    groups = split_tables(lines, template)
+    for tid, rid in format_only_rows(name):
+        for ln in groups[tid]:
+            if ln.label == "table_row" and ln.source == "ocr":
+                row = match_row(_label_text(ln), template.table(tid))
+                if row is not None and row.id == rid:
+                    return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def format_only_rows(name: str) -> tuple[tuple[str, str], ...]:
+    """(table, row) ids that format ``name`` prints and the other format does not."""
+    other = get(next(n for n in FORMATS if n != name))
+    return tuple((t.id, r.id) for t in get(name).tables for r in t.rows
+                 if r.id not in {o.id for o in other.table(t.id).rows})
+
+
+def _label_text(line: Line) -> str:
+    """A table line's label: its text tokens joined."""
+    return "".join(t.text for k, t, _ in _tokens(line) if k == "text")
 
 
 def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
@@ -815,6 +868,32 @@ def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[st
                     f"from its place between the rows around it ({_joined(rr.values)})")
 
 
+def _by_peer_columns(rr: RowRead, row: Row, reads: list[RowRead]) -> Optional[list[Optional[Token]]]:
+    """The values of a read that lost a cell (``rr.lost``) by the grid columns of the nearest
+    read of the same page, at most PEER_MAX_LINES lines away, that holds ``row``'s number of
+    columns whole, one value per column, among them all of ``rr``'s: a borderless fax's
+    columns are its pieces' alignment, and the row beside it shows which column each of
+    its values is in (1002000: 0 | (k | 39 under 0 | 0 | 0; without it three placements
+    fit and the row was left null).  None when there is no such read."""
+    n = len(row.columns)
+    if rr.line is None or not rr.values or any(c is None for c in rr.cols):
+        return None
+    page = rr.values[0].page
+
+    def peer(p: RowRead) -> bool:
+        return (p is not rr and p.line is not None and 0 < abs(p.line - rr.line) <= PEER_MAX_LINES
+                and len(p.values) == n and not p.lost and p.values[0].page == page
+                and len(set(p.cols)) == n and set(rr.cols) <= set(p.cols))
+
+    near = min((p for p in reads if peer(p)), key=lambda p: abs(p.line - rr.line), default=None)
+    if near is None:
+        return None
+    out: list[Optional[Token]] = [None] * n
+    for v, c in zip(rr.values, rr.cols):
+        out[near.cols.index(c)] = v
+    return out
+
+
 def _joined(tokens: Sequence[Token]) -> str:
     return " ".join(t.text for t in tokens)
 
@@ -905,6 +984,10 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
             asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
+        if rr.positional is None and rr.lost and len(vals) < n:
+            rr.positional = _by_peer_columns(rr, row, reads)
+            if rr.positional is not None:  # their columns chosen by another row's: placed
+                asm.placed.update(f"{table.id}.{row.id}.{c.id}" for c, v in zip(row.columns, rr.positional) if v)
         if rr.positional is not None:  # a cell OCR could not read is not a printed blank
             _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost and not rr.by_order)
         elif len(vals) == n:
@@ -1044,7 +1127,7 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
             continue
         if ln.label == "table_row" and current != "review":
             # A row label of another table means its heading was lost with a page.
-            label = "".join(t.text for k, t, _ in _tokens(ln) if k == "text")
+            label = _label_text(ln)
             if label and current != "requests" and match_row(label, template.table("requests")) \
                     and not match_row(label, template.table("active")):
                 current = "requests"
@@ -1080,6 +1163,12 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: O
         fit = assemble_by_fit(lines, year)
         if fit is not None:
             return fit
+        if _shared_rows(normalize("".join(ln.text for ln in lines if ln.label in ("table_header", "table_row")))):
+            asm = _assemble_as(lines, SHARED_ROWS_FORMAT)  # rows of table 三 read, nothing says whose
+            asm.warnings.insert(0, f"the tables' format could not be read (their header words unread, the "
+                                   f"rows that tell the formats apart unread or disagreeing): read as the "
+                                   f"{SHARED_ROWS_FORMAT} format, the tables the formats do not share may be the other's")
+            return asm
         asm = Assembly(None)
         asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm
