@@ -523,7 +523,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         tokens = _tokens(ln)
         # Only a row with more numbers than any row has cells holds a label read as digits:
         # merged label cells start a full row's values left of other rows' (clean 1001009).
-        extra = sum(k == "num" for k, _, _ in tokens) > widest
+        extra = sum(k == "num" for k, _, _ in tokens) > widest or _left_of_values(ln, tokens, first_value.get(ln.page))
         for kind, text, col in tokens:
             if extra and kind == "num" and col is not None and col < first_value.get(ln.page, 0):
                 kind = "text"  # in the grid's label columns: a label read as digits ("总计" as "1")
@@ -545,6 +545,16 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def _left_of_values(line: Line, tokens: list[tuple[str, Token, Optional[int]]], first: Optional[int]) -> bool:
+    """Whether a borderless OCR'd row's numbers all lie left of its table's value columns
+    (``first``, see :func:`value_columns`): a piece of a wrapped label read as a digit,
+    not a value (1002006: 2.申请人逾期未按收费通知… | 0, its row's seven numbers on the label's
+    next line; the "0" ended the label there, and the row took one number, its cells blank)."""
+    cols = [c for k, _, c in tokens if k == "num"]
+    return (line.source == "ocr" and not line.in_grid and first is not None and bool(cols)
+            and all(c is not None and c < first for c in cols))
 
 
 def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int], at: int, row: Row,
