@@ -80,7 +80,8 @@ LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row'
 # the label's numbering (``1`` of ``1.属于国家秘密``, its "." lost), not a value.
 NUMBERING_MAX_DIGITS = 2
 # An OCR'd table's values start, on a page, at the grid column where this many of its full
-# rows start theirs (and most of them): numbers left of it are labels (``value_columns``).
+# rows (fewer where the table has fewer that wide) start theirs (and most of them): numbers
+# left of it are labels (``value_columns``).
 VALUE_COLUMN_MIN_ROWS = 3
 # A read that lost a cell takes its values' columns from a read whole at most this many
 # lines away on its page (``_by_peer_columns``): the rows of its sub-table, their header between.
@@ -580,9 +581,12 @@ def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int]
 def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
     """Per page, the grid column where an OCR'd table's values start: the most common first
     column of the numbers of its full rows (as many numbers as its widest row has columns,
-    at least VALUE_COLUMN_MIN_ROWS of them).  A number left of it is a label read as digits
+    at least VALUE_COLUMN_MIN_ROWS of them, or as many as the table has rows that wide: the
+    2021 table 二 prints two, 规章 and 行政规范性文件, and its rows were never placed by the
+    grid's order).  A number left of it is a label read as digits
     (a fax's "（七）总计" read "1"), not a value.  Pages without such rows are not in it."""
     widest = max(len(r.columns) for r in table.rows)
+    least = min(VALUE_COLUMN_MIN_ROWS, sum(len(r.columns) == widest for r in table.rows))
     firsts: dict[int, list[int]] = {}
     for ln in lines:
         if not ln.cells or ln.source != "ocr":
@@ -593,7 +597,7 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
     out = {}
     for page, cols in firsts.items():
         col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))
-        if n >= VALUE_COLUMN_MIN_ROWS and n * 2 > len(cols):
+        if n >= least and n * 2 > len(cols):
             out[page] = col
     return out
 

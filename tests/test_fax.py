@@ -704,3 +704,21 @@ def test_a_digit_left_of_the_value_columns_is_a_wrapped_labels_piece():
     asm = assemble.assemble([head, full[2], full[0]] + wrapped + [full[1]], "2021")
     assert [asm.fields[f"requests.other_no_fee.{c}"] for c in ("natural_person", "total")] == [2, 2]
     assert not any(f.startswith("requests.other_no_fee.") for f in asm.blank)
+
+
+def test_the_2021_table_twos_two_full_rows_give_its_value_columns():
+    """The 2021 table 二 prints only two rows of its widest shape (规章, 行政规范性文件: three
+    numbers); VALUE_COLUMN_MIN_ROWS full rows (3) were asked of a page, so its value columns
+    were never known and its rows never placed by the grid's order.  Two rows that agree now
+    do; two that disagree still do not, nor one."""
+    table = get("2021").table("active")
+    rows = [_free(1, [(1, "乱码"), (3, "0"), (4, "2"), (5, "0")]),
+            _free(1, [(1, "乱码"), (3, "7"), (4, "0"), (5, "39")])]
+    assert assemble.value_columns(rows, table) == {1: 3}
+    assert assemble.value_columns(rows[:1], table) == {}
+    shifted = _free(1, [(1, "乱码"), (4, "7"), (5, "0"), (6, "39")])
+    assert assemble.value_columns([rows[0], shifted], table) == {}
+    # Table 三 prints many rows of seven: three are still asked.
+    req = get("2021").table("requests")
+    seven = [_free(1, [(1, "乱码")] + [(c, "0") for c in range(3, 10)]) for _ in range(3)]
+    assert assemble.value_columns(seven[:2], req) == {} and assemble.value_columns(seven, req) == {1: 3}
