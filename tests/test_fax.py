@@ -722,3 +722,21 @@ def test_the_2021_table_twos_two_full_rows_give_its_value_columns():
     req = get("2021").table("requests")
     seven = [_free(1, [(1, "乱码")] + [(c, "0") for c in range(3, 10)]) for _ in range(3)]
     assert assemble.value_columns(seven[:2], req) == {} and assemble.value_columns(seven, req) == {1: 3}
+
+
+def test_a_row_that_lost_a_cell_or_two_holds_its_place_in_the_grids_order():
+    """990411 (development): table 三's 总计 read 14 | 0 | 01 | 0 | 0 | 15 (one cell unseen, one
+    unread): six value cells, no row's shape, so it held no place, and 3.其他 before it,
+    read whole, could be 3.其他 or 总计: neither was placed.  A data row of GAP_MIN_SHARE of a
+    row's cells holds that row's place; one of fewer does not."""
+    from pipeline import gridorder
+
+    table = get("2021").table("requests")
+    sub, total = table.row("other_other"), table.row("total")
+    data = [gridorder.DataRow(0, 7, table.row("other_no_fee")), gridorder.DataRow(1, 7, None),
+            gridorder.DataRow(2, 6, None), gridorder.DataRow(3, 7, table.row("carried_out"))]
+    aligned = gridorder.align(data, table)
+    assert aligned[1][0] is sub and aligned[2][0] is total
+    assert gridorder._pair_score(data[2], total) == gridorder.GAP_SCORE
+    data[2] = gridorder.DataRow(2, 4, None)  # four of seven: too little of the row to hold its place
+    assert 1 not in gridorder.align(data, table) and gridorder._pair_score(data[2], total) is None
