@@ -1039,6 +1039,14 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
                                 f"(status placed)")
             nums = nums[:total]
             asm.placed.update(f"review.{row.id}.{c.id}" for row in table.rows for c in row.columns)
+    led = [t for ln in rows for k, t, _ in _tokens(ln) if k == "num" or leading_zero(t.text)]
+    if len(nums) < total and (split := split_zero_led_run(led, total)) is not None:
+        nums, at, run = split
+        fids = [f"review.{table.rows[i // n_cols].id}.{table.rows[i // n_cols].columns[i % n_cols].id}"
+                for i in range(at, at + len(run))]
+        asm.decoded.update(fids)
+        asm.warnings.append(f"review: {total - len(run)} numbers and {run} for {total} cells; {run} (no count "
+                            f"starts with 0) read as {len(run)} cells run together (status decoded)")
     for row in table.rows:
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:
@@ -1046,6 +1054,22 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
             _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols], asm)
     else:
         asm.short_rows.append((table, None, nums))
+
+
+def split_zero_led_run(tokens: list[Token], total: int) -> Optional[tuple[list[Token], int, str]]:
+    """A row's numbers and its whole numbers of several digits that start with 0 (no table
+    prints one: ``leading_zero``; ``tokens``, in reading order), fewer numbers than its
+    ``total`` cells: where exactly one such piece has as many digits as numbers are
+    missing, those are single-digit cells read as one piece, their gaps too narrow (clean
+    borderless 990403, review: 1 | 0023 | 00 …, 11 numbers for 15 cells; 0 0 2 3 are four
+    cells).  The numbers with that piece split into its digits, where it starts, and its
+    text; None otherwise."""
+    runs = [k for k, t in enumerate(tokens) if leading_zero(t.text)]
+    if len(runs) != 1 or len(tokens) - 1 + len(tokens[runs[0]].text.strip()) != total:
+        return None
+    k = runs[0]
+    t = tokens[k]
+    return tokens[:k] + [Token(d, t.page, t.cell) for d in t.text.strip()] + tokens[k + 1:], k, t.text.strip()
 
 
 def resolve_short(template: Template, asm: Assembly) -> None:

@@ -740,3 +740,23 @@ def test_a_row_that_lost_a_cell_or_two_holds_its_place_in_the_grids_order():
     assert gridorder._pair_score(data[2], total) == gridorder.GAP_SCORE
     data[2] = gridorder.DataRow(2, 4, None)  # four of seven: too little of the row to hold its place
     assert 1 not in gridorder.align(data, table) and gridorder._pair_score(data[2], total) is None
+
+
+def test_a_zero_led_piece_as_long_as_the_cells_missing_is_single_digit_cells_run_together():
+    """Clean borderless 990403 (development): the review row read 1 | 0023 | 00 | 0 | 0 | 00 | 00 |
+    0 | 0 (0 0 2 3 too close to cut): 11 numbers for 15 cells, and 44 placements fitted the rules,
+    so all of table 四 was left null.  0023 is no count (none starts with 0) and holds as many
+    digits as cells are missing: four cells, status decoded, with a warning."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    row = _row("", ["1", "0023", "00", "0", "0", "00", "00", "0", "0"])
+    asm = assemble.assemble([head, row], "2021")
+    t = get("2021")
+    got = [asm.fields[f] for f in t.field_ids if f.startswith("review.")]
+    assert got == [1, 0, 0, 2, 3] + [0] * 10
+    cells = assemble.field_cells(t, asm)
+    assert cells["review.reconsideration.pending"].status == "decoded"
+    assert cells["review.reconsideration.upheld"].status == "printed"
+    assert any("read as 4 cells run together" in w for w in asm.warnings)
+    # As many digits as cells missing, and only one such piece: else the placements stay open.
+    row = _row("", ["1", "023", "00", "0", "0", "00", "00", "0", "0"])
+    assert assemble.assemble([head, row], "2021").fields["review.reconsideration.pending"] is None
