@@ -168,6 +168,8 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2019"
     if n21:
         return "2021"
+    # No marker found exactly: OCR'd tables (a fax) may still say it with damage; text read
+    # exactly has no damage to forgive (a pre-2019 report's tables are neither format).
     ocr = [ln for ln in lines if ln.label in ("table_header", "table_row") and ln.source == "ocr"]
     if ocr:
         return ocr_format(lines, ocr)
