@@ -32,6 +32,7 @@ EXCERPT_SPLITS = (
     ("heldout7", "set 7", DEVELOPMENT, False),
     ("dev8", "the set-8 annotator's development excerpts", DEVELOPMENT, False),
     ("heldout8", "set 8", DEVELOPMENT, False),
+    ("dev9", "the set-9 annotator's development excerpts", DEVELOPMENT, False),
     ("heldout9", "set 9, its folder from the annotator's branch", HELD_OUT, False),
 )
 # The report splits (data/gold/facts/*.json by their "split") and the name for all reports.
