@@ -1250,20 +1250,26 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     (``listed``: channels whose items the passage lists by kind only are stated too)."""
     facts = _parts(facts)
     active = [f for f in facts if f.name.startswith("active_")]
-    kinds = {(f.text, f.span): channel_kinds(_phrase(f)) or channel_kinds(_before(f)) for f in active}
+    kinds = {(f.text, f.span): channel_kinds(_statement(f)) for f in active}
 
     def whole(f: Fact) -> bool:  # 通过部门网站、报刊杂志、新媒体等方式; 平度政务网、平度公安微信等网络渠道
-        phrase, own = _phrase(f), kinds[(f.text, f.span)]
+        phrase, own = _statement(f), kinds[(f.text, f.span)]
+        if phrase != _phrase(f):  # the channels placed before the figure's own words (guide rule 4b)
+            raw = raw_channel_kinds(phrase)
+            if "web" not in raw and any("web" in kinds[(g.text, g.span)] for g in active if g is not f):
+                return False  # 通过…公众号、视频号…共计287条 beside the website's own 81: the accounts' figure
+            return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase) or LIST_CLOSE.search(phrase))
+                    or (len(raw) >= 2 and bool(CHANNEL_LIST.search(phrase))))
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
                 or (len(own) >= 2 and bool(CHANNEL_LIST.search(phrase))
                     and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS or parts_by_channel_after(f))))
 
-    def explicit(f: Fact) -> bool:  # a total whose phrase names no channel, claims to be complete, or spans channels
-        # 共计 in one platform's phrase sums that platform's items: the total only when no other
-        # channel is stated (guide rule 4)
-        return f.name == "active_total" and (channel_kinds(_phrase(f)) <= GENERIC_CHANNELS or whole(f)) and not (
+    def explicit(f: Fact) -> bool:  # a total whose statement names no channel, or spans channels
+        # 共计 in one platform's statement sums that platform's items (在…公众号上,更新160次,共计公开378条):
+        # the total only when no other channel is stated (guide rule 4)
+        return f.name == "active_total" and (kinds[(f.text, f.span)] <= GENERIC_CHANNELS or whole(f)) and not (
             platform_aside(f) and len(stated) > 1)
 
     stated = set().union(listed, *kinds.values())
@@ -1280,6 +1286,31 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
+
+
+# A clause stating a principle names the main route, not the figure's channel (以…网站为主要公开途径,
+# 本年度主动公开信息319件; 发挥政府门户网站作为…主渠道作用: guide rule 5).
+PRINCIPLE = re.compile(r"为主|主渠道|主要(?:公开)?(?:途径|渠道|平台|阵地)|第一平台")
+
+
+# A list of channels closed as ways (通过乡政务公开栏、村级公告栏、村民代表大会等渠道): a figure over them is the total.
+LIST_CLOSE = re.compile(r"等(?:多种|各类|各种)?(?:渠道|方式|平台|形式|载体|途径)")
+
+
+def raw_channel_kinds(context: str) -> set[str]:
+    """The kinds of channel a context names, a generic 平台 or 线上 too (政府网站、政府信息公开平台 is two)."""
+    return {kind for kind, words in CHANNELS if re.search(words, context)}
+
+
+def _statement(f: Fact) -> str:
+    """The words that place ``f``'s figure: its phrase when it names a channel, else the text back to
+    the sentence start or the previous figure (在…公众号上,更新160次,共计公开378条), less a clause
+    stating a principle (``PRINCIPLE``)."""
+    phrase = _phrase(f)
+    if channel_kinds(phrase):
+        return phrase
+    clauses = re.split(r"[，,。；;！？!?\n]", _before(f))  # a colon inside an address (网址:https://…) cuts no clause
+    return "，".join(c for c in clauses if not PRINCIPLE.search(c))
 
 
 def platform_aside(f: Fact) -> bool:
