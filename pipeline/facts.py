@@ -1309,7 +1309,9 @@ def _statement(f: Fact) -> str:
     phrase = _phrase(f)
     if channel_kinds(phrase):
         return phrase
-    clauses = re.split(r"[，,。；;！？!?\n]", _before(f))  # a colon inside an address (网址:https://…) cuts no clause
+    prev = max((q.end for q in quantities(f.text) if q.end <= f.span[0] and q.unit in ITEM_UNITS), default=0)
+    before = f.text[prev:f.span[0]]  # back over counts of no item (在…公众号上,更新160次,共计公开378条)
+    clauses = re.split(r"[，,。；;！？!?\n]", before)  # a colon inside an address (网址:https://…) cuts no clause
     return "，".join(c for c in clauses if not PRINCIPLE.search(c))
 
 
