@@ -793,7 +793,7 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行有效|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网"), ("online", "线上|网上"), ("other", "其[他它]方式|其[他它]渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它]方式|其[他它]渠道"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
@@ -1262,6 +1262,10 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
                     or (len(raw) >= 2 and bool(CHANNEL_LIST.search(phrase))))
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
+        if LIST_CLOSE.search(phrase) and len(raw_channel_kinds(phrase)) >= 2:
+            return True  # 通过…人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条
+        if len(own) >= 2 and CHANNEL_LIST.search(phrase) and parts_follow(f, facts):
+            return True  # …门户网站和政务新媒体主动发布各类政府信息8000余条。其中:通过门户网站公开6500余条
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
                 or (len(own) >= 2 and bool(CHANNEL_LIST.search(phrase))
                     and ("等" in phrase or phrase.count("、") >= MIN_LIST_COMMAS or parts_by_channel_after(f))))
@@ -1323,6 +1327,16 @@ def platform_aside(f: Fact) -> bool:
     return bool(m and channel_kinds(m.group()))
 
 
+def parts_follow(f: Fact, facts: Sequence[Fact]) -> bool:
+    """Whether the passage's next active figure after ``f`` opens the next sentence's 其中 list and names a
+    channel of ``f``'s (…门户网站和政务新媒体…8000余条。其中:通过门户网站公开6500余条: ``f`` is over both)."""
+    own = channel_kinds(_phrase(f))
+    at = next((i for i, g in enumerate(facts) if (g.text, g.span) == (f.text, f.span)), len(facts))
+    later = [g for g in facts[at + 1:] if g.name.startswith("active_")]
+    return bool(later) and later[0].text != f.text and later[0].text.lstrip().startswith("其中") and bool(
+        channel_kinds(_phrase(later[0])) & own)
+
+
 def parts_by_channel_after(f: Fact) -> bool:
     """Whether ``f``'s sentence splits it after 其中 into figures naming channels (…门户网站及政务新媒体方式
     主动公开907条,其中通过政府网站公开86条,微信公众号公开821条: the figure is over both, guide rule 4b)."""
@@ -1357,7 +1371,9 @@ def _parts(facts: list[Fact]) -> list[Fact]:
                 and channel_kinds(_phrase(f)) <= channel_kinds(_phrase(head)) | channel_kinds(_before(head))):
             continue  # 微博120条，其中原创微博11条: the same channel split (新媒体…其中今日头条 N 条 is another)
         if split and head.name == "active_total" and f.name == "active_total":
-            continue  # …其中监察执法类信息29条: a total's part is no total
+            if not channel_kinds(_phrase(f)):
+                continue  # …其中监察执法类信息29条: a total's part is no total
+            f = _renamed(f, "active_channel")  # 其中:通过门户网站公开6500余条: a total's part by channel
         head = f
         out.append(f)
     return out
