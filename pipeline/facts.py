@@ -696,6 +696,10 @@ OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申�
                      "review_": re.compile(r"复议|诉讼")}
 
 
+# A figure's own words that state items put out, whatever heading it stands under (guide rule 45).
+OWN_ACTIVE_WORDS = re.compile(r"(?:发布|主动公开)(?:政府|政务)信息$")
+
+
 def section_rules_out(f: "Fact") -> bool:
     """Whether the heading ``f`` stands under rules its name out (``SECTION_EXCLUDES``), its own
     sentence not speaking of that name's matter (``OWN_SECTION_WORDS``)."""
@@ -703,6 +707,8 @@ def section_rules_out(f: "Fact") -> bool:
     if family is None:
         return False
     own = OWN_SECTION_WORDS.get(family)
+    if family == "active_" and OWN_ACTIVE_WORDS.search(_phrase(f)) and not APPLICATIONS.search(f.text[:f.span[0]]):
+        return False  # 2、依申请公开情况。2025年发布政府信息127条: read by its words (guide rule 45)
     return not (own and own.search(f.text) and "主动公开" not in f.text)
 
 
@@ -1368,6 +1374,7 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         if split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f)):
             continue  # 主动公开579条，其中重要活动类信息126条: a kind, not a channel
         if (split and head.name == "active_channel" and f.name == "active_channel"
+                and len(channel_kinds(_phrase(head)) | channel_kinds(_before(head))) < 2
                 and channel_kinds(_phrase(f)) <= channel_kinds(_phrase(head)) | channel_kinds(_before(head))):
             continue  # 微博120条，其中原创微博11条: the same channel split (新媒体…其中今日头条 N 条 is another)
         if split and head.name == "active_total" and f.name == "active_total":
