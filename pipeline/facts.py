@@ -281,17 +281,22 @@ FACT_NAMES = tuple(FACTS)
 COUNT_UNITS = ("件", "个", "次", "条", "份", "起", "例", "项", "宗", None)
 FACT_UNITS = {n: COUNT_UNITS for n in FACTS} | {
     "normative_issued": COUNT_UNITS + ("篇",), "rules_issued": COUNT_UNITS + ("篇", "部"),  # 发布行政规范性文件6篇
-    "active_total": ("条", "件", "篇", "份", None), "active_channel": ("条", "件", "篇", "份"),
+    "active_total": ("条", "件", "篇", "份", "项", None), "active_channel": ("条", "件", "篇", "份"),
     "processing_fees": ("元", "万元", None)}
 # Facts stated once per report: the largest value is the total, smaller ones are parts
 # (平潭 2022: 14571 in all, then 77 of one 专栏).
 LARGEST_ONLY = ("active_total",)
 
 
+# The total in 项 only when they are items of information (…等442项信息内容); 行政许可事项177项 is none.
+ITEMS_IN_XIANG = re.compile(r"(?:政府|政务)?信息")
+
+
 def consistent(facts: Sequence["Fact"]) -> list["Fact"]:
     """Facts whose unit suits their name; of each LARGEST_ONLY name, the largest (a smaller
     ``active_total`` that names a channel is that channel's: 全县政务新媒体共发布信息758条)."""
-    out = [f for f in facts if f.unit in FACT_UNITS.get(f.name, ())]
+    out = [f for f in facts if f.unit in FACT_UNITS.get(f.name, ())
+           and not (f.name == "active_total" and f.unit == "项" and not ITEMS_IN_XIANG.match(_after(f)))]
     for name in LARGEST_ONLY:
         top = max((f.value for f in out if f.name == name), default=None)
         out = [f if f.name != name or f.value == top else _renamed(f, "active_channel")
@@ -1049,6 +1054,11 @@ def listed_channels(sents: Iterable[str]) -> set[str]:
     return out - NOT_GUESSED_CHANNELS
 
 
+# The kinds of information listed before a figure (涉及部门工作、政策文件、人大建议提案、…等方面信息126条):
+# a listed kind named 建议 or 提案 is no count of proposals.
+LISTED_KINDS = re.compile(r"[^、，,。；;]*、")
+
+
 def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[Fact]:
     """The named facts read against the report's structure (the rules above), in order.
 
@@ -1071,7 +1081,7 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 受理法律援助案件1213件,办结案件1138件 (依法办理政府信息公开案件43件 is handled)
         if f.name.startswith("requests_") and f.unit is not None and DOCUMENTS_ISSUED.search(_phrase(f)):
             continue  # 出具《政府信息公开申请答复书》1份
-        if f.name.startswith("active_") and (NOT_REQUESTS.search(_before(f)) or (
+        if f.name.startswith("active_") and (NOT_REQUESTS.search(LISTED_KINDS.sub("", _before(f))) or (
                 NOT_ACTIVE.search(_phrase(f)) and not channel_kinds(_phrase(f)) - {"media"} - GENERIC_CHANNELS)):
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
         if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
