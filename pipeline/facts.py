@@ -48,7 +48,7 @@ BOTH_CASES = r"复议[、和及与或]诉讼"
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
                   rf"|未(?=发布[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}规范性文件)"
-                  r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开)"
+                  r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开|收到|接到|受理)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}提出[^，。；,;]{{0,{ZERO_WINDOW}}}申请)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取))"
@@ -902,7 +902,8 @@ PASSED_ON = re.compile(r"(?<!结)转办|协办|转交件")  # 结转办理 is ca
 WAY_OF_ALL = re.compile(r"(?:通过[^，,。；;]{0,8}|等)(?:方式|渠道|途径)?(?:受理|收到|接收|接到)")
 # A receiving verb before the applicants (共收到自然人申请2件): the count of applications,
 # all by those applicants (guide rule 23), when it is the sentence's first figure, no part.
-RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|法人|其他组织|企业)[^，,。；;]{0,6}申请)?$")
+RECEIVED_FROM = re.compile(r"(?:收到|受理|接收|接到|新收)[^，,。；;]{0,4}(?:(?:自然人|公民|居民|市民|法人|其他组织|企业)[^，,。；;]{0,8}申请)?"
+                           r"(?:共|总计|合计)?$")
 # Items sent up to a higher site (向政府网站推送35条, 向市政府网站投递信息N条) are no channel of the
 # agency's own (guide rule 5).
 SENT_UP = re.compile(r"向[^，,。；;]{0,12}(?:推送|报送|投递)")
@@ -1086,7 +1087,13 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 收到微博投诉12条, 新闻媒体刊发稿件1592篇 (微信公众号发布稿件605篇 is a channel's)
         if f.name.startswith("requests_") and f.unit is not None and APPLICATION_WAYS.search(
                 _phrase(f) + re.split(r"[（(]|其中", _after(f))[0]) and not way_of_all(f):
-            continue  # 其中网站申请195件, 2件为网络申请
+            if not only_way(f):
+                continue  # 其中网站申请195件, 2件为网络申请
+            f = _renamed(f, "requests_received")  # 共收到政府信息公开网络申请14件: the year's one count (guide rule 47)
+        if f.name in ("requests_natural_person", "requests_legal_person") and f.unit is not None and ALL_OF.match(_after(f)):
+            continue  # 共受理…3件,3件依申请公开申请人均为自然人: the count restated (guide rules 16, 23)
+        if f.name.startswith("review_") and f.unit is not None and PENDING.search(_phrase(f)):
+            continue  # 尚未审结行政复议0件: a state of cases, not cases brought (guide rule 19)
         if f.name.startswith("requests_") and f.unit is not None and (
                 PASSED_ON.search(_phrase(f)) or information_on_application(f)):
             continue  # 办理市人民政府办公室转办件1件; 主动公开…21条,依申请公开0件
@@ -1108,6 +1115,9 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 共制作政府信息总数398条,其中主动公开政府信息159条: made, not disclosed
         if f.name.startswith("active_") and SENT_UP.search(_phrase(f)):
             continue  # 其中向政府网站推送35条: items sent up to a higher site (guide rule 5)
+        if (f.name == "requests_handled" and f.unit is not None and THE_REST.search(_phrase(f))
+                and "结转" not in f.text[:f.span[0]]):
+            continue  # …其中“信息不存在”1件,其余5件…予以答复: an answer of a part (其中结转…7件,其余54件…答复 is handled)
         if f.name == "requests_handled" and f.unit is not None and NOT_DONE.search(_phrase(f)):
             continue  # 全年答复申请4件,未答复1件: not handled
         if f.name == "requests_handled" and f.unit is not None and handled_after_way(f):
@@ -1166,6 +1176,23 @@ def handled_after_way(f: Fact) -> bool:
     q = prev[-1]  # a way's count after 其中 is a part of all applications (…16件,其中信函申请14件,网络申请2件,…办结13件)
     return "其中" not in f.text[:q.start] and bool(APPLICATION_WAYS.search(
         _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))))
+
+
+# A count restated with its applicants (3件依申请公开申请人均为自然人), cases pending (尚未审结).
+ALL_OF = re.compile(r"[^，,。；;]*均为")
+PENDING = re.compile(r"未审结|尚未审结|未结案")
+THE_REST = re.compile(r"其余")
+
+
+def only_way(f: Fact) -> bool:
+    """A received count naming the one way its applications came (收到居民书面信息公开申请2例), the sentence's
+    first figure, no 其中 before it and no other way's count after it: the year's count (guide rule 47)."""
+    before, qs = f.text[:f.span[0]], quantities(f.text)
+    if not RECEIVE_VERB.search(_phrase(f)) or not APPLICATIONS.search(_phrase(f)) or "其中" in before:
+        return False
+    later_ways = any(q.start >= f.span[1] and APPLICATION_WAYS.search(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)
+    return not later_ways and not any(q.end <= f.span[0] and q.unit is not None for q in qs)
 
 
 def way_of_all(f: Fact) -> bool:
