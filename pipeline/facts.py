@@ -1163,7 +1163,39 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             if kind:
                 f = _renamed(f, kind)
         out.append(f)
-    return _handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))
+    return _absences_once(_reasons_under_one_kind(_handled_once(_stocks(_kind_lists(_channels(out, listed or set()))))))
+
+
+# A result count given by its reason, then the kind's word (1件因四类过程信息不予公开,5件因本机关不掌握…而不予公开).
+BY_REASON = re.compile(r"^\s*(?:因|属于|系|为)")
+# Fewer reasons' counts than this under one kind's word stay the kind's count (guide rule 16).
+MIN_REASON_COUNTS = 2
+
+
+def _reasons_under_one_kind(facts: list[Fact]) -> list[Fact]:
+    """Drop the counts of one result kind of a sentence that each give a reason before the kind's word,
+    when there are several: no part is the kind's total (guide rule 46, 大营)."""
+    def by_reason(f: Fact) -> bool:
+        return f.name.startswith("requests_") and f.unit is not None and bool(BY_REASON.match(f.text[f.span[1]:]))
+    drop = set()
+    for f in facts:
+        same = [g for g in facts if g.text == f.text and g.name == f.name and by_reason(g)]
+        if len(same) >= MIN_REASON_COUNTS:
+            drop |= {(g.text, g.span) for g in same}
+    return [f for f in facts if (f.text, f.span) not in drop]
+
+
+def _absences_once(facts: list[Fact]) -> list[Fact]:
+    """One stated absence per name and sentence (未收到政府信息公开申请,无依申请公开情况: restated, listed once)."""
+    seen, out = set(), []
+    for f in facts:
+        key = (f.text, f.name)
+        if f.unit is None and f.value == 0 and key in seen:
+            continue
+        if f.unit is None:
+            seen.add(key)
+        out.append(f)
+    return out
 
 
 def handled_after_way(f: Fact) -> bool:
