@@ -165,8 +165,10 @@ def test_structure_round_8_set_7_classes():
     assert _named("(二)依申请公开情况\n2024年,区政府办公室新受理政府信息公开申请103件,上年结转5件,已办结106件,"
                   "结转到2025年继续办理2件。", ["requests_received", "requests_carried_in", None, "requests_carried_over"]) == [
         ("requests_received", 103), ("requests_carried_in", 5), ("requests_handled", 106), ("requests_carried_over", 2)]
-    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
-                  ["requests_received", None, "requests_carried_over"]) == [("requests_carried_over", 3)]
+    # (the real sentence: another way's count after it; with one way alone it is the year's count, guide rule 47)
+    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件,"
+                  "受理线下信息公开申请9件,已全部依法办结。", ["requests_received", None, "requests_carried_over", None]) == [
+        ("requests_carried_over", 3)]
     assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
                   [None, "requests_handled", "requests_carried_over"]) == [("requests_carried_over", 3)]
     assert _named("(二)依申请公开情况\n2023年共收到政府信息公开申请共16件,其中信函申请14件,网络申请2件,办结13件,"
