@@ -572,21 +572,24 @@ THE_REST = re.compile(r"其余")
 def only_way(f: Fact) -> bool:
     """A received count naming the one way its applications came (收到居民书面信息公开申请2例), the sentence's
     first figure, no 其中 before it and no other way's count after it: the year's count (guide rule 47)."""
-    before, qs = f.text[:f.span[0]], quantities(f.text)
-    if not RECEIVE_VERB.search(_phrase(f)) or not APPLICATIONS.search(_phrase(f)) or "其中" in before:
+    if not RECEIVE_VERB.search(_phrase(f)) or not APPLICATIONS.search(_phrase(f)):
         return False
-    later_ways = any(q.start >= f.span[1] and APPLICATION_WAYS.search(
-        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)
-    return not later_ways and not any(q.end <= f.span[0] and q.unit is not None for q in qs)
+    return _first_count_alone(f)
 
 
 def way_of_all(f: Fact) -> bool:
     """A way of applying that is the receiving verb's adverbial, on the sentence's first figure
     with no 其中 before it and no other way's count after it: the count of all applications (``WAY_OF_ALL``)."""
-    before, qs = f.text[:f.span[0]], quantities(f.text)
+    return bool(WAY_OF_ALL.search(_phrase(f))) and _first_count_alone(f)
+
+
+def _first_count_alone(f: Fact) -> bool:
+    """``f`` is its sentence's first figure, no 其中 before it, no other way's count after it
+    (通过网络…25件,通过来信…4件: parts)."""
+    qs = quantities(f.text)
     later_ways = any(q.start >= f.span[1] and APPLICATION_WAYS.search(
-        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)  # 通过网络…25件,通过来信…4件: parts
-    return bool(WAY_OF_ALL.search(_phrase(f))) and "其中" not in before and not later_ways and not any(
+        _phrase(Fact(f.name, q.value, q.unit, f.text, (q.start, q.end)))) for q in qs)
+    return "其中" not in f.text[:f.span[0]] and not later_ways and not any(
         q.end <= f.span[0] and q.unit is not None for q in qs)
 
 
