@@ -23,7 +23,7 @@ from .factcells import (  # noqa: F401
     COUNT_UNITS, Fact, fact_checks, FACT_NAMES, FACT_UNITS, FACTS, link, reading_value, readings)
 from .factexport import fact_from_dict, fact_rows, facts_frame  # noqa: F401
 from .factstructure import (  # noqa: F401
-    absence_object, ABSENCE_OBJECTS, _after, ALL_CHANNELS, APPLICATION_WAYS, APPLICATIONS, _before,
+    CASE_OUTCOME, PENDING, absence_object, ABSENCE_OBJECTS, _after, ALL_CHANNELS, APPLICATION_WAYS, APPLICATIONS, _before,
     channel_kinds, CHANNEL_LIST, channel_parts, _clause, consistent, DISCLOSING_VERB, GENERIC_CHANNELS,
     HANDLE_VERB, HANDLED_WITHOUT_OBJECT, has_needed_words, ITEM_UNITS, kind_list_spans, LIST_CLOSE,
     LIST_HEAD, listed_channels, NOT_ACTIVE, NOT_GUESSED_CHANNELS, NOT_REQUESTS, _phrase, raw_channel_kinds,
@@ -96,6 +96,7 @@ def extract_facts(text: str, classify: Optional[Classifier] = None) -> list[Fact
             if result and (span not in names or names[span][0] in ("requests_received", "requests_handled")):
                 names[span] = (result, names.get(span, (None, None))[1])  # 其中予以公开1条
         names.update(unnamed_requests(sent, sec, by_span, names))
+        names.update(unnamed_cases(sent, by_span, names))
         names.update(channel_parts(sent, by_span, names))
         unnamed = unnamed_channels(sent, sec, by_span, names)
         guessed.update({(sent, span): own for span, own in unnamed.items()})
@@ -237,6 +238,29 @@ def unnamed_requests(sent: str, section: Optional[str], by_span: dict, names: di
         elif HANDLE_VERB.search(phrase) and (APPLICATIONS.search(phrase) or (
                 section == "requests" and HANDLED_WITHOUT_OBJECT.search(phrase))):
             out[span] = ("requests_handled", None)
+    return out
+
+
+# A count of cases the model left unnamed, right after the kind of case it counts
+# (发生因政府信息公开引起的行政复议2件和复议后提起行政诉讼1件: the 复议 figure).
+CASE_KINDS = (("review_reconsideration", re.compile(r"复议(?:案件)?$")), ("review_litigation", re.compile(r"诉讼(?:案件)?$")))
+CASE_UNITS = ("件", "起", "宗")
+
+
+def unnamed_cases(sent: str, by_span: dict, names: dict) -> dict:
+    """The unnamed counts of ``sent`` right after 行政复议 or 行政诉讼 (``CASE_KINDS``), beside a named case count."""
+    if not any(name.startswith("review_") for name, _ in names.values()):
+        return {}
+    out = {}
+    for span, q in by_span.items():
+        if span in names or q.unit not in CASE_UNITS:
+            continue
+        phrase = _phrase(Fact("review_total", q.value, q.unit, sent, span))
+        if PENDING.search(phrase) or CASE_OUTCOME.search(phrase):
+            continue
+        kind = next((n for n, pat in CASE_KINDS if pat.search(phrase)), None)
+        if kind:
+            out[span] = (kind, None)
     return out
 
 

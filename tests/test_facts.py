@@ -151,6 +151,9 @@ def test_structure_round_9_set_8_and_dev9_classes():
     assert _named("2023年县档案局未收到政府信息公开申请,无依申请公开情况。", ["requests_received", "requests_received"]) == [
         ("requests_received", 0)]
     assert _named("2020年我镇无收到和处理政府信息公开申请情况。", [None]) == [("requests_received", 0)]
+    # a 复议 count the model left unnamed right after its kind, beside a named case count (sets 5, 6, 8)
+    assert _named("2024年发生因政府信息公开引起的行政复议2件和复议后提起行政诉讼1件。", [None, "review_litigation"]) == [
+        ("review_reconsideration", 2), ("review_litigation", 1)]
 
 
 def test_structure_round_7_set_6_classes_and_the_one_guide():
