@@ -737,16 +737,19 @@ def raw_channel_kinds(context: str) -> set[str]:
     return {kind for kind, words in CHANNELS if re.search(words, context)}
 
 
+# The breaks between a statement's clauses: a colon inside an address (网址:https://…) cuts none.
+STATEMENT_CLAUSE_BREAK = re.compile(r"[，,。；;！？!?\n]")
+
+
 def _statement(f: Fact) -> str:
-    """The words that place ``f``'s figure: its phrase when it names a channel, else the text back to
-    the sentence start or the previous figure (在…公众号上,更新160次,共计公开378条), less a clause
-    stating a principle (``PRINCIPLE``)."""
+    """The words that place ``f``'s figure (guide rule 4): its phrase when it names a channel, else the
+    text back to the sentence's previous item figure or its start, over counts of no item
+    (在…公众号上,更新160次,共计公开378条), less a clause stating a principle (``PRINCIPLE``)."""
     phrase = _phrase(f)
     if channel_kinds(phrase):
         return phrase
     prev = max((q.end for q in quantities(f.text) if q.end <= f.span[0] and q.unit in ITEM_UNITS), default=0)
-    before = f.text[prev:f.span[0]]  # back over counts of no item (在…公众号上,更新160次,共计公开378条)
-    clauses = re.split(r"[，,。；;！？!?\n]", before)  # a colon inside an address (网址:https://…) cuts no clause
+    clauses = STATEMENT_CLAUSE_BREAK.split(f.text[prev:f.span[0]])
     return "，".join(c for c in clauses if not PRINCIPLE.search(c))
 
 
