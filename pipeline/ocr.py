@@ -36,10 +36,10 @@ REC_BATCH_MAX = 64
 # A batch holds crops of one input width (``input_width``, fixed by the crop alone): the
 # recogniser mixes context along the whole width, padding included, so a crop padded to a
 # wider batch mate's width reads differently (a digit's confidence moved by up to 0.28).
-# ORT computes a batch of one by another kernel path (outputs ~1e-7 from the same crop in
-# any larger batch, whose outputs are bit-identical whatever the mates): a lone crop of its
-# width is run beside a blank one, so that a crop's reading is the same in every batch.
-REC_MIN_BATCH = 2
+# In batches of two or more a crop's outputs are bit-identical whatever its mates and its
+# place; a batch of one takes another ORT kernel path, ~2e-7 apart (probabilities).  Running
+# a lone crop beside a blank one would make that exact too, but costs its width again
+# (a clean page's model input +8-25%, more than all the padding saved): not done.
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
 # The detector scales a region's *shorter* side up to 736 px, and its activations take
@@ -209,16 +209,14 @@ class OcrEngine:
 
     def recognize(self, crops: Sequence[np.ndarray], keep_numeric: bool = True) -> list[RecResult]:
         """Recognise text crops (grey or BGR, one text line each), each at its own input
-        width, in batches of one width (``plan_batches``): a crop reads the same whatever
-        other crops are recognised with it."""
+        width, in batches of one width (``plan_batches``): a crop reads the same (to ORT's
+        float rounding) whatever other crops are recognised with it."""
         results: list[Optional[RecResult]] = [None] * len(crops)
         ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
         for batch in self.plan_batches(ratios):
             width = input_width(ratios[batch[0]])
             x = np.stack([self._norm(crops[i], width) for i in batch])
-            if len(batch) < REC_MIN_BATCH:  # blank crops (padding only) beside a lone one
-                x = np.concatenate([x, np.zeros((REC_MIN_BATCH - len(batch), *x.shape[1:]), x.dtype)])
-            preds = self._session.run(None, {self._input_name: x})[0][:len(batch)]  # B x T x C, softmaxed
+            preds = self._session.run(None, {self._input_name: x})[0]  # B x T x C, softmaxed
             # One pass over the big class axis: the winner per timestep.  The best
             # non-numeric probability is only needed where a non-numeric class won
             # (see decode_numeric), and there it is the winner's.
@@ -296,11 +294,9 @@ def _resized_width(img: np.ndarray, width: int) -> int:
 
 
 def model_input_pixels(crops: Sequence[np.ndarray]) -> int:
-    """Pixels of model input (batch rows x their width, at REC_HEIGHT rows; a lone crop's
-    blank mate counted) that recognising ``crops`` in one call takes: what the
-    recognition's time goes with."""
-    ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
-    return sum(input_width(ratios[b[0]]) * max(len(b), REC_MIN_BATCH) for b in OcrEngine.plan_batches(ratios))
+    """Pixels of model input (crops x their input width, at REC_HEIGHT rows) that
+    recognising ``crops`` takes: what the recognition's time goes with."""
+    return sum(input_width(c.shape[1] / max(c.shape[0], 1)) for c in crops)
 
 
 def input_width(ratio: float) -> int:
