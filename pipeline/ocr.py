@@ -39,7 +39,7 @@ REC_BATCH_MAX = 64
 # In batches of two or more a crop's outputs are bit-identical whatever its mates and its
 # place; a batch of one takes another ORT kernel path, ~2e-7 apart (probabilities).  Running
 # a lone crop beside a blank one would make that exact too, but costs its width again
-# (a clean page's model input +8-25%, more than all the padding saved): not done.
+# (two clean pages' model input +19% and +41%, more than the old batch padding): not done.
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
 # The detector scales a region's *shorter* side up to 736 px, and its activations take
