@@ -5,8 +5,10 @@ We do not call ``RapidOCR()(image)`` on whole pages: the scan backend finds text
 lines and table cells itself and only needs *recognition* on small crops, in
 batches.  Running the recognition ONNX session ourselves lets us
 
-* pad each batch only to its own widest crop (rapidocr pads every crop to at
-  least 320 px, which makes a one-digit cell cost as much as a short sentence);
+* give each crop its own input width, fixed by the crop alone, and batch crops of
+  one width together (rapidocr pads every crop to at least 320 px, which makes a
+  one-digit cell cost as much as a short sentence, and to its batch's widest crop:
+  a crop's reading then depends on which other crops share its batch);
 * keep, per crop, the per-timestep probabilities of the numeric characters, so a
   cell that the template says holds a number can be decoded again restricted to
   digits (``O``→``0``, ``l``→``1`` come out of the model's own second choice).
@@ -21,19 +23,23 @@ from typing import Optional, Sequence
 import numpy as np
 
 REC_HEIGHT = 48  # the PP-OCR recognition models' input height
-# Narrowest batch width: the model downsamples width by 8, and a one-digit crop
+# Narrowest input width: the model downsamples width by 8, and a one-digit crop
 # needs a few timesteps of blank around the digit for CTC to emit it cleanly.
 REC_MIN_WIDTH = 48
-REC_WIDTH_STEP = 16  # batch widths are rounded up to this, so ORT sees few shapes
+REC_WIDTH_STEP = 16  # a crop's input width is rounded up to this, so ORT sees few shapes
 # Upper bound on one batch (crops x input width, in px): bigger batches stop
 # paying off on 2 cores and cost memory (the model's activations take ~50 KB per
 # px of it: 8192 peaked ~400 MB above the models, a phone photo's worst document
 # near 1 GB; 4096 is no slower per px).
 REC_BATCH_MAX_TOTAL_WIDTH = 4096
 REC_BATCH_MAX = 64
-# Crops whose aspect ratios differ more than this factor are not padded together
-# (a short number padded to a sentence's width wastes the time we came to save).
-REC_BATCH_RATIO_SPREAD = 1.6
+# A batch holds crops of one input width (``input_width``, fixed by the crop alone): the
+# recogniser mixes context along the whole width, padding included, so a crop padded to a
+# wider batch mate's width reads differently (a digit's confidence moved by up to 0.28).
+# In batches of two or more a crop's outputs are bit-identical whatever its mates and its
+# place; a batch of one takes another ORT kernel path, ~2e-7 apart (probabilities).  Running
+# a lone crop beside a blank one would make that exact too, but costs its width again
+# (two clean pages' model input +19% and +41%, more than the old batch padding): not done.
 
 # Characters a number cell may hold; ``,`` is a thousands separator, ``-`` a sign.
 # The detector scales a region's *shorter* side up to 736 px, and its activations take
@@ -187,27 +193,28 @@ class OcrEngine:
 
     @staticmethod
     def plan_batches(ratios: Sequence[float]) -> list[list[int]]:
-        """Group crop indices (sorted by aspect ratio) into batches of similar width."""
-        order = sorted(range(len(ratios)), key=lambda i: ratios[i])
+        """Group crop indices into batches of one input width (``input_width`` of each
+        crop's aspect ratio), narrowest first, each within REC_BATCH_MAX crops and
+        REC_BATCH_MAX_TOTAL_WIDTH px; a width's crops split into batches of near-equal size."""
+        groups: dict[int, list[int]] = {}
+        for i in sorted(range(len(ratios)), key=lambda i: ratios[i]):
+            groups.setdefault(input_width(ratios[i]), []).append(i)
         batches: list[list[int]] = []
-        cur: list[int] = []
-        for i in order:
-            if cur and ((len(cur) + 1) * _batch_width(ratios[i]) > REC_BATCH_MAX_TOTAL_WIDTH
-                        or len(cur) >= REC_BATCH_MAX
-                        or ratios[i] > REC_BATCH_RATIO_SPREAD * max(ratios[cur[0]], 1.0)):
-                batches.append(cur)
-                cur = []
-            cur.append(i)
-        if cur:
-            batches.append(cur)
+        for width in sorted(groups):
+            members = groups[width]
+            cap = max(1, min(REC_BATCH_MAX, REC_BATCH_MAX_TOTAL_WIDTH // width))
+            n = -(-len(members) // cap)  # batches for this width
+            batches += [members[k * len(members) // n:(k + 1) * len(members) // n] for k in range(n)]
         return batches
 
     def recognize(self, crops: Sequence[np.ndarray], keep_numeric: bool = True) -> list[RecResult]:
-        """Recognise text crops (grey or BGR, one text line each) in width-sorted batches."""
+        """Recognise text crops (grey or BGR, one text line each), each at its own input
+        width, in batches of one width (``plan_batches``): a crop reads the same (to ORT's
+        float rounding) whatever other crops are recognised with it."""
         results: list[Optional[RecResult]] = [None] * len(crops)
         ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
         for batch in self.plan_batches(ratios):
-            width = _batch_width(max(ratios[i] for i in batch))
+            width = input_width(ratios[batch[0]])
             x = np.stack([self._norm(crops[i], width) for i in batch])
             preds = self._session.run(None, {self._input_name: x})[0]  # B x T x C, softmaxed
             # One pass over the big class axis: the winner per timestep.  The best
@@ -223,7 +230,7 @@ class OcrEngine:
                 text, confs = ctc_collapse(idx[j], best[j], self.charset)
                 conf = float(np.mean(confs)) if confs else 0.0
                 # Digits-only decoding sees only the crop's own timesteps: the edge where
-                # the crop meets the batch padding reads like a faint "|" -> "1".
+                # the crop meets the padding reads like a faint "|" -> "1".
                 own = min(preds.shape[1], int(math.ceil(_resized_width(crops[i], width) * steps)) + 1)
                 results[i] = RecResult(text, conf, confs, num[j, :own] if keep_numeric else None)
         return [r if r is not None else RecResult("", 0.0) for r in results]
@@ -281,20 +288,20 @@ def pad_to_aspect(image: np.ndarray, max_aspect: float) -> np.ndarray:
 
 
 def _resized_width(img: np.ndarray, width: int) -> int:
-    """Width of a crop scaled to REC_HEIGHT, capped at the batch width."""
+    """Width of a crop scaled to REC_HEIGHT, capped at its input ``width``."""
     h, w = img.shape[:2]
     return min(width, max(1, int(math.ceil(REC_HEIGHT * w / max(h, 1)))))
 
 
 def model_input_pixels(crops: Sequence[np.ndarray]) -> int:
-    """Pixels of model input (crops x their batch's width, at REC_HEIGHT rows) that
-    recognising ``crops`` in one call takes: what the recognition's time goes with."""
-    ratios = [c.shape[1] / max(c.shape[0], 1) for c in crops]
-    return sum(_batch_width(max(ratios[i] for i in b)) * len(b) for b in OcrEngine.plan_batches(ratios))
+    """Pixels of model input (crops x their input width, at REC_HEIGHT rows) that
+    recognising ``crops`` takes: what the recognition's time goes with."""
+    return sum(input_width(c.shape[1] / max(c.shape[0], 1)) for c in crops)
 
 
-def _batch_width(ratio: float) -> int:
-    """Input width for a batch whose widest crop has aspect ``ratio``."""
+def input_width(ratio: float) -> int:
+    """Model input width of a crop of aspect ``ratio``: its width at REC_HEIGHT (at least
+    REC_MIN_WIDTH), rounded up to REC_WIDTH_STEP; a function of the crop alone."""
     w = max(REC_MIN_WIDTH, int(math.ceil(REC_HEIGHT * ratio)))
     return int(math.ceil(w / REC_WIDTH_STEP) * REC_WIDTH_STEP)
 
