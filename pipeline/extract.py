@@ -125,6 +125,28 @@ SEAL_DOUBT_CONF = 0.8
 development seeds 970000-970009, 8 of the 9 cells misread under a seal, 4 of 239 read right)."""
 
 
+OCR_DOUBT_CONF = 0.5
+"""A value an OCR'd page prints, read with less confidence than this, is named in a warning: where
+a fax's readers read other numbers (``scan.recognise.rival_confidence``) the cell is at most
+1 - the other reading sure (development faxes 1002000-1002009: the recogniser's "1" for a 3 the
+digit reader read 3 at 0.50 and 0.76, left printed where no rule failed)."""
+
+
+def doubtful_warnings(cells: dict[str, FieldCell], ocr_pages: set[int], named: frozenset = frozenset(),
+                      doubt_conf: float = OCR_DOUBT_CONF) -> list[str]:
+    """One warning per OCR'd page (``ocr_pages``) naming its cells of status ``printed`` read
+    with less than ``doubt_conf``, with value and confidence, other than the ``named`` ones
+    (a seal's warning names those already)."""
+    by_page: dict[int, list[str]] = {}
+    for f, c in cells.items():
+        if (c.status == "printed" and c.value is not None and c.page in ocr_pages and f not in named
+                and c.confidence is not None and c.confidence < doubt_conf):
+            by_page.setdefault(c.page, []).append(f)
+    return [f"page {page}: read with little confidence, its readings disagree: "
+            + ", ".join(f"{f} = {cells[f].value:g} ({cells[f].confidence:.2f})" for f in fs)
+            for page, fs in sorted(by_page.items())]
+
+
 def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
                       cover_min: float = SEAL_COVER_MIN) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """The cells under a seal (``meta["seals"]`` records, in the cells' coordinates), page
@@ -231,9 +253,11 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             for f, v in result.fields.items():
                 if v != before[f] and f in result.cells:
                     result.cells[f].value, result.cells[f].status = v, "reread"
+        under: dict[int, list[str]] = {}
         if seals:  # after the re-read: a cell it changed is named by its own warning
             under, under_empty = cells_under_seals(result.cells, seals)
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty)
+        result.warnings += doubtful_warnings(result.cells, ocr_pages, frozenset(f for fs in under.values() for f in fs))
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:

@@ -307,3 +307,22 @@ def test_a_fax_number_two_readers_read_alike_is_not_replaced_by_a_re_read(monkey
     assert cell.text == "3" and cell.confidence == pytest.approx(0.008)
     cell = _fax_row(monkeypatch, ("3", 0.65), ("1", 0.992), ("2", 0.5))
     assert cell.text == "1"
+
+
+def test_a_printed_value_read_with_little_confidence_is_named():
+    """Borderless fax 1002006: requests.unable_create's 3s read "1" by the recogniser, 3 by the
+    digit reader (0.50, 0.76); the row's total held, no rule failed, and the 1s stood printed
+    and unnamed.  Shown at most 1 - the other reading sure, such a cell is named with its
+    value and confidence; chosen values (their own warnings), sure ones, text pages' and
+    cells a seal's warning named are not."""
+    from pipeline.datamodel import FieldCell
+    from pipeline.extract import OCR_DOUBT_CONF, doubtful_warnings
+
+    cells = {"a": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.5 - 0.01),
+             "b": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.2417),
+             "c": FieldCell(3.0, "reread", 2, (0, 0, 1, 1), confidence=0.1),
+             "d": FieldCell(7.0, "printed", 2, (0, 0, 1, 1), confidence=OCR_DOUBT_CONF),
+             "e": FieldCell(7.0, "printed", 1, (0, 0, 1, 1), confidence=0.1),
+             "f": FieldCell(7.0, "printed", 3, (0, 0, 1, 1), confidence=0.1)}
+    assert doubtful_warnings(cells, {2, 3}, frozenset({"f"})) == [
+        "page 2: read with little confidence, its readings disagree: a = 1 (0.49), b = 1 (0.24)"]
