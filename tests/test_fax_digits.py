@@ -318,11 +318,12 @@ def test_a_printed_value_read_with_little_confidence_is_named():
     from pipeline.datamodel import FieldCell
     from pipeline.extract import OCR_DOUBT_CONF, doubtful_warnings
 
-    cells = {"a": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.5 - 0.01),
+    cells = {"a": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.49),
              "b": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.2417),
              "c": FieldCell(3.0, "reread", 2, (0, 0, 1, 1), confidence=0.1),
              "d": FieldCell(7.0, "printed", 2, (0, 0, 1, 1), confidence=OCR_DOUBT_CONF),
+             "g": FieldCell(7.0, "printed", 2, (0, 0, 1, 1), confidence=OCR_DOUBT_CONF - 0.0001),
              "e": FieldCell(7.0, "printed", 1, (0, 0, 1, 1), confidence=0.1),
              "f": FieldCell(7.0, "printed", 3, (0, 0, 1, 1), confidence=0.1)}
     assert doubtful_warnings(cells, {2, 3}, frozenset({"f"})) == [
-        "page 2: read with little confidence, its readings disagree: a = 1 (0.49), b = 1 (0.24)"]
+        "page 2: read with little confidence, its readings disagree: a = 1 (0.49), b = 1 (0.24), g = 7 (0.80)"]
