@@ -293,7 +293,9 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     most with its first reading is confirmed and stays.  Otherwise each other candidate is
     tried alone:
     a substitution counts when it makes a failed rule pass and no other rule fail;
-    it is applied, in ``fields``, when it is the only one that repairs that rule.
+    it is applied, in ``fields``, when it is the only one that repairs that rule; where no
+    rule has such a one, substitutions of up to REREAD_MAX_JOINT cells at once are tried alike
+    (``unique_repair``).
     A published inconsistency re-reads the same and is still reported.  Returns
     warnings naming each change.
     """
