@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from . import checks, gridorder
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
-from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, OTHER_SPLIT, Row, Table,
+from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, FORMATS, OTHER_SPLIT, Row, Table,
                        Template, get, normalize)
 
 # Fuzzy key match (rapidfuzz partial_ratio, 0-100) accepted for OCR-damaged labels.
@@ -53,6 +53,10 @@ POSITION_MIN_SCORE = 60
 ALIGN_MIN_SCORE = 30
 ALIGN_MAX_SLACK = 2  # … unless the gap holds at most this many rows more than the run has full reads
 ALIGN_PAIR_WEIGHT = 1000  # a pair outweighs any label score (0-100): the most pairs first
+# Labels of rows both formats print (table 三's): a table whose format nothing else says
+# (no header word, no row of one format's only, no year, no fit) is read in this format.
+SHARED_ROW_KEYS = ("本年新收", "予以公开", "结转下年度")
+SHARED_ROWS_FORMAT = "2021"
 # Header words of a format found with this partial_ratio when none is found exactly.
 FORMAT_FUZZY_SCORE = 75
 # … and when none resembles one either, this many grid rows of the active table of the
@@ -76,8 +80,12 @@ LOST_VALUE_MAX_PER_ROW = 1  # … and a read with more unread is not of any row'
 # the label's numbering (``1`` of ``1.属于国家秘密``, its "." lost), not a value.
 NUMBERING_MAX_DIGITS = 2
 # An OCR'd table's values start, on a page, at the grid column where this many of its full
-# rows start theirs (and most of them): numbers left of it are labels (``value_columns``).
+# rows (fewer where the table has fewer that wide) start theirs (and most of them): numbers
+# left of it are labels (``value_columns``).
 VALUE_COLUMN_MIN_ROWS = 3
+# A read that lost a cell takes its values' columns from a read whole at most this many
+# lines away on its page (``_by_peer_columns``): the rows of its sub-table, their header between.
+PEER_MAX_LINES = 6
 # How far back (characters of normalised label text) a row label may start.
 MAX_LABEL_CHARS = 120
 # Normalised labels whose matched row is kept for the process (a bounded cache).
@@ -148,7 +156,9 @@ def parse_number(text: str, decimal: bool = False) -> Optional[float]:
 
 
 def detect_format(lines: Sequence[Line]) -> Optional[str]:
-    """2019 or 2021 from the active table's header words; None when no table is found."""
+    """2019 or 2021 from the active table's header words; None when no table is found, or
+    when an OCR'd table's evidence is missing or disagrees (``ocr_format``): then the
+    report's year, the fit of its rows or the shared rows decide, and say so (``assemble``)."""
     table_text = normalize("".join(ln.text for ln in lines if ln.label in ("table_header", "table_row")))
     if not table_text:
         table_text = normalize("".join(ln.text for ln in lines))
@@ -158,16 +168,28 @@ def detect_format(lines: Sequence[Line]) -> Optional[str]:
         return "2019"
     if n21:
         return "2021"
-    # No marker found exactly in OCR'd tables (a fax): markers read with damage, then the rows
-    # both formats print, then the active table's shape.  Text read exactly has no damage to
-    # forgive (a pre-2019 report's tables are neither format).
+    # No marker found exactly: OCR'd tables (a fax) may still say it with damage; text read
+    # exactly has no damage to forgive (a pre-2019 report's tables are neither format).
     ocr = [ln for ln in lines if ln.label in ("table_header", "table_row") and ln.source == "ocr"]
-    fuzzy = _fuzzy_format([normalize(ln.text) for ln in ocr]) if ocr else None
-    if fuzzy:
-        return fuzzy
-    if any(k in table_text for k in ("本年新收", "予以公开", "结转下年度")):
-        return "2021"
-    return _format_by_shape(lines) if ocr else None
+    if ocr:
+        return ocr_format(lines, ocr)
+    return SHARED_ROWS_FORMAT if _shared_rows(table_text) else None
+
+
+def ocr_format(lines: Sequence[Line], ocr: Sequence[Line]) -> Optional[str]:
+    """The format of OCR'd tables none of whose header words read exactly (a fax): by the
+    header words read with damage, the rows only one format prints, and the active table's
+    shape, each where it can say; None when none can, or two disagree.  The rows both
+    formats print (本年新收 …) say nothing: a fax of a 2019 report whose header words were
+    unread was read as 2021 by them, and 19 cells of its table 二 were lost (1002009)."""
+    votes = [v for v in (_fuzzy_format([normalize(ln.text) for ln in ocr]), _format_by_rows(lines),
+                         _format_by_shape(lines)) if v is not None]
+    return votes[0] if votes and len(set(votes)) == 1 else None
+
+
+def _shared_rows(table_text: str) -> bool:
+    """Whether normalised table text holds rows that both formats print (table 三's)."""
+    return any(k in table_text for k in SHARED_ROW_KEYS)
 
 
 def format_of_year(lines: Sequence[Line], year: Optional[int]) -> Optional[str]:
@@ -239,6 +261,40 @@ def _format_by_shape(lines: Sequence[Line]) -> Optional[str]:
     if more >= 2 * FORMAT_SHAPE_MIN_ROWS and more >= 3 * one:
         return "2019"
     return None
+
+
+def _format_by_rows(lines: Sequence[Line]) -> Optional[str]:
+    """2019 or 2021 from the OCR'd table rows, read by their labels, that only one format
+    prints (``format_only_rows``: 2019's 其他对外管理服务事项 and 政府集中采购, 2021's
+    sub-rows of （六）); None when neither format's or both formats' are read."""
+    hits = [name for name in FORMATS if _only_rows_read(lines, name)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _only_rows_read(lines: Sequence[Line], name: str) -> bool:
+    """Whether an OCR'd row's label matches a row that only format ``name`` prints."""
+    template = get(name)
+    groups = split_tables(lines, template)
+    for tid, rid in format_only_rows(name):
+        for ln in groups[tid]:
+            if ln.label == "table_row" and ln.source == "ocr":
+                row = match_row(_label_text(ln), template.table(tid))
+                if row is not None and row.id == rid:
+                    return True
+    return False
+
+
+@lru_cache(maxsize=None)
+def format_only_rows(name: str) -> tuple[tuple[str, str], ...]:
+    """(table, row) ids that format ``name`` prints and the other format does not."""
+    other = get(next(n for n in FORMATS if n != name))
+    return tuple((t.id, r.id) for t in get(name).tables for r in t.rows
+                 if r.id not in {o.id for o in other.table(t.id).rows})
+
+
+def _label_text(line: Line) -> str:
+    """A table line's label: its text tokens joined."""
+    return "".join(t.text for k, t, _ in _tokens(line) if k == "text")
 
 
 def _fuzzy_format(texts: Sequence[str]) -> Optional[str]:
@@ -470,7 +526,7 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
         tokens = _tokens(ln)
         # Only a row with more numbers than any row has cells holds a label read as digits:
         # merged label cells start a full row's values left of other rows' (clean 1001009).
-        extra = sum(k == "num" for k, _, _ in tokens) > widest
+        extra = sum(k == "num" for k, _, _ in tokens) > widest or _left_of_values(ln, tokens, first_value.get(ln.page))
         for kind, text, col in tokens:
             if extra and kind == "num" and col is not None and col < first_value.get(ln.page, 0):
                 kind = "text"  # in the grid's label columns: a label read as digits ("总计" as "1")
@@ -492,6 +548,16 @@ def read_rows(lines: Sequence[Line], table: Table) -> list[RowRead]:
             close()
     close()
     return reads
+
+
+def _left_of_values(line: Line, tokens: list[tuple[str, Token, Optional[int]]], first: Optional[int]) -> bool:
+    """Whether a borderless OCR'd row's numbers all lie left of its table's value columns
+    (``first``, see :func:`value_columns`): a piece of a wrapped label read as a digit,
+    not a value (1002006: 2.申请人逾期未按收费通知… | 0, its row's seven numbers on the label's
+    next line; the "0" ended the label there, and the row took one number, its cells blank)."""
+    cols = [c for k, _, c in tokens if k == "num"]
+    return (line.source == "ocr" and not line.in_grid and first is not None and bool(cols)
+            and all(c is not None and c < first for c in cols))
 
 
 def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int], at: int, row: Row,
@@ -517,9 +583,12 @@ def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int]
 def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
     """Per page, the grid column where an OCR'd table's values start: the most common first
     column of the numbers of its full rows (as many numbers as its widest row has columns,
-    at least VALUE_COLUMN_MIN_ROWS of them).  A number left of it is a label read as digits
+    at least VALUE_COLUMN_MIN_ROWS of them, or as many as the table has rows that wide: the
+    2021 table 二 prints two, 规章 and 行政规范性文件, and its rows were never placed by the
+    grid's order).  A number left of it is a label read as digits
     (a fax's "（七）总计" read "1"), not a value.  Pages without such rows are not in it."""
     widest = max(len(r.columns) for r in table.rows)
+    least = min(VALUE_COLUMN_MIN_ROWS, sum(len(r.columns) == widest for r in table.rows))
     firsts: dict[int, list[int]] = {}
     for ln in lines:
         if not ln.cells or ln.source != "ocr":
@@ -530,7 +599,7 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
     out = {}
     for page, cols in firsts.items():
         col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))
-        if n >= VALUE_COLUMN_MIN_ROWS and n * 2 > len(cols):
+        if n >= least and n * 2 > len(cols):
             out[page] = col
     return out
 
@@ -815,6 +884,32 @@ def _place(rr: RowRead, row: Row, table: Table, read_ids: set, warnings: list[st
                     f"from its place between the rows around it ({_joined(rr.values)})")
 
 
+def _by_peer_columns(rr: RowRead, row: Row, reads: list[RowRead]) -> Optional[list[Optional[Token]]]:
+    """The values of a read that lost a cell (``rr.lost``) by the grid columns of the nearest
+    read of the same page, at most PEER_MAX_LINES lines away, that holds ``row``'s number of
+    columns whole, one value per column, among them all of ``rr``'s: a borderless fax's
+    columns are its pieces' alignment, and the row beside it shows which column each of
+    its values is in (1002000: 0 | (k | 39 under 0 | 0 | 0; without it three placements
+    fit and the row was left null).  None when there is no such read."""
+    n = len(row.columns)
+    if rr.line is None or not rr.values or any(c is None for c in rr.cols):
+        return None
+    page = rr.values[0].page
+
+    def peer(p: RowRead) -> bool:
+        return (p is not rr and p.line is not None and 0 < abs(p.line - rr.line) <= PEER_MAX_LINES
+                and len(p.values) == n and not p.lost and p.values[0].page == page
+                and len(set(p.cols)) == n and set(rr.cols) <= set(p.cols))
+
+    near = min((p for p in reads if peer(p)), key=lambda p: abs(p.line - rr.line), default=None)
+    if near is None:
+        return None
+    out: list[Optional[Token]] = [None] * n
+    for v, c in zip(rr.values, rr.cols):
+        out[near.cols.index(c)] = v
+    return out
+
+
 def _joined(tokens: Sequence[Token]) -> str:
     return " ".join(t.text for t in tokens)
 
@@ -905,6 +1000,10 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
             asm.warnings.append(f"{table.id}.{row.id}: {len(vals)} numbers for {n} columns; "
                                 f"kept the first {n} ({_joined(vals)})")
             vals = vals[:n]
+        if rr.positional is None and rr.lost and len(vals) < n:
+            rr.positional = _by_peer_columns(rr, row, reads)
+            if rr.positional is not None:  # their columns chosen by another row's: placed
+                asm.placed.update(f"{table.id}.{row.id}.{c.id}" for c, v in zip(row.columns, rr.positional) if v)
         if rr.positional is not None:  # a cell OCR could not read is not a printed blank
             _set_row(asm.fields, table, row, rr.positional, asm, blanks=not rr.lost and not rr.by_order)
         elif len(vals) == n:
@@ -942,6 +1041,14 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
                                 f"(status placed)")
             nums = nums[:total]
             asm.placed.update(f"review.{row.id}.{c.id}" for row in table.rows for c in row.columns)
+    led = [t for ln in rows for k, t, _ in _tokens(ln) if k == "num" or leading_zero(t.text)]
+    if len(nums) < total and (split := split_zero_led_run(led, total)) is not None:
+        nums, at, run = split
+        fids = [f"review.{table.rows[i // n_cols].id}.{table.rows[i // n_cols].columns[i % n_cols].id}"
+                for i in range(at, at + len(run))]
+        asm.decoded.update(fids)
+        asm.warnings.append(f"review: {total - len(run)} numbers and {run} for {total} cells; {run} (no count "
+                            f"starts with 0) read as {len(run)} cells run together (status decoded)")
     for row in table.rows:
         asm.present_rows.add(f"review.{row.id}")
     if len(nums) == total:
@@ -949,6 +1056,22 @@ def _assemble_review(lines: Sequence[Line], template: Template, table: Table, as
             _set_row(asm.fields, table, row, nums[i * n_cols:(i + 1) * n_cols], asm)
     else:
         asm.short_rows.append((table, None, nums))
+
+
+def split_zero_led_run(tokens: list[Token], total: int) -> Optional[tuple[list[Token], int, str]]:
+    """A row's numbers and its whole numbers of several digits that start with 0 (no table
+    prints one: ``leading_zero``; ``tokens``, in reading order), fewer numbers than its
+    ``total`` cells: where exactly one such piece has as many digits as numbers are
+    missing, those are single-digit cells read as one piece, their gaps too narrow (clean
+    borderless 990403, review: 1 | 0023 | 00 …, 11 numbers for 15 cells; 0 0 2 3 are four
+    cells).  The numbers with that piece split into its digits, where it starts, and its
+    text; None otherwise."""
+    runs = [k for k, t in enumerate(tokens) if leading_zero(t.text)]
+    if len(runs) != 1 or len(tokens) - 1 + len(tokens[runs[0]].text.strip()) != total:
+        return None
+    k = runs[0]
+    t = tokens[k]
+    return tokens[:k] + [Token(d, t.page, t.cell) for d in t.text.strip()] + tokens[k + 1:], k, t.text.strip()
 
 
 def resolve_short(template: Template, asm: Assembly) -> None:
@@ -1044,7 +1167,7 @@ def split_tables(lines: Sequence[Line], template: Template) -> dict[str, list[Li
             continue
         if ln.label == "table_row" and current != "review":
             # A row label of another table means its heading was lost with a page.
-            label = "".join(t.text for k, t, _ in _tokens(ln) if k == "text")
+            label = _label_text(ln)
             if label and current != "requests" and match_row(label, template.table("requests")) \
                     and not match_row(label, template.table("active")):
                 current = "requests"
@@ -1080,6 +1203,12 @@ def assemble(lines: Sequence[Line], template_name: Optional[str] = None, year: O
         fit = assemble_by_fit(lines, year)
         if fit is not None:
             return fit
+        if _shared_rows(normalize("".join(ln.text for ln in lines if ln.label in ("table_header", "table_row")))):
+            asm = _assemble_as(lines, SHARED_ROWS_FORMAT)  # rows of table 三 read, nothing says whose
+            asm.warnings.insert(0, f"the tables' format could not be read (their header words unread, the "
+                                   f"rows that tell the formats apart unread or disagreeing): read as the "
+                                   f"{SHARED_ROWS_FORMAT} format, the tables the formats do not share may be the other's")
+            return asm
         asm = Assembly(None)
         asm.warnings.append(NO_TEMPLATE_WARNING)
         return asm

@@ -129,11 +129,25 @@ def _ways(table: Table) -> list[list[Row]]:
 
 
 def _pair_score(d: DataRow, row: Row) -> Optional[int]:
+    """A data row's score paired with ``row``: PAIR_SCORE for the row's shape, GAP_SCORE for a
+    row of its width that lost a few cells (:func:`_short_of`), ANCHOR_SCORE more for the row
+    its label matched; None where it cannot be that row."""
     if d.gap:
         return GAP_SCORE
-    if d.values != len(row.columns) or (d.anchor is not None and d.anchor.id != row.id):
+    if d.anchor is not None and d.anchor.id != row.id:
         return None
-    return PAIR_SCORE + (ANCHOR_SCORE if d.anchor is not None else 0)
+    anchor = ANCHOR_SCORE if d.anchor is not None else 0
+    if d.values == len(row.columns):
+        return PAIR_SCORE + anchor
+    return GAP_SCORE + anchor if _short_of(d, row) else None
+
+
+def _short_of(d: DataRow, row: Row) -> bool:
+    """Whether a data row with fewer value cells than ``row`` has columns still fills
+    GAP_MIN_SHARE of them: that row with cells lost (a fax's 总计 | 14 | 0 | 01 | 0 | 0 | 15,
+    one cell unseen, another unread, 990411), holding its place so that the rows before it
+    are not one row short (its neighbour 3.其他 was left between it and 3.其他's place)."""
+    return GAP_MIN_SHARE * len(row.columns) <= d.values < len(row.columns)
 
 
 def _unique_pairs(data: list[DataRow], rows: list[Row]) -> tuple[int, dict[int, Row]]:

@@ -97,8 +97,11 @@ def test_format_from_damaged_header_words():
     # A 2019 report's header read badly: no marker exactly, two resembling.
     damaged19 = [hdr("信息内容 本年新制作數量 本年新公开數量 对外公开总教量"), hdr("政作集中采购")]
     assert assemble.detect_format(damaged19 + rows) == "2019"
-    # Only the 2021 report's 第二十条第（八）项 resembles a 2019 marker: the rows decide.
-    assert assemble.detect_format([hdr("第二十条第八项")] + rows) == "2021"
+    # Only the 2021 report's 第二十条第（八）项 resembles a 2019 marker, and the rows both formats
+    # print say nothing: unsure, so the assembly reads the shared rows' format and says so.
+    assert assemble.detect_format([hdr("第二十条第八项")] + rows) is None
+    asm = assemble.assemble([hdr("第二十条第八项")] + rows)
+    assert asm.template == "2021" and any("format could not be read" in w for w in asm.warnings)
     assert assemble.detect_format([hdr("本年制发件數 本年废止件数")] + rows) == "2021"
 
 
@@ -633,3 +636,127 @@ def test_a_whole_number_read_with_a_leading_zero_is_an_unread_value():
     cells = assemble.field_cells(t, asm)  # the unread cell is the one unknown of its row's sum
     assert asm.fields["requests.new.commercial"] == 0 and cells["requests.new.commercial"].status == "inferred"
     assert assemble.leading_zero("08") and not assemble.leading_zero("00") and not assemble.leading_zero("0")
+
+
+def _free(page: int, cells: list[tuple[int, str]], label: str = "table_row") -> Line:
+    """A borderless OCR'd row (no grid: ``in_grid`` False): its pieces as (aligned column, text)."""
+    cs = [Cell(t, (40 * c, 0, 40 * c + 30, 10), 0.9, 0, c) for c, t in cells]
+    return Line(" ".join(t for _, t in cells), page, cs, (0, 0, 400, 10), label=label, source="ocr")
+
+
+def _rows_2019_shape() -> list[Line]:
+    """Table 二 of a 2019 report as a fax left it (development fax 1002009): no header word and
+    no row label readable, but six rows of three numbers and two of two."""
+    head = Line("二、主动公开政府信息情况", 1, label="heading", source="ocr")
+    rows = [_free(1, [(1, "乱码")] + [(c, "0") for c in (3, 4, 5)]) for _ in range(6)]
+    rows += [_free(1, [(1, "乱码")] + [(c, "0") for c in (3, 5)]) for _ in range(2)]
+    return [head] + rows
+
+
+def test_a_fax_of_a_2019_report_is_read_as_2019_by_its_shape_not_by_the_shared_rows():
+    """1002009 (development): its header words unread, table 三's rows (本年新收 …, printed by
+    both formats) said 2021 before the active table's shape could say 2019, and the 19 cells
+    of its 2019-only table 二 were missing from the output."""
+    req = Line("三、收到和处理政府信息公开申请情况", 2, label="heading", source="ocr")
+    new = _free(2, [(1, "一、本年新收政府信息公开申请数量")] + [(c, "1") for c in range(3, 10)])
+    lines = _rows_2019_shape() + [req, new]
+    assert assemble.detect_format(lines) == "2019"
+    asm = assemble.assemble(lines)
+    assert asm.template == "2019" and "active.procurement.items" in asm.fields
+    # A row only the 2021 format prints (（六）'s sub-rows) read by its label against the 2019
+    # shape: the evidence disagrees, so the tables do not say; the year does (a report on 2020).
+    sub = _free(2, [(1, "1.申请人无正当理由逾期不补正")] + [(c, "0") for c in range(3, 10)])
+    assert assemble._format_by_rows([req, sub]) == "2021"
+    assert assemble.detect_format(lines + [sub]) is None
+    assert assemble.assemble(lines + [sub], year=2020).template == "2019"
+    # 2019's 政府集中采购 read by its label says 2019 on its own.
+    proc = _free(1, [(1, "政府集中采购")] + [(c, "0") for c in (3, 5)])
+    assert assemble._format_by_rows([_rows_2019_shape()[0], proc]) == "2019"
+
+
+def test_a_row_that_lost_a_cell_takes_its_columns_from_the_row_read_whole_beside_it():
+    """1002000 (development): 行政规范性文件's middle cell read "(k" (a number unread); its
+    0 and 39 fitted three placements and the row was left null (ambiguous).  The rules row
+    beside it, read whole, shows the columns: 0 | ? | 39, placed (their columns chosen)."""
+    head = Line("二、主动公开政府信息情况", 1, label="heading", source="ocr")
+    lines = [head, _free(1, [(1, "规章"), (3, "0"), (4, "2"), (5, "0")]),
+             _free(1, [(1, "i政规范件<件"), (3, "7"), (4, "(k"), (5, "39")]), _free(1, [(1, "行政许可"), (5, "3")])]
+    asm = assemble.assemble(lines, "2021")
+    got = [asm.fields[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")]
+    assert got == [7, None, 39] and not asm.ambiguous
+    assert {"active.normative.issued", "active.normative.in_force"} <= asm.placed
+    assert "active.normative.repealed" not in asm.blank  # unread, not printed empty
+    # No row read whole near it: the placements stay open (the rules decide or leave null).
+    asm = assemble.assemble([head, lines[2], lines[3]], "2021")
+    assert asm.fields["active.normative.issued"] is None
+
+
+def test_a_digit_left_of_the_value_columns_is_a_wrapped_labels_piece():
+    """1002006 (development): 2.申请人逾期未按收费通知… wrapped over two lines, a piece of its
+    first line read "0" left of table 三's value columns; the label ended there, the row took
+    that one number and its cells were given blank, the seven numbers under the next line lost."""
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading", source="ocr")
+    full = [_free(1, [(1, lab)] + [(c, v) for c, v in zip(range(9, 16), vals)])
+            for lab, vals in (("1.申请人无正当理由逾期不补正", "0000000"), ("（七）总计", "5000005"),
+                              ("一、本年新收政府信息公开申请数量", "5000005"))]
+    wrapped = [_free(1, [(5, "2.申请人逾期未按收费通知要求缴纳费用"), (8, "0")]),
+               _free(1, [(5, "行政机关不再处理其政府信息公开申请")] + [(c, "2") for c in range(9, 16)])]
+    asm = assemble.assemble([head, full[2], full[0]] + wrapped + [full[1]], "2021")
+    assert [asm.fields[f"requests.other_no_fee.{c}"] for c in ("natural_person", "total")] == [2, 2]
+    assert not any(f.startswith("requests.other_no_fee.") for f in asm.blank)
+
+
+def test_the_2021_table_twos_two_full_rows_give_its_value_columns():
+    """The 2021 table 二 prints only two rows of its widest shape (规章, 行政规范性文件: three
+    numbers); VALUE_COLUMN_MIN_ROWS full rows (3) were asked of a page, so its value columns
+    were never known and its rows never placed by the grid's order.  Two rows that agree now
+    do; two that disagree still do not, nor one."""
+    table = get("2021").table("active")
+    rows = [_free(1, [(1, "乱码"), (3, "0"), (4, "2"), (5, "0")]),
+            _free(1, [(1, "乱码"), (3, "7"), (4, "0"), (5, "39")])]
+    assert assemble.value_columns(rows, table) == {1: 3}
+    assert assemble.value_columns(rows[:1], table) == {}
+    shifted = _free(1, [(1, "乱码"), (4, "7"), (5, "0"), (6, "39")])
+    assert assemble.value_columns([rows[0], shifted], table) == {}
+    # Table 三 prints many rows of seven: three are still asked.
+    req = get("2021").table("requests")
+    seven = [_free(1, [(1, "乱码")] + [(c, "0") for c in range(3, 10)]) for _ in range(3)]
+    assert assemble.value_columns(seven[:2], req) == {} and assemble.value_columns(seven, req) == {1: 3}
+
+
+def test_a_row_that_lost_a_cell_or_two_holds_its_place_in_the_grids_order():
+    """990411 (development): table 三's 总计 read 14 | 0 | 01 | 0 | 0 | 15 (one cell unseen, one
+    unread): six value cells, no row's shape, so it held no place, and 3.其他 before it,
+    read whole, could be 3.其他 or 总计: neither was placed.  A data row of GAP_MIN_SHARE of a
+    row's cells holds that row's place; one of fewer does not."""
+    from pipeline import gridorder
+
+    table = get("2021").table("requests")
+    sub, total = table.row("other_other"), table.row("total")
+    data = [gridorder.DataRow(0, 7, table.row("other_no_fee")), gridorder.DataRow(1, 7, None),
+            gridorder.DataRow(2, 6, None), gridorder.DataRow(3, 7, table.row("carried_out"))]
+    aligned = gridorder.align(data, table)
+    assert aligned[1][0] is sub and aligned[2][0] is total
+    assert gridorder._pair_score(data[2], total) == gridorder.GAP_SCORE
+    data[2] = gridorder.DataRow(2, 4, None)  # four of seven: too little of the row to hold its place
+    assert 1 not in gridorder.align(data, table) and gridorder._pair_score(data[2], total) is None
+
+
+def test_a_zero_led_piece_as_long_as_the_cells_missing_is_single_digit_cells_run_together():
+    """Clean borderless 990403 (development): the review row read 1 | 0023 | 00 | 0 | 0 | 00 | 00 |
+    0 | 0 (0 0 2 3 too close to cut): 11 numbers for 15 cells, and 44 placements fitted the rules,
+    so all of table 四 was left null.  0023 is no count (none starts with 0) and holds as many
+    digits as cells are missing: four cells, status decoded, with a warning."""
+    head = Line("四、政府信息公开行政复议、行政诉讼情况", 1, label="heading")
+    row = _row("", ["1", "0023", "00", "0", "0", "00", "00", "0", "0"])
+    asm = assemble.assemble([head, row], "2021")
+    t = get("2021")
+    got = [asm.fields[f] for f in t.field_ids if f.startswith("review.")]
+    assert got == [1, 0, 0, 2, 3] + [0] * 10
+    cells = assemble.field_cells(t, asm)
+    assert cells["review.reconsideration.pending"].status == "decoded"
+    assert cells["review.reconsideration.upheld"].status == "printed"
+    assert any("read as 4 cells run together" in w for w in asm.warnings)
+    # As many digits as cells missing, and only one such piece: else the placements stay open.
+    row = _row("", ["1", "023", "00", "0", "0", "00", "00", "0", "0"])
+    assert assemble.assemble([head, row], "2021").fields["review.reconsideration.pending"] is None

@@ -114,9 +114,10 @@ def test_a_report_on_2021_whose_format_nothing_names_is_read_in_the_format_its_r
 
     shared = ["1.属于国家秘密", "（二）部分公开", "2.重复申请", "4.无正当理由大量反复申请"]
     split = ["1.申请人无正当理由逾期不补正", "2.申请人逾期未按收费通知要求缴纳费用", "3.其他"]
+    # Rows only the 2021 format prints (（六）'s sub-rows), read by their labels, say it.
     asm = assemble(_requests_fax(shared + split), year=2021)
     assert asm.template == "2021" and asm.fields["requests.other_no_fee.total"] == 0
-    assert "read as the 2021 format, under which 7 of their rows were read" in asm.warnings[0]
+    assert not any("format could not be read" in w for w in asm.warnings)
     tie = assemble(_requests_fax(shared), year=2021)
     assert tie.template == FIT_TIE_FORMAT and "as many under either (4)" in tie.warnings[0]
     assert tie.fields["requests.partial.total"] == 0 and tie.fields["requests.granted.total"] is None
