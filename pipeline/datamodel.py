@@ -113,10 +113,14 @@ STATUSES = (
     "reread",     # the OCR re-read changed the first reading
     "decoded",    # split from run-together digits by the rules or the narrative
     "ambiguous",  # null: several readings fit every rule (``candidates``)
+    "doubtful",   # read where printed under a seal, not sure: its readings disagree and no rule
+                  # confirms it, or it was read empty (null: a number there may be lost)
     "corrected",  # a person's correction (``previous`` keeps the value it replaced)
 )
 # Statuses whose value the document itself gives; the rest were chosen by rules or people.
 PRINTED_STATUSES = ("printed", "blank")
+# Statuses of a value read where printed but not sure of: neither evidence nor a rule's choice.
+UNSURE_STATUSES = ("doubtful",)
 
 
 @dataclass
@@ -141,7 +145,7 @@ class FieldCell:
     @property
     def chosen(self) -> bool:
         """True when a rule or a person, not the document, gave the value."""
-        return self.status not in PRINTED_STATUSES and self.status != "absent"
+        return self.status not in PRINTED_STATUSES + UNSURE_STATUSES and self.status != "absent"
 
     def as_dict(self) -> dict:
         d = {"value": self.value, "status": self.status, "page": self.page,

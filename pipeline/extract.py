@@ -12,7 +12,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Optional
 
-from . import checks, coverage, facts, narrative
+from . import checks, coverage, facts, narrative, seal_doubt
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
@@ -174,15 +174,18 @@ def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
 
 
 def seal_warnings(under: dict[int, list[str]], shown: int = 6, cells: Optional[dict[str, FieldCell]] = None,
-                  doubt_conf: float = SEAL_DOUBT_CONF, empty: Optional[dict[int, list[str]]] = None) -> list[str]:
+                  doubt_conf: float = SEAL_DOUBT_CONF, empty: Optional[dict[int, list[str]]] = None,
+                  confirmed: frozenset = frozenset()) -> list[str]:
     """One warning per page with cells read under a seal, naming the first ``shown``; with
     ``cells``, one more per page naming (with value and confidence) those read with less
-    than ``doubt_conf``; with ``empty``, one per page naming cells under a seal read empty."""
+    than ``doubt_conf`` and not ``confirmed`` by the rules (``seal_doubt``); with ``empty``,
+    one per page naming cells under a seal read empty."""
     out = [f"page {page}: {len(fs)} cells read under a seal ({', '.join(fs[:shown])}"
            f"{', …' if len(fs) > shown else ''}): digits under red ink may be misread; check them"
            for page, fs in sorted(under.items())]
     for page, fs in sorted(under.items()) if cells else ():
-        unsure = [f for f in fs if (cells[f].confidence if cells[f].confidence is not None else 1.0) < doubt_conf]
+        unsure = [f for f in fs if f not in confirmed
+                  and (cells[f].confidence if cells[f].confidence is not None else 1.0) < doubt_conf]
         if unsure:
             out.append(f"page {page}: doubtful under a seal, read with little confidence: "
                        + ", ".join(f"{f} = {cells[f].value:g} ({cells[f].confidence:.2f})" for f in unsure))
@@ -258,7 +261,15 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
         under: dict[int, list[str]] = {}
         if seals:  # after the re-read: a cell it changed is named by its own warning
             under, under_empty = cells_under_seals(result.cells, seals)
-            result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty)
+            doubtful = seal_doubt.doubtful_cells(result.cells, under, SEAL_DOUBT_CONF)
+            doubt = seal_doubt.resolve_doubtful(template, result.fields, doubtful, present)
+            read = {f: result.fields[f] for f in doubtful}
+            seal_doubt.apply_doubt(doubt, result.fields, result.cells, result.inferred)
+            result.warnings += seal_doubt.doubt_warnings(doubt, result.cells, read)
+            under, under_empty = cells_under_seals(result.cells, seals)
+            result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,
+                                             confirmed=set(doubt.confirmed))
+            seal_doubt.mark_read_empty(result.cells, under_empty)
         result.warnings += doubtful_warnings(result.cells, ocr_pages, frozenset(f for fs in under.values() for f in fs))
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)

@@ -290,6 +290,30 @@ def test_join_wrapped_labels_folds_a_lone_first_line_into_its_row():
     assert row.text.endswith(" 0")
 
 
+def test_join_wrapped_labels_keeps_a_numbered_first_line_out_of_the_row_above():
+    """Seal 989600: "1." cut off as a piece of its own before "本机关不掌握相关政府信" (its
+    last character "息" wrapped under the numbering, beside the row's numbers) folded up
+    into the row above (8、属于行政查询事项), whose zeros the row then took, and the 6 of
+    不掌握相关政府信息 was lost in silence."""
+    from pipeline.backend.scan.recognise import label_cells
+    from pipeline.datamodel import Cell, Line
+
+    above = Line("8、属于行政查询事项 0 0", box=(183, 1001, 1032, 1043), cells=[
+        Cell("本年", (183, 1001, 200, 1043)), Cell("8、属于行政查询事项", (283, 1018, 462, 1037)),
+        Cell("0", (576, 1020, 587, 1034)), Cell("0", (1021, 1019, 1032, 1033))])
+    first = Line("度 1. 本机关不掌握相关政府信", box=(183, 1050, 518, 1077), cells=[
+        Cell("度", (183, 1050, 200, 1068), 1.0), Cell("1.", (285, 1061, 300, 1077), 0.9),
+        Cell("本机关不掌握相关政府信", (314, 1058, 518, 1077), 0.99)])
+    row = Line("办 息 6 6", box=(184, 1071, 1032, 1102), cells=[
+        Cell("办", (184, 1074, 201, 1092)), Cell("息", (283, 1083, 301, 1102)),
+        Cell("6", (576, 1072, 587, 1086)), Cell("6", (1022, 1071, 1032, 1085))])
+    out = scan.join_wrapped_labels([above, first, row], 19.0)
+    assert out == [above, row] and [c.text for c in above.cells][1] == "8、属于行政查询事项"
+    assert [c.text for c in row.cells] == ["度办", "1.本机关不掌握相关政府信息", "6", "6"]
+    # A lone ideograph among the numbers (a misread digit) is no label to fold into.
+    assert [c.text for c in label_cells([Cell("口", (600, 0, 610, 10)), Cell("6", (576, 0, 587, 10))])] == []
+
+
 def test_running_headers_are_furniture():
     from pipeline.datamodel import Line, Page
 
@@ -360,3 +384,21 @@ def test_a_wrapped_labels_last_character_on_the_number_row_is_no_number():
     assert numeric_free_cells(["息"] + ["0"] * 7) == list(range(1, 8))
     assert numeric_free_cells(["口"] + ["0"] * 6) == list(range(7))
     assert numeric_free_cells(["3"] + ["0"] * 6) == list(range(7))
+
+
+def test_a_column_rule_faded_over_two_rows_is_found_in_the_faint_ink():
+    """Skew 989818: a column rule of a skewed sheet faded out of the ink mask over two rows;
+    those rows lost the column and the rule's remnant between two 0s was read "010"."""
+    from pipeline.backend.scan import rules
+
+    gray = np.full((600, 300), 250, np.uint8)
+    gray[50:550, 150:152] = 60                  # the rule, dark …
+    gray[250:350, 150:152] = 205                # … faded (lighter than the ink threshold) for 100 px
+    ink = (gray < 128).astype(np.uint8) * 255
+    plain = rules._segments(rules.line_mask(ink, 1.0, False), False, 18, 9)
+    assert all(not (s.a < 300 < s.b) for s in plain)  # the ink mask alone has a gap there
+    faint = rules.faint_vertical_segments(rules.faint_ink(gray, 1.0), ink, 1.0, 9)
+    assert any(abs(s.pos - 151) <= 2 and s.a <= 250 and s.b >= 350 for s in faint)
+    text = np.full((600, 300), 250, np.uint8)
+    text[100:500:20, 100:160] = 200             # faint text strokes: no vertical run
+    assert rules.faint_vertical_segments(rules.faint_ink(text, 1.0), (text < 128).astype(np.uint8), 1.0, 9) == []

@@ -176,3 +176,18 @@ def test_the_seal_reader_overrules_a_doubtful_digit_of_the_same_count(monkeypatc
     assert seal_digits.sealed_number(crop, (0, 0, 9, 14), "6", 0.99, str.isdigit) == ("0", 0.97)
     assert seal_digits.sealed_number(crop, (0, 0, 9, 14), "6", 0.9995, str.isdigit) == ("6", 0.9995)  # sure
     assert seal_digits.sealed_number(crop, (0, 0, 9, 14), "16", 0.5, str.isdigit) == ("16", 0.5)  # another count
+
+
+def test_residue_free_ink_drops_the_seals_remnants_between_numbers_and_nothing_outside():
+    """989805: remnants of a seal's lettering (a third of the print's darkness) bridged the
+    gaps between three 0s of a borderless row, cut as one piece read "0050"."""
+    gray = np.full((60, 200), 250, np.uint8)
+    gray[20:40, 10:16] = 40           # print outside the seal (the page's print darkness)
+    gray[20:40, 60:66] = 40           # a digit's stroke under the seal
+    gray[28:32, 66:90] = 180          # the remnant bridging it to the next number
+    gray[20:40, 90:96] = 40
+    gray[28:32, 150:170] = 180        # as light, outside the seal: kept
+    ink = (gray < 200).astype(np.uint8) * 255
+    out = seals.residue_free_ink(gray, ink, [(50.0, 0.0, 120.0, 60.0)])
+    assert out[30, 70] == 0 and out[30, 62] == 255 and out[30, 92] == 255 and out[30, 160] == 255
+    assert seals.residue_free_ink(gray, ink, []) is ink

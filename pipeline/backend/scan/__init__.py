@@ -49,6 +49,7 @@ from .raster import (MAX_IMAGE_PIXELS, MAX_PDF_PAGES, RENDER_DPI, _image_frames,
 from .recognise import MIN_LINE_CONF, join_wrapped_labels, recognise_page
 from .regions import Crop, Layout, analyse
 from .reread import reread_cells
+from .seals import residue_free_ink
 from .rules import Segment, build_grid, find_grids, ruling_segments, split_region
 
 
@@ -113,7 +114,8 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     size = (float(wp.gray.shape[1]), float(wp.gray.shape[0]))
     if wp.ink is None:
         return Page(number, [], *size, "ocr", [f"page {number}: blank"]), wp.factor
-    lines = recognise_page(analyse(wp.gray, wp.ink, wp.unit, faint_rules=not wp.bilevel), number, fax=wp.bilevel,
+    ink = residue_free_ink(wp.gray, wp.ink, wp.seals)
+    lines = recognise_page(analyse(wp.gray, ink, wp.unit, faint_rules=not wp.bilevel), number, fax=wp.bilevel,
                            seals=tuple(wp.seals))
     _label_furniture(lines, wp.gray.shape[0])
     page = Page(number, lines, *size, "ocr", rotation=wp.rotation, seals=wp.seals)

@@ -10,7 +10,7 @@ import numpy as np
 from ...datamodel import Box, Cell, Line
 from ... import layout
 from ...layout import Grid
-from ...lexicon import ENUMERATOR, is_words
+from ...lexicon import ENUMERATOR, ideographs, is_words
 from .digits import decimal_point, fax_number
 from .lines import FreeRow, _cell_box
 from .numbers import (DIGIT_LOOKALIKES, free_number_columns, numeric_cells, numeric_free_cells,
@@ -32,6 +32,7 @@ REREAD_PADS = (0.6, 1.2)  # margins (in heights) of the re-read crops
 REREAD_UPSCALE = 2.0
 MAX_LONE_LETTERS = 2  # a number cell read as at most this many letters is re-decoded as digits
 ROUND_MARKS = ("。", "°", "º")  # … and so is one read as a lone round mark (a small 0)
+NUMBERING_GAP = 1.5  # line heights; a label's numbering cut off as a piece this close before it is part of it
 # A label's own numbering: 5.  5、  （三）  (3)  三、
 
 
@@ -215,14 +216,14 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
         pieces = ln.cells or [Cell(ln.text, ln.box)]
         if any(layout.is_number(c.text) for c in pieces):
             continue
-        main = max(pieces, key=lambda c: c.box[2] - c.box[0])
+        pieces, main = numbered_label(pieces, line_h)
         for j in (i + 1, i - 1):
             if not 0 <= j < len(lines) or j in used or not lines[j].cells:
                 continue
             row, below = lines[j], j > i
             if not any(layout.is_number(c.text) for c in row.cells):
                 continue
-            words = [c for c in row.cells if is_words(c.text) and not (below and ENUMERATOR.match(c.text))]
+            words = [c for c in label_cells(row.cells) if not (below and ENUMERATOR.match(c.text))]
             targets = {id(p): next((c for c in words if _over(p.box, c.box, line_h)), None) for p in pieces}
             if targets[id(main)] is None or (not below and ENUMERATOR.match(main.text)):
                 continue
@@ -243,6 +244,34 @@ def join_wrapped_labels(lines: list[Line], line_h: float) -> list[Line]:
             used.add(i)
             break
     return [ln for k, ln in enumerate(lines) if k not in used]
+
+
+def label_cells(cells: list[Cell]) -> list[Cell]:
+    """The cells of a row of numbers a wrapped label's line may fold into: words, and
+    left of the row's first number a lone ideograph too (a label's last character
+    wrapped onto its own line, "息" of "本机关不掌握相关政府信息"), which in a number
+    column could be a misread digit ("口")."""
+    first = min((c.box[0] for c in cells if layout.is_number(c.text)), default=float("inf"))
+    return [c for c in cells if is_words(c.text) or (ideographs(c.text) and c.box[2] <= first)]
+
+
+def numbered_label(pieces: list[Cell], line_h: float, gap: float = NUMBERING_GAP) -> tuple[list[Cell], Cell]:
+    """A wrapped label's line as the pieces :func:`join_wrapped_labels` folds, and its
+    label (the widest piece): a numbering cut off as a piece of its own just left of the
+    label ("1." and "本机关不掌握相关政府信", less than ``gap`` line heights apart) is one
+    piece with it, so that the label starts with its numbering (and folds downwards
+    only) and lines up with a second line indented under the numbering (seal 989600:
+    the first line folded up into the row above, whose values the row took)."""
+    main = max(pieces, key=lambda c: c.box[2] - c.box[0])
+    k = next(i for i, c in enumerate(pieces) if c is main)
+    if k == 0 or not ENUMERATOR.fullmatch(pieces[k - 1].text.strip()):
+        return pieces, main
+    num = pieces[k - 1]
+    if not 0 <= main.box[0] - num.box[2] <= gap * line_h:
+        return pieces, main
+    confs = [c for c in (num.confidence, main.confidence) if c is not None]
+    joined = Cell(num.text + main.text, _union(num.box, main.box), min(confs) if confs else None, main.row, main.col)
+    return pieces[:k - 1] + [joined] + pieces[k + 1:], joined
 
 
 def _over(a: Box, b: Box, line_h: float) -> bool:

@@ -154,12 +154,16 @@ def ruling_segments(ink: np.ndarray, unit: float, gray: Optional[np.ndarray] = N
     hl, vl = px(HLINE_MIN_LEN, unit), px(VLINE_MIN_LEN, unit)
     thick, gap, tol = px(MAX_LINE_THICK, unit), px(LINE_JOIN_GAP, unit), px(LINE_TOL, unit)
     raw_h = _segments(line_mask(ink, unit, True), True, hl, thick)
-    if gray is not None:  # faint horizontal rules: long, paper on both sides (faint glyph strokes join up too)
-        raw_h += [s for s in _row_band_segments(line_mask(faint_ink(gray, unit), unit, True),
+    faint = faint_ink(gray, unit) if gray is not None else None
+    if faint is not None:  # faint horizontal rules: long, paper on both sides (faint glyph strokes join up too)
+        raw_h += [s for s in _row_band_segments(line_mask(faint, unit, True),
                                                 px(FAINT_RULE_MIN_LEN, unit), thick)
                   if stands_clear(s, ink, unit, both=True)]
     hsegs = [h for h in join_segments(raw_h, gap, tol) if stands_clear(h, ink, unit)]
-    vsegs = join_segments(_segments(line_mask(ink, unit, False), False, vl, thick), gap, tol)
+    raw_v = _segments(line_mask(ink, unit, False), False, vl, thick)
+    if faint is not None:  # faint vertical rules alike (skew 989818: a column rule faded over two rows)
+        raw_v += faint_vertical_segments(faint, ink, unit, thick)
+    vsegs = join_segments(raw_v, gap, tol)
     long_v, join = px(VLINE_LONG, unit), SHORT_RULE_JOIN * unit
     # Short vertical runs are kept only where they join two horizontal rules: the
     # stroke of a "1" or of 中 inside a cell does not reach the cell's rules.
@@ -170,6 +174,18 @@ def ruling_segments(ink: np.ndarray, unit: float, gray: Optional[np.ndarray] = N
     vsegs = [trim_overshoot(v, vsegs, hsegs, tol) for v in vsegs]
     hsegs = [trim_overshoot(h, hsegs, vsegs, tol) for h in hsegs]
     return hsegs, vsegs
+
+
+def faint_vertical_segments(faint: np.ndarray, ink: np.ndarray, unit: float, thick: int) -> list[Segment]:
+    """Vertical runs of the grey's faint ink (:func:`faint_ink`) at least FAINT_RULE_MIN_LEN
+    long with paper left and right: a column rule of a skewed sheet, twice interpolated,
+    fades out of the ink mask for a row or two, the rows there lose their column and
+    the rule's remnant between two 0s was read "010".  Found as horizontal runs of the
+    transposed masks (labelled band by band), which are vertical Segments as they are."""
+    mask = line_mask(np.ascontiguousarray(faint.T), unit, True, length=px(FAINT_RULE_MIN_LEN, unit))
+    ink_t = ink.T
+    return [s for s in _row_band_segments(mask, px(FAINT_RULE_MIN_LEN, unit), thick)
+            if stands_clear(s, ink_t, unit, both=True)]
 
 
 def trim_overshoot(s: Segment, same: list[Segment], across: list[Segment], tol: float) -> Segment:

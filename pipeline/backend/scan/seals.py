@@ -185,6 +185,27 @@ def only_residue(crop: np.ndarray, paper: float, darkness: float, share: float =
     return paper - float(np.percentile(crop, 1)) < share * darkness
 
 
+def residue_free_ink(gray: np.ndarray, ink: np.ndarray, seals: list, share: float = RESIDUE_MAX_DARK) -> np.ndarray:
+    """The ink mask with what the unmixing left of a seal taken out inside the seals'
+    boxes: pixels there lighter than ``share`` of the page's print darkness (the
+    lettering's remnants come out at a third of it, digits at half or more: see
+    :func:`only_residue`).  Lines and pieces are cut on this mask: left in, the remnants
+    between the numbers of a borderless row under a seal bridged their gaps, and three
+    0s were one piece read "0050" (development 989805: its review table left null)."""
+    if not seals:
+        return ink
+    paper, darkness = print_darkness(gray, ink)
+    if darkness <= 0:
+        return ink
+    out = ink.copy()
+    h, w = ink.shape
+    for x0, y0, x1, y1 in seals:
+        win = (slice(max(int(y0), 0), min(int(np.ceil(y1)), h)), slice(max(int(x0), 0), min(int(np.ceil(x1)), w)))
+        faint = gray[win].astype(np.float32) > paper - share * darkness
+        out[win][faint] = 0
+    return out
+
+
 def seal_slope(dr: np.ndarray, dgb: np.ndarray) -> float:
     """How much seal ink darkens the red channel per unit it darkens green and blue (the
     median over strong red pixels, nearly all seal ink alone), at most SEAL_SLOPE_MAX."""
