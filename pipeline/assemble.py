@@ -581,12 +581,13 @@ def _in_group_cell(parts: list[str], cols: list[Optional[int]], lines: list[int]
 
 
 def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
-    """Per page, the grid column where an OCR'd table's values start: the most common first
-    column of the numbers of its full rows (as many numbers as its widest row has columns,
-    at least VALUE_COLUMN_MIN_ROWS of them, or as many as the table has rows that wide: the
-    2021 table 二 prints two, 规章 and 行政规范性文件, and its rows were never placed by the
-    grid's order).  A number left of it is a label read as digits
-    (a fax's "（七）总计" read "1"), not a value.  Pages without such rows are not in it."""
+    """Per page, the grid column where an OCR'd table's values start: the most common column
+    of the first of the last numbers of its full rows, as many as its widest row has columns
+    (a faint fax's labels read as digits come before them), from at least VALUE_COLUMN_MIN_ROWS
+    rows, or as many as the table has rows that wide (the 2021 table 二 prints two, 规章 and
+    行政规范性文件, and its rows were never placed by the grid's order).  A number left of it is
+    a label read as digits (a fax's "（七）总计" read "1"), not a value.  Pages without such rows
+    are not in it."""
     widest = max(len(r.columns) for r in table.rows)
     least = min(VALUE_COLUMN_MIN_ROWS, sum(len(r.columns) == widest for r in table.rows))
     firsts: dict[int, list[int]] = {}
@@ -594,8 +595,8 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
         if not ln.cells or ln.source != "ocr":
             continue
         cols = [c for k, _, c in _tokens(ln) if k == "num"]
-        if len(cols) >= widest and cols[0] is not None:
-            firsts.setdefault(ln.page, []).append(cols[0])
+        if len(cols) >= widest and cols[-widest] is not None:  # labels read as digits come first
+            firsts.setdefault(ln.page, []).append(cols[-widest])
     out = {}
     for page, cols in firsts.items():
         col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))

@@ -174,20 +174,26 @@ def section_of(text: str, fuzzy: bool = False) -> Optional[str]:
     if len(n) > MAX_HEADING_CHARS or text.rstrip().endswith(("。", "；", ";")):
         return None
     m = SECTION_NUM.match(unicodedata.normalize("NFKC", text))
+    num = None if m is None else ocr_numeral(m.group(1)) if fuzzy else m.group(1)
     # A numbered heading whose numeral OCR lost (、主动公开…): its words must resemble too.
     lost = fuzzy and not m and text.lstrip()[:1] in LOST_NUMERAL_MARKS
     for sid, numeral, keys in SECTIONS:
-        if any(k in n for k in keys) or (fuzzy and ((m and m.group(1) == numeral) or lost)
-                                         and _resembles(n, keys)):
+        if any(k in n for k in keys) or (fuzzy and (num == numeral or lost) and _resembles(n, keys)):
             # 行政复议 words occur in table 四's header too: only a numbered line, or the
             # full heading (…行政复议、行政诉讼情况), opens 四.
-            if sid == "review" and not (m and m.group(1) == numeral) and not (
-                    all(k in n for k in keys) and n.endswith("情况")):
+            if sid == "review" and num != numeral and not (all(k in n for k in keys) and n.endswith("情况")):
                 continue
-            if m and m.group(1) != numeral and sid != "overview":
+            if m and num != numeral and sid != "overview":
                 continue
             return sid
     return None
+
+
+def ocr_numeral(numeral: str) -> str:
+    """A section numeral as OCR read it, with a speck before it undone: several numerals
+    without 十 are no number (一三、 is a fax's dust, read 一, before 三、: development fax
+    1002000), and the last is the numbering; a well-formed numeral (三, 十一) is itself."""
+    return numeral[-1] if len(numeral) > 1 and "十" not in numeral else numeral
 
 
 

@@ -93,6 +93,69 @@ def _named(text, names):
     return [(f.name, f.value) for f in facts.extract_facts(text, classify)]
 
 
+def test_structure_round_9_set_8_and_dev9_classes():
+    """Round 9 (set 8's classes and dev9's, real sentences of data/gold/facts/heldout8 and dev9), each
+    named as the round-8 model named it: where the words place a figure (guide rule 4's decision)."""
+    # a platform heading the sentence places its 共计 figure: beside another channel, a channel
+    assert _named("2024年,路南街道在政务公开政府网站上发布主动公开政府信息共68条。在新媒体微信公众号“福地路南”上,更新160次,"
+                  "共计公开378条。", ["active_total", None, "active_total"]) == [("active_channel", 68), ("active_channel", 378)]
+    lone = "2023年,我乡主要通过平武县木座藏族乡人民政府网站集约化管理平台,主动公开政府信息共计32条。"
+    assert _named(lone + "同时,及时通过乡村公示栏向社会公布了我乡阶段性工作的进展和完成情况。", ["active_total"]) == [
+        ("active_channel", 32)]
+    assert _named(lone, ["active_total"]) == [("active_total", 32)]  # the passage's only figure, nothing else named
+    # two accounts listed without the website, beside the website's own figure: no figure over all
+    assert _named("2024年度,区医保局通过政府门户网站主动公开各类政府信息共计81条。通过官方微信公众号、视频号“宝山医保”发布"
+                  "医保政策、医保动态、医保知识等文章(视频),共计287条。", ["active_total", "active_total"]) == [
+        ("active_channel", 81), ("active_channel", 287)]
+    # a list placed before the figure is the total, also below a channel's own figure (set 6 南关)
+    assert _named("本年度通过政府网站、政府信息公开平台,主动公开各类政府信息273条。2024年我街道运用街道公众号发布转发最新政策"
+                  "信息和热点动态302条。", ["active_total", "active_channel"]) == [("active_total", 273), ("active_channel", 302)]
+    # over two channels split by channel in the next sentence's 其中, or closed by 等载体
+    assert _named("全年通过甘肃林业和草原局门户网站和政务新媒体主动发布各类政府信息8000余条。其中:通过门户网站公开6500余条,"
+                  "较上年增长20%;", ["active_total", "active_total"]) == [("active_total", 8000), ("active_channel", 6500)]
+    assert _named("通过中共乐山市委乐山市人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条,其中,在中共乐山市委乐山市"
+                  "人民政府网站主动公开信息44条,在四川省气象局集约化平台公开信息45条,在省级以上媒体发稿4篇。",
+                  ["active_total", "active_total", None, None]) == [
+        ("active_total", 93), ("active_channel", 44), ("active_channel", 45)]
+    assert _named("全年在网站和微信平台公布信息202条,其中网站公布194条,微信公众号公布4条,人大代表建议2条,政协提案2条;",
+                  ["active_channel", "active_channel", "active_channel", None, None]) == [
+        ("active_total", 202), ("active_channel", 194), ("active_channel", 4)]
+    assert _named("其中,街道官方微信发布信息782条,信息公开网发布政务动态信息67条。", ["active_channel", None]) == [
+        ("active_channel", 782), ("active_channel", 67)]
+    # 项 of information is the total; 行政许可事项 in 项 is none
+    assert _named("我乡积极向公众披露政府机构架构、职责范围、公告通知等442项信息内容。", ["active_total"]) == [("active_total", 442)]
+    assert _named("公示行政许可事项177项。", ["active_total"]) == []
+    # totals: a listed kind named 建议提案 is no proposal count; read by its words under the 依申请 heading
+    assert _named("2023年,在高平市人民政府门户网站政府信息公开专栏发布公开涉及部门工作、政策文件、人大建议提案、下属公共企事业"
+                  "单位公开事项清单等方面信息126条。", ["active_total"]) == [("active_total", 126)]
+    assert _named("2、依申请公开情况。\n2025年发布政府信息127条,其中:日常工作动态124条,乡镇信息主动公开1条。",
+                  ["active_total", None, None]) == [("active_total", 127)]
+    # applications: the year's one count by its one way or its applicants is received (guide rules 23, 47)
+    assert _named("截至2022年12月31日,我局共收到政府信息公开网络申请14件,其中“不属于本机关信息”8件,“信息不存在”1件,其余5件"
+                  "予以答复。", ["requests_received", None, None, "requests_handled"]) == [("requests_received", 14)]
+    assert _named("今年以来,收到居民书面信息公开申请2例,其中涉及教育、文化、体育信息1例,涉及财政信息1例。",
+                  ["requests_received", None, None]) == [("requests_received", 2)]
+    assert _named("2023年,中心收到自然人提交的信息公开申请共6件,其中网上申请1件,信函申请2件,当面申请3件。",
+                  ["requests_received", None, None, None]) == [("requests_received", 6)]
+    assert _named("2023年度共受理政府信息依申请公开3件,3件依申请公开申请人均为自然人,已按照《条例》要求及时予以答复。",
+                  ["requests_received", "requests_natural_person"]) == [("requests_received", 3)]
+    # pending cases, reasons' counts under one kind's word, absences stated once, 无收到
+    assert _named("本年度因政府信息公开申请行政复议0件,尚未审结行政复议0件和提起行政诉讼0件,尚未审结行政诉讼0件。",
+                  ["review_reconsideration", "review_reconsideration", "review_litigation", "review_litigation"]) == [
+        ("review_reconsideration", 0), ("review_litigation", 0)]
+    assert _named("2023年度依申请公开数为12件,已答复12件,其中4件申请的内容予以公开,1件因四类过程信息不予公开,5件因本机关不掌握"
+                  "相关政府信息而不予公开。", ["requests_received", "requests_handled", "requests_granted", "requests_denied",
+                                           "requests_denied"]) == [
+        ("requests_received", 12), ("requests_handled", 12), ("requests_granted", 4)]
+    assert _named("其中1件因涉及第三方合法权益不予公开。", ["requests_denied"]) == [("requests_denied", 1)]  # one stays the kind
+    assert _named("2023年县档案局未收到政府信息公开申请,无依申请公开情况。", ["requests_received", "requests_received"]) == [
+        ("requests_received", 0)]
+    assert _named("2020年我镇无收到和处理政府信息公开申请情况。", [None]) == [("requests_received", 0)]
+    # a 复议 count the model left unnamed right after its kind, beside a named case count (sets 5, 6, 8)
+    assert _named("2024年发生因政府信息公开引起的行政复议2件和复议后提起行政诉讼1件。", [None, "review_litigation"]) == [
+        ("review_reconsideration", 2), ("review_litigation", 1)]
+
+
 def test_structure_round_7_set_6_classes_and_the_one_guide():
     """Round 7 (set 6's classes, docs/facts_guide.md): a platform's figure beside another channel
     named carrying items is a channel; absences by the noun they govern; applications by their verb."""
@@ -165,8 +228,10 @@ def test_structure_round_8_set_7_classes():
     assert _named("(二)依申请公开情况\n2024年,区政府办公室新受理政府信息公开申请103件,上年结转5件,已办结106件,"
                   "结转到2025年继续办理2件。", ["requests_received", "requests_carried_in", None, "requests_carried_over"]) == [
         ("requests_received", 103), ("requests_carried_in", 5), ("requests_handled", 106), ("requests_carried_over", 2)]
-    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
-                  ["requests_received", None, "requests_carried_over"]) == [("requests_carried_over", 3)]
+    # (the real sentence: another way's count after it; with one way alone it is the year's count, guide rule 47)
+    assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件,"
+                  "受理线下信息公开申请9件,已全部依法办结。", ["requests_received", None, "requests_carried_over", None]) == [
+        ("requests_carried_over", 3)]
     assert _named("(二)依申请公开情况\n2024年,全县受理线上信息公开申请65件,依法办结62件,结转下年度办理3件。",
                   [None, "requests_handled", "requests_carried_over"]) == [("requests_carried_over", 3)]
     assert _named("(二)依申请公开情况\n2023年共收到政府信息公开申请共16件,其中信函申请14件,网络申请2件,办结13件,"
@@ -503,6 +568,27 @@ def test_development_gold_follows_the_one_guide():
     assert "**changed**" in guide.read_text(encoding="utf-8")
 
 
+def test_lone_platform_decision_against_the_gold():
+    """docs/facts_guide.md rule 4's one decision on a lone platform's figure, checked against every
+    development set's gold by scripts/facts_lone_platform.py: the guide's table is what it gives now,
+    and the decision names at least 97% of the lone-platform gold facts as the gold does."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("lone", ROOT / "scripts" / "facts_lone_platform.py")
+    lone = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lone)
+    guide = (ROOT / "docs" / "facts_guide.md").read_text(encoding="utf-8")
+    total = [0, 0]
+    for split in DEV_SPLITS:
+        n, agree, differ = lone.check(split)
+        assert n >= 10 and n - agree == len(differ), split
+        what = {s: w for s, w, _, _ in factsplits.EXCERPT_SPLITS}[split]
+        label = split if split.startswith("dev") else f"{split} ({what})"
+        assert f"| {label} | {n} | {agree} | {len(differ)} |" in guide, (split, n, agree)
+        total = [total[0] + n, total[1] + agree]
+    assert f"| all | {total[0]} | {total[1]} | {total[0] - total[1]} |" in guide
+    assert total[1] >= 0.97 * total[0]
+
+
 def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
     from itertools import combinations
     from pipeline import cli
@@ -516,17 +602,19 @@ def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # sets 4-7 are development data now (each one held-out figure kept), set 8 the held-out split
+    # sets 4-8 are development data now (each one held-out figure kept), set 9 the held-out split
     assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(held)
-    assert all(splits["held_out"][k].startswith("set 8: ") for k in held)
+    assert all(splits["held_out"][k].startswith("set 9: ") for k in held)
     for split, mark, figure in (("heldout4", "set 4: ", ""), ("heldout5", "set 5: ", "P 0.9314 / R 0.7762"),
-                                ("heldout6", "set 6: ", "P 0.875 / R 0.8264"), ("heldout7", "set 7: ", "P 0.9179 / R 0.8606")):
+                                ("heldout6", "set 6: ", "P 0.875 / R 0.8264"),
+                                ("heldout7", "set 7: ", "P 0.9179 / R 0.8606"),
+                                ("heldout8", "set 8: ", "P 0.9111 / R 0.8542")):
         notes = [splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index(split)]]
         assert notes and all(n.startswith(mark) and figure in n for n in notes), split
-    assert "heldout8" in splits["held_out_about"]
+    assert "heldout9" in splits["held_out_about"]
     # one table: every list of splits is derived from it
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout8",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout8"}
-    assert {"heldout7", "dev8"} <= set(DEV_SPLITS)
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout9",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout9"}
+    assert {"heldout7", "dev8", "heldout8"} <= set(DEV_SPLITS)
     assert cli.FACT_SPLITS == ("eval", "train", *FACT_EXCERPT_SPLITS, "all")
     assert tf.TRAIN_EXCERPTS == DEV_SPLITS and set(tf.LENIENT_EXCERPTS) < set(FACT_EXCERPT_SPLITS)
     leave_out = next(a for a in cli.build_parser()._subparsers._group_actions[0].choices["train"]._actions
@@ -534,32 +622,32 @@ def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
     assert tuple(leave_out.choices) == DEV_SPLITS
     # training reads the development sets and refuses the held-out one; the report splits never hold an excerpt
     with pytest.raises(ValueError, match="never trained on"):
-        tf.excerpt_sentences("heldout8")
+        tf.excerpt_sentences("heldout9")
     assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, held)
 
 
 def test_held_out_split_absent_is_scored_as_nothing_with_a_warning(tmp_path, capsys):
     """Until its annotator's branch is merged the held-out folder is absent: evaluate says so."""
     from pipeline.cli import main
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout8", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout9", "--json"]) == 0
     captured = capsys.readouterr()
     r = json.loads(captured.out)
-    assert r["documents"] == 0 and r["gold_facts"] == 0 and "heldout8" in r["warnings"][0]
-    assert "warning: no fact gold of split 'heldout8'" in captured.err
+    assert r["documents"] == 0 and r["gold_facts"] == 0 and "heldout9" in r["warnings"][0]
+    assert "warning: no fact gold of split 'heldout9'" in captured.err
 
 
-def test_heldout8_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 8 with `--split heldout8` (files written on another branch)."""
+def test_heldout9_split_is_scored_from_its_folder(tmp_path, capsys):
+    """The lead scores set 9 with `--split heldout9` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout8").mkdir()
+    (tmp_path / "heldout9").mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout8" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout8", "text": text,
+    (tmp_path / "heldout9" / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout9", "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout8", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout9", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout8" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == "heldout9" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 @pytest.mark.parametrize("split,min_facts,min_agencies", [("heldout3", 100, 25), ("heldout4", 150, 40),
@@ -611,7 +699,7 @@ def _row(name, block):
 
 
 # The round whose figures docs/facts_heldout.md records for the shipped model and rules.
-RECORDED_ROUND = "round 8"
+RECORDED_ROUND = "round 9"
 
 
 def _recorded_label(split: str) -> str:

@@ -1,10 +1,11 @@
 """Set 8 of the narrative-fact gold (data/gold/facts/heldout8): its form, and that it stays apart
-from every other set by file, agency and address. Set 8 is held out: nothing here reads a model."""
+from every other set by file, agency and address. Held out for one run (the lead at e944a61), development
+data since branch i12q: it is a development split of ``factsplits`` and its splits.json entries say so."""
 import json
 import re
 from pathlib import Path
 
-from pipeline import facts
+from pipeline import facts, factsplits
 
 ROOT = Path(__file__).resolve().parents[1]
 FACT_GOLD = ROOT / "data" / "gold" / "facts"
@@ -48,3 +49,15 @@ def test_set_8_shares_no_agency_or_address_with_other_gold():
         assert _core(g["agency"]) not in agencies, stem
         assert not any(b in g["agency"] for b in BUNDLED_AGENCIES), stem
     assert "facts_guide.md" in (HELDOUT8 / "README.md").read_text(encoding="utf-8")
+
+
+def test_set_8_is_development_data_with_its_one_held_out_figure():
+    """Set 8 left the held-out role after its one run: a development split, trained on, its entries
+    moved to ``development_excerpts`` with the figure of that run; the held-out split is set 9's."""
+    splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
+    gold = _set8()
+    assert "heldout8" in factsplits.DEVELOPMENT_EXCERPT_SPLITS
+    assert "heldout8" not in factsplits.HELD_OUT_EXCERPT_SPLITS and not set(gold) & set(splits["held_out"])
+    notes = [splits["development_excerpts"][k] for k in gold]
+    assert all(n.startswith("set 8: ") and "P 0.9111 / R 0.8542" in n and "i12q" in n for n in notes)
+    assert "Development data since branch i12q" in (HELDOUT8 / "README.md").read_text(encoding="utf-8")

@@ -56,6 +56,20 @@ def test_damaged_numbered_heading_opens_its_section():
     assert section_of("五、收型和以国政响信息公开申请情况", fuzzy=True) is None  # the numeral must be its own
 
 
+def test_a_speck_read_before_a_headings_numeral_does_not_hide_its_section():
+    """Development fax 1002000: on a faint page a speck left of 三、 read 一, the heading
+    "一三、收到和处理政府信息公开申请情况" opened nothing, and table 三's rows went to table 二."""
+    assert section_of("一三、收到和处理政府信息公开申请情况", fuzzy=True) == "requests"
+    assert section_of("一三、收到和处理政府信息公开申请情况") is None  # exact text: exact test
+    assert section_of("一五、收到和处理政府信息公开申请情况", fuzzy=True) is None  # the last numeral must be its own
+    assert section_of("十三、收到和处理政府信息公开申请情况", fuzzy=True) is None  # 十三 is a numeral: not 三
+    tpl = get("2021")
+    head = Line("二、主动公开政府信息情况", 1, label="heading")
+    heading3 = Line("一三、收到和处理政府信息公开申请情况", 1, label="heading", source="ocr")
+    row = _cells_row([(1, "1"), (2, "8")] + [(c, "0") for c in range(10, 17)])
+    assert assemble.split_tables([head, heading3, row], tpl)["requests"] == [row]
+
+
 def _row(label: str, values: list[str]) -> Line:
     cells = [Cell(label, (0, 0, 10, 10), 0.5, 0, 0)] + [
         Cell(v, (20 + 10 * k, 0, 28 + 10 * k, 10), 0.99, 0, k + 1) for k, v in enumerate(values)]
@@ -473,6 +487,19 @@ def test_a_number_in_the_grids_label_columns_is_a_label_read_as_digits():
     assert assemble.value_columns(lines, t) == {2: 3}
     # Too few full rows to say where values start: nothing is taken for a label.
     assert assemble.value_columns(lines[:3], t) == {}
+
+
+def test_value_columns_start_at_a_full_rows_last_numbers():
+    """Development fax 1002000 (a faint page): labels read as digits ("1", "17") before a row's
+    seven values made the rows' first numbers start anywhere in the label columns, so no
+    first value column was found and the labels' digits stayed values."""
+    t = get("2021").table("requests")
+    values = [(c, "0") for c in range(10, 17)]
+    lines = [_cells_row([(2, "1"), (3, "17")] + values, 2), _cells_row([(3, "1")] + values, 2),
+             _cells_row([(2, "4"), (4, "1")] + values, 2), _cells_row(values, 2)]
+    assert assemble.value_columns(lines, t) == {2: 10}
+    # Rows shorter than the widest say nothing of where values start.
+    assert assemble.value_columns([_cells_row([(2, "1")] + values[:5], 2)] * 4, t) == {}
 
 
 def test_rows_whose_labels_read_as_noise_take_their_rows_by_the_grids_order():

@@ -524,6 +524,29 @@ PHRASES = (
     "本年度[未|normative_issued]发布行政规范性文件",
     "{y}年度，我乡[没有|processing_fees]政府信息公开的收费及减免事项",
     "{agency}门户网站共发送{active_total}条信息",
+    # set 8's wordings (development since branch i12q) and dev9's: one platform's 共计 beside another
+    # platform's figure, a figure over two channels split by channel after it, the year's one count
+    # naming its way or applicants, pending cases, reasons' counts under one kind's word
+    "通过政府门户网站主动公开各类政府信息共计{active_channel.1}条，通过官方微信公众号、视频号“{wx}”发布政策、"
+    "动态等文章(视频)，共计{active_channel.2}条",
+    "在政务公开政府网站上发布主动公开政府信息共{active_channel.1}条，在新媒体微信公众号“{wx}”上，更新{-}次，"
+    "共计公开{active_channel.2}条",
+    "一是旗政府网站方面，年内共发布各类信息{active_channel.1}条，二是蒙文网站方面，年内发布各类信息{active_channel.2}条",
+    "积极向公众披露政府机构架构、职责范围、公告通知等{active_total}项信息内容",
+    "全年通过{agency}门户网站和政务新媒体主动发布各类政府信息{active_total}条，其中：通过门户网站公开{active_channel}条",
+    "通过市政府网站、省气象局集约化平台等载体主动公开政府信息{active_total}条，其中，在市政府网站主动公开信息"
+    "{active_channel.1}条，在省气象局集约化平台公开信息{active_channel.2}条",
+    "其中，街道官方微信发布信息{active_channel.1}条，信息公开网发布政务动态信息{active_channel.2}条",
+    "全年在网站和微信平台公布信息{active_total}条，其中网站公布{active_channel.1}条，微信公众号公布{active_channel.2}条",
+    "{y}年发布政府信息{active_total}条，其中：日常工作动态{-}条，乡镇信息主动公开{-}条",
+    "截至{y}年12月31日，我局共收到政府信息公开网络申请{requests_received}件，其中“信息不存在”{-}件，其余{-}件均予以答复",
+    "中心收到自然人提交的信息公开申请共{requests_received}件，其中网上申请{-}件，信函申请{-}件",
+    "共受理政府信息依申请公开{requests_received}件，{-}件依申请公开申请人均为自然人",
+    "本年度因政府信息公开申请行政复议{review_reconsideration}件，尚未审结行政复议{-}件和提起行政诉讼"
+    "{review_litigation}件，尚未审结行政诉讼{-}件",
+    "{y}年发生因政府信息公开引起的行政复议{review_reconsideration}件和复议后提起行政诉讼{review_litigation}件",
+    "其中{requests_granted}件申请的内容予以公开，{-}件因四类过程信息不予公开，{-}件因本机关不掌握相关政府信息而不予公开",
+    "{y}年我镇[无|requests_received]收到和处理政府信息公开申请情况",
     # distractors: figures that state no fact of the list
     "收到人大代表建议{-}件、政协委员提案{-}件",
     "办理群众诉求{-}件，现场解决{-}件",

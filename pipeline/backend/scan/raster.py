@@ -21,7 +21,11 @@ BILEVEL_SHARE = 0.93  # pages with this share of pure black/white pixels are 1-b
 # rendered from a PDF at another resolution (the interpolated edges are the rest) …
 BILEVEL_BLACK_SHARE = 0.15  # … when this share of their dark pixels is pure black
 BILEVEL_SMOOTH = 1.0  # px (input pixels) of Gaussian smoothing on an upscaled 1-bit page (0.6: fewer cells
-# right on 2 of 2 development faxes, 80 and 151 against 108 and 172 of 198)
+# right on 2 of 2 development faxes, 80 and 151 against 108 and 172 of 198).  Pages whose threshold
+# failed read worse with any other cleaning tried (development faxes, whole documents): faint ones
+# (strokes in dots) thickened by a 2x2 square 36 and 0 cells against 39 and 59 (1002000, 1002009),
+# smoothed 1.5 px 36 and 14 against 43 and 147 (1002000, 990003); dark ones (blobs) thinned by a
+# 2x2 square read no table at all (1000003, 990008).  Their labels are lost in the 1-bit pixels.
 NATIVE_MIN_COVER = 0.9  # a picture covering this share of the page is the page (native_bilevel)
 MIN_SHORT_SIDE = 900  # smaller ones are scaled up (tiny text recognises badly)
 MAX_PDF_PAGES = 2000  # refuse absurd page counts instead of rasterising for hours
