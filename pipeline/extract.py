@@ -8,6 +8,7 @@ Result instead of an exception.
 from __future__ import annotations
 
 import hashlib
+from itertools import combinations
 from pathlib import Path
 from typing import Optional
 
@@ -25,6 +26,10 @@ MAX_REREAD_CELLS = 24
 # inconsistency stays) when it was read at least this sure; read less sure, its other
 # readings are tried too (photo 985008: a 7 read 1 at 0.87, the plain crop's 7 outvoted).
 REREAD_CONFIRM_CONF = 0.9
+# Where no one re-read alone repairs a failed rule, re-reads of up to this many cells at once
+# are tried (a fax's 3 read "1" in a row's total and in the table's 总计, development 1002002:
+# either alone breaks the balance of 新收 and 总计).
+REREAD_MAX_JOINT = 2
 
 
 def _run_together(doc: Document, result: Result, stated: dict) -> bool:
@@ -118,6 +123,30 @@ SEAL_COVER_MIN = 0.25
 SEAL_DOUBT_CONF = 0.8
 """A value read under a seal with less confidence than this is doubtful: named apart (on
 development seeds 970000-970009, 8 of the 9 cells misread under a seal, 4 of 239 read right)."""
+
+
+OCR_DOUBT_CONF = 0.8
+"""A value an OCR'd page prints, read with less confidence than this, is named in a warning: where
+a fax's readers read other numbers (``scan.recognise.rival_confidence``) the cell is at most
+1 - the other reading sure.  Development faxes 1002000-1002009 (fax and borderless): 42 cells
+named, 2 of them wrong (a 3 read "1" by the recogniser, 3 by the digit reader at 0.50 and 0.76,
+left printed where no rule failed); before the fax readers' rivals, no printed cell of those
+faxes or of 10 clean scans (990200-990209) read below it."""
+
+
+def doubtful_warnings(cells: dict[str, FieldCell], ocr_pages: set[int], named: frozenset = frozenset(),
+                      doubt_conf: float = OCR_DOUBT_CONF) -> list[str]:
+    """One warning per OCR'd page (``ocr_pages``) naming its cells of status ``printed`` read
+    with less than ``doubt_conf``, with value and confidence, other than the ``named`` ones
+    (a seal's warning names those already)."""
+    by_page: dict[int, list[str]] = {}
+    for f, c in cells.items():
+        if (c.status == "printed" and c.value is not None and c.page in ocr_pages and f not in named
+                and c.confidence is not None and c.confidence < doubt_conf):
+            by_page.setdefault(c.page, []).append(f)
+    return [f"page {page}: read with little confidence, its readings disagree: "
+            + ", ".join(f"{f} = {cells[f].value:g} ({cells[f].confidence:.2f})" for f in fs)
+            for page, fs in sorted(by_page.items())]
 
 
 def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
@@ -229,6 +258,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             for f, v in result.fields.items():
                 if v != before[f] and f in result.cells:
                     result.cells[f].value, result.cells[f].status = v, "reread"
+        under: dict[int, list[str]] = {}
         if seals:  # after the re-read: a cell it changed is named by its own warning
             under, under_empty = cells_under_seals(result.cells, seals)
             doubtful = seal_doubt.doubtful_cells(result.cells, under, SEAL_DOUBT_CONF)
@@ -240,6 +270,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,
                                              confirmed=set(doubt.confirmed))
             seal_doubt.mark_read_empty(result.cells, under_empty)
+        result.warnings += doubtful_warnings(result.cells, ocr_pages, frozenset(f for fs in under.values() for f in fs))
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:
@@ -273,7 +304,9 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
     most with its first reading is confirmed and stays.  Otherwise each other candidate is
     tried alone:
     a substitution counts when it makes a failed rule pass and no other rule fail;
-    it is applied, in ``fields``, when it is the only one that repairs that rule.
+    it is applied, in ``fields``, when it is the only one that repairs that rule; where no
+    rule has such a one, substitutions of up to REREAD_MAX_JOINT cells at once are tried alike
+    (``unique_repair``).
     A published inconsistency re-reads the same and is still reported.  Returns
     warnings naming each change.
     """
@@ -306,25 +339,39 @@ def reread_failed(path: str, template: Template, fields: dict, sources: dict,
         options[fid] = [v for v in values if v != fields[fid]]
     warnings: list[str] = []
     while options:
-        before = {(eq.rule, eq.where) for eq in checks.failing_equations(template, fields)}
-        fixes: dict[tuple, list[tuple[str, float]]] = {}
-        for fid, values in options.items():
-            for v in values:
-                trial = dict(fields)
-                trial[fid] = v
-                after = {(eq.rule, eq.where) for eq in checks.failing_equations(template, trial)}
-                if after < before:
-                    for key in before - after:
-                        fixes.setdefault(key, []).append((fid, v))
-        unique = sorted((key, subs[0]) for key, subs in fixes.items() if len(subs) == 1)
-        if not unique:
+        found = next((fix for size in range(1, REREAD_MAX_JOINT + 1)
+                      if (fix := unique_repair(template, fields, options, size))), None)
+        if found is None:
             break
-        (rule, where), (fid, v) = unique[0]
-        old = fields[fid]
-        fields[fid] = v
-        del options[fid]
-        warnings.append(f"{fid}: OCR read {old:g}, re-read as {v:g} (check {rule} at {where} now passes)")
+        (rule, where), subs = found
+        for fid, v in subs:
+            old = fields[fid]
+            fields[fid] = v
+            del options[fid]
+            also = f", with {len(subs) - 1} other re-read" if len(subs) > 1 else ""
+            warnings.append(f"{fid}: OCR read {old:g}, re-read as {v:g} (check {rule} at {where} now passes{also})")
     return warnings
+
+
+def unique_repair(template: Template, fields: dict, options: dict[str, list[float]],
+                  size: int) -> Optional[tuple[tuple[str, str], tuple[tuple[str, float], ...]]]:
+    """The first failed rule (by rule and place) that exactly one substitution of ``size``
+    cells, each by one of its re-read ``options``, makes pass with no other rule failing:
+    ((rule, where), ((field, value), ...)); None where no rule has exactly one."""
+    before = {(eq.rule, eq.where) for eq in checks.failing_equations(template, fields)}
+    singles = [(fid, v) for fid, values in options.items() for v in values]
+    fixes: dict[tuple, list[tuple]] = {}
+    for subs in combinations(singles, size):
+        if len({fid for fid, _ in subs}) < size:
+            continue  # two readings of one cell
+        trial = dict(fields)
+        trial.update(subs)
+        after = {(eq.rule, eq.where) for eq in checks.failing_equations(template, trial)}
+        if after < before:
+            for key in before - after:
+                fixes.setdefault(key, []).append(subs)
+    unique = sorted((key, subs[0]) for key, subs in fixes.items() if len(subs) == 1)
+    return unique[0] if unique else None
 
 
 def _failed(path: str | Path, message: str) -> Result:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pipeline.backend.scan import digits
 
@@ -249,3 +250,80 @@ def test_a_reread_that_loses_the_decimal_point_does_not_replace_the_reading(monk
     assert recognise.point_lost("4.0", "40") and not recognise.point_lost("40", "4.0")
     assert reread("11", "10", "0") == "0"  # the surest of several, as before
     assert reread("0.0", "00") == "00"  # two cells' zeros run together: no point, no number
+
+
+def _fax_row(monkeypatch, first: tuple[str, float], again: tuple[str, float], reader: tuple[str, float]):
+    """A fax page's one borderless row (a label, a number) read by a stand-in recogniser:
+    ``first`` for the number on the first pass, ``again`` on every re-read crop; the fax
+    digit reader gives ``reader``.  Returns the number's Cell."""
+    from pipeline import ocr
+    from pipeline.backend.scan import recognise
+    from pipeline.backend.scan.lines import FreeRow
+    from pipeline.backend.scan.regions import Crop, Layout
+
+    label = "一、本年新收政府信息公开申请数量"
+    gray = np.full((40, 300), 255, np.uint8)
+    gray[14:26, 10:140] = 30
+    gray[12:28, 204:208] = 30
+    lbox, nbox = (5, 10, 150, 30), (200, 10, 212, 30)
+    calls = []
+
+    class Engine:
+        def detect(self, img):
+            return []
+
+        def recognize(self, images):
+            calls.append(len(images))
+            number = first if len(calls) == 1 else again
+            return [ocr.RecResult(label, 0.99, [0.99]) if img.shape[1] > 4 * img.shape[0]
+                    else ocr.RecResult(number[0], number[1], [number[1]]) for img in images]
+
+    monkeypatch.setattr(ocr, "get_engine", lambda: Engine())
+    monkeypatch.setattr(digits, "read_digits", lambda crop: reader)
+    lay = Layout(gray, gray < 128, 1.0, 20.0, [], [FreeRow([[lbox], [nbox]], [0, 1])],
+                 [Crop(lbox, ("free", 0, 0), (0, 0, 300, 40)), Crop(nbox, ("free", 0, 1), (0, 0, 300, 40))])
+    (line,) = recognise.recognise_page(lay, 1, fax=True)
+    return line.cells[-1]
+
+
+def test_a_fax_number_two_readers_read_otherwise_is_shown_doubtful(monkeypatch):
+    """Development fax 1002002: a 3 whose arms the fax lost, read a sure "1" (0.997) by the
+    recogniser and "3" (0.88) by the digit reader: the recogniser's 1 stays, but a cell another
+    reader saw as another number is only as sure as that reading was not (1 - 0.88), so
+    the re-read of failed checks tries its other readings.  Where both read alike, no doubt."""
+    cell = _fax_row(monkeypatch, ("1", 0.997), ("1", 0.997), ("3", 0.88))
+    assert cell.text == "1" and cell.confidence == pytest.approx(0.12)
+    cell = _fax_row(monkeypatch, ("1", 0.997), ("1", 0.997), ("1", 0.95))
+    assert cell.text == "1" and cell.confidence == pytest.approx(0.997)
+
+
+def test_a_fax_number_two_readers_read_alike_is_not_replaced_by_a_re_read(monkeypatch):
+    """Development fax 1002004 (active.normative.issued, printed 3): the recogniser read "3"
+    (0.65) and the digit reader "3" (0.83); the unsure cell was re-read, and an upscaled crop
+    of the thin-armed 3 read a surer "1" (0.992), silently printed.  Two readers agreeing
+    stand against the recogniser alone; the re-read still bounds how sure the cell is.
+    A cell the readers disagree on still takes the surer re-read."""
+    cell = _fax_row(monkeypatch, ("3", 0.65), ("1", 0.992), ("3", 0.83))
+    assert cell.text == "3" and cell.confidence == pytest.approx(0.008)
+    cell = _fax_row(monkeypatch, ("3", 0.65), ("1", 0.992), ("2", 0.5))
+    assert cell.text == "1"
+
+
+def test_a_printed_value_read_with_little_confidence_is_named():
+    """Borderless fax 1002006: requests.unable_create's 3s read "1" by the recogniser, 3 by the
+    digit reader (0.50, 0.76); the row's total held, no rule failed, and the 1s stood printed
+    and unnamed.  Shown at most 1 - the other reading sure, such a cell is named with its
+    value and confidence; chosen values (their own warnings), sure ones, text pages' and
+    cells a seal's warning named are not."""
+    from pipeline.datamodel import FieldCell
+    from pipeline.extract import OCR_DOUBT_CONF, doubtful_warnings
+
+    cells = {"a": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.49),
+             "b": FieldCell(1.0, "printed", 2, (0, 0, 1, 1), confidence=0.2417),
+             "c": FieldCell(3.0, "reread", 2, (0, 0, 1, 1), confidence=0.1),
+             "d": FieldCell(7.0, "printed", 2, (0, 0, 1, 1), confidence=OCR_DOUBT_CONF),
+             "g": FieldCell(7.0, "printed", 2, (0, 0, 1, 1), confidence=OCR_DOUBT_CONF - 0.0001),
+             "e": FieldCell(7.0, "printed", 1, (0, 0, 1, 1), confidence=0.1),
+             "f": FieldCell(7.0, "printed", 3, (0, 0, 1, 1), confidence=0.1)}
+    assert doubtful_warnings(cells, {2, 3}, frozenset({"f"})) == [
+        "page 2: read with little confidence, its readings disagree: a = 1 (0.49), b = 1 (0.24), g = 7 (0.80)"]

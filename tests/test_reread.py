@@ -130,3 +130,42 @@ def test_a_cell_without_a_box_is_not_reread():
     reread_failed("x.pdf", T, fields, src, _stub(readings, calls))
     assert calls and all(box is not None for _page, box in calls[0]) and len(calls[0]) == 4
     assert fields[f"{R}.total"] == 11
+
+
+def test_two_cells_misread_alike_are_repaired_together():
+    """Development fax 1002002: a 3 read "1" both in 新收's total and in 总计's; either
+    re-read alone breaks the balance of that column, so no one substitution repaired a
+    rule and both stood.  The two re-reads together repair every failed rule and are the
+    only pair that does: both taken, each named.  Where one of them re-reads the same,
+    nothing changes."""
+    from training.generate import generate
+
+    g = generate(6)  # a 2021 report, every rule balanced
+    tmpl = get(g.template)
+    x, y = "requests.new.natural_person", "requests.total.natural_person"
+    fields = dict(g.fields)
+    fields[x] -= 2  # both misread alike: 新收 + 结转 = 总计 + 结转下年 still balances
+    fields[y] -= 2
+    src = _sources({k: v for k, v in fields.items() if k.startswith("requests.")})
+    readings = {c.box: [c.text] for _p, c in src.values()}
+    readings[_box(src, x)] = [str(fields[x]), str(g.fields[x])]
+    readings[_box(src, y)] = [str(fields[y])]
+    for fid in (x, y):
+        src[fid][1].confidence = 0.6  # read unsure: not confirmed by a re-read that agrees
+    trial = dict(fields)
+    assert reread_failed("x.pdf", tmpl, trial, src, _stub(readings)) == [] and trial == fields
+    readings[_box(src, y)] = [str(fields[y]), str(g.fields[y])]
+    w = reread_failed("x.pdf", tmpl, fields, src, _stub(readings))
+    assert fields == g.fields
+    assert sorted(s.split(":")[0] for s in w) == sorted([x, y]) and all("with 1 other re-read" in s for s in w)
+
+
+def test_a_joint_repair_is_taken_only_where_no_single_one_is():
+    from pipeline import extract
+
+    fields = _fields()
+    fields[f"{R}.total"] = 17  # misread 11
+    options = {f"{R}.total": [11.0], f"{R}.upheld": [16.0]}  # each alone repairs the row
+    assert extract.unique_repair(T, fields, options, 1) is None  # two repairs: ambiguous
+    assert extract.unique_repair(T, fields, {f"{R}.total": [11.0]}, 1)[1] == ((f"{R}.total", 11.0),)
+    assert extract.unique_repair(T, fields, {f"{R}.total": [11.0]}, 2) is None  # one cell: no pair

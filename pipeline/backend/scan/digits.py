@@ -117,20 +117,23 @@ ARCS_OF_ZERO = "11"
 
 
 def fax_number(gray: np.ndarray, box: tuple[int, int, int, int], text: str, conf: float,
-               is_number) -> tuple[str, float]:
+               is_number, readings: Optional[list] = None) -> tuple[str, float]:
     """A fax's number cell: the recogniser's (``text``, ``conf``) or the digit reader's
     reading of the crop at ``box``.  Agreeing, the surer of the two; disagreeing, the reader
     only when it is sure (READER_MIN_CONF) and the recogniser is not (OCR_TRUST_CONF, or
     not a number), or when it is surer still (READER_OVER_SURE_CONF) and reads as many
     digits, or the recogniser's digits and one more it lost (``one_digit_lost``) or a 0
     the recogniser read as two ones (ARCS_OF_ZERO), more surely than the recogniser;
-    decimals and separators stay the recogniser's."""
+    decimals and separators stay the recogniser's.  The reader's own reading, where it gave
+    one, is added to ``readings`` as (digits, probability)."""
     if any(ch in text for ch in ".,，。"):
         return text, conf
     x0, y0, x1, y1 = box
     got = read_digits(gray[y0:y1, x0:x1])
     if got is None:
         return text, conf
+    if readings is not None:
+        readings.append(got)
     digits, p = got
     if digits == text:
         return text, max(conf, p)

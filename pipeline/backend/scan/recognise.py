@@ -109,6 +109,9 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
         cells |= set(stray_in_number_columns(row_texts[ri], row.cols, row.block, columns)) if row.cols else set()
         numeric += [("free", ri, ci) for ci in sorted(cells)]
     todo = []
+    # Every reading of a fax's number or of one under a seal, kept: where they disagree, the cell is doubtful.
+    readings: dict[tuple, list] = {}
+    agreed: set = set()  # fax numbers the recogniser and the digit reader read alike
     for key in numeric:
         if key not in reads:
             continue
@@ -116,8 +119,13 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
         # Grid cells and borderless rows' pieces alike (the pieces are cut at the columns
         # ``borderless.split_at_columns`` found): one crop of one line each.
         if fax and len(reads[key]) == 1 and not reads[key][0][0].chars and _reader_may_read(key, texts[key]):
+            first, reader = texts[key], []
+            readings[key] = [(first, confs[key])] if layout.is_number(first) else []
             texts[key], confs[key] = fax_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
-                                                layout.is_number)
+                                                layout.is_number, reader)
+            readings[key] += reader
+            if reader and reader[0][0] == first:
+                agreed.add(key)
         if confs[key] < REREAD_MIN_CONF or not layout.is_number(texts[key]):
             todo.append(key)
     # Under a seal even a sure reading is read again (a 0 with lettering's residue reads 6 at 0.99) …
@@ -130,18 +138,19 @@ def recognise_page(lay: Layout, number: int, fax: bool = False, seals: tuple = (
             if all(only_residue(lay.gray[b[1]:b[3], b[0]:b[2]], paper, darkness) for b in boxes):
                 texts[key], confs[key] = "", 0.0
                 sealed.discard(key)
+                readings.pop(key, None)
                 todo = [k for k in todo if k != key]
     todo += [key for key in sorted(sealed) if key not in todo]
-    # Every reading of a number under a seal, kept: where they disagree, the cell is doubtful.
-    readings = {key: [(texts[key], confs[key])] if layout.is_number(texts[key]) else [] for key in sealed}
+    for key in sealed:
+        readings.setdefault(key, [(texts[key], confs[key])] if layout.is_number(texts[key]) else [])
     if todo:
-        _reread(lay, todo, reads, texts, confs, engine, sealed, readings)
+        _reread(lay, todo, reads, texts, confs, engine, sealed, readings, agreed)
     # … and the seal digit reader, shown such residue in training, has the last word where sure.
     for key in sorted(sealed):
         if len(reads[key]) == 1 and _reader_may_read(key, texts[key]):
             texts[key], confs[key] = sealed_number(lay.gray, reads[key][0][0].box, texts[key], confs[key],
                                                    layout.is_number, readings[key])
-    rivals = {key: rival_confidence(texts[key], readings[key]) for key in sealed}
+    rivals = {key: rival_confidence(texts[key], readings[key]) for key in readings}
     # A fax's number read with no decimal point: where its pixels show one (a dot, or the gap a
     # lost dot left), the Cell says so; the template decides whether the column holds decimals.
     points = {key: p for key in numeric if fax and key in reads and len(reads[key]) == 1
@@ -376,10 +385,12 @@ def _lone_letter(text: str) -> bool:
 
 
 def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dict, engine,
-            sealed: frozenset = frozenset(), readings: Optional[dict] = None) -> None:
+            sealed: frozenset = frozenset(), readings: Optional[dict] = None, kept: frozenset = frozenset()) -> None:
     """Read unsure numeric cells again from wider and upscaled crops (one batch for the
     page), the ``sealed`` ones also without a seal's residue at RESIDUE_LEVELS; keep the
-    surest digits-only reading.  Each number read of a cell in ``readings`` is added to
+    surest digits-only reading, except for the ``kept`` cells (a fax's number two readers
+    read alike: the recogniser alone, upscaled, reads a fax's thin-armed 3 a sure "1",
+    development fax 1002004).  Each number read of a cell in ``readings`` is added to
     its list there, as (text, confidence)."""
     variants = [(p, 1.0, None) for p in REREAD_PADS] + [(REC_PAD_H, REREAD_UPSCALE, None)]
     residue = [(REC_PAD_H, 1.0, level) for level in RESIDUE_LEVELS]
@@ -400,7 +411,7 @@ def _reread(lay: Layout, todo: list[tuple], reads: dict, texts: dict, confs: dic
             continue  # a point is a mark a wider or upscaled crop loses far more often than it invents
         if readings is not None and key in readings and layout.is_number(text):
             readings[key].append((text, conf))
-        if layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
+        if key not in kept and layout.is_number(text) and (conf > (confs[key] or 0) or not layout.is_number(texts[key])):
             texts[key], confs[key] = text, conf
 
 

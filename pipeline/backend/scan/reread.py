@@ -10,9 +10,10 @@ import numpy as np
 from ...datamodel import Box
 from ... import layout
 from .deskew import _working_image
+from .digits import read_digits
 from .lines import _cell_box
 from .raster import RENDER_DPI, _image_frames, _pdf_images, _read_bytes
-from .recognise import REC_PAD_H, REC_PAD_V, _numeric_text, crop_image
+from .recognise import REC_PAD_H, REC_PAD_V, _crop, _numeric_text, crop_image
 from .regions import Layout, analyse
 
 # Crops of a cell re-read when a check fails (``reread_cells``): (margin in heights,
@@ -34,7 +35,9 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
     from REREAD_VARIANTS (wider margins, upscaled, strokes thickened or thinned).
     Per cell: the distinct numbers read, most often read first (ties: the plain crop's
     reading, i.e. the first pass's, first), then the second choice of the weakest
-    digit of the top reading.  An empty list when the cell is not found again.
+    digit of the top reading, then, on a fax (a 1-bit page), the fax digit reader's
+    reading of a one-crop cell (``digits.read_digits``: a thin-armed 3 the recogniser reads
+    "1" at every scale, development fax 1002002).  An empty list when the cell is not found again.
     """
     from ...ocr import get_engine, second_choice_numeric
 
@@ -47,6 +50,7 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
         images = ((img, k) for img, k in _image_frames(data) if k in numbers)
     jobs: list[tuple[int, int, int]] = []  # (cell index, variant, crop order)
     crops: list[np.ndarray] = []
+    by_reader: dict[int, str] = {}  # cell index -> the fax digit reader's reading
     for img, number in images:
         wp = _working_image(img)
         if wp.ink is None:
@@ -64,6 +68,8 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
                 continue
             parts = sorted((c for c in lay.crops if c.owner == owner and not c.chars),
                            key=lambda c: (c.box[1], c.box[0]))
+            if wp.bilevel and len(parts) == 1 and (got := read_digits(_crop(lay.gray, parts[0].box))):
+                by_reader[i] = got[0]
             for v, (pad_v, pad_h, up, stroke) in enumerate(REREAD_VARIANTS):
                 for k, c in enumerate(parts):
                     jobs.append((i, v, k))
@@ -87,6 +93,8 @@ def reread_cells(path: str | Path, cells: Sequence[tuple[int, Box]], points: boo
             alt = second_choice_numeric(votes[ranked[0]][2][0], REREAD_SECOND_MIN)
             if alt and layout.is_number(alt) and alt not in ranked:
                 ranked.append(alt)
+        if i in by_reader and by_reader[i] not in ranked:
+            ranked.append(by_reader[i])
         out.append(ranked)
     return out
 
