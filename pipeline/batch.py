@@ -75,7 +75,8 @@ META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "templ
                 "sha256": "SHA-256", "status": "状态", "recovery": "损坏修复", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
-                "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_doubtful": "存疑读数", "cells_corrected": "人工更正",
+                "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_doubtful": "存疑读数",
+                "cells_corrected": "人工更正",
                 MIN_CONFIDENCE: "最低识别置信度"}
 # Statuses shaded in fields.xlsx (values the rules or a person chose), with their legend.
 STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出或未读出）"),
