@@ -578,7 +578,10 @@ def test_lone_platform_decision_against_the_gold():
     spec.loader.exec_module(lone)
     guide = (ROOT / "docs" / "facts_guide.md").read_text(encoding="utf-8")
     total = [0, 0]
-    for split in DEV_SPLITS:
+    # the newest development set arrives from its annotator during a round: until then its folder is absent
+    present = [s for s in DEV_SPLITS if (FACT_GOLD / s).is_dir()]
+    assert len(present) >= len(DEV_SPLITS) - 1 and set(DEV_SPLITS[:-1]) <= set(present)
+    for split in present:
         n, agree, differ = lone.check(split)
         assert n >= 10 and n - agree == len(differ), split
         what = {s: w for s, w, _, _ in factsplits.EXCERPT_SPLITS}[split]
@@ -602,19 +605,20 @@ def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
         assert not {g["source"] for g in a.values()} & {g["source"] for g in b.values()}
         assert not {g["agency"] for g in a.values()} & {g["agency"] for g in b.values()}
     assert not [g["agency"] for s in sets for g in s.values() if any(b in g["agency"] for b in BUNDLED_AGENCIES)]
-    # sets 4-8 are development data now (each one held-out figure kept), set 9 the held-out split
+    # sets 4-9 are development data now (each one held-out figure kept), set 10 the held-out split
     assert set(splits["development_excerpts"]) == set().union(*sets) and set(splits["held_out"]) == set(held)
-    assert all(splits["held_out"][k].startswith("set 9: ") for k in held)
+    assert all(splits["held_out"][k].startswith("set 10: ") for k in held)
     for split, mark, figure in (("heldout4", "set 4: ", ""), ("heldout5", "set 5: ", "P 0.9314 / R 0.7762"),
                                 ("heldout6", "set 6: ", "P 0.875 / R 0.8264"),
                                 ("heldout7", "set 7: ", "P 0.9179 / R 0.8606"),
-                                ("heldout8", "set 8: ", "P 0.9111 / R 0.8542")):
+                                ("heldout8", "set 8: ", "P 0.9111 / R 0.8542"),
+                                ("heldout9", "set 9: ", "P 0.8952 / R 0.8507")):
         notes = [splits["development_excerpts"][k] for k in sets[DEV_SPLITS.index(split)]]
         assert notes and all(n.startswith(mark) and figure in n for n in notes), split
-    assert "heldout9" in splits["held_out_about"]
+    assert "heldout10" in splits["held_out_about"]
     # one table: every list of splits is derived from it
-    assert HELD_OUT_EXCERPT_SPLITS == ("heldout9",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout9"}
-    assert {"heldout7", "dev8", "heldout8"} <= set(DEV_SPLITS)
+    assert HELD_OUT_EXCERPT_SPLITS == ("heldout10",) and set(FACT_EXCERPT_SPLITS) == set(DEV_SPLITS) | {"heldout10"}
+    assert {"heldout7", "dev8", "heldout8", "dev9", "heldout9"} <= set(DEV_SPLITS)
     assert cli.FACT_SPLITS == ("eval", "train", *FACT_EXCERPT_SPLITS, "all")
     assert tf.TRAIN_EXCERPTS == DEV_SPLITS and set(tf.LENIENT_EXCERPTS) < set(FACT_EXCERPT_SPLITS)
     leave_out = next(a for a in cli.build_parser()._subparsers._group_actions[0].choices["train"]._actions
@@ -622,32 +626,32 @@ def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
     assert tuple(leave_out.choices) == DEV_SPLITS
     # training reads the development sets and refuses the held-out one; the report splits never hold an excerpt
     with pytest.raises(ValueError, match="never trained on"):
-        tf.excerpt_sentences("heldout9")
+        tf.excerpt_sentences("heldout10")
     assert not set(read_fact_gold(FACT_GOLD)) & set().union(*sets, held)
 
 
 def test_held_out_split_absent_is_scored_as_nothing_with_a_warning(tmp_path, capsys):
     """Until its annotator's branch is merged the held-out folder is absent: evaluate says so."""
     from pipeline.cli import main
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout9", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout10", "--json"]) == 0
     captured = capsys.readouterr()
     r = json.loads(captured.out)
-    assert r["documents"] == 0 and r["gold_facts"] == 0 and "heldout9" in r["warnings"][0]
-    assert "warning: no fact gold of split 'heldout9'" in captured.err
+    assert r["documents"] == 0 and r["gold_facts"] == 0 and "heldout10" in r["warnings"][0]
+    assert "warning: no fact gold of split 'heldout10'" in captured.err
 
 
-def test_heldout9_split_is_scored_from_its_folder(tmp_path, capsys):
-    """The lead scores set 9 with `--split heldout9` (files written on another branch)."""
+def test_heldout10_split_is_scored_from_its_folder(tmp_path, capsys):
+    """The lead scores set 10 with `--split heldout10` (files written on another branch)."""
     from pipeline.cli import main
-    (tmp_path / "heldout9").mkdir()
+    (tmp_path / "heldout10").mkdir()
     text = "本年度共收到政府信息公开申请12件。"
-    (tmp_path / "heldout9" / "x.json").write_text(json.dumps({
-        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout9", "text": text,
+    (tmp_path / "heldout10" / "x.json").write_text(json.dumps({
+        "source": "http://example.invalid/x", "agency": "某局", "split": "heldout10", "text": text,
         "facts": [{"name": "requests_received", "value": 12, "unit": "件", "quantity": "12件", "context": text}]},
         ensure_ascii=False), encoding="utf-8")
-    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout9", "--json"]) == 0
+    assert main(["evaluate", "--facts", "--gold", str(tmp_path), "--split", "heldout10", "--json"]) == 0
     r = json.loads(capsys.readouterr().out)
-    assert r["split"] == "heldout9" and r["documents"] == 1 and r["gold_facts"] == 1
+    assert r["split"] == "heldout10" and r["documents"] == 1 and r["gold_facts"] == 1
 
 
 @pytest.mark.parametrize("split,min_facts,min_agencies", [("heldout3", 100, 25), ("heldout4", 150, 40),

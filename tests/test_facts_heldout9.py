@@ -1,10 +1,11 @@
 """Set 9 of the narrative-fact gold (data/gold/facts/heldout9): its form, and that it stays apart
-from every other set (dev9 included) by file, agency and address. Set 9 is held out: nothing here reads a model."""
+from every other set (dev9 included) by file, agency and address. Held out for one run (the lead at 4661f18), development
+data since branch i12s: it is a development split of ``factsplits`` and its splits.json entries say so."""
 import json
 import re
 from pathlib import Path
 
-from pipeline import facts
+from pipeline import facts, factsplits
 
 ROOT = Path(__file__).resolve().parents[1]
 FACT_GOLD = ROOT / "data" / "gold" / "facts"
@@ -65,3 +66,15 @@ def test_set_9_shares_no_agency_or_address_with_other_gold():
         assert not any(b in g["agency"] for b in BUNDLED_AGENCIES), stem
     readme = (HELDOUT9 / "README.md").read_text(encoding="utf-8")
     assert "facts_guide.md" in readme and "dev9" in readme
+
+
+def test_set_9_is_development_data_with_its_one_held_out_figure():
+    """Set 9 left the held-out role after its one run: a development split, trained on, its entries
+    moved to ``development_excerpts`` with the figure of that run; the held-out split is set 10's."""
+    splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
+    gold = _load(HELDOUT9)
+    assert "heldout9" in factsplits.DEVELOPMENT_EXCERPT_SPLITS
+    assert "heldout9" not in factsplits.HELD_OUT_EXCERPT_SPLITS and not set(gold) & set(splits["held_out"])
+    notes = [splits["development_excerpts"][k] for k in gold]
+    assert all(n.startswith("set 9: ") and "P 0.8952 / R 0.8507" in n and "i12s" in n for n in notes)
+    assert "Development data since branch i12s" in (HELDOUT9 / "README.md").read_text(encoding="utf-8")
