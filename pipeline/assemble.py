@@ -764,7 +764,8 @@ def place_by_grid_order(reads: list[RowRead], lines: Sequence[Line], table: Tabl
     data = gridorder.data_rows(lines, first_value, anchors, max(len(r.columns) for r in table.rows))
     in_data = {d.line for d in data}
     data += [gridorder.DataRow(i, len(row.columns), row) for i, row in anchors.items() if i not in in_data]
-    data.sort(key=lambda d: d.line)
+    data = gridorder.in_order(data)
+    data = gridorder.in_order(data + gridorder.lost_rows(lines, data))
     aligned = gridorder.align(data, table)
     grid_cols = gridorder.value_grid_columns(lines, data, first_value)
     read_ids = {rr.row.id for rr in reads if rr.row}

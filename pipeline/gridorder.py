@@ -32,6 +32,11 @@ GAP_SCORE = 1
 # A value cell holding this many ideographs is a header word, not a misread number: its
 # row is a header row, not a data row.
 HEADER_IDEOGRAPHS = 2
+# A ruled grid's row between two data rows of the table that gave no line at all (a faint
+# fax's row whose every cell read as nothing) still holds a place (GAP_SCORE), up to this
+# many in a row: without it the rows around it tie (fax 1003009: grid rows 3-27 are table
+# 三's 25 rows, row 21 gave no line, 24 lines for 25 rows, and none was placed).
+MAX_LOST_ROWS = 2
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class DataRow:
     anchor: Optional[Row]
     first: Optional[int] = None
     gap: bool = False  # a row whose cells do not all read as numbers: it holds a place (GAP_SCORE)
+    lost: bool = False  # a grid row with no line (``lost_rows``), just before line ``line``: a place, no read
 
 
 def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[int, Optional[Row]],
@@ -68,6 +74,33 @@ def data_rows(lines: Sequence[Line], first_value: dict[int, int], anchors: dict[
             first, n = start, widest
         out.append(DataRow(i, n, anchors.get(i), first))
     return out
+
+
+def grid_row(line: Line) -> Optional[int]:
+    """The ruled grid's row an OCR'd line's last cell starts in (None: not in a grid)."""
+    rows = [c.row for c in line.cells if c.row is not None]
+    return rows[-1] if rows else None
+
+
+def lost_rows(lines: Sequence[Line], data: list[DataRow]) -> list[DataRow]:
+    """Places for the ruled grid rows between two consecutive ``data`` rows (in line order)
+    of one page that no line of the table starts in, MAX_LOST_ROWS at most between two:
+    gap rows (``lost``) just before the later data row's line."""
+    started = {(ln.page, c.row) for ln in lines for c in ln.cells if c.row is not None}
+    out = []
+    for a, b in zip(data, data[1:]):
+        la, lb = lines[a.line], lines[b.line]
+        ra, rb = grid_row(la), grid_row(lb)
+        if la.page != lb.page or ra is None or rb is None or not 1 < rb - ra <= MAX_LOST_ROWS + 1:
+            continue
+        out += [DataRow(b.line, 0, None, a.first, gap=True, lost=True)
+                for r in range(ra + 1, rb) if (la.page, r) not in started]
+    return out
+
+
+def in_order(data: list[DataRow]) -> list[DataRow]:
+    """Data rows in the page's order: by line, a lost grid row before the line it precedes."""
+    return sorted(data, key=lambda d: (d.line, not d.lost))
 
 
 def value_grid_columns(lines: Sequence[Line], data: list[DataRow], first_value: dict[int, int]) -> dict[int, list[int]]:
@@ -210,6 +243,8 @@ def align(data: list[DataRow], table: Table) -> dict[int, tuple[Row, DataRow]]:
     best = [pairs for score, pairs in results if score == opt]
     out = {}
     for k, row in best[0].items():
+        if data[k].lost:  # a place held, no line to give the row to
+            continue
         if all(k in p and p[k].id == row.id for p in best[1:]):
             out[data[k].line] = (row, data[k])
     return out
