@@ -704,7 +704,9 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             like = not label or max(fuzz.partial_ratio(k, label) for k in gap[0].keys) >= POSITION_MIN_SCORE
             if like or full:
                 _place(run[0], gap[0], table, read_ids, warnings)
-            if full and not like and placed is not None:  # its row chosen by shape alone
+            # Its row chosen by shape alone, or by its place alone where an OCR'd label read
+            # nothing (a faint fax's shattered label: fax 1003009's （二）部分公开, else silent).
+            if (full and not like or not label and _ocr(run[0])) and placed is not None:
                 placed.update(f"{table.id}.{gap[0].id}.{c.id}" for c in gap[0].columns)
         elif len(run) > 1:
             rows = _gap_of_length(gap, len(run))
@@ -792,13 +794,17 @@ def _by_value_columns(rr: RowRead, row: Row, first: Optional[int],
     """A read's values by grid column from ``first`` on (by their place among ``grid_cols``,
     the page's value columns, where the row has as many columns: a grid column no row
     fills, a rule found twice, does not shift the values after it); None when one lies
-    outside its row."""
+    right of its row.  A number left of ``first`` in a cell spanning grid columns is its
+    label read as digits (value cells span one: a faint fax's （二）部分公开 read "1114",
+    1003009), not a value."""
     if first is None or any(c is None for c in rr.cols):
         return None
     places = {c: k for k, c in enumerate(grid_cols)} if grid_cols and len(grid_cols) == len(row.columns) \
         and grid_cols[0] == first else None
     out: list[Optional[Token]] = [None] * len(row.columns)
     for v, c in zip(rr.values, rr.cols):
+        if c < first and v.cell.colspan > 1:
+            continue
         k = places.get(c, -1) if places is not None else c - first
         if not 0 <= k < len(out) or out[k] is not None:
             return None
