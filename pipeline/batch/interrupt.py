@@ -33,33 +33,28 @@ class _Stop(BaseException):
 
 
 @contextlib.contextmanager
+def _signal_handlers(signums, handler):
+    """``handler`` for these signals while this holds, the old handlers back after (main thread
+    only, the one Python lets set handlers; elsewhere a no-op)."""
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {s: signal.signal(s, handler) for s in signums}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
 def _signals_ignored(signums):
     """Ignore these signals for a while (main thread only; elsewhere a no-op)."""
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {s: signal.signal(s, signal.SIG_IGN) for s in signums}
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
+    return _signal_handlers(signums, signal.SIG_IGN)
 
 
-@contextlib.contextmanager
 def _stop_on_signals():
     """SIGINT and SIGTERM raise :class:`_Stop` in the main thread while this holds."""
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
     def handler(signum, frame):
         raise _Stop(signum)
-    old = {s: signal.signal(s, handler) for s in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
+    return _signal_handlers(STOP_SIGNALS, handler)
