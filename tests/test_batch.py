@@ -168,6 +168,12 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     assert "申请" in label and report[label][0] == 5 and report["机关"][0] == "某局"
     assert dict(zip(mapping["表头"], mapping["field_id"]))[label] == "requests.new.total"
     assert len(set(mapping["表头"])) == len(mapping)
+    for csv, parquet in ((batch.FIELDS_CSV, batch.FIELDS_PARQUET), (batch.CELLS_CSV, batch.CELLS_PARQUET)):
+        # each table twice: CSV with the byte-order mark Excel needs, Parquet; the same rows
+        assert (tmp_path / csv).read_bytes().startswith("\ufeff".encode())
+        got, typed = pd.read_csv(tmp_path / csv), pd.read_parquet(tmp_path / parquet)
+        assert list(got.columns) == list(typed.columns) and len(got) == len(typed)
+    assert "field" in pd.read_csv(tmp_path / batch.CELLS_CSV).columns
 
 
 def test_exports_are_in_path_order_whatever_order_the_workers_finished(tmp_path):

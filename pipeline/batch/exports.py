@@ -133,6 +133,12 @@ def _write_csv(path: Path, rows: list[dict], columns: Iterable[str]) -> None:
     _atomic(path, lambda p: pd.DataFrame(rows, columns=list(columns)).to_csv(p, index=False))
 
 
+def _write_frame(df, csv_path: Path, parquet_path: Path) -> None:
+    """A frame as CSV (with the byte-order mark Chinese-locale Excel needs) and as Parquet."""
+    _atomic(csv_path, lambda p: df.to_csv(p, index=False, encoding=CSV_ENCODING))
+    _atomic(parquet_path, lambda p: df.to_parquet(p, index=False))
+
+
 def _write_xlsx(path: Path, df, statuses: Optional[list[dict]] = None) -> None:
     """Chinese labels as headers; a second sheet maps each label to its field id; a third
     is the legend of the shading.  Values the rules or a person chose (``STATUS_FILLS``,
@@ -212,12 +218,9 @@ def export(out: Path) -> dict[str, int]:
     checks += corp.failed_checks()
     _write_csv(out / corpus.CROSS_YEAR_CSV, corpus.cross_year_rows(corp), corpus.CROSS_COLUMNS)
     df = fields_frame(rows)
-    _atomic(out / FIELDS_CSV, lambda p: df.to_csv(p, index=False, encoding=CSV_ENCODING))
-    _atomic(out / FIELDS_PARQUET, lambda p: df.to_parquet(p, index=False))
+    _write_frame(df, out / FIELDS_CSV, out / FIELDS_PARQUET)
     _write_xlsx(out / FIELDS_XLSX, df, statuses)
-    cf = cells_frame(cells)
-    _atomic(out / CELLS_CSV, lambda p: cf.to_csv(p, index=False, encoding=CSV_ENCODING))
-    _atomic(out / CELLS_PARQUET, lambda p: cf.to_parquet(p, index=False))
+    _write_frame(cells_frame(cells), out / CELLS_CSV, out / CELLS_PARQUET)
     _atomic(out / FACTS_PARQUET, lambda p: facts_frame(facts).to_parquet(p, index=False))
     _write_csv(out / CHECKS_CSV, checks, CHECK_COLUMNS)
     _write_csv(out / ERRORS_CSV, errors, ERROR_COLUMNS)
