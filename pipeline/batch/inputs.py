@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from ..datamodel import cannot_read
+
 # Extensions a folder walk picks up (files named on the command line are taken as they are).
 REPORT_EXTENSIONS = frozenset({".pdf", ".txt", ".html", ".htm", ".docx",
                                ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
@@ -97,7 +99,7 @@ def plan(paths: list[str], hashes: dict[str, str | OSError], done: set[str], fai
                 p.skipped.append(path)
             else:
                 p.unreadable.append({"file": path, "sha256": "", "kind": "unreadable",
-                                     "error": f"cannot read file: {h.strerror or h}"})
+                                     "error": cannot_read(h)})
             continue
         if h in first:
             p.duplicates.append({"file": path, "sha256": h, "same_as": first[h]})

@@ -49,7 +49,7 @@ import importlib
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from ...datamodel import Document, InputError, Line, Page
+from ...datamodel import Document, InputError, Line, Page, cannot_read
 from ...layout import median_size, mostly_bold
 from ..pdf_images import picture_boxes, read_pictures
 from ..pdfium_page import PageContent
@@ -187,7 +187,7 @@ def read_pdf(path, *, data: Optional[bytes] = None, password: Optional[str] = No
         try:
             data = path.read_bytes()
         except OSError as e:
-            raise InputError(f"cannot read file: {e.strerror or e}") from e
+            raise InputError(cannot_read(e)) from e
     check_pdf_bytes(data)
     limit = MAX_PAGES if max_pages is None else max_pages
     pdf, pdfium_error = _open_pdfium(data, password)
