@@ -562,6 +562,8 @@ def test_page_cap(tmp_path, monkeypatch):
     assert len(doc.pages) == 2
     assert doc.warnings == ["PDF has 4 pages; only the first 2 were read (--max-pages)"]
     assert len(read_pdf(p, max_pages=3).pages) == 3
+    slow = read_pdf(p, pdfminer=True)  # pdfplumber's reading caps and says so alike
+    assert len(slow.pages) == 2 and slow.warnings == doc.warnings
 
 
 # --- layout helpers -------------------------------------------------------------------------------

@@ -73,6 +73,18 @@ MAX_PAGES = 200
 """Pages read from one PDF; the rest are skipped with a warning."""
 
 
+def _require_pages(n_pages: int) -> None:
+    """InputError for a PDF without pages (PDFium's count, or pdfminer's)."""
+    if n_pages == 0:
+        raise InputError("PDF has no pages")
+
+
+def _warn_page_cap(doc: Document, n_pages: int, limit: int) -> None:
+    """The warning that pages past ``limit`` were skipped."""
+    if n_pages > limit:
+        doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
+
+
 def _ocr_pages(path: Path, numbers: list[int], warnings: list[str]) -> dict[int, Page]:
     """Pages read by ``pipeline.backend.scan.ocr_pdf_pages`` (empty when that
     module does not exist or fails)."""
@@ -148,12 +160,10 @@ def _read_pages_plumber(path: Path, password: Optional[str], pdfium_error: Optio
     pdf = _open_plumber(path, password, pdfium_error)
     try:
         n_pages = len(pdf.pages)
-        if n_pages == 0:
-            raise InputError("PDF has no pages")
+        _require_pages(n_pages)
         if pdfium_error:
             doc.warnings.append(f"damaged PDF ({pdfium_error}); read what pdfminer could recover")
-        if n_pages > limit:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
+        _warn_page_cap(doc, n_pages, limit)
         datas = []
         for i, ppage in enumerate(pdf.pages[:limit]):
             page = _upright(ppage)
@@ -195,8 +205,7 @@ def read_pdf(path, *, data: Optional[bytes] = None, password: Optional[str] = No
     try:
         if pdf is not None:
             n_pages = len(pdf)
-            if n_pages == 0:
-                raise InputError("PDF has no pages")
+            _require_pages(n_pages)
             parsed = _parse_pages_pdfium(pdf, limit)
     finally:
         if pdf is not None:
@@ -208,8 +217,7 @@ def read_pdf(path, *, data: Optional[bytes] = None, password: Optional[str] = No
     # and so is a file rebuilt by qpdf (``pdfminer``: PDFium drops text of its lost fonts).
     pictures: list = []
     if parsed is not None and not pdfminer and not any(c is not None and c.needs_plumber for _, c in parsed):
-        if n_pages > limit:
-            doc.warnings.append(f"PDF has {n_pages} pages; only the first {limit} were read (--max-pages)")
+        _warn_page_cap(doc, n_pages, limit)
         datas = [_lay_out(pd, content) for pd, content in parsed]
     else:
         datas = _read_pages_plumber(path, password, pdfium_error, doc, pictures, limit)

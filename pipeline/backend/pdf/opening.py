@@ -30,6 +30,11 @@ def check_pdf_bytes(data: bytes) -> None:
         raise InputError("truncated PDF (no %%EOF marker at the end of the file)")
 
 
+def _password_error(password: Optional[str]) -> InputError:
+    """An encrypted PDF that would not open: the password was wrong, or none was given."""
+    return InputError("encrypted PDF: " + ("wrong password" if password else "a password is required"))
+
+
 def _open_pdfium(data: bytes, password: Optional[str]):
     """Open with PDFium (fast, robust): ``(document, None)``, or ``(None, reason)``
     when PDFium refuses the file; pdfminer then has the last word (PDFium's error
@@ -41,7 +46,7 @@ def _open_pdfium(data: bytes, password: Optional[str]):
     except pdfium.PdfiumError as e:
         code = getattr(e, "err_code", None)
         if code == 4:
-            raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
+            raise _password_error(password) from e
         if code == 5:
             raise InputError("encrypted PDF with an unsupported security handler") from e
         return None, _first_line(e)
@@ -64,5 +69,5 @@ def _open_plumber(path: Path, password: Optional[str], pdfium_error: Optional[st
         cause = e.__cause__ or e
         name = type(cause).__name__
         if "Password" in name or "Encryption" in name:
-            raise InputError("encrypted PDF: " + ("wrong password" if password else "a password is required")) from e
+            raise _password_error(password) from e
         raise InputError(f"corrupt PDF: {pdfium_error or name + ': ' + _first_line(cause)}") from e
