@@ -25,6 +25,12 @@ def _in_band(box, height: float) -> bool:
     return box[3] <= height * FURNITURE_BAND or box[1] >= height * (1 - FURNITURE_BAND)
 
 
+def _furniture_key(text: str) -> str:
+    """What a running header/footer keeps from page to page: its text, digits aside
+    (``2023年第3期`` and ``2023年第4期`` are one), spacing aside."""
+    return DIGITS.sub("#", re.sub(r"\s+", "", text))
+
+
 def mark_furniture(pages: Sequence[_PageData]) -> None:
     """Flag page numbers and running headers/footers (repeated, digits aside,
     at the same height on several pages)."""
@@ -35,7 +41,7 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
             if is_page_number(fl.text, band):
                 fl.furniture = True
             elif band:
-                key = DIGITS.sub("#", re.sub(r"\s+", "", fl.text))
+                key = _furniture_key(fl.text)
                 seen.setdefault(key, []).append((pd.number, fl.box[1]))
     repeated = set()
     for key, occ in seen.items():
@@ -47,5 +53,5 @@ def mark_furniture(pages: Sequence[_PageData]) -> None:
     for pd in pages:
         for fl in pd.free:
             if not fl.furniture and _in_band(fl.box, pd.height):
-                if DIGITS.sub("#", re.sub(r"\s+", "", fl.text)) in repeated:
+                if _furniture_key(fl.text) in repeated:
                     fl.furniture = True
