@@ -86,6 +86,12 @@ def _continues(a: _Cell, b: _Cell) -> bool:
     return not (is_number(b.text) or is_number(a.text) or ENUMERATOR.match(b.text))
 
 
+def _carry_on(a: _Cell, b: _Cell) -> None:
+    """Cell ``a`` (page N) takes on the text and glyphs of ``b``, which continues it on page N+1."""
+    a.text = join_fragments([a.text, b.text])
+    a.glyphs = a.glyphs + b.glyphs
+
+
 def _replace_row(cells: Sequence[_Cell], old: _Row, new: _Row) -> None:
     for c in cells:
         if old in c.rows:
@@ -113,8 +119,7 @@ def _join_parts(first: _Table, prev: _Table, part: _Table) -> None:
             continue
         group = a.rows[0] is not last or len(a.rows) > 1 or len(b.rows) > 1
         if group and _continues(a, b):
-            a.text = join_fragments([a.text, b.text])
-            a.glyphs = a.glyphs + b.glyphs
+            _carry_on(a, b)
             a.rows = a.rows + [r for r in b.rows if r not in a.rows]
             top.cells.remove(b)
             part.cells.remove(b)
@@ -128,8 +133,7 @@ def _join_parts(first: _Table, prev: _Table, part: _Table) -> None:
     if not fills or clash:
         return
     for a, b in pairs:
-        a.text = join_fragments([a.text, b.text])
-        a.glyphs = a.glyphs + b.glyphs
+        _carry_on(a, b)
         part.cells.remove(b)
     top.cells = []
     _replace_row(prev.cells + part.cells, top, last)
