@@ -78,8 +78,9 @@ def run_batch(inputs: Iterable[str], out_dir: str | Path, workers: int = DEFAULT
     per file (the time limit is ``timeout_s``).  ``facts_engine``: what runs the narrative
     facts pipeline (``facts.FACT_ENGINES``; default ``facts.DEFAULT_FACT_ENGINE``).
     Failures of single files are recorded, never raised; the exports and ``summary.json``
-    are written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then raises :class:`BatchInterrupted`
-    (workers are stopped, a file they were reading is read again by the next run).
+    are written at the end of every run, also one stopped by SIGINT (Ctrl-C) or SIGTERM, which then
+    raises :class:`BatchInterrupted` (workers are stopped, a file they were reading is read again
+    by the next run).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

@@ -26,7 +26,8 @@ CHECKS_CSV, ERRORS_CSV, DUPLICATES_CSV, SUMMARY = "checks.csv", "errors.csv", "d
 # fields.* columns before the field ids, with their spreadsheet headers.
 META_COLUMNS = {"source": "文件", "agency": "机关", "year": "年度", "template": "模板",
                 "failed_checks": "未通过校验数", "failed_list": "未通过校验", "published": "发布日期",
-                "sha256": "SHA-256", "status": "状态", "recovery": "损坏修复", "corrected": "人工更正字段", "kind": "类型", "agency_canonical": "机关（规范名）",
+                "sha256": "SHA-256", "status": "状态", "recovery": "损坏修复", "corrected": "人工更正字段", "kind": "类型",
+                "agency_canonical": "机关（规范名）",
                 "cells_printed": "印有数值", "cells_blank": "空白单元格", "cells_absent": "未印",
                 "cells_inferred": "规则推得", "cells_placed": "规则定列", "cells_reread": "重新识别",
                 "cells_decoded": "规则拆分", "cells_ambiguous": "多解留空", "cells_doubtful": "存疑读数",
