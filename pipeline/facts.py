@@ -24,7 +24,7 @@ from .factcells import (  # noqa: F401
 from .factexport import fact_from_dict, fact_rows, facts_frame  # noqa: F401
 from .factstructure import (  # noqa: F401
     CASE_OUTCOME, PENDING, absence_object, ABSENCE_OBJECTS, _after, ALL_CHANNELS, APPLICATION_WAYS, APPLICATIONS, _before,
-    channel_kinds, CHANNEL_LIST, channel_parts, _clause, consistent, DISCLOSING_VERB, GENERIC_CHANNELS,
+    channel_kinds, CHANNEL_LIST, COLUMN, channel_parts, _clause, consistent, DISCLOSING_VERB, GENERIC_CHANNELS,
     HANDLE_VERB, HANDLED_WITHOUT_OBJECT, has_needed_words, ITEM_UNITS, kind_list_spans, LIST_CLOSE,
     LIST_HEAD, listed_channels, NOT_ACTIVE, NOT_GUESSED_CHANNELS, NOT_REQUESTS, _phrase, raw_channel_kinds,
     RECEIVE_VERB, REQUESTS_OBJECT, result_absence, result_before, sentence_sections, SINCE, _statement,
@@ -172,8 +172,6 @@ def distractor(f: Fact) -> bool:
 # passage's to decide (``_channels``). 件 counts items only beside 信息.
 CHANNEL_ITEM_UNITS = ("条", "篇", "份", "件")  # ITEM_UNITS and 件
 
-
-COLUMN = re.compile(r"栏目|专栏")
 
 
 def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
