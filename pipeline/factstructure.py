@@ -59,7 +59,7 @@ SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", 
                     "review": ("active_", "requests_")}
 # A sentence that speaks of its own section's matter overrides the heading above it (a report
 # that runs 依申请公开 and 复议 on under (一)主动公开: 全年共收到依申请公开件1件, 涉及复议0件).
-OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请"),
+OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请|申请政府信息公开"),
                      "review_": re.compile(r"复议|诉讼")}
 
 
@@ -182,7 +182,7 @@ STOCK = re.compile(r"累计")
 # A stock over the years, whatever the figure (历年以来, 历年累计).
 STOCK_PHRASE = re.compile(r"历年")
 # The verb of an application count: received (收到, 受理) or handled (办理, 办结, 答复).
-RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
+RECEIVE_VERB = re.compile(r"收到|受理|接收|接受|接到|新收|收悉|申请人|提出|提交")
 HANDLE_VERB = re.compile(r"办理|办结|答复|回复|(?<![予他])处理")
 SINCE = re.compile(r"截至|截止|以来")
 # Carried in from the year before or over to the next, by the words of the figure's own phrase.
@@ -412,7 +412,7 @@ def listed_channels(sents: Iterable[str]) -> set[str]:
 
 # The kinds of information listed before a figure (涉及部门工作、政策文件、人大建议提案、…等方面信息126条):
 # a listed kind named 建议 or 提案 is no count of proposals.
-LISTED_KINDS = re.compile(r"[^、，,。；;]*、")
+LISTED_KINDS = re.compile(r"[^、，,。；;]*(?:、|等(?=[^、，,。；;]*$))")
 
 
 def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[Fact]:
@@ -597,11 +597,23 @@ def _first_count_alone(f: Fact) -> bool:
         q.end <= f.span[0] and q.unit is not None for q in qs)
 
 
+# A result named after a count (其中予以公开3件, 不予公开1件): the count before is of applications.
+RESULT_NAMED = re.compile(r"予以公开|同意公开|部分公开|不予公开|无法提供|不予处理|其他处理|办结|答复")
+
+
+# An application that happened (发生依申请公开1次) is one received (set 3's 和平街道).
+OCCURRED = re.compile(r"发生|出现")
+
+
 def information_on_application(f: Fact) -> bool:
     """An old-style count of information disclosed on application (``INFORMATION_ON_APPLICATION``)."""
     phrase = _phrase(f)
-    return (bool(INFORMATION_ON_APPLICATION.search(phrase)) and not RECEIVE_VERB.search(phrase)
-            and not HANDLE_VERB.search(phrase) and bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text))
+    if not INFORMATION_ON_APPLICATION.search(phrase) or RECEIVE_VERB.search(phrase) or HANDLE_VERB.search(phrase):
+        return False
+    # under the 依申请 heading too when no result follows (2022年我乡依申请公开政府信息数0条。; 依申请公开2条,免于公开
+    # 信息0条: guide rule 24, set 9)
+    return bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text) or (
+        f.section == "requests" and not RESULT_NAMED.search(f.text[f.span[1]:]) and not OCCURRED.search(phrase))
 
 
 def received_from(f: Fact) -> bool:

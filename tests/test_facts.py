@@ -125,6 +125,33 @@ def test_structure_round_10_set_9_classes():
         ("active_total", 7392), ("normative_in_force", 62)]
 
 
+def test_structure_round_10_set_9_totals_and_applications():
+    """Round 10, set 9's totals missed and applications (real sentences of data/gold/facts/heldout9), each named
+    as the round-8 model named it."""
+    # a kind listed last before 等 (信件办理等) is no letter count (铜梁商务委 104)
+    assert _named("(一)主动公开。在重庆市铜梁区人民政府网区商务委小首页主动公开2022年印发的规范性文件及解读材料、项目资金使用"
+                  "情况、生活必需品价格运行情况分析、信件办理等政府信息共104条。", ["active_total"]) == [("active_total", 104)]
+    # the only total: items sent up are no second figure, a listed 政策解读 no reading count (黑城子 60)
+    assert _named("(一)主动公开情况\n2025年,累计向市政府网站报送政务信息18条,通过镇官方微信公众号、短视频平台、村级公示栏等载体"
+                  "发布政策解读、惠民举措、防汛抗旱、安全生产等民生类信息60余条。", [None, None]) == [("active_total", 60)]
+    # an unnamed figure over two channels split by channel after 其中 (六盘水应急 1057)
+    assert _named("(一)主动公开\n2024年,市应急局通过局门户网站和微信公众号共公开与单位及行业领域相关的安全生产、防灾减灾救灾等各类"
+                  "非涉密信息1057条,其中局门户网站公开信息633条,涉及机关简介。局微信公众号(凉都应急管理)公开信息424条。",
+                  [None, "active_channel", "active_channel"]) == [
+        ("active_total", 1057), ("active_channel", 633), ("active_channel", 424)]
+    # 接受办理 is received (judgement 50, 辽宁 623); 申请政府信息公开 speaks of applications under another heading (延安人防)
+    assert _named("(二)依申请公开方面。全年共接受办理政府信息公开申请623件。", ["requests_received"]) == [
+        ("requests_received", 623)]
+    assert _named("(一)深化重点领域信息主动公开。2021年,我办未收到申请政府信息公开事项,未发生针对本单位有关政府信息公开事务的"
+                  "行政复议、诉讼和申诉案件。", ["requests_received", "review_total"]) == [
+        ("requests_received", 0), ("review_total", 0)]
+    # an old count of information under the 依申请 heading with no verb and no result after it is none (rule 24;
+    # 罗联 0, 周家桥 2); an application that happened is received (set 3's 和平 1)
+    assert _named("(二)政府信息依申请公开方面。\n2022年我乡依申请公开政府信息数0条。", ["requests_received"]) == []
+    assert _named("(二)依申请公开方面\n依申请公开2条,免于公开信息0条。", ["requests_received", None]) == []
+    assert _named("(二)依申请公开情况\n2020年度和平街道发生依申请公开1次。", ["requests_received"]) == [("requests_received", 1)]
+
+
 def test_structure_round_9_set_8_and_dev9_classes():
     """Round 9 (set 8's classes and dev9's, real sentences of data/gold/facts/heldout8 and dev9), each
     named as the round-8 model named it: where the words place a figure (guide rule 4's decision)."""
