@@ -140,7 +140,8 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
         if sec in ("requests", "review"):
             continue
         kinds = kind_list_spans(sent)
-        items = [q for q in quantities(sent) for p in [_phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end)))]
+        phrases = {q: _phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end))) for q in quantities(sent)}
+        items = [q for q, p in phrases.items()
                  if q.unit in ITEM_UNITS and not (READINGS_OR_MESSAGES.search(p) or SENT_UP.search(p))]
         if len(items) > 1 and not LIST_HEAD.search(sent):
             continue  # 政务类信息34条,概况类信息150条: figures by kind, none of them the total
