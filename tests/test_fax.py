@@ -792,7 +792,8 @@ def test_a_zero_led_piece_as_long_as_the_cells_missing_is_single_digit_cells_run
 def test_group_row_printed_as_one_row_is_not_taken_for_a_sub_row_by_its_label():
     """（六） printed as one row of 0s (no sub-rows), its label damaged to "し其他で叩" (development
     fax 1003007, its page's column headings read as short rows): the one-row form pairs the
-    run's full rows whole, the split form as many only by leaving two sub-rows unread; the label's "其他" must not give the 0s to 3.其他."""
+    run's full rows whole, the split form as many only by leaving two sub-rows unread; the
+    label's "其他" must not give the 0s to 3.其他."""
     t = get("2021").table("requests")
     head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
     lines = [head, _row("3.要求提供公开出版物", ["0"] * 7),
