@@ -125,13 +125,14 @@ SEAL_DOUBT_CONF = 0.8
 development seeds 970000-970009, 8 of the 9 cells misread under a seal, 4 of 239 read right)."""
 
 
-OCR_DOUBT_CONF = 0.8
-"""A value an OCR'd page prints, read with less confidence than this, is named in a warning: where
-a fax's readers read other numbers (``scan.recognise.rival_confidence``) the cell is at most
-1 - the other reading sure.  Development faxes 1002000-1002009 (fax and borderless): 42 cells
-named, 2 of them wrong (a 3 read "1" by the recogniser, 3 by the digit reader at 0.50 and 0.76,
-left printed where no rule failed); before the fax readers' rivals, no printed cell of those
-faxes or of 10 clean scans (990200-990209) read below it."""
+OCR_DOUBT_CONF = 0.98
+"""A value an OCR'd page prints, read with less confidence than this, is doubtful (``resolve_ocr_doubt``:
+the rules confirm it, replace it or leave it ``doubtful`` and named): where a fax's readers read
+other numbers (``scan.recognise.rival_confidence``) the cell is at most 1 - the other reading sure.
+Development faxes and borderless faxes 991400-991409 and 1003000-1003009 (40 documents, 11 printed
+cells read wrong): at 0.8, 21 cells left doubtful, 6 of them wrong; at 0.98, 27, 8 of them wrong
+(a 0 read "1" at 0.96, 991407; one at 0.88, 1003006); the 3 others read wrong were read at 0.9975
+or more.  No printed cell of 5 clean scans (991400-991404) read below 0.99."""
 
 
 OCR_DOUBT_WHERE = "read with little confidence"  # how ``seal_doubt.doubt_warnings`` names the OCR cells
