@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-# (module, function, stage name): the stages of extract_file, in pipeline order.
+# (module, function, stage name): the stages of extract_file, in pipeline order; the module
+# is the one that calls the function (its name there is the one wrapped).
 STAGES = (
     ("pipeline.backend.pdf", "_parse_pages_pdfium", "PDFium: characters, rules"),
-    ("pipeline.backend.pdf", "chars_to_glyphs", "glyphs, duplicates dropped"),
-    ("pipeline.backend.pdf", "find_grids", "ruled grids"),
-    ("pipeline.backend.pdf", "cluster_lines", "text lines (page, grid cells)"),
-    ("pipeline.backend.pdf", "_free_lines", "free lines, unruled rows"),
+    ("pipeline.backend.pdf.page", "chars_to_glyphs", "glyphs, duplicates dropped"),
+    ("pipeline.backend.pdf.page", "find_grids", "ruled grids"),
+    ("pipeline.backend.pdf.page", "cluster_lines", "text lines (page, grid cells)"),
+    ("pipeline.backend.pdf.page", "_free_lines", "free lines, unruled rows"),
     ("pipeline.backend.pdf", "assemble_lines", "furniture, tables across pages"),
     ("pipeline.extract", "apply_labels", "labeller (features, CRF)"),
     ("pipeline.extract", "read_facts", "facts model"),

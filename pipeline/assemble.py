@@ -822,19 +822,31 @@ def align_by_shape(run: list[RowRead], gap: list[Row]) -> list[tuple[RowRead, Ro
     every such best pairing makes (labels that resemble no row leave a tie: none placed).
     Where the gap holds more than ALIGN_MAX_SLACK rows beyond the run's full reads, the
     order alone says little, and a label must resemble its row at least ALIGN_MIN_SCORE.
-    （六） as one row or as sub-rows: whichever aligns better.
+    （六） as one row or as sub-rows: whichever pairs more reads; of two that pair as many,
+    the one that leaves fewer of its rows unread (:func:`_form_key`).
     """
     ids = {r.id for r in gap}
     ways = [gap]
     if "other" in ids and ids & set(OTHER_SPLIT):
         ways = [[r for r in gap if r.id != "other"], [r for r in gap if r.id not in OTHER_SPLIT]]
     best: list[tuple[RowRead, Row]] = []
-    best_score = -1.0
+    best_key: tuple = ()
     for rows in ways:
         score, pairs = _align(run, rows)
-        if (score, len(pairs)) > (best_score, len(best)):
-            best, best_score = pairs, score
+        key = _form_key(score, len(pairs), len(rows))
+        if key > best_key:
+            best, best_key = pairs, key
     return best
+
+
+def _form_key(score: float, placed: int, rows: int) -> tuple:
+    """How well a form of （六） aligns a run: the pairs of its best alignment first, then the
+    rows it leaves unread (fewer is better: a row lost is one more thing gone wrong), then
+    the label score.  Development fax 1003007 printed （六） as one row of 0s, label read
+    "し其他で叩": the split form paired it with 3.其他 (its label nearer "其他") leaving 1. and 2.
+    unread, and 其他 took the 0s the report prints for （六）."""
+    pairs = int(score) // ALIGN_PAIR_WEIGHT
+    return pairs, -(rows - pairs), score, placed
 
 
 def _align(run: list[RowRead], rows: list[Row]) -> tuple[float, list[tuple[RowRead, Row]]]:

@@ -234,3 +234,9 @@ class Result:
 
 class InputError(Exception):
     """The input cannot be read as a report (corrupt, empty, encrypted, unknown type)."""
+
+
+def cannot_read(e: OSError) -> str:
+    """What a file the system will not give us (missing, a folder, no permission) is reported as,
+    by ``nianbao extract`` and in a batch's errors alike."""
+    return f"cannot read file: {e.strerror or e}"

@@ -125,28 +125,56 @@ SEAL_DOUBT_CONF = 0.8
 development seeds 970000-970009, 8 of the 9 cells misread under a seal, 4 of 239 read right)."""
 
 
-OCR_DOUBT_CONF = 0.8
-"""A value an OCR'd page prints, read with less confidence than this, is named in a warning: where
-a fax's readers read other numbers (``scan.recognise.rival_confidence``) the cell is at most
-1 - the other reading sure.  Development faxes 1002000-1002009 (fax and borderless): 42 cells
-named, 2 of them wrong (a 3 read "1" by the recogniser, 3 by the digit reader at 0.50 and 0.76,
-left printed where no rule failed); before the fax readers' rivals, no printed cell of those
-faxes or of 10 clean scans (990200-990209) read below it."""
+OCR_DOUBT_CONF = 0.98
+"""A value an OCR'd page prints, read with less confidence than this, is doubtful (``resolve_ocr_doubt``:
+the rules confirm it, replace it or leave it ``doubtful`` and named): where a fax's readers read
+other numbers (``scan.recognise.rival_confidence``) the cell is at most 1 - the other reading sure.
+Development faxes and borderless faxes 991400-991409 and 1003000-1003009 (40 documents, 11 printed
+cells read wrong): at 0.8, 21 cells left doubtful, 6 of them wrong; at 0.98, 27, 8 of them wrong
+(a 0 read "1" at 0.96, 991407; one at 0.88, 1003006); the 3 others read wrong were read at 0.9975
+or more.  No printed cell of 5 clean scans (991400-991404) read below 0.99."""
+
+
+OCR_DOUBT_WHERE = "read with little confidence"  # how ``seal_doubt.doubt_warnings`` names the OCR cells
 
 
 def doubtful_warnings(cells: dict[str, FieldCell], ocr_pages: set[int], named: frozenset = frozenset(),
                       doubt_conf: float = OCR_DOUBT_CONF) -> list[str]:
-    """One warning per OCR'd page (``ocr_pages``) naming its cells of status ``printed`` read
-    with less than ``doubt_conf``, with value and confidence, other than the ``named`` ones
-    (a seal's warning names those already)."""
+    """One warning per OCR'd page (``ocr_pages``) naming its cells of status ``printed`` or
+    ``doubtful`` read with less than ``doubt_conf``, with value and confidence, other than
+    the ``named`` ones (a seal's warning names those already; the rules confirmed others)."""
     by_page: dict[int, list[str]] = {}
     for f, c in cells.items():
-        if (c.status == "printed" and c.value is not None and c.page in ocr_pages and f not in named
+        if (c.status in ("printed", "doubtful") and c.value is not None and c.page in ocr_pages and f not in named
                 and c.confidence is not None and c.confidence < doubt_conf):
             by_page.setdefault(c.page, []).append(f)
     return [f"page {page}: read with little confidence, its readings disagree: "
             + ", ".join(f"{f} = {cells[f].value:g} ({cells[f].confidence:.2f})" for f in fs)
             for page, fs in sorted(by_page.items())]
+
+
+def resolve_ocr_doubt(template: Template, result: Result, ocr_pages: set[int], sealed: frozenset,
+                      present: set[str], doubt_conf: float = OCR_DOUBT_CONF) -> frozenset:
+    """The cells of OCR'd pages (``ocr_pages``; not under a seal, ``sealed``) read ``printed``
+    with less than ``doubt_conf`` (a fax's recogniser and digit reader read other numbers),
+    sorted as a seal's doubtful cells are (``seal_doubt``): kept ``printed`` where every rule
+    of the cell balances with its reading, the rules' value where they force one (status
+    ``inferred``, with a warning), else ``doubtful``; ``result`` is changed in place.
+    Returns the confirmed ones.  Development faxes and borderless faxes 991400-991409 and
+    1003000-1003009 (40 documents): of the 68 cells read below 0.8, 6 of them wrong, the 47
+    confirmed were all read right; the 21 left doubtful held the 6 wrong ones."""
+    by_page: dict[int, list[str]] = {}
+    for f, c in result.cells.items():
+        if c.page in ocr_pages and f not in sealed:
+            by_page.setdefault(c.page, []).append(f)
+    unsure = seal_doubt.doubtful_cells(result.cells, by_page, doubt_conf)
+    if not unsure:
+        return frozenset()
+    doubt = seal_doubt.resolve_doubtful(template, result.fields, unsure, present)
+    read = {f: result.fields[f] for f in unsure}
+    seal_doubt.apply_doubt(doubt, result.fields, result.cells, result.inferred)
+    result.warnings += seal_doubt.doubt_warnings(doubt, result.cells, read, where=OCR_DOUBT_WHERE)
+    return frozenset(doubt.confirmed)
 
 
 def cells_under_seals(cells: dict[str, FieldCell], seals: list[dict],
@@ -270,7 +298,9 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,
                                              confirmed=set(doubt.confirmed))
             seal_doubt.mark_read_empty(result.cells, under_empty)
-        result.warnings += doubtful_warnings(result.cells, ocr_pages, frozenset(f for fs in under.values() for f in fs))
+        sealed = frozenset(f for fs in under.values() for f in fs)
+        confirmed = resolve_ocr_doubt(template, result, ocr_pages, sealed, present)
+        result.warnings += doubtful_warnings(result.cells, ocr_pages, sealed | confirmed)
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
         if found is None:

@@ -24,10 +24,11 @@ from .factcells import (  # noqa: F401
 from .factexport import fact_from_dict, fact_rows, facts_frame  # noqa: F401
 from .factstructure import (  # noqa: F401
     CASE_OUTCOME, PENDING, absence_object, ABSENCE_OBJECTS, _after, ALL_CHANNELS, APPLICATION_WAYS, APPLICATIONS, _before,
-    channel_kinds, CHANNEL_LIST, channel_parts, _clause, consistent, DISCLOSING_VERB, GENERIC_CHANNELS,
+    channel_kinds, CHANNEL_LIST, COLUMN, channel_parts, _clause, consistent, DISCLOSING_VERB, GENERIC_CHANNELS,
     HANDLE_VERB, HANDLED_WITHOUT_OBJECT, has_needed_words, ITEM_UNITS, kind_list_spans, LIST_CLOSE,
     LIST_HEAD, listed_channels, NOT_ACTIVE, NOT_GUESSED_CHANNELS, NOT_REQUESTS, _phrase, raw_channel_kinds,
-    RECEIVE_VERB, REQUESTS_OBJECT, result_absence, result_before, sentence_sections, SINCE, _statement,
+    RECEIVE_VERB, REQUESTS_OBJECT, SENT_UP, LISTED_KINDS, parts_by_channel_after, result_absence, result_before,
+    sentence_sections, SINCE, _statement,
     STOCK, STOCK_PHRASE, structure)
 from .facttext import narrative_text  # noqa: F401
 from .quantities import (  # noqa: F401
@@ -139,8 +140,9 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
         if sec in ("requests", "review"):
             continue
         kinds = kind_list_spans(sent)
-        items = [q for q in quantities(sent) if q.unit in ITEM_UNITS and not READINGS_OR_MESSAGES.search(
-            _phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end))))]
+        phrases = {q: _phrase(Fact("active_total", q.value, q.unit, sent, (q.start, q.end))) for q in quantities(sent)}
+        items = [q for q, p in phrases.items()
+                 if q.unit in ITEM_UNITS and not (READINGS_OR_MESSAGES.search(p) or SENT_UP.search(p))]
         if len(items) > 1 and not LIST_HEAD.search(sent):
             continue  # 政务类信息34条,概况类信息150条: figures by kind, none of them the total
         for q in quantities(sent):
@@ -161,8 +163,9 @@ def only_total(sents: Sequence[tuple[str, Optional[str]]], named: Sequence[Fact]
 
 def distractor(f: Fact) -> bool:
     """An item figure whose own phrase counts no item disclosed (applications, readings, meetings,
-    reads, messages, press items: ``NOT_ONLY_TOTAL``, ``NOT_ACTIVE``, ``NOT_REQUESTS``)."""
-    phrase = _phrase(f)
+    reads, messages, press items: ``NOT_ONLY_TOTAL``, ``NOT_ACTIVE``, ``NOT_REQUESTS``); the kinds listed
+    before it are none of these (…发布政策解读、惠民举措、…等民生类信息60余条: ``LISTED_KINDS``)."""
+    phrase = LISTED_KINDS.sub("", _phrase(f))
     return bool(NOT_ONLY_TOTAL.search(phrase) or NOT_ACTIVE.search(phrase) or NOT_REQUESTS.search(phrase))
 
 
@@ -172,8 +175,6 @@ def distractor(f: Fact) -> bool:
 # passage's to decide (``_channels``). 件 counts items only beside 信息.
 CHANNEL_ITEM_UNITS = ("条", "篇", "份", "件")  # ITEM_UNITS and 件
 
-
-COLUMN = re.compile(r"栏目|专栏")
 
 
 def unnamed_channels(sent: str, section: Optional[str], by_span: dict, names: dict) -> dict:
@@ -325,5 +326,6 @@ def beside_other_channels(facts: list[Fact], guessed: dict) -> list[Fact]:
 
     def keep(f: Fact) -> bool:
         own = guessed.get((f.text, f.span))
-        return own is None or any(k and k - own for key, k in kinds.items() if key != (f.text, f.span))
+        return own is None or any(k and k - own for key, k in kinds.items() if key != (f.text, f.span)) or (
+            len(own) >= 2 and parts_by_channel_after(f))
     return [f for f in facts if keep(f)]

@@ -59,7 +59,7 @@ SECTION_EXCLUDES = {"active": ("requests_", "review_"), "requests": ("active_", 
                     "review": ("active_", "requests_")}
 # A sentence that speaks of its own section's matter overrides the heading above it (a report
 # that runs 依申请公开 and 复议 on under (一)主动公开: 全年共收到依申请公开件1件, 涉及复议0件).
-OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请"),
+OWN_SECTION_WORDS = {"requests_": re.compile(r"依申请|申请公开|公开申请|政府信息公开申请|申请政府信息公开"),
                      "review_": re.compile(r"复议|诉讼")}
 
 
@@ -155,9 +155,9 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 # The clause verb of a normative-document figure decides which one it is.
 # Read in the figure's own phrase: a 废止 earlier in the sentence is another clause's.
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
-                   ("normative_in_force", re.compile(r"现行有效|有效|保留")))
+                   ("normative_in_force", re.compile(r"现行|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它]方式|其[他它]渠道"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它](?:信息)?(?:发布|公开)?(?:方式|渠道)"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
             ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
@@ -182,7 +182,7 @@ STOCK = re.compile(r"累计")
 # A stock over the years, whatever the figure (历年以来, 历年累计).
 STOCK_PHRASE = re.compile(r"历年")
 # The verb of an application count: received (收到, 受理) or handled (办理, 办结, 答复).
-RECEIVE_VERB = re.compile(r"收到|受理|接收|接到|新收|收悉|申请人|提出|提交")
+RECEIVE_VERB = re.compile(r"收到|受理|接收|接受|接到|新收|收悉|申请人|提出|提交")
 HANDLE_VERB = re.compile(r"办理|办结|答复|回复|(?<![予他])处理")
 SINCE = re.compile(r"截至|截止|以来")
 # Carried in from the year before or over to the next, by the words of the figure's own phrase.
@@ -239,6 +239,8 @@ CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
 # An absence whose object is a case or dispute of disclosure (未产生依申请公开政府信息案例), not
 # applications: the absence governs the last noun.
 NOT_REQUEST_ABSENCE = re.compile(r"(?:案例|纠纷)(?:的?情况)?$")
+# An absence of something caused by disclosure (未发生因政府信息公开…) names no applications.
+ABSENCE_OF_CAUSED = re.compile(r"(?:未|没有)(?:发生|出现|产生)因")
 # Outside the 依申请 section a count received or handled speaks of applications in its sentence
 # (a result's sentence may be cut at ；: 不予公开5件,占6.17%;).
 REQUEST_WORDS = re.compile(r"申请|办理|办结|答复|结转")
@@ -410,7 +412,7 @@ def listed_channels(sents: Iterable[str]) -> set[str]:
 
 # The kinds of information listed before a figure (涉及部门工作、政策文件、人大建议提案、…等方面信息126条):
 # a listed kind named 建议 or 提案 is no count of proposals.
-LISTED_KINDS = re.compile(r"[^、，,。；;]*、")
+LISTED_KINDS = re.compile(r"[^、，,。；;]*(?:、|等(?=[^、，,。；;]*$))")
 
 
 def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[Fact]:
@@ -454,6 +456,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
             continue  # 未发生被行政复议纠错或败诉情况
         if f.name.startswith("requests_") and f.unit is None and NOT_REQUEST_ABSENCE.search(absence_words(f.text, f.span[0])):
             continue  # 未产生依申请公开政府信息案例
+        if f.name.startswith("requests_") and f.unit is None and ABSENCE_OF_CAUSED.match(absence_words(f.text, f.span[0])):
+            continue  # 未发生因政府信息公开…: what disclosure caused (复议, 诉讼; the text cut there), no application
         if (f.name in ("requests_received", "requests_handled") and f.unit is not None and f.section != "requests"
                 and not REQUEST_WORDS.search(f.text)):
             continue  # 主动公开信息81条,其中退回三条: no application in sight
@@ -593,11 +597,23 @@ def _first_count_alone(f: Fact) -> bool:
         q.end <= f.span[0] and q.unit is not None for q in qs)
 
 
+# A result named after a count (其中予以公开3件, 不予公开1件): the count before is of applications.
+RESULT_NAMED = re.compile(r"予以公开|同意公开|部分公开|不予公开|无法提供|不予处理|其他处理|办结|答复")
+
+
+# An application that happened (发生依申请公开1次) is one received (set 3's 和平街道).
+OCCURRED = re.compile(r"发生|出现")
+
+
 def information_on_application(f: Fact) -> bool:
     """An old-style count of information disclosed on application (``INFORMATION_ON_APPLICATION``)."""
     phrase = _phrase(f)
-    return (bool(INFORMATION_ON_APPLICATION.search(phrase)) and not RECEIVE_VERB.search(phrase)
-            and not HANDLE_VERB.search(phrase) and bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text))
+    if not INFORMATION_ON_APPLICATION.search(phrase) or RECEIVE_VERB.search(phrase) or HANDLE_VERB.search(phrase):
+        return False
+    # under the 依申请 heading too when no result follows (2022年我乡依申请公开政府信息数0条。; 依申请公开2条,免于公开
+    # 信息0条: guide rule 24, set 9)
+    return bool(PUBLISHING_VERB.search(phrase) or "主动公开" in f.text) or (
+        f.section == "requests" and not RESULT_NAMED.search(f.text[f.span[1]:]) and not OCCURRED.search(phrase))
 
 
 def received_from(f: Fact) -> bool:
@@ -679,7 +695,7 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     """Channel or total, over the passage: a figure over several channels is the total when
     no total is stated; one channel's figure is a total only when no other channel is stated
     (``listed``: channels whose items the passage lists by kind only are stated too)."""
-    facts = _parts(facts)
+    facts = [f for f in _parts(facts) if not unplaced_channel(f)]
     active = [f for f in facts if f.name.startswith("active_")]
     kinds = {(f.text, f.span): channel_kinds(_statement(f)) for f in active}
 
@@ -704,8 +720,10 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
     def explicit(f: Fact) -> bool:  # a total whose statement names no channel, or spans channels
         # 共计 in one platform's statement sums that platform's items (在…公众号上,更新160次,共计公开378条):
         # the total only when no other channel is stated (guide rule 4)
+        # a figure after 其中 is a part (…两大平台主动公开…信息,其中政府信息公开栏目…,本年度共主动公开文件1份): no total
+        # beside another channel
         return f.name == "active_total" and (kinds[(f.text, f.span)] <= GENERIC_CHANNELS or whole(f)) and not (
-            platform_aside(f) and len(stated) > 1)
+            (platform_aside(f) or "其中" in f.text[:f.span[0]]) and len(stated) > 1)
 
     stated = set().union(listed, *kinds.values())
     wholes = [f for f in active if f.name == "active_channel" and whole(f)]
@@ -721,6 +739,17 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
             and not listed - kinds[(remaining[0].text, remaining[0].span)] - channel_kinds(_clause(remaining[0]))):
         out = [_renamed(f, "active_total") if f is remaining[0] else f for f in out]
     return _parts(out)
+
+
+# A numbered item of a list (8.行政事业性收费项目…发布14条): one of the 《条例》第20条 kinds the old reports count.
+NUMBERED_ITEM = re.compile(r"^\s*\d{1,2}\s*[.、．]")
+
+
+def unplaced_channel(f: Fact) -> bool:
+    """A channel's figure in a numbered item that names no channel nor column (8.行政事业性收费项目及其依据、标准发布
+    14条 in the list of 《条例》第20条's kinds): a kind of information, no channel's (rule 8)."""
+    return (f.name == "active_channel" and bool(NUMBERED_ITEM.match(f.text)) and not raw_channel_kinds(f.text)
+            and not COLUMN.search(f.text))
 
 
 # A clause stating a principle names the main route, not the figure's channel (以…网站为主要公开途径,
@@ -791,11 +820,12 @@ def _parts(facts: list[Fact]) -> list[Fact]:
     """Drop the parts after 其中 of a one-kind figure of the same sentence, and the kinds of information listed there."""
     out, head = [], None
     for f in facts:
-        if f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f)):
+        if (f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f))
+                and not column_part(f)):
             continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
                                       or head.text != f.text and (f.text.lstrip().startswith("其中")
-                                                                  or list_goes_on(head)))
+                                                                  or (list_goes_on(head) and not new_channel(f, head))))
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue
@@ -812,6 +842,26 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         head = f
         out.append(f)
     return out
+
+
+# A platform's column (栏目, 专栏): a figure placed on it is a part of that channel (set 9's judgement 49).
+COLUMN = re.compile(r"栏目|专栏")
+
+
+def column_part(f: Fact) -> bool:
+    """Whether ``f`` is the first figure of its sentence and its words after 其中 name a column
+    (通过…网站政府信息公开栏目以及…公众号两大平台主动公开…信息,其中政府信息公开栏目…,本年度共主动公开文件1份: that
+    column's part, judgement 49; 其中工作动态68条、专题专栏36条 has a figure before: kinds, rule 8)."""
+    before = f.text[:f.span[0]]
+    at = before.find("其中")
+    return at >= 0 and not any(q.end <= f.span[0] and q.unit for q in quantities(f.text)) and bool(
+        COLUMN.search(before[at:]))
+
+
+def new_channel(f: Fact, head: Fact) -> bool:
+    """Whether ``f``'s statement names a channel ``head``'s does not (…网站主动公开各类信息84条,其中发布文件2条;
+    全镇新媒体平台13个,发布…信息200余条: the next sentence opens another platform's figure, no part of the list)."""
+    return bool(channel_kinds(_statement(f)) - channel_kinds(_statement(head)) - GENERIC_CHANNELS)
 
 
 def list_goes_on(head: Fact) -> bool:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from .datamodel import Document, InputError
+from .datamodel import Document, InputError, cannot_read
 from .limits import DEFAULT_LIMITS, Limits
 
 IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
@@ -126,7 +126,7 @@ def read_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document
             raise InputError(f"file larger than {MAX_FILE_BYTES >> 20} MiB")
         data = path.read_bytes()
     except OSError as e:
-        raise InputError(f"cannot read file: {e.strerror or e}") from e
+        raise InputError(cannot_read(e)) from e
     if not data.strip():
         raise InputError("empty file")
     digest = sha256_bytes(data)

@@ -19,7 +19,8 @@ UNITS = ("万元", "元", "条", "件", "篇", "次", "个", "份", "起", "例"
 UNIT_NOT_BEFORE = {"项": "目", "部": "门分署队委位长", "宗": "教旨族祠师亲"}
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 _UNIT = "|".join(f"{u}(?![{UNIT_NOT_BEFORE[u]}])" if u in UNIT_NOT_BEFORE else u for u in UNITS)
-QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?P<wan>万(?!元))?|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
+QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?:(?P<approx_wan>余|多)?(?P<wan>万(?!元)))?"
+                      rf"|(?P<cn>{_CN}))\s*(?P<approx>余|多)?\s*"
                       rf"(?P<unit>{_UNIT})")
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
@@ -107,7 +108,7 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
         if m.group("ar"):
             raw = m.group("ar").replace(",", "").replace("，", "")
             value: Optional[float] = float(raw) if "." in raw else int(raw)
-            if m.group("wan"):  # 180万次
+            if m.group("wan"):  # 180万次, 20余万条 (at least 200000)
                 value = value * 10000
         elif m.group("unit") in CN_NOT_BEFORE or (m.start() and text[m.start() - 1] in CN_NOT_AFTER):
             continue
@@ -115,7 +116,8 @@ def _quantities(text: str) -> tuple[Quantity, ...]:
             value = cn_number(m.group("cn"))
         if value is None:
             continue
-        out.append(Quantity(m.start(), m.end(), value, m.group("unit"), bool(m.group("approx"))))
+        out.append(Quantity(m.start(), m.end(), value, m.group("unit"),
+                            bool(m.group("approx") or m.group("approx_wan"))))
     for m in ZERO.finditer(text):
         out.append(Quantity(m.start(), m.end(), 0, None))
     return tuple(sorted(out, key=lambda q: q.start))

@@ -104,13 +104,15 @@ def mark_read_empty(cells: dict[str, FieldCell], empty: dict[int, list[str]]) ->
             cells[f].status = "doubtful"
 
 
-def doubt_warnings(doubt: SealDoubt, cells: dict[str, FieldCell], read: dict[str, float]) -> list[str]:
+def doubt_warnings(doubt: SealDoubt, cells: dict[str, FieldCell], read: dict[str, float],
+                   where: str = "under a seal") -> list[str]:
     """One warning naming the cells the rules replaced, each with its reading (``read``:
     field id -> the value read) and page (those kept ``doubtful`` are named by the page's
-    "doubtful under a seal" warning, ``extract.seal_warnings``)."""
+    "doubtful under a seal" warning, ``extract.seal_warnings``, or, ``where`` the cells were
+    read with little confidence, ``extract.doubtful_warnings``)."""
     out = []
     if doubt.inferred:
-        out.append("under a seal, readings disagree and the rules fail with them; the rules' value taken "
+        out.append(f"{where}, readings disagree and the rules fail with them; the rules' value taken "
                    "(status inferred): " + ", ".join(f"{f} read {read[f]:g} -> {v:g} (page {cells[f].page})"
                                                       for f, v in doubt.inferred.items()))
     return out

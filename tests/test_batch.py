@@ -168,6 +168,12 @@ def test_exports_have_typed_columns_chinese_headers_and_failed_checks(tmp_path):
     assert "申请" in label and report[label][0] == 5 and report["机关"][0] == "某局"
     assert dict(zip(mapping["表头"], mapping["field_id"]))[label] == "requests.new.total"
     assert len(set(mapping["表头"])) == len(mapping)
+    for csv, parquet in ((batch.FIELDS_CSV, batch.FIELDS_PARQUET), (batch.CELLS_CSV, batch.CELLS_PARQUET)):
+        # each table twice: CSV with the byte-order mark Excel needs, Parquet; the same rows
+        assert (tmp_path / csv).read_bytes().startswith("\ufeff".encode())
+        got, typed = pd.read_csv(tmp_path / csv), pd.read_parquet(tmp_path / parquet)
+        assert list(got.columns) == list(typed.columns) and len(got) == len(typed)
+    assert "field" in pd.read_csv(tmp_path / batch.CELLS_CSV).columns
 
 
 def test_exports_are_in_path_order_whatever_order_the_workers_finished(tmp_path):
@@ -275,3 +281,18 @@ def test_ray_engine_matches_local(tmp_path):
     assert all(a[h]["fields"] == b[h]["fields"] and a[h]["checks"] == b[h]["checks"] for h in a)
     assert (pd.read_csv(tmp_path / "local" / batch.ERRORS_CSV).equals(
         pd.read_csv(tmp_path / "ray" / batch.ERRORS_CSV)))
+
+
+def test_an_unreadable_file_is_reported_alike_by_extract_and_batch(tmp_path):
+    """One message for a file the system will not give us: the PDF backend's, the input
+    stage's and a batch's error record (``datamodel.cannot_read``)."""
+    from pipeline.backend.pdf import read_pdf
+    from pipeline.datamodel import InputError
+    from pipeline.inputs import read_document
+    missing = str(tmp_path / "gone.pdf")
+    with pytest.raises(InputError) as backend:
+        read_pdf(missing)
+    with pytest.raises(InputError) as stage:
+        read_document(missing)
+    record = batch.plan([missing], batch._hash_all([missing]), set(), {}, timeout_s=10).unreadable[0]
+    assert str(backend.value) == str(stage.value) == record["error"] == "cannot read file: No such file or directory"

@@ -787,3 +787,42 @@ def test_a_zero_led_piece_as_long_as_the_cells_missing_is_single_digit_cells_run
     # As many digits as cells missing, and only one such piece: else the placements stay open.
     row = _row("", ["1", "023", "00", "0", "0", "00", "00", "0", "0"])
     assert assemble.assemble([head, row], "2021").fields["review.reconsideration.pending"] is None
+
+
+def test_group_row_printed_as_one_row_is_not_taken_for_a_sub_row_by_its_label():
+    """（六） printed as one row of 0s (no sub-rows), its label damaged to "し其他で叩" (development
+    fax 1003007, its page's column headings read as short rows): the one-row form pairs the
+    run's full rows whole, the split form as many only by leaving two sub-rows unread; the
+    label's "其他" must not give the 0s to 3.其他."""
+    t = get("2021").table("requests")
+    head = Line("三、收到和处理政府信息公开申请情况", 1, label="heading")
+    lines = [head, _row("3.要求提供公开出版物", ["0"] * 7),
+             _row("（本列教新精义系力第项项加笔项和", ["1"]), _row("商业", ["2", "3"]),  # page 2's headings
+             _row("欢乐4AM山大装くし中请", ["1"] * 7),                        # rejected_excessive
+             _row("文要卡攻K义吃中前出其已员取息", ["2"] * 7),                # rejected_confirm
+             _row("し其他で叩", ["0"] * 7),                                   # （六） as one row
+             _row("", ["3"] * 7),                                             # total
+             _row("六.1", ["4"] * 7)]                                         # carried_out
+    asm = assemble.assemble(lines, "2021")
+    assert all(asm.fields.get(f"requests.{r}.{c.id}") is None for r in assemble.OTHER_SPLIT
+               for c in t.row("other").columns)
+    assert asm.fields["requests.other.total"] == 0 and "requests.other.total" in asm.placed
+    assert asm.fields["requests.rejected_confirm.total"] == 2 and asm.fields["requests.total.total"] == 3
+
+
+@pytest.mark.slow
+def test_dev_fax_1003007_reads_its_one_row_group_as_printed(tmp_path):
+    """The page the unit test above stands for, end to end: development fax 1003007 prints （六）
+    as one row of 0s; none of its sub-rows (not printed) takes a value, and the row's 0s are
+    （六）'s, marked placed."""
+    from pipeline.extract import extract_file
+
+    s = G.generate(1003007)
+    path = tmp_path / "fax.pdf"
+    G.write_scan(s, path, hazard="fax")
+    r = extract_file(path)
+    sub = [f for f in s.fields if f.split(".")[1:2] and f.split(".")[1] in assemble.OTHER_SPLIT]
+    assert sub and all(s.fields[f] is None and r.fields.get(f) is None for f in sub)
+    group = [f for f in s.fields if f.startswith("requests.other.")]
+    assert all(r.fields[f] == s.fields[f] == 0 for f in group)
+    assert all(r.cells[f].status in ("placed", "reread") for f in group)

@@ -86,7 +86,7 @@ def test_read_scan_releases_after_the_document_and_every_few_pages(tmp_path, mon
 
 def test_batch_task_releases_after_every_file(monkeypatch):
     calls = []
-    monkeypatch.setattr(batch, "release_freed", lambda: calls.append(1) or True)
+    monkeypatch.setattr(batch.work, "release_freed", lambda: calls.append(1) or True)  # where _safe_call looks
     assert batch._safe_call(lambda p: {"source": p}, "a.pdf") == {"source": "a.pdf"}
 
     def boom(p):

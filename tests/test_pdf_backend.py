@@ -445,12 +445,13 @@ def test_cjk_spacing_and_gaps(tmp_path):
 
 
 def test_running_header_is_furniture(tmp_path):
-    pages = [[("text", 60, 30, 9, "淮安市人民政府公报"), ("text", 60, 200, 12, f"正文第{i}页内容"),
-              ("text", 270, 810, 9, f"第 {i} 页")] for i in (1, 2, 3)]
+    pages = [[("text", 60, 30, 9, "淮安市人民政府公报"), ("text", 60, 50, 9, f"2023年 第{i + 10}期"),
+              ("text", 60, 200, 12, f"正文第{i}页内容"), ("text", 270, 810, 9, f"第 {i} 页")] for i in (1, 2, 3)]
     doc = read_pdf(write(tmp_path, "furn.pdf", pages))
-    for p in doc.pages:
+    for p in doc.pages:  # the issue line repeats but for its digits
         assert [(ln.text, ln.label) for ln in p.lines] == [
-            ("淮安市人民政府公报", "other"), (f"正文第{p.number}页内容", None), (f"第{p.number}页", "other")]
+            ("淮安市人民政府公报", "other"), (f"2023年第{p.number + 10}期", "other"),
+            (f"正文第{p.number}页内容", None), (f"第{p.number}页", "other")]
 
 
 # --- generated PDFs: text layer problems -------------------------------------------------------
@@ -562,6 +563,8 @@ def test_page_cap(tmp_path, monkeypatch):
     assert len(doc.pages) == 2
     assert doc.warnings == ["PDF has 4 pages; only the first 2 were read (--max-pages)"]
     assert len(read_pdf(p, max_pages=3).pages) == 3
+    slow = read_pdf(p, pdfminer=True)  # pdfplumber's reading caps and says so alike
+    assert len(slow.pages) == 2 and slow.warnings == doc.warnings
 
 
 # --- layout helpers -------------------------------------------------------------------------------

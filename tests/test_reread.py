@@ -169,3 +169,55 @@ def test_a_joint_repair_is_taken_only_where_no_single_one_is():
     assert extract.unique_repair(T, fields, options, 1) is None  # two repairs: ambiguous
     assert extract.unique_repair(T, fields, {f"{R}.total": [11.0]}, 1)[1] == ((f"{R}.total", 11.0),)
     assert extract.unique_repair(T, fields, {f"{R}.total": [11.0]}, 2) is None  # one cell: no pair
+
+
+def _reread_one_fax_cell(monkeypatch, bilevel: bool, recogniser: str, reader):
+    """``scan.reread.reread_cells`` on one page whose layout holds one number cell (page,
+    layout and both readers stubbed): every re-read crop read ``recogniser`` at 0.99, the fax
+    digit reader giving ``reader``; ``bilevel`` says whether the page is a 1-bit fax."""
+    import numpy as np
+
+    from pipeline import ocr
+    from pipeline.backend.scan import reread
+    from pipeline.backend.scan.deskew import WorkingPage
+    from pipeline.backend.scan.lines import FreeRow
+    from pipeline.backend.scan.regions import Crop, Layout
+
+    gray = np.full((40, 300), 255, np.uint8)
+    gray[12:28, 204:208] = 0
+    box = (200, 10, 212, 30)
+    lay = Layout(gray, gray < 128, 1.0, 20.0, [], [FreeRow([[box]], [0])], [Crop(box, ("free", 0, 0), (0, 0, 300, 40))])
+    asked = []
+
+    class Engine:
+        def recognize(self, images):
+            return [ocr.RecResult(recogniser, 0.99, [0.99]) for _ in images]
+
+    def read_digits(crop):
+        asked.append(crop.shape)
+        return reader
+
+    monkeypatch.setattr(reread, "_read_bytes", lambda path: b"not a pdf")
+    monkeypatch.setattr(reread, "_image_frames", lambda data: iter([(gray, 1)]))
+    monkeypatch.setattr(reread, "_working_image", lambda img: WorkingPage(gray, gray < 128, 1.0, 1.0, bilevel=bilevel))
+    monkeypatch.setattr(reread, "analyse", lambda *a, **k: lay)
+    monkeypatch.setattr(reread, "read_digits", read_digits)
+    monkeypatch.setattr(ocr, "get_engine", lambda: Engine())
+    monkeypatch.setattr(ocr, "second_choice_numeric", lambda res, floor: None)
+    (got,) = reread.reread_cells("fax.tif", [(1, tuple(float(v) for v in box))])
+    return got, asked
+
+
+def test_a_fax_cells_re_read_offers_the_digit_readers_reading_after_the_recognisers(monkeypatch):
+    """Development fax 1002002: a thin-armed 3 the recogniser reads "1" at every crop and
+    scale; on a 1-bit page the fax digit reader's "3" is offered too, after the recogniser's
+    readings (``reread_failed`` takes it only where it alone repairs a failed rule).  Not on
+    a grey page, and not twice where both read alike."""
+    got, asked = _reread_one_fax_cell(monkeypatch, True, "1", ("3", 0.5))
+    assert got == ["1", "3"] and len(asked) == 1
+    got, asked = _reread_one_fax_cell(monkeypatch, False, "1", ("3", 0.5))
+    assert got == ["1"] and not asked
+    got, _ = _reread_one_fax_cell(monkeypatch, True, "3", ("3", 0.5))
+    assert got == ["3"]
+    got, _ = _reread_one_fax_cell(monkeypatch, True, "1", None)  # no reading (no ink, no model)
+    assert got == ["1"]
