@@ -12,7 +12,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Optional
 
-from . import checks, coverage, facts, narrative, seal_doubt
+from . import checks, coverage, facts, fax_doubt, narrative, seal_doubt
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
@@ -270,6 +270,10 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,
                                              confirmed=set(doubt.confirmed))
             seal_doubt.mark_read_empty(result.cells, under_empty)
+        fax_pages = {p.number for p in doc.pages if p.bilevel and p.number in ocr_pages}
+        if fax_pages:  # after the re-read and the seals: what still fails is in doubt
+            result.warnings += fax_doubt.resolve(template, result.fields, result.cells, result.inferred,
+                                                 fax_pages, present)
         result.warnings += doubtful_warnings(result.cells, ocr_pages, frozenset(f for fs in under.values() for f in fs))
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)
