@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 from rapidfuzz import fuzz
 
 from . import checks, gridorder
+from .articles import pair_by_article
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, FORMATS, OTHER_SPLIT, Row, Table,
@@ -710,10 +711,12 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             rows = _gap_of_length(gap, len(run))
             if rows and all(_of_shape(rr, row) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
-            elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
-                pairs = align_by_shape(run, gap)
-            else:
-                pairs = []
+            else:  # table 二's rows by the 第二十条 caption they follow, then the rest by shape
+                pairs = pair_by_article(run, gap, _of_shape) if table.id == "active" else []
+                taken, rows_taken = {id(rr) for rr, _ in pairs}, {row.id for _, row in pairs}
+                rest = [rr for rr in run if id(rr) not in taken]
+                if rest and all(_ocr(rr) for rr in rest):  # rows lost or split: align the full ones by shape
+                    pairs += align_by_shape(rest, [r for r in gap if r.id not in rows_taken])
             for rr, row in pairs:
                 _place(rr, row, table, read_ids, warnings)
                 if placed is not None:

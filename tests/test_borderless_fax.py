@@ -139,3 +139,49 @@ def test_review_values_kept_by_position_say_so():
     assert any("kept the first 15 (status placed)" in w for w in asm.warnings)
     assert asm.fields["review.reconsideration.upheld"] == 150
     assert {status[f] for f in status if f.startswith("review.")} == {"placed"}
+
+
+def _ocr_line(texts: list[str], label: str) -> "Line":
+    """A borderless fax row as the scan backend gives it: its pieces as cells, columns in order."""
+    from pipeline.datamodel import Cell, Line
+
+    cells = [Cell(t, (100 * c, 0, 100 * c + 40, 10), 0.9, 0, c) for c, t in enumerate(texts)]
+    return Line(" ".join(texts), 1, cells, (0, 0, 100 * len(texts), 10), label=label, source="ocr")
+
+
+def test_table_two_rows_follow_their_article_caption_when_every_label_is_noise():
+    """Development borderless fax 1003006, page 1: every label and header of table 二 read as
+    noise (政市 for 规章, 行政效西 for 行政处罚, HasH for 行政强制), the rows two of one shape
+    (3 numbers) and four of another (1): by shape and order no row could be told, and 行政处罚
+    and 行政强制 were lost.  The captions keep their numerals (第二十奉第（六）增): the rows after
+    one are its article's, placed in the template's order (status placed); an article's read
+    of no row's shape (收费's 0.00 read "0 0") places nothing."""
+    from pipeline import assemble
+    from pipeline.datamodel import Line
+
+    hdr, row = "table_header", "table_row"
+    lines = [Line("二、主动公开政府信息情况", 1, label="heading"),
+             _ocr_line(["第二十奉篇，一1难"], hdr),
+             _ocr_line(["德量内家", "本年制发件值", "本年店止共政", "同行有姓件敬"], hdr),
+             _ocr_line(["政市", "0", "1", "0"], row), _ocr_line(["行政规贬性文件", "2", "0", "3"], row),
+             _ocr_line(["第二十奉糖（五」增"], hdr), _ocr_line(["第晶内家", "本季免道入定款盟"], hdr),
+             _ocr_line(["行菌肉司", "654"], row),
+             _ocr_line(["第二十奉第（六）增"], hdr), _ocr_line(["德息内容", "本非免道美定家量"], hdr),
+             _ocr_line(["行政效西", "11"], row), _ocr_line(["HasH", "1"], row),
+             _ocr_line(["第二十串端（八）增"], hdr), _ocr_line(["这展内宫", "本年敬良金籍（攀位 万元）"], hdr),
+             _ocr_line(["行政事业件求育", "0", "0"], row)]  # its 0.00 read as two numbers: fits no row
+    asm = assemble.assemble(lines, "2021")
+    want = {"rules.issued": 0, "rules.repealed": 1, "rules.in_force": 0, "normative.issued": 2,
+            "normative.repealed": 0, "normative.in_force": 3, "licensing.decisions": 654,
+            "penalty.decisions": 11, "coercion.decisions": 1, "fees.amount": None}
+    assert {f: asm.fields[f"active.{f}"] for f in want} == want
+    assert {"active.penalty.decisions", "active.coercion.decisions"} <= asm.placed  # chosen, not read
+
+
+def test_article_caption_numerals_through_fax_noise():
+    from pipeline.articles import article_of
+
+    assert article_of("第二十奉糖（五」增第晶内家") == "五"
+    assert article_of("第二十奉篇，一1难德量内家") == "一"
+    assert article_of("第二十条第（九）项") == "九"
+    assert article_of("行政规贬性文件") is None and article_of("共收到二十件") is None
