@@ -14,9 +14,11 @@ from typing import Optional
 
 from .template import ACTIVE_ARTICLES, Row
 
-# "二十" then at most this many characters (条第（, or their noise) before the article's numeral.
+# "二十" or "十条" (a fax loses the 二: "·十条第（六]") then at most this many characters (条第（,
+# or their noise) before the article's numeral.
 ARTICLE_GAP_CHARS = 4
-_ARTICLE = re.compile(r"二十.{0,%d}?([%s])" % (ARTICLE_GAP_CHARS, "".join(sorted(set(ACTIVE_ARTICLES.values())))))
+_ARTICLE = re.compile(r"(?:二十|十条).{0,%d}?([%s])" % (ARTICLE_GAP_CHARS,
+                                                   "".join(sorted(set(ACTIVE_ARTICLES.values())))))
 
 
 def article_of(label: str) -> Optional[str]:

@@ -184,4 +184,5 @@ def test_article_caption_numerals_through_fax_noise():
     assert article_of("第二十奉糖（五」增第晶内家") == "五"
     assert article_of("第二十奉篇，一1难德量内家") == "一"
     assert article_of("第二十条第（九）项") == "九"
+    assert article_of("·十条第（六]限口盘内台") == "六"  # its 二 lost (development fax 991200)
     assert article_of("行政规贬性文件") is None and article_of("共收到二十件") is None
