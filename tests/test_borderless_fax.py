@@ -186,3 +186,19 @@ def test_article_caption_numerals_through_fax_noise():
     assert article_of("第二十条第（九）项") == "九"
     assert article_of("·十条第（六]限口盘内台") == "六"  # its 二 lost (development fax 991200)
     assert article_of("行政规贬性文件") is None and article_of("共收到二十件") is None
+
+
+def test_a_filled_zero_read_as_ri_is_a_number_cell_of_its_column():
+    """Development borderless fax 1003006, page 2 (heavy threshold): a dozen of table 三's 0s
+    read 日 (filled, the hole left as a bar), in columns of numbers: no number cells, never
+    shown to the fax digit reader, lost, and their rows with them; the review table's row of
+    15 zeros lost two and gave its cells to the header's noise above it.  日 is a 0's noise
+    there, as "a" and "口" are; a 日 that is no column's number stays words."""
+    from pipeline.backend.scan.numbers import numeric_free_cells
+
+    texts = ["(3)平于2", "4宗护营三方含会权国", "0", "0", "。", "日", "a", "0", "0"]
+    cols = [2, 4, 8, 9, 10, 12, 14, 16, 17]
+    columns = {(0, c) for c in (8, 9, 10, 12, 14, 16, 17)}
+    assert stray_in_number_columns(texts, cols, 0, columns) == [2, 3, 4, 5, 6, 7, 8]
+    assert stray_in_number_columns(["日", "(W)"], [1, 2], 0, columns) == []
+    assert numeric_free_cells(["0", "日", "a", "0", "0", "0", "0", "0"]) == list(range(8))

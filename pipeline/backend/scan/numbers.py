@@ -193,11 +193,20 @@ def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) 
             if numbers[key] >= NUMBER_COLUMN_MIN and numbers[key] + strays[key] >= NUMBER_COLUMN_SHARE * n}
 
 
+# Ideographs a fax's 0 reads as: filled on a heavy threshold, its hole left as a bar (development
+# borderless fax 1003006: of table 三's 0s, a dozen read 日, their cells lost and the rows with them).
+FILLED_ZERO_IDEOGRAPHS = ("日",)
+
+
 def _stray(text: str) -> bool:
     """At most MAX_STRAY_CHARS Latin letters, digits, marks or digits' look-alikes: what a
-    fax's number reads as ("a", "D", "口"), never a header's words, a lone ideograph (购)
-    or kana (a header's noise on a page too dark to read)."""
-    t = text.strip().translate(DIGIT_LOOKALIKES)
+    fax's number reads as ("a", "D", "口", a filled 0's 日: FILLED_ZERO_IDEOGRAPHS), never a
+    header's words, another lone ideograph (购) or kana (a header's noise on a page too dark
+    to read)."""
+    t = text.strip()
+    if t in FILLED_ZERO_IDEOGRAPHS:
+        return True
+    t = t.translate(DIGIT_LOOKALIKES)
     return 0 < len(t) <= MAX_STRAY_CHARS and t.isascii()
 
 
