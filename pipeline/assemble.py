@@ -712,7 +712,7 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             if rows and all(_of_shape(rr, row) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
             else:  # table 二's rows by the 第二十条 caption they follow, then the rest by shape
-                pairs = pair_by_article(run, gap, _of_shape) if table.id == "active" else []
+                pairs = pair_by_article(run, gap, list(table.rows), _of_shape) if table.id == "active" else []
                 taken, rows_taken = {id(rr) for rr, _ in pairs}, {row.id for _, row in pairs}
                 rest = [rr for rr in run if id(rr) not in taken]
                 if rest and all(_ocr(rr) for rr in rest):  # rows lost or split: align the full ones by shape

@@ -202,3 +202,30 @@ def test_a_filled_zero_read_as_ri_is_a_number_cell_of_its_column():
     assert stray_in_number_columns(texts, cols, 0, columns) == [2, 3, 4, 5, 6, 7, 8]
     assert stray_in_number_columns(["日", "(W)"], [1, 2], 0, columns) == []
     assert numeric_free_cells(["0", "日", "a", "0", "0", "0", "0", "0"]) == list(range(8))
+
+
+def test_sub_tables_without_a_readable_numeral_take_their_article_from_their_place():
+    """Development borderless fax 991200, page 1: of table 二's captions only "·十条第（六]"
+    kept its numeral; the sub-table before it is article 五's (行政许可), the one after 八's
+    (收费), its caption's numeral read as a "1" among the header lines and dropped; a fourth
+    (table 三's heading lost, its first rows) is none of them."""
+    from types import SimpleNamespace as R
+
+    from pipeline.articles import group_articles, pair_by_article, sub_tables
+    from pipeline.template import get
+
+    def read(label, own, values):
+        return R(label=label, row_label=own, values=values, lost=0)
+
+    run = [read("Z凉·é·项dems1:此件司", "1:此件司", ["0"]),
+           read("·十条第（六]限口盘内台本年是理決定教量十改せ間", "十改せ間", ["4"]), read("1政能联", "1政能联", ["0"]),
+           read("第1(1)用信息内台本年收费金解（单校：", "", ["1"]), read("行政律业作收赁", "行政律业作收赁", ["0.00"]),
+           read("本确人镜况(表叫款据的1错关系为", "(表叫款据的1错关系为", ["119"]), read("人注人项长像", "人注人项长像", ["1"])]
+    groups = sub_tables(run)
+    assert [len(g) for g in groups] == [1, 2, 2, 2]
+    assert group_articles(groups, ["五", "六", "八"]) == ["五", "六", "八", None]
+    table = get("2021").table("active")
+    gap = [r for r in table.rows if r.id not in ("rules", "normative")]
+    pairs = pair_by_article(run, gap, list(table.rows), lambda rr, row: len(rr.values) == len(row.columns))
+    assert [(rr.values[0], row.id) for rr, row in pairs] == [("0", "licensing"), ("4", "penalty"), ("0", "coercion"),
+                                                            ("0.00", "fees")]
