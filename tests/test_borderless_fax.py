@@ -229,3 +229,22 @@ def test_sub_tables_without_a_readable_numeral_take_their_article_from_their_pla
     pairs = pair_by_article(run, gap, list(table.rows), lambda rr, row: len(rr.values) == len(row.columns))
     assert [(rr.values[0], row.id) for rr, row in pairs] == [("0", "licensing"), ("4", "penalty"), ("0", "coercion"),
                                                             ("0.00", "fees")]
+
+
+def test_a_label_read_as_a_digit_before_a_full_row_of_table_three_is_label_text():
+    """Development borderless fax 991201, page 2: （七）总计 read "3" before its row 1 0 0 0 0 0 1:
+    8 numbers with no label, no row's shape, and the total row lost.  Its total balances only
+    without the first: that one is the label.  A row of zeros says nothing and stays."""
+    from pipeline import assemble
+    from pipeline.datamodel import Cell
+    from pipeline.template import get
+
+    def read(texts):
+        toks = [assemble.Token(t, 2, Cell(t, (0, 0, 1, 1), 0.9)) for t in texts]
+        return assemble.RowRead(None, toks, cols=[None] * len(toks))
+
+    table = get("2021").table("requests")
+    reads = [read(["3", "1", "0", "0", "0", "0", "0", "1"]), read(["0"] * 8)]
+    assert len(assemble.label_read_as_number(reads, table)) == 1
+    assert [t.text for t in reads[0].values] == ["1", "0", "0", "0", "0", "0", "1"] and reads[0].label == "3"
+    assert len(reads[1].values) == 8
