@@ -19,6 +19,7 @@ from typing import Optional, Sequence
 from rapidfuzz import fuzz
 
 from . import checks, gridorder
+from .articles import pair_by_article
 from .datamodel import Cell, FieldCell, Line
 from .lexicon import NUMBER, ideographs, section_of
 from .template import (FORMAT_2019_MARKERS, FORMAT_2021_MARKERS, FORMATS, OTHER_SPLIT, Row, Table,
@@ -712,10 +713,12 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
             rows = _gap_of_length(gap, len(run))
             if rows and all(_of_shape(rr, row) for rr, row in zip(run, rows)):
                 pairs = list(zip(run, rows))
-            elif all(_ocr(rr) for rr in run):  # rows lost or split: align the full ones by shape
-                pairs = align_by_shape(run, gap)
-            else:
-                pairs = []
+            else:  # table 二's rows by the 第二十条 caption they follow, then the rest by shape
+                pairs = pair_by_article(run, gap, list(table.rows), _of_shape) if table.id == "active" else []
+                taken, rows_taken = {id(rr) for rr, _ in pairs}, {row.id for _, row in pairs}
+                rest = [rr for rr in run if id(rr) not in taken]
+                if rest and all(_ocr(rr) for rr in rest):  # rows lost or split: align the full ones by shape
+                    pairs += align_by_shape(rest, [r for r in gap if r.id not in rows_taken])
             for rr, row in pairs:
                 _place(rr, row, table, read_ids, warnings)
                 if placed is not None:
@@ -723,6 +726,31 @@ def place_unmatched(reads: list[RowRead], table: Table, placed: Optional[set] = 
         i = j
     reads[:] = [rr for rr in reads if rr.row is not None]
     return warnings
+
+
+def label_read_as_number(reads: list[RowRead], table: Table) -> list[str]:
+    """Table 三's OCR'd reads with no label and one number more than the table has columns,
+    whose row total (its last column, the sum of the others) balances only without the first:
+    the label read as a digit (development borderless fax 991201: （七）总计 read "3", its row
+    3 1 0 0 0 0 0 1 no row's shape, lost).  The first number is made label text, in place;
+    the row is then placed by order (status placed).  Returns a warning for each."""
+    if table.id != "requests":
+        return []
+    n = len(table.rows[0].columns)
+    out = []
+    for rr in reads:
+        if rr.row is not None or normalize(rr.label) or len(rr.values) != n + 1 or not _ocr(rr):
+            continue
+        nums = [t.number for t in rr.values]
+        if any(v is None for v in nums):
+            continue
+        if abs(sum(nums[1:n]) - nums[n]) <= checks.DECIMAL_TOLERANCE < abs(sum(nums[:n - 1]) - nums[n - 1]):
+            first = rr.values.pop(0)
+            rr.cols = rr.cols[1:]
+            rr.label = rr.row_label = first.text
+            out.append(f"{table.id}: a row of {n + 1} numbers with no label; its first, {first.text}, "
+                       f"taken for its label read as a digit (the row's total balances without it)")
+    return out
 
 
 def group_read_as_sub_row(reads: list[RowRead], table: Table, placed: Optional[set] = None) -> list[str]:
@@ -1000,6 +1028,7 @@ def assemble_table(lines: Sequence[Line], template: Template, table: Table, asm:
         return
     seen: set[str] = set()
     reads = read_rows(lines, table)
+    asm.warnings += label_read_as_number(reads, table)
     asm.warnings += group_read_as_sub_row(reads, table, asm.placed)
     asm.warnings += place_by_grid_order(reads, lines, table, asm.placed)
     asm.warnings += place_unmatched(reads, table, asm.placed)

@@ -62,6 +62,7 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     rotation: int = 0  # degrees the page was turned clockwise as found (0/90/180/270); read upright
     seals: list[Box] = field(default_factory=list)  # seal impressions found (scans), page coordinates
+    bilevel: bool = False  # a scan's page that is 1-bit (a fax): its readings are checked by the rules
 
 
 @dataclass
@@ -114,7 +115,8 @@ STATUSES = (
     "decoded",    # split from run-together digits by the rules or the narrative
     "ambiguous",  # null: several readings fit every rule (``candidates``)
     "doubtful",   # read where printed under a seal, not sure: its readings disagree and no rule
-                  # confirms it, or it was read empty (null: a number there may be lost)
+                  # confirms it, or it was read empty (null: a number there may be lost); or read
+                  # on a fax in a rule that fails (``fax_doubt``)
     "corrected",  # a person's correction (``previous`` keeps the value it replaced)
 )
 # Statuses whose value the document itself gives; the rest were chosen by rules or people.

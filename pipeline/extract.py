@@ -12,7 +12,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Optional
 
-from . import checks, coverage, facts, narrative, seal_doubt
+from . import checks, coverage, facts, fax_doubt, narrative, seal_doubt
 from .assemble import NO_TEMPLATE_WARNING, assemble, field_cells, parse_number
 from .datamodel import Document, FieldCell, InputError, Result
 from .inputs import read_document
@@ -300,6 +300,10 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
             seal_doubt.mark_read_empty(result.cells, under_empty)
         sealed = frozenset(f for fs in under.values() for f in fs)
         confirmed = resolve_ocr_doubt(template, result, ocr_pages, sealed, present)
+        fax_pages = {p.number for p in doc.pages if p.bilevel and p.number in ocr_pages}
+        if fax_pages:  # after the re-read, the seals and the unsure readings: what still fails is in doubt
+            result.warnings += fax_doubt.resolve(template, result.fields, result.cells, result.inferred,
+                                                 fax_pages, present)
         result.warnings += doubtful_warnings(result.cells, ocr_pages, sealed | confirmed)
         statuses = {f: c.status for f, c in result.cells.items()}
         result.checks = checks.run_checks(template, result.fields, statuses)

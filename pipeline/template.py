@@ -136,6 +136,11 @@ ACTIVE_2019 = Table("active", "主动公开政府信息情况", ("主动公开�
     Row("procurement", "政府集中采购", ("政府集中采购",), PROCUREMENT),
 ))
 
+# Table 二 prints one sub-table per article of 第二十条 (its caption "第二十条第（五）项"), each
+# article's rows under it: row id -> the article's numeral.
+ACTIVE_ARTICLES = {"rules": "一", "normative": "一", "licensing": "五", "other_services": "五",
+                   "penalty": "六", "coercion": "六", "fees": "八", "procurement": "九"}
+
 G3, G4, G5, G6 = "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理"
 
 

@@ -139,3 +139,112 @@ def test_review_values_kept_by_position_say_so():
     assert any("kept the first 15 (status placed)" in w for w in asm.warnings)
     assert asm.fields["review.reconsideration.upheld"] == 150
     assert {status[f] for f in status if f.startswith("review.")} == {"placed"}
+
+
+def _ocr_line(texts: list[str], label: str) -> "Line":
+    """A borderless fax row as the scan backend gives it: its pieces as cells, columns in order."""
+    from pipeline.datamodel import Cell, Line
+
+    cells = [Cell(t, (100 * c, 0, 100 * c + 40, 10), 0.9, 0, c) for c, t in enumerate(texts)]
+    return Line(" ".join(texts), 1, cells, (0, 0, 100 * len(texts), 10), label=label, source="ocr")
+
+
+def test_table_two_rows_follow_their_article_caption_when_every_label_is_noise():
+    """Development borderless fax 1003006, page 1: every label and header of table 二 read as
+    noise (政市 for 规章, 行政效西 for 行政处罚, HasH for 行政强制), the rows two of one shape
+    (3 numbers) and four of another (1): by shape and order no row could be told, and 行政处罚
+    and 行政强制 were lost.  The captions keep their numerals (第二十奉第（六）增): the rows after
+    one are its article's, placed in the template's order (status placed); an article's read
+    of no row's shape (收费's 0.00 read "0 0") places nothing."""
+    from pipeline import assemble
+    from pipeline.datamodel import Line
+
+    hdr, row = "table_header", "table_row"
+    lines = [Line("二、主动公开政府信息情况", 1, label="heading"),
+             _ocr_line(["第二十奉篇，一1难"], hdr),
+             _ocr_line(["德量内家", "本年制发件值", "本年店止共政", "同行有姓件敬"], hdr),
+             _ocr_line(["政市", "0", "1", "0"], row), _ocr_line(["行政规贬性文件", "2", "0", "3"], row),
+             _ocr_line(["第二十奉糖（五」增"], hdr), _ocr_line(["第晶内家", "本季免道入定款盟"], hdr),
+             _ocr_line(["行菌肉司", "654"], row),
+             _ocr_line(["第二十奉第（六）增"], hdr), _ocr_line(["德息内容", "本非免道美定家量"], hdr),
+             _ocr_line(["行政效西", "11"], row), _ocr_line(["HasH", "1"], row),
+             _ocr_line(["第二十串端（八）增"], hdr), _ocr_line(["这展内宫", "本年敬良金籍（攀位 万元）"], hdr),
+             _ocr_line(["行政事业件求育", "0", "0"], row)]  # its 0.00 read as two numbers: fits no row
+    asm = assemble.assemble(lines, "2021")
+    want = {"rules.issued": 0, "rules.repealed": 1, "rules.in_force": 0, "normative.issued": 2,
+            "normative.repealed": 0, "normative.in_force": 3, "licensing.decisions": 654,
+            "penalty.decisions": 11, "coercion.decisions": 1, "fees.amount": None}
+    assert {f: asm.fields[f"active.{f}"] for f in want} == want
+    assert {"active.penalty.decisions", "active.coercion.decisions"} <= asm.placed  # chosen, not read
+
+
+def test_article_caption_numerals_through_fax_noise():
+    from pipeline.articles import article_of
+
+    assert article_of("第二十奉糖（五」增第晶内家") == "五"
+    assert article_of("第二十奉篇，一1难德量内家") == "一"
+    assert article_of("第二十条第（九）项") == "九"
+    assert article_of("·十条第（六]限口盘内台") == "六"  # its 二 lost (development fax 991200)
+    assert article_of("行政规贬性文件") is None and article_of("共收到二十件") is None
+
+
+def test_a_filled_zero_read_as_ri_is_a_number_cell_of_its_column():
+    """Development borderless fax 1003006, page 2 (heavy threshold): a dozen of table 三's 0s
+    read 日 (filled, the hole left as a bar), in columns of numbers: no number cells, never
+    shown to the fax digit reader, lost, and their rows with them; the review table's row of
+    15 zeros lost two and gave its cells to the header's noise above it.  日 is a 0's noise
+    there, as "a" and "口" are; a 日 that is no column's number stays words."""
+    from pipeline.backend.scan.numbers import numeric_free_cells
+
+    texts = ["(3)平于2", "4宗护营三方含会权国", "0", "0", "。", "日", "a", "0", "0"]
+    cols = [2, 4, 8, 9, 10, 12, 14, 16, 17]
+    columns = {(0, c) for c in (8, 9, 10, 12, 14, 16, 17)}
+    assert stray_in_number_columns(texts, cols, 0, columns) == [2, 3, 4, 5, 6, 7, 8]
+    assert stray_in_number_columns(["日", "(W)"], [1, 2], 0, columns) == []
+    assert numeric_free_cells(["0", "日", "a", "0", "0", "0", "0", "0"]) == list(range(8))
+
+
+def test_sub_tables_without_a_readable_numeral_take_their_article_from_their_place():
+    """Development borderless fax 991200, page 1: of table 二's captions only "·十条第（六]"
+    kept its numeral; the sub-table before it is article 五's (行政许可), the one after 八's
+    (收费), its caption's numeral read as a "1" among the header lines and dropped; a fourth
+    (table 三's heading lost, its first rows) is none of them."""
+    from types import SimpleNamespace as R
+
+    from pipeline.articles import group_articles, pair_by_article, sub_tables
+    from pipeline.template import get
+
+    def read(label, own, values):
+        return R(label=label, row_label=own, values=values, lost=0)
+
+    run = [read("Z凉·é·项dems1:此件司", "1:此件司", ["0"]),
+           read("·十条第（六]限口盘内台本年是理決定教量十改せ間", "十改せ間", ["4"]), read("1政能联", "1政能联", ["0"]),
+           read("第1(1)用信息内台本年收费金解（单校：", "", ["1"]), read("行政律业作收赁", "行政律业作收赁", ["0.00"]),
+           read("本确人镜况(表叫款据的1错关系为", "(表叫款据的1错关系为", ["119"]), read("人注人项长像", "人注人项长像", ["1"])]
+    groups = sub_tables(run)
+    assert [len(g) for g in groups] == [1, 2, 2, 2]
+    assert group_articles(groups, ["五", "六", "八"]) == ["五", "六", "八", None]
+    table = get("2021").table("active")
+    gap = [r for r in table.rows if r.id not in ("rules", "normative")]
+    pairs = pair_by_article(run, gap, list(table.rows), lambda rr, row: len(rr.values) == len(row.columns))
+    assert [(rr.values[0], row.id) for rr, row in pairs] == [("0", "licensing"), ("4", "penalty"), ("0", "coercion"),
+                                                            ("0.00", "fees")]
+
+
+def test_a_label_read_as_a_digit_before_a_full_row_of_table_three_is_label_text():
+    """Development borderless fax 991201, page 2: （七）总计 read "3" before its row 1 0 0 0 0 0 1:
+    8 numbers with no label, no row's shape, and the total row lost.  Its total balances only
+    without the first: that one is the label.  A row of zeros says nothing and stays."""
+    from pipeline import assemble
+    from pipeline.datamodel import Cell
+    from pipeline.template import get
+
+    def read(texts):
+        toks = [assemble.Token(t, 2, Cell(t, (0, 0, 1, 1), 0.9)) for t in texts]
+        return assemble.RowRead(None, toks, cols=[None] * len(toks))
+
+    table = get("2021").table("requests")
+    reads = [read(["3", "1", "0", "0", "0", "0", "0", "1"]), read(["0"] * 8)]
+    assert len(assemble.label_read_as_number(reads, table)) == 1
+    assert [t.text for t in reads[0].values] == ["1", "0", "0", "0", "0", "0", "1"] and reads[0].label == "3"
+    assert len(reads[1].values) == 8

@@ -626,8 +626,9 @@ def test_table_twos_short_rows_of_numbers_are_number_cells_whatever_their_labels
     read unsure (a borderless row) was then no number cell: not read digits-only, not shown to
     the fax digit reader, lost, and the row with it.  A row of numbers needs only
     NUMBER_ROW_MIN of them (a column still NUMBER_COLUMN_MIN); a label-less borderless row of
-    fewer than NUMBER_COLUMN_MIN short pieces, only where all of them are numbers; its label
-    ends at its last piece of words (development fax 989000: "一、" a piece of its own)."""
+    fewer than NUMBER_COLUMN_MIN short pieces, only where all of them are numbers or, with
+    NUMBER_ROW_MIN numbers among them, a number's noise; its label ends at its last piece of
+    words (development fax 989000: "一、" a piece of its own)."""
     from pipeline.backend.scan.numbers import numeric_cells, numeric_free_cells
     from pipeline.layout import Grid
 
@@ -640,7 +641,12 @@ def test_table_twos_short_rows_of_numbers_are_number_cells_whatever_their_labels
     assert 1 not in numeric_cells(grid, texts)
     assert numeric_free_cells(["教律", "2", "0", "4"]) == [1, 2, 3]
     assert numeric_free_cells(["一、", "本年而收政府信息公开申请效量", "7", "0", "0", "1"]) == [2, 3, 4, 5]
-    assert numeric_free_cells(["教律", "2", "0", "a"]) == []  # a short run: every piece a number
+    # A short run: NUMBER_ROW_MIN numbers, the rest a number's noise (borderless fax 1003006, 规章:
+    # 政市 | a | 1 | 0, its 0 read "a" and the row lost); one number and a letter, or an ideograph, is none.
+    assert numeric_free_cells(["教律", "2", "0", "a"]) == [1, 2, 3]
+    assert numeric_free_cells(["政市", "a", "1", "0"]) == [1, 2, 3]
+    assert numeric_free_cells(["教律", "2", "a"]) == []
+    assert numeric_free_cells(["教律", "2", "0", "购"]) == []
     assert numeric_free_cells(["教律", "2", "0", "a", "0"]) == [1, 2, 3, 4]  # a long one: most
 
 

@@ -39,7 +39,7 @@ STATUS_FILLS = {"inferred": ("FFF2CC", "由勾稽关系推得（该格未印出�
                 "reread": ("DDEBF7", "OCR 复读后改变的读数（使校验通过）"),
                 "decoded": ("E2EFDA", "由连写数字按规则拆分"),
                 "ambiguous": ("F8CBAD", "留空：多种读法都符合规则"),
-                "doubtful": ("F4B084", "印章下的读数：几次读法不一，且无勾稽关系可确认，请核对"),
+                "doubtful": ("F4B084", "印章下或传真件上的读数：几次读法不一或勾稽关系不平，且无规则可确认，请核对"),
                 "corrected": ("D9D2E9", "人工更正")}
 # ``published_inconsistency``: a person confirmed the report prints it so (``nianbao review``).
 CHECK_COLUMNS = ("source", "sha256", "rule", "where", "detail", "published_inconsistency")

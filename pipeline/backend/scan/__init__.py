@@ -118,7 +118,7 @@ def _read_page(image: np.ndarray, number: int) -> tuple[Page, float]:
     lines = recognise_page(analyse(wp.gray, ink, wp.unit, faint_rules=not wp.bilevel), number, fax=wp.bilevel,
                            seals=tuple(wp.seals))
     _label_furniture(lines, wp.gray.shape[0])
-    page = Page(number, lines, *size, "ocr", rotation=wp.rotation, seals=wp.seals)
+    page = Page(number, lines, *size, "ocr", rotation=wp.rotation, seals=wp.seals, bilevel=wp.bilevel)
     confident = [ln for ln in lines if (ln.confidence or 0) >= MIN_LINE_CONF and ln.text.strip()]
     if len(confident) < MIN_REPORT_LINES:
         page.warnings.append(f"page {number}: only {len(confident)} readable text lines — not a report page?")

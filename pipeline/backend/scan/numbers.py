@@ -133,7 +133,8 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     """Indices of the number cells of a borderless row: those right of a template row
     label, or all of a label-less row made mostly of numbers (the 四 review row), or the
     short pieces after an unmatched label when there are NUMBER_COLUMN_MIN or more of
-    them and most are numbers, or NUMBER_ROW_MIN or more and all are.
+    them and most are numbers, or NUMBER_ROW_MIN or more and all are (or the others are a
+    number's noise, :func:`_stray`).
 
     Right of the label means right of its last piece of words too: a label's line split
     at the gap after its numbering or a comma ("用、 | 行政机关…", the second line of a
@@ -156,8 +157,14 @@ def numeric_free_cells(texts: list[str]) -> list[int]:
     words = [j for j in filled if is_words(texts[j])]
     tail = [j for j in filled if j > (words[-1] if words else filled[0])] if filled else []
     share = NUMBER_TAIL_SHARE if len(tail) >= NUMBER_COLUMN_MIN else 1.0
-    if len(tail) >= NUMBER_ROW_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail) \
-            and sum(j in numbers for j in tail) >= share * len(tail):
+    short = len(tail) >= NUMBER_ROW_MIN and all(len(texts[j].strip()) <= MAX_STRAY_CHARS for j in tail)
+    if short and sum(j in numbers for j in tail) >= share * len(tail):
+        return tail
+    # A shorter run with NUMBER_ROW_MIN numbers whose other pieces are a number's noise (_stray):
+    # table 二's rows of 2-3 numbers under 2 rows, too few for a column of numbers to vouch for
+    # a 0 read "a" (development borderless fax 1003006, 规章: 政市 | a | 1 | 0, the row lost).
+    if short and sum(j in numbers for j in tail) >= NUMBER_ROW_MIN \
+            and all(j in numbers or _stray(texts[j]) for j in tail):
         return tail
     return []
 
@@ -186,11 +193,20 @@ def free_number_columns(rows: list[tuple[Optional[int], list[int], list[str]]]) 
             if numbers[key] >= NUMBER_COLUMN_MIN and numbers[key] + strays[key] >= NUMBER_COLUMN_SHARE * n}
 
 
+# Ideographs a fax's 0 reads as: filled on a heavy threshold, its hole left as a bar (development
+# borderless fax 1003006: of table 三's 0s, a dozen read 日, their cells lost and the rows with them).
+FILLED_ZERO_IDEOGRAPHS = ("日",)
+
+
 def _stray(text: str) -> bool:
     """At most MAX_STRAY_CHARS Latin letters, digits, marks or digits' look-alikes: what a
-    fax's number reads as ("a", "D", "口"), never a header's words, a lone ideograph (购)
-    or kana (a header's noise on a page too dark to read)."""
-    t = text.strip().translate(DIGIT_LOOKALIKES)
+    fax's number reads as ("a", "D", "口", a filled 0's 日: FILLED_ZERO_IDEOGRAPHS), never a
+    header's words, another lone ideograph (购) or kana (a header's noise on a page too dark
+    to read)."""
+    t = text.strip()
+    if t in FILLED_ZERO_IDEOGRAPHS:
+        return True
+    t = t.translate(DIGIT_LOOKALIKES)
     return 0 < len(t) <= MAX_STRAY_CHARS and t.isascii()
 
 
