@@ -170,9 +170,7 @@ def resolve_ocr_doubt(template: Template, result: Result, ocr_pages: set[int], s
     unsure = seal_doubt.doubtful_cells(result.cells, by_page, doubt_conf)
     if not unsure:
         return frozenset()
-    doubt = seal_doubt.resolve_doubtful(template, result.fields, unsure, present)
-    read = {f: result.fields[f] for f in unsure}
-    seal_doubt.apply_doubt(doubt, result.fields, result.cells, result.inferred)
+    doubt, read = seal_doubt.settle(template, result.fields, result.cells, result.inferred, unsure, present)
     result.warnings += seal_doubt.doubt_warnings(doubt, result.cells, read, where=OCR_DOUBT_WHERE)
     return frozenset(doubt.confirmed)
 
@@ -290,9 +288,7 @@ def extract_document(doc: Document, labeler: Optional[Labeler] = None, classify=
         if seals:  # after the re-read: a cell it changed is named by its own warning
             under, under_empty = cells_under_seals(result.cells, seals)
             doubtful = seal_doubt.doubtful_cells(result.cells, under, SEAL_DOUBT_CONF)
-            doubt = seal_doubt.resolve_doubtful(template, result.fields, doubtful, present)
-            read = {f: result.fields[f] for f in doubtful}
-            seal_doubt.apply_doubt(doubt, result.fields, result.cells, result.inferred)
+            doubt, read = seal_doubt.settle(template, result.fields, result.cells, result.inferred, doubtful, present)
             result.warnings += seal_doubt.doubt_warnings(doubt, result.cells, read)
             under, under_empty = cells_under_seals(result.cells, seals)
             result.warnings += seal_warnings(under, cells=result.cells, empty=under_empty,

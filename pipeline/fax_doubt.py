@@ -38,9 +38,7 @@ def resolve(template: Template, fields: dict, cells: dict[str, FieldCell], infer
     suspects = failed_rule_cells(template, fields, cells, fax_pages)
     if not suspects:
         return []
-    read = {f: fields[f] for f in suspects}
-    doubt = seal_doubt.resolve_doubtful(template, fields, suspects, present_rows)
-    seal_doubt.apply_doubt(doubt, fields, cells, inferred)
+    doubt, read = seal_doubt.settle(template, fields, cells, inferred, suspects, present_rows)
     out = []
     if doubt.inferred:
         out.append("on a fax, a rule fails with these readings; the rules' value taken (status inferred): "

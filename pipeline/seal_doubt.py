@@ -95,6 +95,17 @@ def apply_doubt(doubt: SealDoubt, fields: dict, cells: dict[str, FieldCell], inf
         cells[f].status = "doubtful"
 
 
+def settle(template: Template, fields: dict, cells: dict[str, FieldCell], inferred: list[str],
+           suspects: list[str], present_rows: set[str]) -> tuple[SealDoubt, dict[str, float]]:
+    """Sort ``suspects`` by the rules (:func:`resolve_doubtful`) and write the choices in place
+    (:func:`apply_doubt`); also returns what each suspect read before (for the warnings).  Cells under
+    a seal, OCR readings with little confidence and a fax's members of failing rules all go this way."""
+    read = {f: fields[f] for f in suspects}
+    doubt = resolve_doubtful(template, fields, suspects, present_rows)
+    apply_doubt(doubt, fields, cells, inferred)
+    return doubt, read
+
+
 def mark_read_empty(cells: dict[str, FieldCell], empty: dict[int, list[str]]) -> None:
     """Cells under a seal read empty (``empty``: page -> field ids) are ``doubtful``, not
     ``blank``: a 0 under the red ink can be lost to the unmixing (development 989808:
