@@ -1,17 +1,15 @@
 """Set 10 of the narrative-fact gold (data/gold/facts/heldout10): its form, and that it stays apart
-from every other set (dev10 included) by file, agency and address. Held out: annotated on branch i12t by
-reading only, to be scored once by the lead after the branches are merged (its splits.json entries come then)."""
+from every other set (dev10 included) by file, agency and address. Held out for one run (the lead at 6f3dca1), development
+data since branch i12u: it is a development split of ``factsplits`` and its splits.json entries say so."""
 import json
 import re
 from pathlib import Path
 
-from pipeline import facts
+from pipeline import facts, factsplits
 
 ROOT = Path(__file__).resolve().parents[1]
 FACT_GOLD = ROOT / "data" / "gold" / "facts"
 HELDOUT10 = FACT_GOLD / "heldout10"
-# The set-10 annotator's development excerpts, given to the model engineer outside the repository.
-DEV10 = Path("/work/issues/facts-dev10")
 # Agencies of the bundled real reports (seeds, text PDFs, 平潭 dumps, 上海 page): no excerpt's.
 BUNDLED_AGENCIES = ("平潭", "上海市人民政府办公厅", "洪泽区", "淮安市人民政府", "临河区医疗保障局",
                     "镇海区医疗保障局", "椒江区医疗保障局", "惠济区医疗保障局", "临渭区卫生健康局")
@@ -32,10 +30,9 @@ def _load(folder):
 
 
 def _others():
-    """Every other set's documents: data/gold/facts/** outside heldout10, and dev10 where it is present."""
+    """Every other set's documents: data/gold/facts/** outside heldout10 (dev10 among them)."""
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in FACT_GOLD.rglob("*.json")
             if p.parent != HELDOUT10]
-    docs += list(_load(DEV10).values()) if DEV10.is_dir() else []
     return [d for d in docs if isinstance(d, dict)]
 
 
@@ -74,3 +71,15 @@ def test_set_10_shares_no_agency_or_address_with_other_gold():
         assert not any(b in g["agency"] for b in BUNDLED_AGENCIES), stem
     readme = (HELDOUT10 / "README.md").read_text(encoding="utf-8")
     assert "facts_guide.md" in readme and "dev10" in readme and "**new**" in readme
+
+
+def test_set_10_is_development_data_with_its_one_held_out_figure():
+    """Set 10 left the held-out role after its one run: a development split, trained on, its entries
+    moved to ``development_excerpts`` with the figure of that run; the held-out split is set 11's."""
+    splits = json.loads((ROOT / "data" / "gold" / "splits.json").read_text(encoding="utf-8"))["facts"]
+    gold = _load(HELDOUT10)
+    assert "heldout10" in factsplits.DEVELOPMENT_EXCERPT_SPLITS
+    assert "heldout10" not in factsplits.HELD_OUT_EXCERPT_SPLITS and not set(gold) & set(splits["held_out"])
+    notes = [splits["development_excerpts"][k] for k in gold]
+    assert all(n.startswith("set 10: ") and "P 0.8934 / R 0.8502" in n and "i12u" in n for n in notes)
+    assert "Development data since branch i12u" in (HELDOUT10 / "README.md").read_text(encoding="utf-8")
