@@ -84,6 +84,9 @@ NUMBERING_MAX_DIGITS = 2
 # rows (fewer where the table has fewer that wide) start theirs (and most of them): numbers
 # left of it are labels (``value_columns``).
 VALUE_COLUMN_MIN_ROWS = 3
+# … a row with at most this many of its numbers read as noise counts among them by its last cells
+# (``_noisy_value_start``): a faint fax reads few rows whole.
+NOISY_ROW_MAX_UNREAD = 1
 # A read that lost a cell takes its values' columns from a read whole at most this many
 # lines away on its page (``_by_peer_columns``): the rows of its sub-table, their header between.
 PEER_MAX_LINES = 6
@@ -587,7 +590,8 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
     (a faint fax's labels read as digits come before them), from at least VALUE_COLUMN_MIN_ROWS
     rows, or as many as the table has rows that wide (the 2021 table 二 prints two, 规章 and
     行政规范性文件, and its rows were never placed by the grid's order).  A number left of it is
-    a label read as digits (a fax's "（七）总计" read "1"), not a value.  Pages without such rows
+    a label read as digits (a fax's "（七）总计" read "1"), not a value.  A row that lost a number
+    to noise counts by its last cells (:func:`_noisy_value_start`).  Pages without such rows
     are not in it."""
     widest = max(len(r.columns) for r in table.rows)
     least = min(VALUE_COLUMN_MIN_ROWS, sum(len(r.columns) == widest for r in table.rows))
@@ -598,12 +602,34 @@ def value_columns(lines: Sequence[Line], table: Table) -> dict[int, int]:
         cols = [c for k, _, c in _tokens(ln) if k == "num"]
         if len(cols) >= widest and cols[-widest] is not None:  # labels read as digits come first
             firsts.setdefault(ln.page, []).append(cols[-widest])
+        elif (start := _noisy_value_start(ln, widest)) is not None:
+            firsts.setdefault(ln.page, []).append(start)
     out = {}
     for page, cols in firsts.items():
         col, n = max(((c, cols.count(c)) for c in set(cols)), key=lambda t: (t[1], -t[0]))
         if n >= least and n * 2 > len(cols):
             out[page] = col
     return out
+
+
+def _noisy_value_start(line: Line, widest: int) -> Optional[int]:
+    """The grid column of an OCR'd grid row's first value where its last ``widest`` cells are
+    one-slot cells holding a number or a number read as noise (:func:`_unreadable_value`), at
+    most NOISY_ROW_MAX_UNREAD of them noise, after a label cell left of them; else None.  A
+    faint fax's table 二 read "4 | 1 | ↓" and "11 | 0 | a" in its rows of three: with no row
+    read whole three times, its value column was never known and no row placed (fax 1004006)."""
+    cells = [c for c in line.cells if c.text.strip()]
+    if len(cells) <= widest:
+        return None
+    tail, label = cells[-widest:], cells[-widest - 1]
+    if any(c.col is None or c.colspan != 1 for c in tail) or label.col is None or label.col >= tail[0].col:
+        return None
+    numbers = sum(parse_number(c.text) is not None for c in tail)
+    unread = sum(parse_number(c.text) is None and _unreadable_value(c.text) for c in tail)
+    if numbers + unread != widest or not 0 < unread <= NOISY_ROW_MAX_UNREAD \
+            or parse_number(label.text) is not None or _unreadable_value(label.text):
+        return None
+    return tail[0].col
 
 
 def _value_cell(col: Optional[int], first: Optional[int], text: str) -> bool:
