@@ -654,6 +654,19 @@ def test_lone_platform_decision_against_the_gold():
     assert total[1] >= 0.97 * total[0]
 
 
+def test_structure_round_11_ways_named_before_their_verb_carry_items():
+    """Set 10's 白云街 (guide rule 5): a clause naming the ways (充分利用…门户网站、…微信公众号、社区宣传栏…等信息公开窗口)
+    whose verb is the next clause's (向社会公众发布各类信息) names channels carrying the year's items: the
+    website's figure is a channel (the start of round 11 read the total); a way named with no disclosing
+    verb after it carries nothing."""
+    figure = "2022年白云街政府网站公开政府信息84条,其中组织机构类信息4条;年度报告信息5条;财政预决算信息14条;动态类信息61条。\n"
+    ways = ("(四)政府信息公开平台建设方面\n充分利用12345政务服务便民热线、越秀区门户网站、“白云e家通”微信公众号、社区宣传栏、"
+            "碧道服务驿站、政务公开专窗等信息公开窗口,")
+    names = ["active_total"] + [None] * 4
+    assert _named(figure + ways + "向社会公众发布各类信息,并组织开展疫情防控、消防安全等宣传活动。", names) == [("active_channel", 84)]
+    assert _named(figure + ways + "并组织开展疫情防控、消防安全等宣传活动。", names) == [("active_total", 84)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
