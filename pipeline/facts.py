@@ -307,6 +307,11 @@ NOT_CARRYING_CHANNELS = {"media", "platform", "online", "gazette"}  # NOT_GUESSE
 WAY_CLAUSE = re.compile(r"^[^，,]{0,8}?(?:通过|利用|依托|借助|运用)")
 
 
+# A column opened on a channel for the year's items (在“深圳医保”微信公众号开设专栏…; 在微信公众号开设…专栏,加大信息公开:
+# guide rule 5): that channel carried items, though 栏目 / 专栏 otherwise keeps a clause from carrying (NOT_CARRYING).
+OPENS_COLUMN = re.compile(r"(?:开设|开通|开辟|增设|新设)[^，,]*?(?:专栏|栏目|专题)")
+
+
 def _discloses(clause: str) -> bool:
     """Whether a clause says items were put out (``ACTIVE_VERB`` outside ``DISCLOSURE_NAMES``, no ``NOT_CARRYING``)."""
     return bool(ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause))) and not NOT_CARRYING.search(clause)
@@ -322,7 +327,7 @@ def carrying_channels(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
             continue
         clauses = PHRASE_BREAK.split(sent)
         for clause, after in zip(clauses, clauses[1:] + [""]):
-            if _discloses(clause) or (WAY_CLAUSE.search(clause) and not ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause))
+            if _discloses(clause) or OPENS_COLUMN.search(clause) or (WAY_CLAUSE.search(clause) and not ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause))
                                       and not channel_kinds(after) and _discloses(after)):
                 out |= channel_kinds(clause) - NOT_CARRYING_CHANNELS
     return out

@@ -667,6 +667,20 @@ def test_structure_round_11_ways_named_before_their_verb_carry_items():
     assert _named(figure + ways + "并组织开展疫情防控、消防安全等宣传活动。", names) == [("active_total", 84)]
 
 
+def test_structure_round_11_a_column_opened_on_another_channel_carries_items():
+    """Set 5's 如皋 220 and 深圳医保 1471 (guide rule 5: `在微信公众号开设…专栏,加大信息公开` makes a second channel):
+    a column opened on the 公众号 names it as carrying items, the website's figure is a channel (the start of
+    round 11 read both the total); a column opened on the website itself leaves its figure the total."""
+    rugao = ("2024年全年在门户网站发布热点信息等220余条。二是加强信息公开载体建设。优化栏目设置,在微信公众号“如皋市监工委”开设"
+             "“防风险保安全”“皋光小店展示系列”等特色专题专栏,加大信息公开和宣传推广力度。")
+    assert _named(rugao, ["active_total"]) == [("active_channel", 220)]
+    shenzhen = ("在“深圳医保”微信公众号开设专栏投票选热点,进行“量体裁衣”式精准普法宣传。\n"
+                "通过局官网公开政府信息1471条,其中工作动态类173条,概况类853条,法定主动公开专栏类445条。")
+    assert _named(shenzhen, ["active_total", None, None, None]) == [("active_channel", 1471)]
+    assert _named("通过局官网公开政府信息1471条。在局官网开设“政务公开”“互动交流”等栏目。", ["active_total"]) == [
+        ("active_total", 1471)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
