@@ -197,7 +197,7 @@ YEAR_NAMED = re.compile(r"\d{4}年度|本年度|全年")
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
                    ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
-                   ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
+                   ("processing_fees", re.compile(r"收费|收取|费用|处理费|免费")),
                    # a text cut mid-word after both named (…行政复议和行政诉, …申请行政复议或提起行政)
                    ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议|复议[和或及与、](?:提起)?行政诉?$")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
@@ -233,6 +233,8 @@ def absence_words(sentence: str, start: int) -> str:
 
 # An absence of these is no fact (未发生…投诉举报情况, 未发生网络舆情事件), unless it names 复议/诉讼.
 NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差错")
+# An absence of the office's own spending (未产生…有关的费用支出) is no fee charged nor case.
+EXPENSES = re.compile(r"费用支出|经费|开支")
 # An absence of a case's outcome (未发生被行政复议纠错或败诉情况) is no count of cases: the
 # absence governs the outcome, not the 复议 before it.
 CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
@@ -490,6 +492,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
         if f.name.startswith("normative_") and f.unit is not None:
             phrase = _phrase(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(phrase)), "normative_issued"))
+        if f.unit is None and EXPENSES.search(absence_words(f.text, f.span[0])):
+            continue  # 未产生与诉讼(行政复议、行政申诉)有关的费用支出: the office's spending, no fee nor case
         obj = absence_object(f.text, f.span[0]) if f.unit is None else None
         if obj:
             f = _renamed(f, obj)

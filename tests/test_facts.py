@@ -681,6 +681,18 @@ def test_structure_round_11_a_column_opened_on_another_channel_carries_items():
         ("active_total", 1471)]
 
 
+def test_quantities_round_11_fees_waived_are_no_fee_charged():
+    """Sets 9 and 10 (汤村 不收取任何费用, 巍山 暂免收费, 汉中林业 暂时免费…提供; dev8 盐津, set 3 and dev4 the same words):
+    a fee waived is ``processing_fees`` 0, a stated absence (the start of round 11 read none); the office's own
+    spending (未产生…有关的费用支出) is no fee."""
+    for text in ("依申请公开政府信息不收取任何费用。", "根据上级统一部署,我镇对申请公开政府信息暂免收费。", "目前暂时免费向社会公众提供政府信息。"):
+        assert _named(text, [None]) == [("processing_fees", 0)], text
+    yanjin = ("办公所需费用全部在财政拨付的行政办公经费中列支。未产生与诉讼(行政复议、行政申诉)有关的费用支出。"
+              "对公民、法人和其他组织的申请暂不收取任何费用。")
+    got = facts.extract_facts(yanjin, lambda sents: [[] for _ in sents])
+    assert [(f.name, f.value, f.text[f.span[0]:f.span[0] + 3]) for f in got] == [("processing_fees", 0, "不收取")]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
