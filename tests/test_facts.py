@@ -693,6 +693,16 @@ def test_quantities_round_11_fees_waived_are_no_fee_charged():
     assert [(f.name, f.value, f.text[f.span[0]:f.span[0] + 3]) for f in got] == [("processing_fees", 0, "不收取")]
 
 
+def test_quantities_round_11_no_applications_in_other_words():
+    """Sets 9, 10 and 5 (苍溪 未涉及到要求政府信息公开的申请, 贵溪 全年无申请公开信息事项, 蚌埠镇 我镇2016年度无申请): a stated
+    absence of applications, ``requests_received`` 0 when the model names it so or the words do (the start of
+    round 11 found no quantity in them); 无 before other words stays none."""
+    assert _named("我局未涉及到要求政府信息公开的申请。", [None]) == [("requests_received", 0)]
+    assert _named("全年无申请公开信息事项。", [None]) == [("requests_received", 0)]
+    assert _named("我镇2016年度无申请。", ["requests_received"]) == [("requests_received", 0)]
+    assert _named("全年无申请人撤回申请的情况。", ["requests_received"]) == []
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
