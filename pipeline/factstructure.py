@@ -159,7 +159,7 @@ NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤�
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
 CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它](?:信息)?(?:发布|公开)?(?:方式|渠道|载体|途径)"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
-            ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
+            ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|[Aa]pp|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
             ("gazette", "公报"), ("platform", "平台"))
 # Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).

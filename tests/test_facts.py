@@ -703,6 +703,14 @@ def test_quantities_round_11_no_applications_in_other_words():
     assert _named("全年无申请人撤回申请的情况。", ["requests_received"]) == []
 
 
+def test_structure_round_11_an_app_in_lower_case_is_a_channel():
+    """Set 10's 开平交通: `通过“看开平”app发布信息动态共73条` is a new-media channel like APP, and the website's 443 beside
+    it a channel too (rule 5; the start of round 11 dropped the 73 and read 443 the total)."""
+    text = ("2025年,通过政府门户网站主动公开政务信息443条,其中工作动态189条,公示公开105条,通知公告10条,党务公开7条,部门预决算9条,"
+            "其他123条;通过“看开平”app发布信息动态共73条。")
+    assert _named(text, ["active_total"] + [None] * 6 + ["active_channel"]) == [("active_channel", 443), ("active_channel", 73)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
