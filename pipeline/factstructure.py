@@ -705,10 +705,12 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
 
     def whole(f: Fact) -> bool:  # 通过部门网站、报刊杂志、新媒体等方式; 平度政务网、平度公安微信等网络渠道
         phrase, own = _statement(f), kinds[(f.text, f.span)]
+        raw = raw_channel_kinds(phrase)
+        if "web" not in raw and any("web" in kinds[(g.text, g.span)] for g in active if g is not f):
+            # 通过…公众号、视频号…共计287条 beside the website's own 81; …视频号、抖音、B站…等网络官方平台推送视频964条
+            # beside the website's 334: the accounts' figure (guide rule 4b)
+            return False
         if phrase != _phrase(f):  # the channels placed before the figure's own words (guide rule 4b)
-            raw = raw_channel_kinds(phrase)
-            if "web" not in raw and any("web" in kinds[(g.text, g.span)] for g in active if g is not f):
-                return False  # 通过…公众号、视频号…共计287条 beside the website's own 81: the accounts' figure
             return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase) or LIST_CLOSE.search(phrase))
                     or (len(raw) >= 2 and bool(CHANNEL_LIST.search(phrase))))
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):

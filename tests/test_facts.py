@@ -711,6 +711,17 @@ def test_structure_round_11_an_app_in_lower_case_is_a_channel():
     assert _named(text, ["active_total"] + [None] * 6 + ["active_channel"]) == [("active_channel", 443), ("active_channel", 73)]
 
 
+def test_structure_round_11_a_list_of_accounts_beside_the_website_is_no_total():
+    """Set 10's 三门峡文旅 (and set 5's 弥勒文旅): guide rule 4b, `a list without the website beside the website's own
+    figure is no figure over all`, also when the list is the figure's own phrase closed by 等…平台 (the start of
+    round 11 read 964 the total); alone, such a list stays the total."""
+    text = ("全年局网站主动公开党建、人事、财务等信息334条;微信公众号发布信息816,“三门峡文旅”视频号、抖音、B站、小红书等网络官方平台"
+            "推送视频964条。")
+    assert _named(text, ["active_channel", "active_total"]) == [("active_channel", 334), ("active_channel", 964)]
+    alone = "“三门峡文旅”视频号、抖音、B站、小红书等网络官方平台推送视频964条。"
+    assert _named(alone, ["active_total"]) == [("active_total", 964)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
