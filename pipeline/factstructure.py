@@ -715,8 +715,10 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
                     or (len(raw) >= 2 and bool(CHANNEL_LIST.search(phrase))))
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
-        if LIST_CLOSE.search(phrase) and len(raw_channel_kinds(phrase)) >= 2:
-            return True  # 通过…人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条
+        if LIST_CLOSE.search(phrase) and (len(raw) >= 2 or CHANNEL_LIST.search(phrase)):
+            # 通过…人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条; a list of ways closed by 等方式, one of
+            # them no channel kind (通过宣传栏、村“两委”会议等方式公开…96条)
+            return True
         if len(own) >= 2 and CHANNEL_LIST.search(phrase) and parts_follow(f, facts):
             return True  # …门户网站和政务新媒体主动发布各类政府信息8000余条。其中:通过门户网站公开6500余条
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))

@@ -722,6 +722,17 @@ def test_structure_round_11_a_list_of_accounts_beside_the_website_is_no_total():
     assert _named(alone, ["active_total"]) == [("active_total", 964)]
 
 
+def test_structure_round_11_a_list_of_ways_closed_by_deng_is_the_total():
+    """Set 10's 大寨 (guide rule 4b: a list closed by 等方式 is over all): `通过宣传栏、村“两委”会议等方式公开…96条` is the
+    total though only the board is a channel kind (the start of round 11 read a channel); one board's figure
+    beside a 公众号's stays a channel (rule 5)."""
+    text = ("2021年大寨乡人民政府通过宣传栏、村“两委”会议等方式公开乡村振兴战略政策、产业发展、疫情防控政策等各类政府信息96条。\n"
+            "(三)政府信息管理。大寨乡政务服务与公开主要是通过QQ、微信群进行。")
+    assert _named(text, ["active_total"]) == [("active_total", 96)]
+    assert _named("通过宣传栏公开政府信息96条。同时通过微信公众号发布信息20条。", ["active_total", "active_channel"]) == [
+        ("active_channel", 96), ("active_channel", 20)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
