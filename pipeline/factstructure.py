@@ -843,6 +843,9 @@ def _parts(facts: list[Fact]) -> list[Fact]:
                 and len(channel_kinds(_phrase(head)) | channel_kinds(_before(head))) < 2
                 and channel_kinds(_phrase(f)) <= channel_kinds(_phrase(head)) | channel_kinds(_before(head))):
             continue  # 微博120条，其中原创微博11条: the same channel split (新媒体…其中今日头条 N 条 is another)
+        if (split and head.name == "active_channel" and f.name == "active_total" and not channel_kinds(_phrase(f))
+                and f.value < head.value):
+            continue  # 通过政府网站…发布各类信息731条…。其中:…,决策公开、政策解读…合计35条: its kinds' sum, no total (rule 8)
         if split and head.name == "active_total" and f.name == "active_total":
             if not channel_kinds(_phrase(f)):
                 continue  # …其中监察执法类信息29条: a total's part is no total

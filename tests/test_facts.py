@@ -733,6 +733,14 @@ def test_structure_round_11_a_list_of_ways_closed_by_deng_is_the_total():
         ("active_channel", 96), ("active_channel", 20)]
 
 
+def test_structure_round_11_a_kinds_sum_after_qizhong_is_no_total():
+    """dev11's 木塔 (guide rule 8: the kinds after 其中 are none): `…合计35条` summing some kinds in the 其中 list under
+    the website's 731 is no total, and the website's lone figure is (rule 4c; the start of round 11 read 35 the total)."""
+    text = ("2024年我乡通过政府网站累计发布各类信息731条,点击量达97269次。其中:基层政务公开“两化”领域343条,决策公开、政策解读、"
+            "回应关切、监督保障合计35条。")
+    assert _named(text, ["active_channel", None, None, "active_total"]) == [("active_total", 731)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
