@@ -824,12 +824,22 @@ def parts_by_channel_after(f: Fact) -> bool:
 PARTS_OF = {"review_reconsideration": "review_", "review_litigation": "review_"}
 
 
+# A channel named right after its figure (其中369条通过政府网站公开,28条通过政务微信公开).
+CHANNEL_AFTER = re.compile(r"^\s*(?:通过|经由|经|在|于)")
+
+
+def channel_after(f: Fact) -> set[str]:
+    """The channels named after ``f``'s figure as its way (其中369条通过政府网站公开), to the next comma."""
+    after = _after(f)
+    return channel_kinds(after) if CHANNEL_AFTER.match(after) else set()
+
+
 def _parts(facts: list[Fact]) -> list[Fact]:
     """Drop the parts after 其中 of a one-kind figure of the same sentence, and the kinds of information listed there."""
     out, head = [], None
     for f in facts:
         if (f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f))
-                and not column_part(f)):
+                and not column_part(f) and not channel_after(f)):
             continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
                                       or head.text != f.text and (f.text.lstrip().startswith("其中")
@@ -837,7 +847,8 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue
-        if split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f)):
+        if (split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f))
+                and not channel_after(f)):
             continue  # 主动公开579条，其中重要活动类信息126条: a kind, not a channel
         if (split and head.name == "active_channel" and f.name == "active_channel"
                 and len(channel_kinds(_phrase(head)) | channel_kinds(_before(head))) < 2

@@ -741,6 +741,16 @@ def test_structure_round_11_a_kinds_sum_after_qizhong_is_no_total():
     assert _named(text, ["active_channel", None, None, "active_total"]) == [("active_total", 731)]
 
 
+def test_structure_round_11_a_channel_named_after_its_figure():
+    """dev11's 衢州邮政 (rule 5): `其中369条通过政府网站公开,28条通过政务微信公开` are the total's parts by channel, the
+    channel named after the figure (the start of round 11 dropped both as kinds); a kind after 其中 stays none."""
+    text = "2017年度衢州市邮政管理局主动公开政府信息总数397条,其中369条通过政府网站公开,28条通过政务微信公开。"
+    assert _named(text, ["active_total", "active_channel", "active_channel"]) == [
+        ("active_total", 397), ("active_channel", 369), ("active_channel", 28)]
+    kinds = "2017年度主动公开政府信息总数397条,其中369条为工作动态,28条为通知公告。"
+    assert _named(kinds, ["active_total", "active_channel", "active_channel"]) == [("active_total", 397)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
