@@ -312,9 +312,15 @@ WAY_CLAUSE = re.compile(r"^[^，,]{0,8}?(?:通过|利用|依托|借助|运用)")
 OPENS_COLUMN = re.compile(r"(?:开设|开通|开辟|增设|新设)[^，,]*?(?:专栏|栏目|专题)")
 
 
+# Passing items on to the public through a channel (及时向公众传递各类动态信息) is putting them out there too.
+PASSES_ON = re.compile(r"传递")
+
+
 def _discloses(clause: str) -> bool:
-    """Whether a clause says items were put out (``ACTIVE_VERB`` outside ``DISCLOSURE_NAMES``, no ``NOT_CARRYING``)."""
-    return bool(ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause))) and not NOT_CARRYING.search(clause)
+    """Whether a clause says items were put out (``ACTIVE_VERB`` or ``PASSES_ON`` outside ``DISCLOSURE_NAMES``,
+    no ``NOT_CARRYING``)."""
+    named_out = DISCLOSURE_NAMES.sub("", clause)
+    return bool(ACTIVE_VERB.search(named_out) or PASSES_ON.search(named_out)) and not NOT_CARRYING.search(clause)
 
 
 def carrying_channels(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:

@@ -751,6 +751,16 @@ def test_structure_round_11_a_channel_named_after_its_figure():
     assert _named(kinds, ["active_total", "active_channel", "active_channel"]) == [("active_total", 397)]
 
 
+def test_structure_round_11_items_passed_on_through_two_platforms():
+    """Set 2's 西关 (rule 5): `主要通过…门户网站和“元在西关”微信公众号两大平台,及时向公众传递各类动态信息` names the website as
+    carrying items (the way named before its verb, 传递 a verb of putting out): the 公众号's 240 is a channel (the
+    start of round 11 read the total)."""
+    ways = "主要通过莲湖区政府门户网站和“元在西关”微信公众号两大平台,及时向公众传递各类动态信息。"
+    figure = "同时,“元在西关”微信公众号也充分发挥作用,全年共推送信息240条,以更便捷、更亲民的方式,让辖区居民能及时了解街道的工作进展。"
+    assert _named(ways + figure, ["active_total"]) == [("active_channel", 240)]
+    assert _named(figure, ["active_total"]) == [("active_total", 240)]
+
+
 def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
     """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
     other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
