@@ -302,15 +302,39 @@ DISCLOSURE_NAMES = re.compile(r"(?:政务|政府信息|信息|村务|党务|财�
 NOT_CARRYING_CHANNELS = {"media", "platform", "online", "gazette"}  # NOT_GUESSED and GENERIC_CHANNELS too
 
 
+# A clause naming the ways the items went out, its verb in the next clause (通过“路桥人力社保”微信公众号平台,
+# 发布…推文30篇; 充分利用…门户网站、…微信公众号…等信息公开窗口,向社会公众发布各类信息: guide rule 5).
+WAY_CLAUSE = re.compile(r"^[^，,]{0,8}?(?:通过|利用|依托|借助|运用)")
+
+
+# A column opened on a channel for the year's items (在“深圳医保”微信公众号开设专栏…; 在微信公众号开设…专栏,加大信息公开:
+# guide rule 5): that channel carried items, though 栏目 / 专栏 otherwise keeps a clause from carrying (NOT_CARRYING).
+OPENS_COLUMN = re.compile(r"(?:开设|开通|开辟|增设|新设)[^，,]*?(?:专栏|栏目|专题)")
+
+
+# Passing items on to the public through a channel (及时向公众传递各类动态信息) is putting them out there too.
+PASSES_ON = re.compile(r"传递")
+
+
+def _discloses(clause: str) -> bool:
+    """Whether a clause says items were put out (``ACTIVE_VERB`` or ``PASSES_ON`` outside ``DISCLOSURE_NAMES``,
+    no ``NOT_CARRYING``)."""
+    named_out = DISCLOSURE_NAMES.sub("", clause)
+    return bool(ACTIVE_VERB.search(named_out) or PASSES_ON.search(named_out)) and not NOT_CARRYING.search(clause)
+
+
 def carrying_channels(sents: Sequence[tuple[str, Optional[str]]]) -> set[str]:
-    """The channels a passage's clauses name as disclosing (``ACTIVE_VERB`` outside
-    ``DISCLOSURE_NAMES``) items, outside the 依申请 and 复议 sections (``NOT_CARRYING`` clauses aside)."""
+    """The channels a passage's clauses name as disclosing (``_discloses``) items, outside the 依申请 and
+    复议 sections; a clause naming the ways (``WAY_CLAUSE``) with no verb takes the next clause's, when that
+    names no channel of its own."""
     out: set[str] = set()
     for sent, sec in sents:
         if sec in ("requests", "review"):
             continue
-        for clause in PHRASE_BREAK.split(sent):
-            if ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause)) and not NOT_CARRYING.search(clause):
+        clauses = PHRASE_BREAK.split(sent)
+        for clause, after in zip(clauses, clauses[1:] + [""]):
+            if _discloses(clause) or OPENS_COLUMN.search(clause) or (WAY_CLAUSE.search(clause) and not ACTIVE_VERB.search(DISCLOSURE_NAMES.sub("", clause))
+                                      and not channel_kinds(after) and _discloses(after)):
                 out |= channel_kinds(clause) - NOT_CARRYING_CHANNELS
     return out
 

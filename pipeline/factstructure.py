@@ -157,9 +157,9 @@ OTHER_DOCUMENTS = re.compile(r"(?:许可|处罚|执法|确认|征收|给付|裁�
 NORMATIVE_VERBS = (("normative_repealed", re.compile(r"废止|废除|失效|撤销")),
                    ("normative_in_force", re.compile(r"现行|有效|保留")))
 # Channels of active disclosure, by kind: a figure whose context names one kind is that channel's.
-CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它](?:信息)?(?:发布|公开)?(?:方式|渠道)"),
+CHANNELS = (("web", "网站|门户|政务网|官网|网页|外网|公开网|公务网"), ("online", "线上|网上"), ("other", "其[他它](?:信息)?(?:发布|公开)?(?:方式|渠道|载体|途径)"),
             ("wechat", "微信|公众号"), ("weibo", "微博"), ("toutiao", "今日头条|头条号"), ("douyin", "抖音"),
-            ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|视频号"),
+            ("kuaishou", "快手"), ("newmedia", "新媒体|政务号|客户端|APP|[Aa]pp|视频号"),
             ("board", "公开栏|公示栏|宣传栏|公告栏|橱窗|显示屏|电子屏"), ("media", "报刊|报纸|杂志|电视|广播|(?<!新)媒体"),
             ("gazette", "公报"), ("platform", "平台"))
 # Kinds that name no channel of their own beside another (微信公众号、视频号等平台 is two).
@@ -197,7 +197,7 @@ YEAR_NAMED = re.compile(r"\d{4}年度|本年度|全年")
 # normative documents; an absence of applications is the model's to name.
 ABSENCE_OBJECTS = (("requests_carried_in", re.compile(r"上一?年度?结转|上年度?转入")),
                    ("requests_carried_over", re.compile(r"(?:结转|转结)(?:至|到)?下一?年|下一?年度?结转")),
-                   ("processing_fees", re.compile(r"收费|收取|费用|处理费")),
+                   ("processing_fees", re.compile(r"收费|收取|费用|处理费|免费")),
                    # a text cut mid-word after both named (…行政复议和行政诉, …申请行政复议或提起行政)
                    ("review_total", re.compile(r"复议.*(?:诉讼|起诉)|(?:诉讼|起诉).*复议|复议[和或及与、](?:提起)?行政诉?$")),
                    ("review_reconsideration", re.compile(r"复议")), ("review_litigation", re.compile(r"诉讼|起诉")),
@@ -233,6 +233,8 @@ def absence_words(sentence: str, start: int) -> str:
 
 # An absence of these is no fact (未发生…投诉举报情况, 未发生网络舆情事件), unless it names 复议/诉讼.
 NOT_FACT_ABSENCE = re.compile(r"投诉|举报|舆情|事故|泄密|失泄密|差错")
+# An absence of the office's own spending (未产生…有关的费用支出) is no fee charged nor case.
+EXPENSES = re.compile(r"费用支出|经费|开支")
 # An absence of a case's outcome (未发生被行政复议纠错或败诉情况) is no count of cases: the
 # absence governs the outcome, not the 复议 before it.
 CASE_OUTCOME = re.compile(r"纠错|纠正|败诉|确认违法|被撤销")
@@ -490,6 +492,8 @@ def structure(facts: Sequence[Fact], listed: Optional[set[str]] = None) -> list[
         if f.name.startswith("normative_") and f.unit is not None:
             phrase = _phrase(f)
             f = _renamed(f, next((n for n, pat in NORMATIVE_VERBS if pat.search(phrase)), "normative_issued"))
+        if f.unit is None and EXPENSES.search(absence_words(f.text, f.span[0])):
+            continue  # 未产生与诉讼(行政复议、行政申诉)有关的费用支出: the office's spending, no fee nor case
         obj = absence_object(f.text, f.span[0]) if f.unit is None else None
         if obj:
             f = _renamed(f, obj)
@@ -701,16 +705,20 @@ def _channels(facts: list[Fact], listed: set[str] = frozenset()) -> list[Fact]:
 
     def whole(f: Fact) -> bool:  # 通过部门网站、报刊杂志、新媒体等方式; 平度政务网、平度公安微信等网络渠道
         phrase, own = _statement(f), kinds[(f.text, f.span)]
+        raw = raw_channel_kinds(phrase)
+        if "web" not in raw and any("web" in kinds[(g.text, g.span)] for g in active if g is not f):
+            # 通过…公众号、视频号…共计287条 beside the website's own 81; …视频号、抖音、B站…等网络官方平台推送视频964条
+            # beside the website's 334: the accounts' figure (guide rule 4b)
+            return False
         if phrase != _phrase(f):  # the channels placed before the figure's own words (guide rule 4b)
-            raw = raw_channel_kinds(phrase)
-            if "web" not in raw and any("web" in kinds[(g.text, g.span)] for g in active if g is not f):
-                return False  # 通过…公众号、视频号…共计287条 beside the website's own 81: the accounts' figure
             return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase) or LIST_CLOSE.search(phrase))
                     or (len(raw) >= 2 and bool(CHANNEL_LIST.search(phrase))))
         if any(g.value > f.value and kinds[(g.text, g.span)] - own for g in active):
             return False  # 通过报刊、微信公众号等媒体公开信息344条 beside the website's 971: not the total
-        if LIST_CLOSE.search(phrase) and len(raw_channel_kinds(phrase)) >= 2:
-            return True  # 通过…人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条
+        if LIST_CLOSE.search(phrase) and (len(raw) >= 2 or CHANNEL_LIST.search(phrase)):
+            # 通过…人民政府网站、四川省气象局集约化平台等载体主动公开政府信息93条; a list of ways closed by 等方式, one of
+            # them no channel kind (通过宣传栏、村“两委”会议等方式公开…96条)
+            return True
         if len(own) >= 2 and CHANNEL_LIST.search(phrase) and parts_follow(f, facts):
             return True  # …门户网站和政务新媒体主动发布各类政府信息8000余条。其中:通过门户网站公开6500余条
         return (len(own) >= MIN_KINDS_TOTAL or bool(ALL_CHANNELS.search(phrase))
@@ -816,12 +824,22 @@ def parts_by_channel_after(f: Fact) -> bool:
 PARTS_OF = {"review_reconsideration": "review_", "review_litigation": "review_"}
 
 
+# A channel named right after its figure (其中369条通过政府网站公开,28条通过政务微信公开).
+CHANNEL_AFTER = re.compile(r"^\s*(?:通过|经由|经|在|于)")
+
+
+def channel_after(f: Fact) -> set[str]:
+    """The channels named after ``f``'s figure as its way (其中369条通过政府网站公开), to the next comma."""
+    after = _after(f)
+    return channel_kinds(after) if CHANNEL_AFTER.match(after) else set()
+
+
 def _parts(facts: list[Fact]) -> list[Fact]:
     """Drop the parts after 其中 of a one-kind figure of the same sentence, and the kinds of information listed there."""
     out, head = [], None
     for f in facts:
         if (f.name == "active_channel" and "其中" in f.text[:f.span[0]] and not channel_kinds(_phrase(f))
-                and not column_part(f)):
+                and not column_part(f) and not channel_after(f)):
             continue  # …共971条,其中工作动态68条、专题专栏36条: kinds, whatever the head was named
         split = head is not None and (head.text == f.text and "其中" in f.text[head.span[1]:f.span[0]]
                                       or head.text != f.text and (f.text.lstrip().startswith("其中")
@@ -829,12 +847,16 @@ def _parts(facts: list[Fact]) -> list[Fact]:
         family = PARTS_OF.get(head.name) if split else None
         if family and f.name.startswith(family):
             continue
-        if split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f)):
+        if (split and head.name.startswith("active_") and f.name == "active_channel" and not channel_kinds(_phrase(f))
+                and not channel_after(f)):
             continue  # 主动公开579条，其中重要活动类信息126条: a kind, not a channel
         if (split and head.name == "active_channel" and f.name == "active_channel"
                 and len(channel_kinds(_phrase(head)) | channel_kinds(_before(head))) < 2
                 and channel_kinds(_phrase(f)) <= channel_kinds(_phrase(head)) | channel_kinds(_before(head))):
             continue  # 微博120条，其中原创微博11条: the same channel split (新媒体…其中今日头条 N 条 is another)
+        if (split and head.name == "active_channel" and f.name == "active_total" and not channel_kinds(_phrase(f))
+                and f.value < head.value):
+            continue  # 通过政府网站…发布各类信息731条…。其中:…,决策公开、政策解读…合计35条: its kinds' sum, no total (rule 8)
         if split and head.name == "active_total" and f.name == "active_total":
             if not channel_kinds(_phrase(f)):
                 continue  # …其中监察执法类信息29条: a total's part is no total

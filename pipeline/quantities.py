@@ -25,7 +25,8 @@ QUANTITY = re.compile(rf"(?<![\d.第])(?:(?P<ar>{PROSE_NUMERAL})(?:(?P<approx_wa
 # A stated absence: "未收到…申请", "没有发生…复议", "无上年结转", "未收取…费",
 # "无依申请公开事项", "无下年度结转", "无结转", "未出台规范性文件", "未向公民…收取任何…费用",
 # "未对公众…收取", "无针对政府信息公开事务的行政诉讼", "未存在…收费", "未被申请行政复议",
-# "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼".
+# "未印发行政规范性文件", "无信息公开收费的事项", "未因信息公开行政复议和提起行政诉讼", "不收取任何费用", "暂免收费",
+# "未涉及到要求政府信息公开的申请", "无申请公开信息事项", "无申请".
 ZERO_WINDOW = 30  # 未向 … 收取: at most this many characters between
 REVIEW_ZERO_WINDOW = 16  # 无 … 行政诉讼: at most this many characters between
 # Both kinds of case named together without 行政 (全年无信息公开举报、复议和诉讼等情形); 零复议、零诉讼 is
@@ -35,6 +36,8 @@ BOTH_CASES = r"复议[、和及与或]诉讼"
 # 无行政规范性文件出台).
 OBJECT_ZERO_WINDOW = 8
 ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|出现|收取|收费|产生|出台|印发|制发|制定|申请|提起)"
+                  rf"|未(?=涉及到?[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:公开的?申请|申请公开))"
+                  r"|无(?=申请公开|申请[。；;，,]|申请$)"
                   rf"|未(?=发布[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}规范性文件)"
                   r"|无(?=上年度?结转|下年度?结转|结转|转结|因政府信息公开|收到|接到|受理)"
                   rf"|(?:无|没有)(?=[^，。；,;]{{0,{OBJECT_ZERO_WINDOW}}}(?:依申请|依法申请|规范性文件))"
@@ -45,7 +48,9 @@ ZERO = re.compile(r"(?:未|没有)被?(?:收到|接到|接收到|受理|发生|�
                   rf"|未(?:向|对)(?=[^，。；,;]{{0,{ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}收取)"
                   rf"|未(?=因[^，。；,;]{{0,{REVIEW_ZERO_WINDOW}}}(?:复议|诉讼))"
-                  rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))")
+                  rf"|(?:未|不)存在(?=[^，。；,;]{{0,{ZERO_WINDOW}}}(?:收费|收取|费用))"
+                  # fees waived (不收取任何费用, 暂免收费, 暂时免费向社会公众提供): none charged, like 未收取
+                  r"|(?<!并)不(?=收取)|暂免(?=收费)|暂时?免费(?=向|提供)")
 # Chinese numerals before these units are words, not counts (一起 = together); after these
 # characters too (每一件申请, 任何一件).
 CN_NOT_BEFORE = ("起", "例")

@@ -40,10 +40,22 @@ def lone_platform_name(fact: "F.Fact", others: int, carrying: set) -> str | None
     """The decision's name for a gold fact placed by ``fact``, or None when its statement is no lone platform's."""
     st = F._statement(fact)
     own = F.channel_kinds(st) - F.GENERIC_CHANNELS
-    listed = F.LIST_CLOSE.search(st) or (len(F.raw_channel_kinds(st)) >= 2 and F.CHANNEL_LIST.search(st))
+    listed = (F.LIST_CLOSE.search(st) or (len(F.raw_channel_kinds(st)) >= 2 and F.CHANNEL_LIST.search(st))
+              or F.parts_by_channel_after(fact))  # split by channel after it (其中通过…网站发布114条): rule 4b
     if len(own) != 1 or listed or F.ALL_CHANNELS.search(st):
         return None  # no channel, or a list of channels: rules 4a, 4b
     return "active_total" if not others and not carrying - own else "active_channel"
+
+
+def restated(fact: "F.Fact", other: dict, at: tuple) -> bool:
+    """Whether the gold fact ``other`` (placed ``at``) restates ``fact``'s figure: the same value on the same
+    platform (我镇在乐至县政府网站共计公开…121条 and 在乐至县政府网站公开目录公开信息共计121条): no other figure of the
+    passage (rule 4c's "only figure"); the same value naming no channel or another one is (海珠 52)."""
+    sent, sec, span = at
+    if other["value"] != fact.value:
+        return False
+    kinds = F.channel_kinds(F._statement(F.Fact(other["name"], other["value"], other["unit"], sent, span, section=sec)))
+    return bool(kinds) and kinds == F.channel_kinds(F._statement(fact))
 
 
 def check(split: str) -> tuple[int, int, list[tuple]]:
@@ -59,8 +71,9 @@ def check(split: str) -> tuple[int, int, list[tuple]]:
             if loc is None:
                 continue
             sent, sec, span = loc
-            others = sum(1 for h, at in where if h is not f and at)
-            name = lone_platform_name(F.Fact(f["name"], f["value"], f["unit"], sent, span, section=sec), others, carrying)
+            fact = F.Fact(f["name"], f["value"], f["unit"], sent, span, section=sec)
+            others = sum(1 for h, at in where if h is not f and at and not restated(fact, h, at))
+            name = lone_platform_name(fact, others, carrying)
             if name is None:
                 continue
             lone += 1

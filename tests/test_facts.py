@@ -648,9 +648,130 @@ def test_lone_platform_decision_against_the_gold():
         assert f"| {label} | {n} | {agree} | {len(differ)} |" in guide, (split, n, agree)
         total = [total[0] + n, total[1] + agree]
     assert f"| all | {total[0]} | {total[1]} | {total[0] - total[1]} |" in guide
-    # 0.97 through set 9; set 10 brought 7 disagreements of 72 (rule 5's channel beside another named
-    # channel, docs/facts_heldout.md): 621 of 643 is 0.966, the bar until round 11's rules answer them
-    assert total[1] >= 0.965 * total[0]
+    # 0.97 through set 9; set 10 brought 7 disagreements of 72 (621 of 643, 0.966); round 11 (branch i12u)
+    # reads a figure split by channel after it as a list (rule 4b), the same figure restated on the same
+    # platform as no other figure (rule 4c) and 其它载体 / 其他公开途径 as another channel (rule 5): 0.97 again
+    assert total[1] >= 0.97 * total[0]
+
+
+def test_structure_round_11_ways_named_before_their_verb_carry_items():
+    """Set 10's 白云街 (guide rule 5): a clause naming the ways (充分利用…门户网站、…微信公众号、社区宣传栏…等信息公开窗口)
+    whose verb is the next clause's (向社会公众发布各类信息) names channels carrying the year's items: the
+    website's figure is a channel (the start of round 11 read the total); a way named with no disclosing
+    verb after it carries nothing."""
+    figure = "2022年白云街政府网站公开政府信息84条,其中组织机构类信息4条;年度报告信息5条;财政预决算信息14条;动态类信息61条。\n"
+    ways = ("(四)政府信息公开平台建设方面\n充分利用12345政务服务便民热线、越秀区门户网站、“白云e家通”微信公众号、社区宣传栏、"
+            "碧道服务驿站、政务公开专窗等信息公开窗口,")
+    names = ["active_total"] + [None] * 4
+    assert _named(figure + ways + "向社会公众发布各类信息,并组织开展疫情防控、消防安全等宣传活动。", names) == [("active_channel", 84)]
+    assert _named(figure + ways + "并组织开展疫情防控、消防安全等宣传活动。", names) == [("active_total", 84)]
+
+
+def test_structure_round_11_a_column_opened_on_another_channel_carries_items():
+    """Set 5's 如皋 220 and 深圳医保 1471 (guide rule 5: `在微信公众号开设…专栏,加大信息公开` makes a second channel):
+    a column opened on the 公众号 names it as carrying items, the website's figure is a channel (the start of
+    round 11 read both the total); a column opened on the website itself leaves its figure the total."""
+    rugao = ("2024年全年在门户网站发布热点信息等220余条。二是加强信息公开载体建设。优化栏目设置,在微信公众号“如皋市监工委”开设"
+             "“防风险保安全”“皋光小店展示系列”等特色专题专栏,加大信息公开和宣传推广力度。")
+    assert _named(rugao, ["active_total"]) == [("active_channel", 220)]
+    shenzhen = ("在“深圳医保”微信公众号开设专栏投票选热点,进行“量体裁衣”式精准普法宣传。\n"
+                "通过局官网公开政府信息1471条,其中工作动态类173条,概况类853条,法定主动公开专栏类445条。")
+    assert _named(shenzhen, ["active_total", None, None, None]) == [("active_channel", 1471)]
+    assert _named("通过局官网公开政府信息1471条。在局官网开设“政务公开”“互动交流”等栏目。", ["active_total"]) == [
+        ("active_total", 1471)]
+
+
+def test_quantities_round_11_fees_waived_are_no_fee_charged():
+    """Sets 9 and 10 (汤村 不收取任何费用, 巍山 暂免收费, 汉中林业 暂时免费…提供; dev8 盐津, set 3 and dev4 the same words):
+    a fee waived is ``processing_fees`` 0, a stated absence (the start of round 11 read none); the office's own
+    spending (未产生…有关的费用支出) is no fee."""
+    for text in ("依申请公开政府信息不收取任何费用。", "根据上级统一部署,我镇对申请公开政府信息暂免收费。", "目前暂时免费向社会公众提供政府信息。"):
+        assert _named(text, [None]) == [("processing_fees", 0)], text
+    yanjin = ("办公所需费用全部在财政拨付的行政办公经费中列支。未产生与诉讼(行政复议、行政申诉)有关的费用支出。"
+              "对公民、法人和其他组织的申请暂不收取任何费用。")
+    got = facts.extract_facts(yanjin, lambda sents: [[] for _ in sents])
+    assert [(f.name, f.value, f.text[f.span[0]:f.span[0] + 3]) for f in got] == [("processing_fees", 0, "不收取")]
+
+
+def test_quantities_round_11_no_applications_in_other_words():
+    """Sets 9, 10 and 5 (苍溪 未涉及到要求政府信息公开的申请, 贵溪 全年无申请公开信息事项, 蚌埠镇 我镇2016年度无申请): a stated
+    absence of applications, ``requests_received`` 0 when the model names it so or the words do (the start of
+    round 11 found no quantity in them); 无 before other words stays none."""
+    assert _named("我局未涉及到要求政府信息公开的申请。", [None]) == [("requests_received", 0)]
+    assert _named("全年无申请公开信息事项。", [None]) == [("requests_received", 0)]
+    assert _named("我镇2016年度无申请。", ["requests_received"]) == [("requests_received", 0)]
+    assert _named("全年无申请人撤回申请的情况。", ["requests_received"]) == []
+
+
+def test_structure_round_11_an_app_in_lower_case_is_a_channel():
+    """Set 10's 开平交通: `通过“看开平”app发布信息动态共73条` is a new-media channel like APP, and the website's 443 beside
+    it a channel too (rule 5; the start of round 11 dropped the 73 and read 443 the total)."""
+    text = ("2025年,通过政府门户网站主动公开政务信息443条,其中工作动态189条,公示公开105条,通知公告10条,党务公开7条,部门预决算9条,"
+            "其他123条;通过“看开平”app发布信息动态共73条。")
+    assert _named(text, ["active_total"] + [None] * 6 + ["active_channel"]) == [("active_channel", 443), ("active_channel", 73)]
+
+
+def test_structure_round_11_a_list_of_accounts_beside_the_website_is_no_total():
+    """Set 10's 三门峡文旅 (and set 5's 弥勒文旅): guide rule 4b, `a list without the website beside the website's own
+    figure is no figure over all`, also when the list is the figure's own phrase closed by 等…平台 (the start of
+    round 11 read 964 the total); alone, such a list stays the total."""
+    text = ("全年局网站主动公开党建、人事、财务等信息334条;微信公众号发布信息816,“三门峡文旅”视频号、抖音、B站、小红书等网络官方平台"
+            "推送视频964条。")
+    assert _named(text, ["active_channel", "active_total"]) == [("active_channel", 334), ("active_channel", 964)]
+    alone = "“三门峡文旅”视频号、抖音、B站、小红书等网络官方平台推送视频964条。"
+    assert _named(alone, ["active_total"]) == [("active_total", 964)]
+
+
+def test_structure_round_11_a_list_of_ways_closed_by_deng_is_the_total():
+    """Set 10's 大寨 (guide rule 4b: a list closed by 等方式 is over all): `通过宣传栏、村“两委”会议等方式公开…96条` is the
+    total though only the board is a channel kind (the start of round 11 read a channel); one board's figure
+    beside a 公众号's stays a channel (rule 5)."""
+    text = ("2021年大寨乡人民政府通过宣传栏、村“两委”会议等方式公开乡村振兴战略政策、产业发展、疫情防控政策等各类政府信息96条。\n"
+            "(三)政府信息管理。大寨乡政务服务与公开主要是通过QQ、微信群进行。")
+    assert _named(text, ["active_total"]) == [("active_total", 96)]
+    assert _named("通过宣传栏公开政府信息96条。同时通过微信公众号发布信息20条。", ["active_total", "active_channel"]) == [
+        ("active_channel", 96), ("active_channel", 20)]
+
+
+def test_structure_round_11_a_kinds_sum_after_qizhong_is_no_total():
+    """dev11's 木塔 (guide rule 8: the kinds after 其中 are none): `…合计35条` summing some kinds in the 其中 list under
+    the website's 731 is no total, and the website's lone figure is (rule 4c; the start of round 11 read 35 the total)."""
+    text = ("2024年我乡通过政府网站累计发布各类信息731条,点击量达97269次。其中:基层政务公开“两化”领域343条,决策公开、政策解读、"
+            "回应关切、监督保障合计35条。")
+    assert _named(text, ["active_channel", None, None, "active_total"]) == [("active_total", 731)]
+
+
+def test_structure_round_11_a_channel_named_after_its_figure():
+    """dev11's 衢州邮政 (rule 5): `其中369条通过政府网站公开,28条通过政务微信公开` are the total's parts by channel, the
+    channel named after the figure (the start of round 11 dropped both as kinds); a kind after 其中 stays none."""
+    text = "2017年度衢州市邮政管理局主动公开政府信息总数397条,其中369条通过政府网站公开,28条通过政务微信公开。"
+    assert _named(text, ["active_total", "active_channel", "active_channel"]) == [
+        ("active_total", 397), ("active_channel", 369), ("active_channel", 28)]
+    kinds = "2017年度主动公开政府信息总数397条,其中369条为工作动态,28条为通知公告。"
+    assert _named(kinds, ["active_total", "active_channel", "active_channel"]) == [("active_total", 397)]
+
+
+def test_structure_round_11_items_passed_on_through_two_platforms():
+    """Set 2's 西关 (rule 5): `主要通过…门户网站和“元在西关”微信公众号两大平台,及时向公众传递各类动态信息` names the website as
+    carrying items (the way named before its verb, 传递 a verb of putting out): the 公众号's 240 is a channel (the
+    start of round 11 read the total)."""
+    ways = "主要通过莲湖区政府门户网站和“元在西关”微信公众号两大平台,及时向公众传递各类动态信息。"
+    figure = "同时,“元在西关”微信公众号也充分发挥作用,全年共推送信息240条,以更便捷、更亲民的方式,让辖区居民能及时了解街道的工作进展。"
+    assert _named(ways + figure, ["active_total"]) == [("active_channel", 240)]
+    assert _named(figure, ["active_total"]) == [("active_total", 240)]
+
+
+def test_structure_round_11_other_ways_named_make_the_platform_a_channel():
+    """Set 10's 桐乡交通 (guide rule 5): a report saying its figure is the website's only, the items of its
+    other ways (其它载体、渠道, 其他公开途径) not counted, names another channel carrying items: the website's
+    figure is a channel, not the total (the start of round 11 read the total)."""
+    text = ("以下数据专指在桐乡市政府信息公开网站上公开的信息,其它载体、渠道公开的信息不计入。 本局2014年通过桐乡市政府信息公开网"
+            "主动公开政府信息92条,其中:政策文件类7条、报告统计1条、行政审批类21条、工作信息类58条、公共服务类2条、人事信息类3条。"
+            "同时还灵活运用其他公开途径。")
+    assert _named(text, ["active_total"] + [None] * 6) == [("active_channel", 92)]
+    # no other way named: the lone platform's figure stays the total (rule 4c)
+    alone = text.split("同时")[0].split("不计入。")[1].replace("其中:", "其中").split(",其中")[0] + "。"
+    assert _named(alone, ["active_total"]) == [("active_total", 92)]
 
 
 def test_excerpt_sets_are_apart_and_the_held_out_set_is_never_trained_on():
@@ -765,7 +886,7 @@ def _row(name, block):
 
 
 # The round whose figures docs/facts_heldout.md records for the shipped model and rules.
-RECORDED_ROUND = "round 10"
+RECORDED_ROUND = "round 11"
 
 
 def _recorded_label(split: str) -> str:
